@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { NodeId, SensorId } from './ids.ts';
+
+/**
+ * The sensors of a kit, as the node agent reads them (`communs node --config FILE`) and as
+ * `hardware/<kit>/kit.json` lists them. Pins are Arduino names: `D2`, `A0`; I2C sensors name an
+ * address on the bus (SDA/SCL are A4/A5 on an Uno or Nano).
+ */
+const DigitalPin = z.string().regex(/^D([0-9]|1[0-3])$/, 'a digital pin such as "D2"');
+const AnalogPin = z.string().regex(/^A[0-7]$/, 'an analog pin such as "A0"');
+const I2cAddress = z.number().int().min(0x03).max(0x77);
+
+export const MeterPulsesSensor = z.object({
+  type: z.literal('meter-pulses'),
+  id: SensorId,
+  /** an interrupt pin: D2 (INT0) or D3 (INT1) */
+  pin: z.enum(['D2', 'D3']),
+  impPerKwh: z.number().positive().default(1000),
+  debounceMs: z.number().nonnegative().max(1000).default(5),
+});
+
+export const CurrentClampSensor = z.object({
+  type: z.literal('current-clamp'),
+  id: SensorId,
+  pin: AnalogPin,
+  /** amperes per volt at the pin after burden and bias (SCT-013-030: 30 A/V) */
+  ampsPerVolt: z.number().positive().default(30),
+  /** the mains voltage assumed when no voltage pin is wired */
+  mainsVolts: z.number().positive().default(230),
+  mainsHz: z.union([z.literal(50), z.literal(60)]).default(50),
+  voltagePin: AnalogPin.optional(),
+  voltsPerVolt: z.number().positive().optional(),
+});
+
+export const AnalogTemperatureSensor = z.object({
+  type: z.enum(['tmp36', 'lm35']),
+  id: SensorId,
+  pin: AnalogPin,
+});
+
+export const I2cClimateSensor = z.object({
+  type: z.enum(['bme280', 'sht31']),
+  id: SensorId,
+  address: I2cAddress.optional(),
+});
+
+export const Co2Sensor = z.object({
+  type: z.literal('scd4x'),
+  id: SensorId,
+  address: I2cAddress.default(0x62),
+});
+
+export const LightSensor = z.object({ type: z.literal('ldr'), id: SensorId, pin: AnalogPin });
+export const SoundSensor = z.object({ type: z.literal('microphone'), id: SensorId, pin: AnalogPin });
+
+export const SensorConfig = z.discriminatedUnion('type', [
+  MeterPulsesSensor,
+  CurrentClampSensor,
+  AnalogTemperatureSensor,
+  I2cClimateSensor,
+  Co2Sensor,
+  LightSensor,
+  SoundSensor,
+]);
+export type SensorConfig = z.infer<typeof SensorConfig>;
+export type SensorType = SensorConfig['type'];
+
+export { AnalogPin, DigitalPin, NodeId };
