@@ -1,0 +1,68 @@
+import type { SensorConfig } from '../../protocol/index.ts';
+
+/**
+ * Checks that span several sensors of a kit, which a schema cannot express: every pin wired once,
+ * I2C devices on distinct addresses, nothing analog on the I2C bus pins. Returns the first problem
+ * as `field: problem — fix`, or undefined.
+ */
+
+/** SDA and SCL of an ATmega328P (Uno, Nano, Pro Mini): I2C sensors share them. */
+const I2C_PINS: Record<string, string> = { A4: 'SDA', A5: 'SCL' };
+
+/** Default addresses from the datasheets (BME280: SDO to GND; SHT31: ADDR to GND; SCD4x: fixed). */
+export const DEFAULT_I2C_ADDRESS: Record<'bme280' | 'sht31' | 'scd4x', number> = {
+  bme280: 0x76,
+  sht31: 0x44,
+  scd4x: 0x62,
+};
+
+export function i2cAddressOf(s: SensorConfig): number | undefined {
+  if (s.type === 'bme280' || s.type === 'sht31' || s.type === 'scd4x') {
+    return s.address ?? DEFAULT_I2C_ADDRESS[s.type];
+  }
+  return undefined;
+}
+
+export function checkSensors(sensors: readonly SensorConfig[]): string | undefined {
+  const ids = new Map<string, number>();
+  const pins = new Map<string, string>();
+  const addresses = new Map<number, number>();
+  const usesI2c = sensors.some((s) => i2cAddressOf(s) !== undefined);
+  for (const [i, s] of sensors.entries()) {
+    const at = `sensors[${i}]`;
+    const dupId = ids.get(s.id);
+    if (dupId !== undefined) {
+      return `${at}.id: "${s.id}" is already the id of sensors[${dupId}] — give each sensor its own id`;
+    }
+    ids.set(s.id, i);
+    const address = i2cAddressOf(s);
+    if (address !== undefined) {
+      const other = addresses.get(address);
+      if (other !== undefined) {
+        const hex = `0x${address.toString(16)}`;
+        return `${at}.address: ${hex} is already used by sensors[${other}] on the I2C bus — set "address" to the chip's other address`;
+      }
+      addresses.set(address, i);
+      continue;
+    }
+    for (const [field, pin] of pinsOf(s)) {
+      const bus = I2C_PINS[pin];
+      if (usesI2c && bus) {
+        return `${at}.${field}: ${pin} is the I2C bus (${bus}) the climate sensors use — wire this sensor to another pin and fix "${field}"`;
+      }
+      const owner = pins.get(pin);
+      if (owner !== undefined) {
+        return `${at}.${field}: ${pin} is already used by ${owner} — wire this sensor to a free pin and fix "${field}"`;
+      }
+      pins.set(pin, `${at}.${field}`);
+    }
+  }
+  return undefined;
+}
+
+function pinsOf(s: SensorConfig): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if ('pin' in s) out.push(['pin', s.pin]);
+  if (s.type === 'current-clamp' && s.voltagePin) out.push(['voltagePin', s.voltagePin]);
+  return out;
+}

@@ -1,0 +1,133 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadNodeConfig } from './config-loader.ts';
+
+const base = {
+  node: 'house-1',
+  secret: 's3cret',
+  hub: 'mqtt://127.0.0.1:1883',
+  board: { type: 'virtual' },
+  queue: { dir: 'queue' },
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'communs-config-'));
+});
+
+async function load(config: unknown): Promise<string> {
+  const file = join(dir, 'config.json');
+  await writeFile(file, typeof config === 'string' ? config : JSON.stringify(config));
+  try {
+    await loadNodeConfig(file);
+    return 'ok';
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    return message;
+  }
+}
+
+describe('node config loader', () => {
+  it('accepts a valid config and resolves the queue dir from the config file', async () => {
+    const file = join(dir, 'good.json');
+    await writeFile(
+      file,
+      JSON.stringify({ ...base, sensors: [{ type: 'meter-pulses', id: 'meter', pin: 'D2' }] }),
+    );
+    const loaded = await loadNodeConfig(file);
+    expect(loaded.queueDir).toBe(join(dir, 'queue'));
+    expect(loaded.sensors[0]).toMatchObject({ type: 'meter-pulses', impPerKwh: 1000 });
+    expect(loaded.config.publishIntervalS).toBe(10);
+  });
+
+  it('reads the sensors of a kit file', async () => {
+    await writeFile(
+      join(dir, 'kit.json'),
+      JSON.stringify({ board: 'uno', sensors: [{ type: 'sht31', id: 'air' }] }),
+    );
+    const file = join(dir, 'kit-config.json');
+    await writeFile(file, JSON.stringify({ ...base, kit: 'kit.json' }));
+    expect((await loadNodeConfig(file)).sensors).toEqual([{ type: 'sht31', id: 'air' }]);
+  });
+
+  it('names a pin of the wrong kind and the fix', async () => {
+    expect(await load({ ...base, sensors: [{ type: 'tmp36', id: 't', pin: 'D9' }] })).toBe(
+      'config.json: sensors[0].pin: an analog pin such as "A0", got "D9" — fix the pin in the config',
+    );
+  });
+
+  it('names a missing pin', async () => {
+    expect(await load({ ...base, sensors: [{ type: 'ldr', id: 'l' }] })).toMatch(
+      /^config.json: sensors\[0\]\.pin: missing — add "pin"/,
+    );
+  });
+
+  it('names an unknown sensor type and lists the known ones', async () => {
+    expect(await load({ ...base, sensors: [{ type: 'dht22', id: 't', pin: 'A0' }] })).toMatch(
+      /sensors\[0\]\.type: unknown sensor type "dht22"; use one of meter-pulses, .*scd4x/,
+    );
+  });
+
+  it('refuses a pin used twice', async () => {
+    const sensors = [
+      { type: 'ldr', id: 'a', pin: 'A0' },
+      { type: 'tmp36', id: 'b', pin: 'A0' },
+    ];
+    expect(await load({ ...base, sensors })).toBe(
+      'config.json: sensors[1].pin: A0 is already used by sensors[0].pin — wire this sensor to a free pin and fix "pin"',
+    );
+  });
+
+  it('lets I2C sensors share the bus but not an address', async () => {
+    const shared = [
+      { type: 'bme280', id: 'a' },
+      { type: 'scd4x', id: 'c' },
+    ];
+    expect(await load({ ...base, sensors: shared })).toBe('ok');
+    const clash = [
+      { type: 'sht31', id: 'a' },
+      { type: 'sht31', id: 'b' },
+    ];
+    expect(await load({ ...base, sensors: clash })).toMatch(/sensors\[1\]\.address: 0x44 is already used/);
+  });
+
+  it('refuses an analog sensor on the I2C pins when the bus is in use', async () => {
+    const sensors = [
+      { type: 'bme280', id: 'a' },
+      { type: 'tmp36', id: 'b', pin: 'A4' },
+    ];
+    expect(await load({ ...base, sensors })).toMatch(/sensors\[1\]\.pin: A4 is the I2C bus \(SDA\)/);
+  });
+
+  it('wants the meter pulse sensor on an interrupt pin', async () => {
+    expect(await load({ ...base, sensors: [{ type: 'meter-pulses', id: 'm', pin: 'D5' }] })).toMatch(
+      /sensors\[0\]\.pin: the meter pulse sensor needs an interrupt pin, "D2" or "D3", got "D5"/,
+    );
+  });
+
+  it('refuses two sensors with the same id', async () => {
+    const sensors = [
+      { type: 'ldr', id: 'a', pin: 'A0' },
+      { type: 'microphone', id: 'a', pin: 'A1' },
+    ];
+    expect(await load({ ...base, sensors })).toMatch(
+      /sensors\[1\]\.id: "a" is already the id of sensors\[0\]/,
+    );
+  });
+
+  it('explains bad JSON, a bad hub URL, a bad board type and a missing kit', async () => {
+    expect(await load('{"node": ')).toMatch(/^config.json: not valid JSON/);
+    expect(await load({ ...base, hub: 'http://x', sensors: [] })).toMatch(/^config.json: hub: a broker URL/);
+    expect(await load({ ...base, board: { type: 'usb' }, sensors: [] })).toMatch(
+      /board.type: unknown board type "usb"/,
+    );
+    expect(await load({ ...base, kit: 'nope.json' })).toMatch(
+      /^config.json: kit: cannot read the kit "nope.json"/,
+    );
+    expect(await load({ ...base })).toMatch(/sensors: give either "sensors"/);
+  });
+});

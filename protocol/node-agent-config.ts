@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { NodeId } from './ids.ts';
+import { SensorConfig } from './node-config.ts';
+
+/**
+ * The node agent's config file (`communs node --config FILE`): who the node is, where the hub is,
+ * how to reach the board, and which sensors hang off it. Semantic checks that span several fields
+ * (a pin used twice, an interrupt sensor off D2/D3) live in the loader, firmware/agent/config-loader.ts,
+ * so that each error can name the field and the fix in one line.
+ */
+
+const HubUrl = z
+  .string()
+  .regex(
+    /^(mqtts?|wss?):\/\/[^\s/]+/,
+    'a broker URL such as "mqtt://hub.local:1883" or "ws://hub.local:8080/mqtt"',
+  );
+
+export const SerialBoard = z.object({
+  type: z.literal('serial'),
+  /** /dev/ttyUSB0, /dev/ttyACM0, COM3 */
+  path: z.string().min(1),
+  /** Firmata's customary rate; our firmware (firmware/mcu) uses it too */
+  baud: z.number().int().positive().default(57600),
+});
+
+export const TcpBoard = z.object({
+  type: z.literal('tcp'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+/**
+ * What a virtual board simulates (firmware/virtual): a household's electricity use, or the air of a
+ * place. `seed` makes a run reproducible; `speed` > 1 runs simulated time faster than the clock.
+ */
+export const VirtualModel = z.object({
+  kind: z.enum(['household', 'indoor', 'outdoor']).default('household'),
+  seed: z.number().int().nonnegative().default(1),
+  occupants: z.number().int().min(0).max(12).default(2),
+  heatPump: z.boolean().default(false),
+  electricCar: z.boolean().default(false),
+  speed: z.number().positive().max(10_000).default(1),
+});
+export type VirtualModel = z.infer<typeof VirtualModel>;
+
+export const VirtualBoard = z.object({
+  type: z.literal('virtual'),
+  model: VirtualModel.default({
+    kind: 'household',
+    seed: 1,
+    occupants: 2,
+    heatPump: false,
+    electricCar: false,
+    speed: 1,
+  }),
+});
+
+export const BoardConnection = z.discriminatedUnion('type', [SerialBoard, TcpBoard, VirtualBoard]);
+export type BoardConnection = z.infer<typeof BoardConnection>;
+
+export const QueueConfig = z.object({
+  /** where the store-and-forward queue lives; relative paths are resolved from the config file */
+  dir: z.string().min(1),
+  /** readings kept while the hub is away; the oldest are dropped (and counted) past this */
+  maxReadings: z.number().int().min(10).max(10_000_000).default(100_000),
+});
+
+export const NodeAgentConfig = z
+  .object({
+    node: NodeId,
+    /** the MQTT password the hub issued for this node (`node add` on the console) */
+    secret: z.string().min(1),
+    hub: HubUrl,
+    board: BoardConnection,
+    /** the kit's sensors inline, or `kit`: a path to a hardware/<kit>/kit.json whose `sensors` are used */
+    sensors: z.array(SensorConfig).max(32).optional(),
+    kit: z.string().min(1).optional(),
+    /** a name people see on the dashboard's node-health view */
+    label: z.string().max(80).optional(),
+    publishIntervalS: z.number().min(1).max(3600).default(10),
+    queue: QueueConfig,
+  })
+  .refine((c) => (c.sensors === undefined) !== (c.kit === undefined), {
+    message: 'give either "sensors" (an array) or "kit" (a path to kit.json), not both or neither',
+    path: ['sensors'],
+  });
+export type NodeAgentConfig = z.infer<typeof NodeAgentConfig>;
+
+/** The part of a kit.json the agent reads; protocol/kit.ts defines the whole file. */
+export const KitSensors = z.object({
+  board: z.string().optional(),
+  sensors: z.array(SensorConfig).max(32),
+});
