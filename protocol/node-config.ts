@@ -50,6 +50,20 @@ export const Co2Sensor = z.object({
   address: I2cAddress.default(0x62),
 });
 
+/**
+ * A particulate-matter sensor on a 9600-baud serial line, read through the board's software serial:
+ * `rxPin` receives the sensor's TX; `txPin`, when wired, lets the agent send sleep and working-period
+ * commands. The laser lasts about 8000 h (Nova Fitness SDS011 specification V1.3), so measuring for
+ * 30 s every `periodMinutes` (0: continuously) makes it last years instead of months.
+ */
+export const ParticulateSensor = z.object({
+  type: z.enum(['sds011', 'pms5003']),
+  id: SensorId,
+  rxPin: DigitalPin,
+  txPin: DigitalPin.optional(),
+  periodMinutes: z.number().int().min(0).max(30).default(0),
+});
+
 export const LightSensor = z.object({ type: z.literal('ldr'), id: SensorId, pin: AnalogPin });
 export const SoundSensor = z.object({ type: z.literal('microphone'), id: SensorId, pin: AnalogPin });
 
@@ -59,6 +73,7 @@ export const SensorConfig = z.discriminatedUnion('type', [
   AnalogTemperatureSensor,
   I2cClimateSensor,
   Co2Sensor,
+  ParticulateSensor,
   LightSensor,
   SoundSensor,
 ]);
