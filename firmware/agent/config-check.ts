@@ -28,8 +28,23 @@ export function checkSensors(sensors: readonly SensorConfig[]): string | undefin
   const pins = new Map<string, string>();
   const addresses = new Map<number, number>();
   const usesI2c = sensors.some((s) => i2cAddressOf(s) !== undefined);
+  let clamp: number | undefined;
+  let serial: number | undefined;
   for (const [i, s] of sensors.entries()) {
     const at = `sensors[${i}]`;
+    // the firmware has one clamp sampler and one software serial port (firmware/mcu/src/clamp.c)
+    if (s.type === 'current-clamp') {
+      if (clamp !== undefined) {
+        return `${at}.type: a board measures one current clamp and sensors[${clamp}] is one — use a second board for this clamp`;
+      }
+      clamp = i;
+    }
+    if (s.type === 'sds011' || s.type === 'pms5003') {
+      if (serial !== undefined) {
+        return `${at}.type: a board has one software serial port and sensors[${serial}] uses it — use a second board`;
+      }
+      serial = i;
+    }
     const dupId = ids.get(s.id);
     if (dupId !== undefined) {
       return `${at}.id: "${s.id}" is already the id of sensors[${dupId}] — give each sensor its own id`;
@@ -64,5 +79,9 @@ function pinsOf(s: SensorConfig): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if ('pin' in s) out.push(['pin', s.pin]);
   if (s.type === 'current-clamp' && s.voltagePin) out.push(['voltagePin', s.voltagePin]);
+  if (s.type === 'sds011' || s.type === 'pms5003') {
+    out.push(['rxPin', s.rxPin]);
+    if (s.txPin) out.push(['txPin', s.txPin]);
+  }
   return out;
 }

@@ -25,6 +25,8 @@ const SENSOR_TYPES = [
   'bme280',
   'sht31',
   'scd4x',
+  'sds011',
+  'pms5003',
   'ldr',
   'microphone',
 ];

@@ -1,0 +1,110 @@
+import type { SensorDescription } from '../../../protocol/index.ts';
+import { type BoardPort, pinNumber } from '../board-port.ts';
+import {
+  CLAMP_NO_VOLTAGE,
+  type ClampReport,
+  clampCalibrate,
+  clampConfig,
+  decodeClampReport,
+  SYSEX_CLAMP_RMS,
+} from '../extensions.ts';
+import { ADC_VREF } from './analog-average.ts';
+import { round } from './analog-temperature.ts';
+import type { Driver, DriverReading } from './driver.ts';
+
+export interface CurrentClampOptions {
+  id: string;
+  pin: string;
+  ampsPerVolt: number;
+  mainsVolts: number;
+  mainsHz: 50 | 60;
+  voltagePin?: string;
+  voltsPerVolt?: number;
+  label?: string;
+}
+
+/** 100 mains cycles per window: 2 s at 50 Hz, long enough to average, short enough to follow a kettle. */
+const CYCLES_PER_WINDOW = 100;
+
+/**
+ * A current transformer (SCT-013 class) on an analog pin; the firmware samples it at 40 points per
+ * mains cycle and reports Irms per window (clamp RMS sysex). Power is real power when a voltage
+ * reference is wired, otherwise Irms × the nominal mains voltage (apparent power, which overstates
+ * loads with a poor power factor). Energy integrates power over the windows the board reports.
+ */
+export class CurrentClampDriver implements Driver {
+  readonly sensors: readonly SensorDescription[];
+  private unsubscribe: (() => void) | undefined;
+  private totalWh = 0;
+  private sumA = 0;
+  private sumW = 0;
+  private windows = 0;
+  private lastReportAt: number | undefined;
+
+  constructor(
+    private readonly opts: CurrentClampOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
+    const label = opts.label;
+    this.sensors = [
+      { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
+      { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label },
+      { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label },
+    ];
+  }
+
+  attach(board: BoardPort): void {
+    this.unsubscribe?.();
+    this.unsubscribe = board.onSysex(SYSEX_CLAMP_RMS, (data) => {
+      const report = decodeClampReport(data);
+      if (report) this.onReport(report);
+    });
+    const voltage = this.opts.voltagePin;
+    board.sysexCommand(clampCalibrate(this.opts.ampsPerVolt, this.opts.voltsPerVolt ?? 1, ADC_VREF));
+    board.sysexCommand(
+      clampConfig({
+        currentChannel: pinNumber(this.opts.pin),
+        voltageChannel: voltage ? pinNumber(voltage) : CLAMP_NO_VOLTAGE,
+        hz: this.opts.mainsHz,
+        cycles: CYCLES_PER_WINDOW,
+        enable: true,
+      }),
+    );
+    this.lastReportAt = undefined;
+  }
+
+  detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  private onReport(r: ClampReport): void {
+    const now = this.clock();
+    const watts = r.hasVoltage ? r.power : r.irms * this.opts.mainsVolts;
+    if (this.lastReportAt !== undefined) {
+      // a gap longer than a few windows means reports were lost: count only one window's worth
+      const windowMs = (CYCLES_PER_WINDOW / this.opts.mainsHz) * 1000;
+      const dt = Math.min(now - this.lastReportAt, windowMs * 3);
+      this.totalWh += (Math.max(0, watts) * dt) / 3_600_000;
+    }
+    this.lastReportAt = now;
+    this.sumA += r.irms;
+    this.sumW += watts;
+    this.windows += 1;
+  }
+
+  async read(): Promise<DriverReading[]> {
+    if (this.windows === 0) return [];
+    const amps = this.sumA / this.windows;
+    const watts = this.sumW / this.windows;
+    this.sumA = 0;
+    this.sumW = 0;
+    this.windows = 0;
+    const [a, w, e] = this.sensors;
+    return [
+      { sensor: a?.id ?? '', quantity: 'current', unit: 'A', value: round(amps, 3) },
+      { sensor: w?.id ?? '', quantity: 'power', unit: 'W', value: round(watts, 1) },
+      { sensor: e?.id ?? '', quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
+    ];
+  }
+}
