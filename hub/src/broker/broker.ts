@@ -1,0 +1,219 @@
+import type { Server as HttpServer } from 'node:http';
+import net from 'node:net';
+import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { parseNodeTopic } from '../../../protocol/index.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { Registry } from '../store/registry.ts';
+import { mayPublish, maySubscribe } from './acl.ts';
+import { MqttGuard } from './guard.ts';
+
+export interface BrokerOptions {
+  registry: Registry;
+  ingest: IngestPipeline;
+  host: string;
+  port: number;
+  /** the HTTP server on which MQTT over WebSocket is served at /mqtt */
+  httpServer?: HttpServer;
+  maxConnections?: number;
+  maxPacketBytes?: number;
+  log: (line: string) => void;
+}
+
+export interface BrokerCounters {
+  connections: number;
+  refusedLogins: number;
+  guardRejections: number;
+  deniedTopics: number;
+}
+
+/** The node id a client logged in as; set by `authenticate`. */
+const NODE = Symbol('communs-node');
+type NodeClient = Client & { [NODE]?: string };
+
+/**
+ * The embedded aedes broker, on TCP and on WebSocket (`/mqtt` on the HTTP port), each connection
+ * behind the guard. Only nodes with a valid secret get in; their publishes on their own subtree go
+ * to the ingest pipeline, whose callback is what acknowledges them.
+ */
+export class Broker {
+  private readonly opts: BrokerOptions;
+  aedes!: Aedes;
+  private server: net.Server | undefined;
+  private wss: WebSocketServer | undefined;
+  readonly counters: BrokerCounters = {
+    connections: 0,
+    refusedLogins: 0,
+    guardRejections: 0,
+    deniedTopics: 0,
+  };
+  private readonly sockets = new Set<MqttGuard>();
+
+  constructor(opts: BrokerOptions) {
+    this.opts = opts;
+  }
+
+  async start(): Promise<void> {
+    const { registry, ingest } = this.opts;
+    this.aedes = await Aedes.createBroker({
+      id: 'communs-hub',
+      connectTimeout: 10_000,
+      // frozen subscribers are dropped instead of buffering for them forever
+      drainTimeout: 20_000,
+      keepaliveLimit: 1200,
+      maxTopicLevels: 16,
+      queueLimit: 64,
+      maxClientsIdLength: 64,
+      heartbeatInterval: 60_000,
+    });
+    this.aedes.authenticate = (client, username, password, done) => {
+      const secret = password?.toString('utf8') ?? '';
+      if (!username) return done(refused(5, 'anonymous MQTT is not allowed'), false);
+      registry.authenticate(username, secret).then(
+        (ok) => {
+          if (!ok) {
+            this.counters.refusedLogins++;
+            return done(refused(4, 'bad node id or secret'), false);
+          }
+          (client as NodeClient)[NODE] = username;
+          done(null, true);
+        },
+        (err: Error) => done(refused(3, err.message), false),
+      );
+    };
+    this.aedes.authorizePublish = (client, packet, done) => {
+      const node = client && (client as NodeClient)[NODE];
+      if (!node || !mayPublish(node, packet.topic)) {
+        this.counters.deniedTopics++;
+        return done(new Error(`${node ?? 'unknown'} may not publish to ${packet.topic}`));
+      }
+      const parsed = parseNodeTopic(packet.topic);
+      if (!parsed) {
+        this.counters.deniedTopics++;
+        return done(new Error(`unknown topic ${packet.topic}`));
+      }
+      ingest.receive(node, parsed.channel, packet.payload as Buffer, (err) => done(err ?? null));
+    };
+    this.aedes.authorizeSubscribe = (client, sub: Subscription, done) => {
+      const node = (client as NodeClient)[NODE];
+      if (!node || !maySubscribe(node, sub.topic)) {
+        this.counters.deniedTopics++;
+        // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
+        return done(null, null as unknown as Subscription);
+      }
+      done(null, sub);
+    };
+
+    this.server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
+    this.server.maxConnections = this.opts.maxConnections ?? 2000;
+    await listen(this.server, this.opts.port, this.opts.host);
+    if (this.opts.httpServer) {
+      this.wss = new WebSocketServer({
+        server: this.opts.httpServer,
+        path: '/mqtt',
+        maxPayload: this.maxPacket(),
+      });
+      this.wss.on('connection', (ws, req) =>
+        this.accept(createWebSocketStream(ws), req.socket.remoteAddress),
+      );
+    }
+  }
+
+  get address(): net.AddressInfo {
+    return this.server?.address() as net.AddressInfo;
+  }
+
+  /** Publishes as the hub itself (public aggregates, discovery); bypasses authorizePublish. */
+  publish(topic: string, payload: string, opts: { retain?: boolean; qos?: 0 | 1 } = {}): Promise<void> {
+    const packet = {
+      cmd: 'publish',
+      topic,
+      payload: Buffer.from(payload),
+      qos: opts.qos ?? 0,
+      retain: opts.retain ?? false,
+      dup: false,
+    } as PublishPacket;
+    return new Promise((resolve, reject) =>
+      this.aedes.publish(packet, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  /** Cuts every connection of a node at once (revocation). */
+  disconnectNode(node: string): number {
+    let n = 0;
+    for (const client of this.clients()) {
+      if (client[NODE] === node) {
+        client.close();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  connectedNodes(): Set<string> {
+    const out = new Set<string>();
+    for (const client of this.clients()) {
+      if (client[NODE]) out.add(client[NODE]);
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.wss?.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
+  }
+
+  private clients(): NodeClient[] {
+    // aedes keeps its clients in a public-but-untyped map keyed by client id
+    return Object.values((this.aedes as unknown as { clients: Record<string, NodeClient> }).clients);
+  }
+
+  private maxPacket(): number {
+    return this.opts.maxPacketBytes ?? 64 * 1024;
+  }
+
+  private accept(stream: import('node:stream').Duplex, remote: string | undefined): void {
+    if (this.sockets.size >= (this.opts.maxConnections ?? 2000)) {
+      this.counters.guardRejections++;
+      stream.destroy();
+      return;
+    }
+    const guarded = new MqttGuard(
+      stream,
+      {
+        maxPacketBytes: this.maxPacket(),
+        maxConnectBytes: 4096,
+        connectTimeoutMs: 10_000,
+        onReject: () => this.counters.guardRejections++,
+      },
+      remote,
+    );
+    stream.on('error', () => {});
+    guarded.on('error', () => {});
+    this.sockets.add(guarded);
+    this.counters.connections++;
+    guarded.on('close', () => this.sockets.delete(guarded));
+    this.aedes.handle(guarded);
+  }
+}
+
+function refused(code: 1 | 2 | 3 | 4 | 5, message: string): Error & { returnCode: 1 | 2 | 3 | 4 | 5 } {
+  return Object.assign(new Error(message), { returnCode: code });
+}
+
+export function listen(
+  server: net.Server | import('node:http').Server,
+  port: number,
+  host: string,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

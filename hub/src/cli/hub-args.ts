@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface HubArgs {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  host: string;
+  /** number of demo households, or false */
+  demo: number | false;
+  console: string | undefined;
+  consoleBaud: number;
+  commitWindowMs: number;
+  help: boolean;
+}
+
+export const HUB_USAGE = `usage: communs hub [options]
+  --data DIR          where the database and backups live (env COMMUNS_DATA, default ./data)
+  --http-port N       dashboard, API and MQTT over WebSocket (env COMMUNS_HTTP_PORT, default 8080; 0 = any free port)
+  --mqtt-port N       MQTT over TCP (env COMMUNS_MQTT_PORT, default 1883; 0 = any free port)
+  --host ADDR         address to listen on (env COMMUNS_HOST, default 127.0.0.1; 0.0.0.0 opens it to the LAN)
+  --demo [N]          run a demo neighbourhood of N households (default 8) — on with npm start
+  --no-demo           no demo
+  --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
+  --console-baud N    its baud rate (default 115200)
+  --commit-window MS  group commit window in ms (default 100, at most 1000)`;
+
+/**
+ * Parses `communs hub` flags with their environment equivalents. Every mistake is a UsageError
+ * whose message names the flag, the bad value and what is expected.
+ */
+export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
+  // `--demo` takes an optional number, which parseArgs cannot express: fold "--demo 12" into "--demo=12"
+  const folded: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const next = argv[i + 1];
+    if (a === '--demo' && next !== undefined && /^\d+$/.test(next)) {
+      folded.push(`--demo=${next}`);
+      i++;
+    } else folded.push(a);
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: folded.map((a) => (a === '--demo' ? '--demo=8' : a)),
+      options: {
+        data: { type: 'string' },
+        'http-port': { type: 'string' },
+        'mqtt-port': { type: 'string' },
+        host: { type: 'string' },
+        demo: { type: 'string' },
+        'no-demo': { type: 'boolean' },
+        console: { type: 'string' },
+        'console-baud': { type: 'string' },
+        'commit-window': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see "communs hub --help")`);
+  }
+  if (values.demo !== undefined && values['no-demo'])
+    throw new UsageError('--demo and --no-demo contradict each other: keep one');
+  const demo = values['no-demo']
+    ? false
+    : values.demo === undefined
+      ? false
+      : int('--demo', values.demo as string, 1, 500);
+  return {
+    dataDir: path.resolve((values.data as string | undefined) ?? env.COMMUNS_DATA ?? './data'),
+    httpPort: port(
+      '--http-port',
+      (values['http-port'] as string | undefined) ?? env.COMMUNS_HTTP_PORT ?? '8080',
+    ),
+    mqttPort: port(
+      '--mqtt-port',
+      (values['mqtt-port'] as string | undefined) ?? env.COMMUNS_MQTT_PORT ?? '1883',
+    ),
+    host: host((values.host as string | undefined) ?? env.COMMUNS_HOST ?? '127.0.0.1'),
+    demo,
+    console: values.console as string | undefined,
+    consoleBaud: int(
+      '--console-baud',
+      (values['console-baud'] as string | undefined) ?? '115200',
+      300,
+      4_000_000,
+    ),
+    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '100', 0, 1000),
+    help: values.help === true,
+  };
+}
+
+function int(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function port(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n > 65535) {
+    throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 picks a free one), got "${raw}"`);
+  }
+  return n;
+}
+
+function host(raw: string): string {
+  if (!/^[A-Za-z0-9.:-]+$/.test(raw))
+    throw new UsageError(`--host must be an address such as 127.0.0.1 or 0.0.0.0, got "${raw}"`);
+  return raw;
+}

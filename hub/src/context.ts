@@ -1,0 +1,26 @@
+import type { LiveBus } from './live-bus.ts';
+import type { Db } from './store/db.ts';
+import type { Registry } from './store/registry.ts';
+import type { SeriesQuery } from './store/series-query.ts';
+import type { SettingsStore } from './store/settings.ts';
+
+/** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
+export interface HubContext {
+  db: Db;
+  dataDir: string;
+  dbFile: string;
+  registry: Registry;
+  series: SeriesQuery;
+  settings: SettingsStore;
+  bus: LiveBus;
+  version: string;
+  startedAt: number;
+  now: () => number;
+  /** readings waiting for the next group commit, and the last commit time */
+  ingestState: () => { pending: number; lastCommitTs: number | null };
+  /** conditions people should know about: disk full, restored from backup */
+  notices: Set<string>;
+  /** cuts a node's connections (revocation); 0 when no broker runs (offline console) */
+  disconnectNode: (node: string) => number;
+  connectedNodes: () => Set<string>;
+}

@@ -1,0 +1,75 @@
+import {
+  ID_PATTERN,
+  QUANTITIES,
+  QUANTITY_NAMES,
+  type Quantity,
+  type SeriesBody,
+} from '../../../../protocol/index.ts';
+import type { HubContext } from '../../context.ts';
+import { publicSensor } from '../../privacy.ts';
+import { StepTooFineError } from '../../store/series-query.ts';
+import { parseEnum, parseRange } from '../params.ts';
+import { HttpError } from '../respond.ts';
+
+const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
+
+/**
+ * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
+ * (`quantity=power`). A private household's series answers as an unknown one.
+ */
+export function series(ctx: HubContext, params: URLSearchParams): SeriesBody {
+  const { from, to } = parseRange(params, ctx.now(), 86_400_000);
+  const step = parseEnum(params, 'step', STEPS, 'auto');
+  const sensorParam = params.get('sensor');
+  const quantityParam = params.get('quantity');
+  try {
+    if (quantityParam !== null) {
+      if (!(QUANTITY_NAMES as string[]).includes(quantityParam)) {
+        throw new HttpError(
+          400,
+          `"quantity" must be one of ${QUANTITY_NAMES.join(', ')}, got "${quantityParam.slice(0, 40)}"`,
+        );
+      }
+      const quantity = quantityParam as Quantity;
+      const r = ctx.series.collective(quantity, from, to, step);
+      const body: SeriesBody = {
+        status: 'ok',
+        series: `collective/${quantity}`,
+        quantity,
+        unit: QUANTITIES[quantity].unit,
+        step: r.step,
+        stepMs: r.stepMs,
+        from,
+        to,
+        households: r.households,
+        points: r.points,
+      };
+      if (r.withheld) body.withheld = r.withheld;
+      return body;
+    }
+    if (sensorParam === null)
+      throw new HttpError(400, '"sensor" (<node>/<sensor>) or "quantity" is required');
+    const [node, sensorId, ...rest] = sensorParam.split('/');
+    if (!node || !sensorId || rest.length > 0 || !ID_PATTERN.test(node) || !ID_PATTERN.test(sensorId)) {
+      throw new HttpError(400, `"sensor" must be <node>/<sensor>, got "${sensorParam.slice(0, 60)}"`);
+    }
+    const sensor = ctx.registry.sensor(node, sensorId);
+    if (!sensor || !publicSensor(ctx.registry, sensor))
+      throw new HttpError(404, `no public series "${sensorParam}"`);
+    const r = ctx.series.series(sensor, from, to, step);
+    return {
+      status: 'ok',
+      series: sensorParam,
+      quantity: sensor.quantity,
+      unit: QUANTITIES[sensor.quantity].unit,
+      step: r.step,
+      stepMs: r.stepMs,
+      from,
+      to,
+      points: r.points,
+    };
+  } catch (err) {
+    if (err instanceof StepTooFineError) throw new HttpError(400, `"step": ${err.message}`);
+    throw err;
+  }
+}

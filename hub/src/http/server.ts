@@ -1,0 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import http from 'node:http';
+import type { HubContext } from '../context.ts';
+import { HttpError, sendError, sendJson } from './respond.ts';
+import { exportData } from './routes/export.ts';
+import { live } from './routes/live.ts';
+import { health, nodes, register, settings } from './routes/nodes.ts';
+import { series } from './routes/series.ts';
+import { serveStatic } from './static-files.ts';
+
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => unknown | Promise<unknown>;
+
+export interface HttpOptions {
+  ctx: HubContext;
+  /** the built dashboard (dashboard/dist) */
+  staticRoot: string;
+  /** an SSE client that has not drained for this long is dropped */
+  frozenMs?: number;
+  log: (line: string) => void;
+}
+
+/**
+ * The hub's HTTP server: the read-only JSON API, Server-Sent Events, the open-data export and the
+ * dashboard's files. node:http is enough for a handful of routes and keeps the hub small.
+ * Other rooms add routes with `route()` (the airrohr endpoint, household links).
+ */
+export class HttpApi {
+  readonly server: http.Server;
+  private readonly opts: HttpOptions;
+  private readonly routes = new Map<string, RouteHandler>();
+
+  constructor(opts: HttpOptions) {
+    this.opts = opts;
+    const { ctx } = opts;
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    // slow clients (slowloris) may not hold sockets open forever
+    this.server.headersTimeout = 10_000;
+    this.server.requestTimeout = 30_000;
+    this.server.keepAliveTimeout = 5_000;
+    this.server.maxHeadersCount = 50;
+    this.route('GET', '/api/health', (_req, res) => sendJson(res, 200, health(ctx)));
+    this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
+    this.route('GET', '/api/series', (_req, res, url) => sendJson(res, 200, series(ctx, url.searchParams)));
+    this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
+    this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
+    this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 30_000 }));
+    this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
+  }
+
+  route(method: string, path: string, handler: RouteHandler): void {
+    this.routes.set(`${method} ${path}`, handler);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://hub.invalid');
+    } catch {
+      return sendError(res, 400, 'the request URL is not valid');
+    }
+    try {
+      const handler = this.routes.get(`${method === 'HEAD' ? 'GET' : method} ${url.pathname}`);
+      if (handler) {
+        await handler(req, res, url);
+        return;
+      }
+      if (url.pathname.startsWith('/api/') || url.pathname === '/data.php') {
+        const known = [...this.routes.keys()].some((k) => k.endsWith(` ${url.pathname}`));
+        return known
+          ? sendError(res, 405, `${method} is not allowed on ${url.pathname}`)
+          : sendError(res, 404, `no such endpoint ${url.pathname}: see docs/API.md`);
+      }
+      if (method !== 'GET' && method !== 'HEAD') return sendError(res, 405, `${method} is not allowed here`);
+      serveStatic(this.opts.staticRoot, url.pathname, res, method);
+    } catch (err) {
+      if (err instanceof HttpError) return sendError(res, err.status, err.message);
+      this.opts.log(`HTTP ${method} ${url.pathname} failed: ${(err as Error).stack ?? err}`);
+      sendError(res, 500, 'internal error: see the hub log');
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Broker, listen } from './broker/broker.ts';
+import { CollectiveLive } from './collective.ts';
+import { Commands } from './commands/commands.ts';
+import { LocalConsoleServer } from './console/local-socket.ts';
+import type { HubContext } from './context.ts';
+import { DataLock } from './data-lock.ts';
+import { HttpApi } from './http/server.ts';
+import { IngestPipeline } from './ingest/pipeline.ts';
+import { LiveBus } from './live-bus.ts';
+import { Retention } from './retention.ts';
+import { type Db, openDb } from './store/db.ts';
+import { ReadingsStore } from './store/readings-store.ts';
+import { Registry } from './store/registry.ts';
+import { SeriesQuery } from './store/series-query.ts';
+import { SettingsStore } from './store/settings.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface HubOptions {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  host: string;
+  /** window over which readings are committed together (fewer syncs for SD cards) */
+  commitWindowMs?: number;
+  /** where the built dashboard is; default dashboard/dist */
+  staticRoot?: string;
+  synchronous?: 'FULL' | 'NORMAL';
+  log?: (line: string) => void;
+}
+
+export interface HubUrls {
+  http: string;
+  mqtt: string;
+  ws: string;
+}
+
+/**
+ * The hub: one process, wired by hand (STYLE rule 5) — store, registry, ingest, broker, HTTP,
+ * local console, retention — started in that order and stopped in reverse.
+ */
+export class Hub {
+  readonly opts: HubOptions;
+  readonly log: (line: string) => void;
+  private readonly lock: DataLock;
+  db!: Db;
+  registry!: Registry;
+  settings!: SettingsStore;
+  store!: ReadingsStore;
+  ingest!: IngestPipeline;
+  broker!: Broker;
+  http!: HttpApi;
+  bus!: LiveBus;
+  ctx!: HubContext;
+  commands!: Commands;
+  private retention!: Retention;
+  private localConsole!: LocalConsoleServer;
+  private started = false;
+
+  constructor(opts: HubOptions) {
+    this.opts = opts;
+    this.log = opts.log ?? ((line) => console.log(line));
+    this.lock = new DataLock(opts.dataDir);
+  }
+
+  get dbFile(): string {
+    return path.join(this.opts.dataDir, 'communs.db');
+  }
+
+  async start(): Promise<HubUrls> {
+    const { opts, log } = this;
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.accessSync(opts.dataDir, fs.constants.R_OK | fs.constants.W_OK);
+    this.lock.acquire();
+    try {
+      this.db = openDb({ file: this.dbFile, synchronous: opts.synchronous ?? 'FULL' });
+      this.registry = new Registry({ db: this.db });
+      this.registry.load();
+      this.settings = new SettingsStore({ db: this.db });
+      this.settings.load();
+      this.bus = new LiveBus({ log });
+      this.store = new ReadingsStore({ db: this.db, registry: this.registry });
+      const notices = new Set<string>();
+      this.ingest = new IngestPipeline({
+        registry: this.registry,
+        store: this.store,
+        bus: this.bus,
+        collective: new CollectiveLive(),
+        commitWindowMs: opts.commitWindowMs ?? 100,
+        maxPastMs: this.settings.get().rawRetentionDays * 86_400_000,
+        log,
+        onStoreHealth: (ok, err) => {
+          const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
+          if (ok) notices.delete(notice);
+          else {
+            notices.add(notice);
+            log(`store failing: ${err?.message}`);
+          }
+        },
+      });
+      this.ctx = {
+        db: this.db,
+        dataDir: opts.dataDir,
+        dbFile: this.dbFile,
+        registry: this.registry,
+        series: new SeriesQuery({ db: this.db }),
+        settings: this.settings,
+        bus: this.bus,
+        version: VERSION,
+        startedAt: Date.now(),
+        now: Date.now,
+        ingestState: () => ({
+          pending: this.ingest.committer.pending,
+          lastCommitTs: this.ingest.committer.lastCommitTs,
+        }),
+        notices,
+        disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
+        connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
+      };
+      this.http = new HttpApi({
+        ctx: this.ctx,
+        staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
+        log,
+      });
+      this.broker = new Broker({
+        registry: this.registry,
+        ingest: this.ingest,
+        host: opts.host,
+        port: opts.mqttPort,
+        httpServer: this.http.server,
+        log,
+      });
+      await this.broker.start();
+      await listen(this.http.server, opts.httpPort, opts.host);
+      this.commands = new Commands();
+      this.localConsole = new LocalConsoleServer({
+        ctx: this.ctx,
+        commands: this.commands,
+        dataDir: opts.dataDir,
+        log,
+      });
+      await this.localConsole.start();
+      this.retention = new Retention({ db: this.db, settings: this.settings, log });
+      this.retention.start();
+      this.started = true;
+      return this.urls();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  urls(): HubUrls {
+    const http = this.http.server.address() as import('node:net').AddressInfo;
+    const mqtt = this.broker.address;
+    const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    return {
+      http: `http://${host}:${http.port}/`,
+      mqtt: `mqtt://${host}:${mqtt.port}`,
+      ws: `ws://${host}:${http.port}/mqtt`,
+    };
+  }
+
+  /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.retention?.stop();
+    await this.localConsole?.stop().catch(() => {});
+    if (this.http?.server.listening) {
+      this.http.server.closeAllConnections();
+      await new Promise<void>((r) => this.http.server.close(() => r()));
+    }
+    if (this.broker?.aedes) await this.broker.stop().catch(() => {});
+    this.ingest?.stop();
+    if (this.db?.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+    this.lock.release();
+    this.started = false;
+  }
+
+  get running(): boolean {
+    return this.started;
+  }
+}
+
+export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

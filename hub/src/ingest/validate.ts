@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import {
+  MAX_READINGS_PER_MESSAGE,
+  QUANTITIES,
+  Reading,
+  type RejectReason,
+  toCanonical,
+} from '../../../protocol/index.ts';
+import type { Registry, SensorRow } from '../store/registry.ts';
+import { parseJsonPayload } from './payload.ts';
+
+export interface Rejected {
+  reason: RejectReason;
+  detail: string;
+}
+
+/** A reading that passed validation, in the quantity's canonical unit (counters still as totals). */
+export interface ValidReading {
+  sensor: SensorRow;
+  ts: number;
+  seq: number;
+  value: number;
+}
+
+export interface ValidatedMessage {
+  node: string;
+  readings: ValidReading[];
+  rejections: Rejected[];
+}
+
+export interface ValidateOptions {
+  registry: Registry;
+  now: number;
+  /** readings older than this are refused as `ts_past` (they would be purged at once) */
+  maxPastMs: number;
+  /** a node clock this far ahead of the hub is refused as `ts_future` */
+  maxFutureMs: number;
+}
+
+const Envelope = z.object({ v: z.literal(1).optional(), readings: z.array(z.unknown()).min(1) });
+
+/**
+ * Steps 2 and 3 of ingest for the native readings topic: validate the payload, then each reading,
+ * and normalise units. A bad message is rejected whole; a bad reading is rejected alone and the
+ * others of its message are kept.
+ */
+export function validateReadingsMessage(
+  node: string,
+  payload: Buffer,
+  opts: ValidateOptions,
+): ValidatedMessage {
+  const out: ValidatedMessage = { node, readings: [], rejections: [] };
+  const parsed = parseJsonPayload(payload);
+  if (!parsed.ok) {
+    out.rejections.push({ reason: 'bad_json', detail: parsed.detail });
+    return out;
+  }
+  const env = Envelope.safeParse(parsed.value);
+  if (!env.success) {
+    out.rejections.push({ reason: 'bad_schema', detail: describeZodError(env.error) });
+    return out;
+  }
+  if (env.data.readings.length > MAX_READINGS_PER_MESSAGE) {
+    out.rejections.push({
+      reason: 'too_large',
+      detail: `${env.data.readings.length} readings in one message, at most ${MAX_READINGS_PER_MESSAGE}`,
+    });
+    return out;
+  }
+  for (const [i, raw] of env.data.readings.entries()) {
+    const result = validateReading(node, raw, opts);
+    if ('reason' in result)
+      out.rejections.push({ reason: result.reason, detail: `readings[${i}]: ${result.detail}` });
+    else out.readings.push(result);
+  }
+  return out;
+}
+
+export function validateReading(node: string, raw: unknown, opts: ValidateOptions): ValidReading | Rejected {
+  const r = Reading.safeParse(raw);
+  if (!r.success) return { reason: 'bad_schema', detail: describeZodError(r.error) };
+  const { sensor: sensorId, quantity, unit, value, ts, seq } = r.data;
+  const sensor = opts.registry.sensor(node, sensorId);
+  if (!sensor) return { reason: 'unknown_sensor', detail: `"${sensorId}" is not in the node's meta message` };
+  if (sensor.quantity !== quantity) {
+    return { reason: 'unit_mismatch', detail: `"${sensorId}" measures ${sensor.quantity}, got ${quantity}` };
+  }
+  if (value === null || !Number.isFinite(value))
+    return { reason: 'not_finite', detail: `"${sensorId}" sent no number` };
+  const canonical = toCanonical(quantity, unit, value);
+  if (canonical === undefined) {
+    const accepted = Object.keys(QUANTITIES[quantity].units).join(', ');
+    return { reason: 'unit_mismatch', detail: `unit "${unit}" does not fit ${quantity} (use ${accepted})` };
+  }
+  const spec = QUANTITIES[quantity];
+  if (canonical < spec.min || canonical > spec.max) {
+    return {
+      reason: 'out_of_range',
+      detail: `${quantity} ${canonical} ${spec.unit} is outside ${spec.min}..${spec.max}`,
+    };
+  }
+  if (ts < opts.now - opts.maxPastMs) return { reason: 'ts_past', detail: `timestamp ${iso(ts)} is too old` };
+  if (ts > opts.now + opts.maxFutureMs) {
+    return { reason: 'ts_future', detail: `timestamp ${iso(ts)} is ahead of the hub clock` };
+  }
+  return { sensor, ts, seq, value: canonical };
+}
+
+function iso(ts: number): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? String(ts) : d.toISOString();
+}
+
+export function describeZodError(err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.length ? issue.path.join('.') : 'message';
+  return `${where}: ${issue.message}`.slice(0, 160);
+}

@@ -1,0 +1,104 @@
+/**
+ * Versioned schema migrations. `PRAGMA user_version` holds the number of migrations applied; each
+ * runs in its own transaction, so a hub stopped half-way resumes cleanly. Never edit a shipped
+ * migration: add the next one. docs/DATA.md describes the resulting tables for residents.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the first schema
+  `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE households (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL DEFAULT 'household' CHECK (kind IN ('household', 'place')),
+    sharing    TEXT NOT NULL DEFAULT 'private' CHECK (sharing IN ('private', 'community', 'open')),
+    location   TEXT,
+    demo       INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE nodes (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    household_id TEXT REFERENCES households(id),
+    secret_hash  TEXT NOT NULL,
+    demo         INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL,
+    revoked_at   INTEGER,
+    board        TEXT,
+    firmware     TEXT,
+    kit          TEXT,
+    power_w      REAL,
+    status       TEXT,
+    status_ts    INTEGER,
+    rssi         REAL,
+    battery      REAL,
+    last_seen    INTEGER,
+    accepted     INTEGER NOT NULL DEFAULT 0,
+    rejected     INTEGER NOT NULL DEFAULT 0,
+    max_seq      INTEGER,
+    gaps         INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE sensors (
+    id            INTEGER PRIMARY KEY,
+    node_id       TEXT NOT NULL REFERENCES nodes(id),
+    sensor        TEXT NOT NULL,
+    quantity      TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    label         TEXT,
+    last_total    REAL,
+    last_total_ts INTEGER,
+    meter_offset  REAL NOT NULL DEFAULT 0,
+    UNIQUE (node_id, sensor)
+  );
+  CREATE TABLE readings (
+    sensor_id INTEGER NOT NULL,
+    ts        INTEGER NOT NULL,
+    seq       INTEGER,
+    value     REAL NOT NULL,
+    PRIMARY KEY (sensor_id, ts)
+  ) WITHOUT ROWID;
+  CREATE TABLE rollups (
+    sensor_id INTEGER NOT NULL,
+    period    INTEGER NOT NULL,
+    start     INTEGER NOT NULL,
+    count     INTEGER NOT NULL,
+    sum       REAL NOT NULL,
+    min       REAL NOT NULL,
+    max       REAL NOT NULL,
+    last      REAL NOT NULL,
+    last_ts   INTEGER NOT NULL,
+    PRIMARY KEY (sensor_id, period, start)
+  ) WITHOUT ROWID;
+  CREATE TABLE rejections (
+    id      INTEGER PRIMARY KEY,
+    node_id TEXT NOT NULL,
+    ts      INTEGER NOT NULL,
+    reason  TEXT NOT NULL,
+    detail  TEXT NOT NULL
+  );
+  CREATE INDEX rejections_node ON rejections (node_id, id);
+  CREATE TABLE rejection_counts (
+    node_id TEXT NOT NULL,
+    reason  TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (node_id, reason)
+  ) WITHOUT ROWID;
+  CREATE TABLE counter_events (
+    id        INTEGER PRIMARY KEY,
+    sensor_id INTEGER NOT NULL,
+    ts        INTEGER NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('reset', 'jump', 'backwards')),
+    previous  REAL,
+    current   REAL
+  );
+  CREATE TABLE audit (
+    id   INTEGER PRIMARY KEY,
+    ts   INTEGER NOT NULL,
+    who  TEXT NOT NULL,
+    what TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,208 @@
+import type { RejectReason } from '../../../protocol/index.ts';
+import { QUANTITIES } from '../../../protocol/index.ts';
+import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
+import type { Rejected, ValidReading } from '../ingest/validate.ts';
+import type { Db } from './db.ts';
+import type { Registry, SensorRow } from './registry.ts';
+import { RollupAccumulator } from './rollup.ts';
+
+/** What one message contributes to a commit: its valid readings and its rejections. */
+export interface CommitEntry {
+  node: string;
+  readings: ValidReading[];
+  rejections: Rejected[];
+}
+
+/** A reading as it was stored: value in canonical unit, a delta for counters. */
+export interface StoredReading {
+  sensor: SensorRow;
+  ts: number;
+  seq: number;
+  value: number;
+}
+
+export interface CommitResult {
+  stored: StoredReading[];
+  /** rejections found while storing (duplicates, out-of-order counters), with the node */
+  rejections: Array<Rejected & { node: string }>;
+  counterEvents: Array<{ sensor: SensorRow; ts: number; kind: CounterEventKind }>;
+  touchedNodes: Set<string>;
+}
+
+/** How many of a node's last rejections are kept for the console and the API. */
+export const KEEP_REJECTIONS = 20;
+
+interface NodeDelta {
+  accepted: number;
+  rejected: number;
+  lastSeen: number;
+  maxSeq: number | null;
+  gaps: number;
+}
+
+/**
+ * Writes readings, their rollups, counter state and rejection records in one transaction. Called
+ * by the group committer; a throw (disk full, I/O error) rolls everything back and leaves the
+ * in-memory state of the registry untouched, so the same batch can be retried.
+ */
+export class ReadingsStore {
+  private readonly db: Db;
+  private readonly registry: Registry;
+  private readonly now: () => number;
+  private readonly stmts;
+
+  constructor(opts: { db: Db; registry: Registry; now?: () => number }) {
+    this.db = opts.db;
+    this.registry = opts.registry;
+    this.now = opts.now ?? Date.now;
+    const db = this.db;
+    this.stmts = {
+      insertReading: db.prepare(
+        'INSERT OR IGNORE INTO readings (sensor_id, ts, seq, value) VALUES (?, ?, ?, ?)',
+      ),
+      upsertRollup: db.prepare(
+        `INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
+         VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)
+         ON CONFLICT (sensor_id, period, start) DO UPDATE SET
+           count = count + excluded.count,
+           sum = sum + excluded.sum,
+           min = min(min, excluded.min),
+           max = max(max, excluded.max),
+           last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+           last_ts = max(last_ts, excluded.last_ts)`,
+      ),
+      updateCounter: db.prepare('UPDATE sensors SET last_total = ?, last_total_ts = ? WHERE id = ?'),
+      counterEvent: db.prepare(
+        'INSERT INTO counter_events (sensor_id, ts, kind, previous, current) VALUES (?, ?, ?, ?, ?)',
+      ),
+      updateNode: db.prepare(
+        'UPDATE nodes SET accepted = accepted + ?, rejected = rejected + ?, last_seen = max(coalesce(last_seen, 0), ?), max_seq = ?, gaps = ? WHERE id = ?',
+      ),
+      insertRejection: db.prepare('INSERT INTO rejections (node_id, ts, reason, detail) VALUES (?, ?, ?, ?)'),
+      countRejection: db.prepare(
+        `INSERT INTO rejection_counts (node_id, reason, count) VALUES (?, ?, 1)
+         ON CONFLICT (node_id, reason) DO UPDATE SET count = count + 1`,
+      ),
+      pruneRejections: db.prepare(
+        'DELETE FROM rejections WHERE node_id = ? AND id <= (SELECT id FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+      ),
+    };
+  }
+
+  commit(entries: readonly CommitEntry[]): CommitResult {
+    const now = this.now();
+    const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
+    const counters = new Map<number, CounterState>();
+    const nodes = new Map<string, NodeDelta>();
+    const run = this.db.transaction(() => {
+      const rollups = new RollupAccumulator();
+      for (const entry of entries) {
+        const delta = this.nodeDelta(nodes, entry.node, now);
+        for (const r of entry.rejections) this.reject(result, delta, entry.node, r, now);
+        for (const reading of entry.readings) {
+          const stored = this.storeReading(reading, counters, result);
+          if ('reason' in stored) {
+            this.reject(result, delta, entry.node, stored, now);
+            continue;
+          }
+          delta.accepted++;
+          trackSeq(delta, reading.seq);
+          rollups.add(reading.sensor.id, reading.ts, stored.value);
+          result.stored.push(stored);
+        }
+      }
+      for (const cell of rollups.values()) this.stmts.upsertRollup.run(cell);
+      for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
+      for (const [node, d] of nodes) {
+        this.stmts.updateNode.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
+        if (d.rejected > 0) this.stmts.pruneRejections.run(node, node, KEEP_REJECTIONS);
+        result.touchedNodes.add(node);
+      }
+    });
+    run();
+    this.applyToCache(counters, nodes);
+    return result;
+  }
+
+  private storeReading(
+    reading: ValidReading,
+    counters: Map<number, CounterState>,
+    result: CommitResult,
+  ): StoredReading | Rejected {
+    const { sensor, ts, seq } = reading;
+    let value = reading.value;
+    const spec = QUANTITIES[sensor.quantity];
+    if (spec.kind === 'counter') {
+      const state = counters.get(sensor.id) ?? { total: sensor.last_total, ts: sensor.last_total_ts };
+      const outcome = guardCounter(state, value, ts, spec.maxRate ?? Number.POSITIVE_INFINITY);
+      if (outcome.kind === 'refuse') {
+        return {
+          reason: outcome.reason,
+          detail: `"${sensor.sensor}" total at ${new Date(ts).toISOString()}`,
+        };
+      }
+      counters.set(sensor.id, outcome.next);
+      if (outcome.event) {
+        this.stmts.counterEvent.run(sensor.id, ts, outcome.event, state.total, value);
+        result.counterEvents.push({ sensor, ts, kind: outcome.event });
+      }
+      value = outcome.delta;
+    }
+    const changed = this.stmts.insertReading.run(sensor.id, ts, seq, value).changes;
+    if (changed === 0) {
+      return {
+        reason: 'duplicate',
+        detail: `"${sensor.sensor}" at ${new Date(ts).toISOString()} (seq ${seq}) is stored already`,
+      };
+    }
+    return { sensor, ts, seq, value };
+  }
+
+  private nodeDelta(nodes: Map<string, NodeDelta>, node: string, now: number): NodeDelta {
+    let d = nodes.get(node);
+    if (!d) {
+      const row = this.registry.node(node);
+      d = { accepted: 0, rejected: 0, lastSeen: now, maxSeq: row?.max_seq ?? null, gaps: row?.gaps ?? 0 };
+      nodes.set(node, d);
+    }
+    return d;
+  }
+
+  private reject(result: CommitResult, delta: NodeDelta, node: string, r: Rejected, now: number): void {
+    delta.rejected++;
+    this.stmts.insertRejection.run(node, now, r.reason, r.detail);
+    this.stmts.countRejection.run(node, r.reason satisfies RejectReason);
+    result.rejections.push({ ...r, node });
+  }
+
+  private applyToCache(counters: Map<number, CounterState>, nodes: Map<string, NodeDelta>): void {
+    for (const [id, c] of counters) {
+      const s = this.registry.sensorById(id);
+      if (s) {
+        s.last_total = c.total;
+        s.last_total_ts = c.ts;
+      }
+    }
+    for (const [id, d] of nodes) {
+      const row = this.registry.node(id);
+      if (!row) continue;
+      row.accepted += d.accepted;
+      row.rejected += d.rejected;
+      row.last_seen = Math.max(row.last_seen ?? 0, d.lastSeen);
+      row.max_seq = d.maxSeq;
+      row.gaps = d.gaps;
+    }
+  }
+}
+
+/**
+ * Gaps in a node's sequence numbers: a jump forward opens gaps, a late reading (a replay from the
+ * node's store-and-forward queue) closes one.
+ */
+function trackSeq(d: NodeDelta, seq: number): void {
+  if (d.maxSeq === null) d.maxSeq = seq;
+  else if (seq > d.maxSeq) {
+    d.gaps += seq - d.maxSeq - 1;
+    d.maxSeq = seq;
+  } else if (seq < d.maxSeq && d.gaps > 0) d.gaps--;
+}

@@ -1,0 +1,322 @@
+import type {
+  HouseholdKind,
+  MetaMessage,
+  Quantity,
+  SharingLevel,
+  StatusMessage,
+} from '../../../protocol/index.ts';
+import type { Db } from './db.ts';
+import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
+
+export interface HouseholdRow {
+  id: string;
+  name: string;
+  kind: HouseholdKind;
+  sharing: SharingLevel;
+  location: string | null;
+  demo: number;
+  created_at: number;
+}
+
+export interface NodeRow {
+  id: string;
+  name: string;
+  household_id: string | null;
+  secret_hash: string;
+  demo: number;
+  created_at: number;
+  revoked_at: number | null;
+  board: string | null;
+  firmware: string | null;
+  kit: string | null;
+  power_w: number | null;
+  status: string | null;
+  status_ts: number | null;
+  rssi: number | null;
+  battery: number | null;
+  last_seen: number | null;
+  accepted: number;
+  rejected: number;
+  max_seq: number | null;
+  gaps: number;
+}
+
+export interface SensorRow {
+  id: number;
+  node_id: string;
+  sensor: string;
+  quantity: Quantity;
+  unit: string;
+  label: string | null;
+  last_total: number | null;
+  last_total_ts: number | null;
+  meter_offset: number;
+}
+
+export class RegistryError extends Error {}
+
+/**
+ * Households, nodes, their credentials and their sensors. Reads come from memory (the broker asks
+ * on every publish); writes go to SQLite at once, so a crash loses no provisioning.
+ */
+export class Registry {
+  private readonly db: Db;
+  private readonly now: () => number;
+  private households = new Map<string, HouseholdRow>();
+  private nodes = new Map<string, NodeRow>();
+  /** node id → sensor id → row */
+  private sensors = new Map<string, Map<string, SensorRow>>();
+  private sensorsById = new Map<number, SensorRow>();
+  /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
+  private verified = new Map<string, string>();
+
+  constructor(opts: { db: Db; now?: () => number }) {
+    this.db = opts.db;
+    this.now = opts.now ?? Date.now;
+  }
+
+  load(): void {
+    this.households = new Map(
+      (this.db.prepare('SELECT * FROM households').all() as HouseholdRow[]).map((h) => [h.id, h]),
+    );
+    this.nodes = new Map((this.db.prepare('SELECT * FROM nodes').all() as NodeRow[]).map((n) => [n.id, n]));
+    this.sensors.clear();
+    this.sensorsById.clear();
+    for (const s of this.db.prepare('SELECT * FROM sensors').all() as SensorRow[]) this.cacheSensor(s);
+  }
+
+  // --- households -------------------------------------------------------------------------------
+
+  household(id: string): HouseholdRow | undefined {
+    return this.households.get(id);
+  }
+
+  listHouseholds(): HouseholdRow[] {
+    return [...this.households.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  addHousehold(h: {
+    id: string;
+    name: string;
+    kind?: HouseholdKind;
+    sharing?: SharingLevel;
+    location?: string | null;
+    demo?: boolean;
+  }): HouseholdRow {
+    if (this.households.has(h.id)) throw new RegistryError(`household "${h.id}" exists already`);
+    const row: HouseholdRow = {
+      id: h.id,
+      name: h.name,
+      kind: h.kind ?? 'household',
+      sharing: h.sharing ?? 'private',
+      location: h.location ?? null,
+      demo: h.demo ? 1 : 0,
+      created_at: this.now(),
+    };
+    this.db
+      .prepare(
+        'INSERT INTO households (id, name, kind, sharing, location, demo, created_at) VALUES (@id, @name, @kind, @sharing, @location, @demo, @created_at)',
+      )
+      .run(row);
+    this.households.set(row.id, row);
+    return row;
+  }
+
+  updateHousehold(
+    id: string,
+    patch: Partial<Pick<HouseholdRow, 'name' | 'sharing' | 'location' | 'kind'>>,
+  ): HouseholdRow {
+    const row = this.households.get(id);
+    if (!row) throw new RegistryError(`no household "${id}": see "household list"`);
+    const next = { ...row, ...patch };
+    this.db
+      .prepare(
+        'UPDATE households SET name = @name, sharing = @sharing, location = @location, kind = @kind WHERE id = @id',
+      )
+      .run(next);
+    this.households.set(id, next);
+    return next;
+  }
+
+  // --- nodes ------------------------------------------------------------------------------------
+
+  node(id: string): NodeRow | undefined {
+    return this.nodes.get(id);
+  }
+
+  listNodes(): NodeRow[] {
+    return [...this.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Creates a node and returns its secret: the only time the secret exists in clear. */
+  addNode(n: { id: string; name?: string; household?: string | null; demo?: boolean }): {
+    node: NodeRow;
+    secret: string;
+  } {
+    if (this.nodes.has(n.id))
+      throw new RegistryError(`node "${n.id}" exists already: use "node rotate ${n.id}" for a new secret`);
+    if (n.household && !this.households.has(n.household)) {
+      throw new RegistryError(
+        `no household "${n.household}": add it first with "household add ${n.household} NAME"`,
+      );
+    }
+    const secret = newSecret();
+    const row: NodeRow = {
+      id: n.id,
+      name: n.name ?? n.id,
+      household_id: n.household ?? null,
+      secret_hash: hashSecret(secret),
+      demo: n.demo ? 1 : 0,
+      created_at: this.now(),
+      revoked_at: null,
+      board: null,
+      firmware: null,
+      kit: null,
+      power_w: null,
+      status: null,
+      status_ts: null,
+      rssi: null,
+      battery: null,
+      last_seen: null,
+      accepted: 0,
+      rejected: 0,
+      max_seq: null,
+      gaps: 0,
+    };
+    this.db
+      .prepare(
+        'INSERT INTO nodes (id, name, household_id, secret_hash, demo, created_at) VALUES (@id, @name, @household_id, @secret_hash, @demo, @created_at)',
+      )
+      .run(row);
+    this.nodes.set(row.id, row);
+    return { node: row, secret };
+  }
+
+  rotateSecret(id: string): string {
+    const row = this.requireNode(id);
+    const secret = newSecret();
+    row.secret_hash = hashSecret(secret);
+    row.revoked_at = null;
+    this.db
+      .prepare('UPDATE nodes SET secret_hash = ?, revoked_at = NULL WHERE id = ?')
+      .run(row.secret_hash, id);
+    this.verified.delete(id);
+    return secret;
+  }
+
+  revoke(id: string): void {
+    const row = this.requireNode(id);
+    row.revoked_at = this.now();
+    this.db.prepare('UPDATE nodes SET revoked_at = ? WHERE id = ?').run(row.revoked_at, id);
+    this.verified.delete(id);
+  }
+
+  updateNode(id: string, patch: { name?: string; household_id?: string | null }): NodeRow {
+    const row = this.requireNode(id);
+    if (patch.household_id && !this.households.has(patch.household_id)) {
+      throw new RegistryError(`no household "${patch.household_id}": add it first with "household add"`);
+    }
+    Object.assign(row, patch);
+    this.db
+      .prepare('UPDATE nodes SET name = ?, household_id = ? WHERE id = ?')
+      .run(row.name, row.household_id, id);
+    return row;
+  }
+
+  /** True when `secret` is the node's current secret and the node is not revoked. */
+  async authenticate(id: string, secret: string): Promise<boolean> {
+    const row = this.nodes.get(id);
+    if (!row || row.revoked_at !== null) return false;
+    const digest = quickDigest(secret);
+    if (this.verified.get(id) === digest) return true;
+    const ok = await verifySecret(secret, row.secret_hash);
+    // the node may have been revoked or rotated while scrypt ran
+    const now = this.nodes.get(id);
+    if (!ok || !now || now.revoked_at !== null || now.secret_hash !== row.secret_hash) return false;
+    this.verified.set(id, digest);
+    return true;
+  }
+
+  /** Applies a node's retained self-description: board, power budget and the sensors it declares. */
+  applyMeta(nodeId: string, meta: MetaMessage): void {
+    const row = this.requireNode(nodeId);
+    const tx = this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
+        .run(meta.board, meta.firmware ?? null, meta.kit ?? null, meta.powerW ?? null, nodeId);
+      const upsert = this.db.prepare(
+        `INSERT INTO sensors (node_id, sensor, quantity, unit, label) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label
+         RETURNING *`,
+      );
+      for (const s of meta.sensors) {
+        this.cacheSensor(upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null) as SensorRow);
+      }
+    });
+    tx();
+    row.board = meta.board;
+    row.firmware = meta.firmware ?? null;
+    row.kit = meta.kit ?? null;
+    row.power_w = meta.powerW ?? null;
+  }
+
+  applyStatus(nodeId: string, status: StatusMessage, ts: number): void {
+    const row = this.requireNode(nodeId);
+    row.status = status.state;
+    row.status_ts = ts;
+    if (status.rssi !== undefined) row.rssi = status.rssi;
+    if (status.battery !== undefined) row.battery = status.battery;
+    if (status.state === 'online') row.last_seen = ts;
+    this.db
+      .prepare(
+        'UPDATE nodes SET status = ?, status_ts = ?, rssi = ?, battery = ?, last_seen = ? WHERE id = ?',
+      )
+      .run(row.status, ts, row.rssi, row.battery, row.last_seen, nodeId);
+  }
+
+  // --- sensors ----------------------------------------------------------------------------------
+
+  sensor(nodeId: string, sensor: string): SensorRow | undefined {
+    return this.sensors.get(nodeId)?.get(sensor);
+  }
+
+  sensorById(id: number): SensorRow | undefined {
+    return this.sensorsById.get(id);
+  }
+
+  sensorsOf(nodeId: string): SensorRow[] {
+    return [...(this.sensors.get(nodeId)?.values() ?? [])].sort((a, b) => a.sensor.localeCompare(b.sensor));
+  }
+
+  allSensors(): SensorRow[] {
+    return [...this.sensorsById.values()];
+  }
+
+  /** The household a sensor's readings belong to, or null for an unattached node. */
+  householdOfSensor(sensorId: number): HouseholdRow | undefined {
+    const s = this.sensorsById.get(sensorId);
+    const n = s && this.nodes.get(s.node_id);
+    return n?.household_id ? this.households.get(n.household_id) : undefined;
+  }
+
+  private cacheSensor(s: SensorRow): void {
+    let byNode = this.sensors.get(s.node_id);
+    if (!byNode) {
+      byNode = new Map();
+      this.sensors.set(s.node_id, byNode);
+    }
+    const existing = byNode.get(s.sensor);
+    // keep the live counter state of an existing row (it is newer than what RETURNING read back)
+    if (existing) Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label });
+    else {
+      byNode.set(s.sensor, s);
+      this.sensorsById.set(s.id, s);
+    }
+  }
+
+  private requireNode(id: string): NodeRow {
+    const row = this.nodes.get(id);
+    if (!row) throw new RegistryError(`no node "${id}": see "node list"`);
+    return row;
+  }
+}

@@ -1,0 +1,167 @@
+import { QUANTITIES, type Quantity, type SeriesStep } from '../../../protocol/index.ts';
+import { K_ANONYMITY } from '../collective.ts';
+import type { Db } from './db.ts';
+import type { SensorRow } from './registry.ts';
+import { PERIODS } from './rollup.ts';
+
+export interface Points {
+  t: number[];
+  value: number[];
+  min: number[];
+  max: number[];
+}
+
+export interface SeriesResult {
+  step: SeriesStep;
+  stepMs: number;
+  points: Points;
+}
+
+export interface CollectiveResult extends SeriesResult {
+  households: number;
+  withheld?: string;
+}
+
+/** A response stays under this many points when the step is chosen automatically. */
+export const TARGET_POINTS = 3000;
+/** An explicit step may not ask for more than this. */
+export const MAX_POINTS = 20_000;
+
+export class StepTooFineError extends Error {}
+
+/**
+ * Reads series for the API: raw readings for short spans, the right rollup for longer ones, and
+ * collective aggregates over all households' series of a quantity (withheld below k households).
+ */
+export class SeriesQuery {
+  private readonly db: Db;
+  private readonly stmts;
+
+  constructor(opts: { db: Db }) {
+    this.db = opts.db;
+    this.stmts = {
+      raw: this.db.prepare(
+        'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
+      ),
+      rawCount: this.db.prepare(
+        'SELECT count(*) AS n FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ?',
+      ),
+      rollup: this.db.prepare(
+        'SELECT start, count, sum, min, max FROM rollups WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start',
+      ),
+      collective: this.db.prepare(
+        `SELECT r.start AS start, sum(r.sum) AS total, sum(r.sum / r.count) AS sumOfMeans, avg(r.sum / r.count) AS meanOfMeans,
+                min(r.min) AS min, max(r.max) AS max, count(DISTINCT n.household_id) AS households
+         FROM sensors s
+         JOIN nodes n ON n.id = s.node_id
+         JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
+         WHERE s.quantity = ? AND n.household_id IS NOT NULL
+         GROUP BY r.start ORDER BY r.start`,
+      ),
+    };
+  }
+
+  /** The step `auto` resolves to for a span; collective queries never go below minutes. */
+  chooseStep(spanMs: number, collective: boolean): SeriesStep {
+    if (spanMs <= 6 * 3_600_000) return collective ? 'minute' : 'raw';
+    if (spanMs <= 2 * 86_400_000) return 'minute';
+    if (spanMs <= 120 * 86_400_000) return 'hour';
+    return 'day';
+  }
+
+  series(sensor: SensorRow, from: number, to: number, step: SeriesStep | 'auto'): SeriesResult {
+    let chosen = step === 'auto' ? this.chooseStep(to - from, false) : step;
+    if (chosen === 'raw') {
+      const { n } = this.stmts.rawCount.get(sensor.id, from, to) as { n: number };
+      if (n > (step === 'auto' ? TARGET_POINTS : MAX_POINTS)) {
+        if (step !== 'auto')
+          throw new StepTooFineError(
+            `${n} raw readings in this range: choose step=minute or a shorter range`,
+          );
+        chosen = 'minute';
+      }
+    }
+    if (chosen === 'raw') {
+      const points: Points = { t: [], value: [], min: [], max: [] };
+      for (const row of this.stmts.raw.iterate(sensor.id, from, to) as Iterable<{
+        ts: number;
+        value: number;
+      }>) {
+        points.t.push(row.ts);
+        points.value.push(row.value);
+        points.min.push(row.value);
+        points.max.push(row.value);
+      }
+      return { step: 'raw', stepMs: 0, points };
+    }
+    const period = PERIODS[chosen];
+    this.checkPoints(from, to, period);
+    const counter = QUANTITIES[sensor.quantity].kind === 'counter';
+    const points: Points = { t: [], value: [], min: [], max: [] };
+    type Row = { start: number; count: number; sum: number; min: number; max: number };
+    for (const row of this.stmts.rollup.iterate(
+      sensor.id,
+      period,
+      alignDown(from, period),
+      to,
+    ) as Iterable<Row>) {
+      points.t.push(row.start);
+      points.value.push(counter ? row.sum : row.sum / row.count);
+      points.min.push(row.min);
+      points.max.push(row.max);
+    }
+    return { step: chosen, stepMs: period, points };
+  }
+
+  collective(quantity: Quantity, from: number, to: number, step: SeriesStep | 'auto'): CollectiveResult {
+    let chosen = step === 'auto' ? this.chooseStep(to - from, true) : step;
+    if (chosen === 'raw') chosen = 'minute';
+    const period = PERIODS[chosen];
+    this.checkPoints(from, to, period);
+    const spec = QUANTITIES[quantity];
+    type Row = {
+      start: number;
+      total: number;
+      sumOfMeans: number;
+      meanOfMeans: number;
+      min: number;
+      max: number;
+      households: number;
+    };
+    const rows = this.stmts.collective.all(period, alignDown(from, period), to, quantity) as Row[];
+    const points: Points = { t: [], value: [], min: [], max: [] };
+    let households = 0;
+    let withheldBuckets = 0;
+    for (const row of rows) {
+      households = Math.max(households, row.households);
+      // a bucket to which fewer than k households contributed would reveal them: left out
+      if (row.households < K_ANONYMITY) {
+        withheldBuckets++;
+        continue;
+      }
+      const value =
+        spec.kind === 'counter' ? row.total : spec.collective === 'sum' ? row.sumOfMeans : row.meanOfMeans;
+      points.t.push(row.start);
+      points.value.push(value);
+      points.min.push(spec.collective === 'sum' ? value : row.min);
+      points.max.push(spec.collective === 'sum' ? value : row.max);
+    }
+    const result: CollectiveResult = { step: chosen, stepMs: period, points, households };
+    if (rows.length > 0 && points.t.length === 0) {
+      result.withheld = `fewer than ${K_ANONYMITY} households contribute: the aggregate would reveal them`;
+    } else if (withheldBuckets > 0) {
+      result.withheld = `${withheldBuckets} period(s) with fewer than ${K_ANONYMITY} households are left out`;
+    }
+    return result;
+  }
+
+  private checkPoints(from: number, to: number, period: number): void {
+    const n = Math.ceil((to - from) / period);
+    if (n > MAX_POINTS)
+      throw new StepTooFineError(`${n} points in this range: choose a coarser step or a shorter range`);
+  }
+}
+
+function alignDown(ts: number, period: number): number {
+  return Math.floor(ts / period) * period;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { Db } from './db.ts';
+
+/** Settings the admin sets on the console and the dashboard shows. Defaults make a first start work. */
+export const SettingsSchema = z.object({
+  neighbourhood: z.string().min(1).max(80).default('Communs'),
+  /** price per kWh and fixed daily charge, in `currency` */
+  tariffPerKwh: z.number().nonnegative().max(100).default(0.2516),
+  tariffDailyCharge: z.number().nonnegative().max(100).default(0.4),
+  currency: z.string().min(1).max(8).default('EUR'),
+  /** grid emission factor, g CO2e per kWh (France, ADEME Base Empreinte 2023: ~52) */
+  gridGco2PerKwh: z.number().nonnegative().max(2000).default(52),
+  /** the hub's declared electrical draw: a Raspberry Pi 4 idling with an SD card and a USB hub */
+  hubPowerW: z.number().nonnegative().max(500).default(3.5),
+  /** raw readings are kept this many days; rollups are kept */
+  rawRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** the base URL printed in private links (the admin sets the LAN address) */
+  publicUrl: z.string().max(200).default(''),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export class SettingsStore {
+  private readonly db: Db;
+  private current: Settings;
+
+  constructor(opts: { db: Db }) {
+    this.db = opts.db;
+    this.current = SettingsSchema.parse({});
+  }
+
+  load(): Settings {
+    const raw: Record<string, unknown> = {};
+    for (const row of this.db.prepare('SELECT key, value FROM settings').all() as {
+      key: string;
+      value: string;
+    }[]) {
+      try {
+        raw[row.key] = JSON.parse(row.value);
+      } catch {
+        // a value edited by hand into something unreadable falls back to its default
+      }
+    }
+    const parsed = SettingsSchema.safeParse(raw);
+    this.current = parsed.success ? parsed.data : SettingsSchema.parse({});
+    return this.current;
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  /** Validates and stores one setting; throws a readable error naming the setting. */
+  set<K extends SettingKey>(key: K, value: Settings[K]): Settings {
+    const next = SettingsSchema.safeParse({ ...this.current, [key]: value });
+    if (!next.success) {
+      throw new Error(`"${key}": ${next.error.issues[0]?.message ?? 'invalid value'}`);
+    }
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, JSON.stringify(next.data[key]));
+    this.current = next.data;
+    return this.current;
+  }
+}
