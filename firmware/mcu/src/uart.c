@@ -53,11 +53,15 @@ void uart_write(uint8_t b) {
   ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { UCSR0B |= _BV(UDRIE0); }
 }
 
+/* Sends the next byte and disables itself as soon as the buffer is empty, so the vector never runs
+   with nothing to send (avr8js, like some AVR cores, clears UDRE when the vector is taken, which
+   would leave a later UDRIE waiting for a flag that never comes back). */
 ISR(USART_UDRE_vect) {
+  if (tx_head != tx_tail) {
+    UDR0 = tx_buf[tx_tail];
+    tx_tail = (uint8_t)((tx_tail + 1) & (TX_SIZE - 1));
+  }
   if (tx_head == tx_tail) {
     UCSR0B &= (uint8_t)~_BV(UDRIE0);
-    return;
   }
-  UDR0 = tx_buf[tx_tail];
-  tx_tail = (uint8_t)((tx_tail + 1) & (TX_SIZE - 1));
 }
