@@ -1,0 +1,165 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { SensorInfo } from '../../../protocol/api.ts';
+import { LiveController } from '../controllers/live-controller.ts';
+import { LoadController } from '../controllers/load-controller.ts';
+import { LocaleController } from '../controllers/locale-controller.ts';
+import { fetchNodes } from '../data/nodes.ts';
+import { fetchSeries } from '../data/series.ts';
+import { formatReading } from '../format/format-reading.ts';
+import { formatRelativeTime } from '../format/format-relative-time.ts';
+import { getLocale, type MessageKey, msg } from '../i18n/localize.ts';
+import { airAdvice } from '../model/air-advice.ts';
+import { groupPlaces, type Place } from '../model/places.ts';
+import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-live-status.ts';
+
+interface Latest {
+  ts: number;
+  value: number;
+}
+
+const RECENT_MS = 3 * 3_600_000;
+
+/** Per place: temperature, humidity, CO2 and particulates, each with plain-language advice. */
+@customElement('communs-environment-view')
+export class CommunsEnvironmentView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: var(--communs-space-s);
+      }
+      dl {
+        margin: 0;
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: var(--communs-space-xs) var(--communs-space-m);
+        align-items: baseline;
+      }
+      dt {
+        color: var(--communs-ink-muted);
+      }
+      dd {
+        margin: 0;
+        font-size: var(--communs-text-l);
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      .advice {
+        grid-column: 1 / -1;
+        font-size: var(--communs-text-s);
+        font-weight: 400;
+        padding: var(--communs-space-xs) var(--communs-space-s);
+        border-inline-start: 4px solid var(--communs-warn);
+        background: var(--communs-warn-soft);
+      }
+      .advice.alert {
+        border-color: var(--communs-danger);
+        background: var(--communs-danger-soft);
+      }
+    `,
+  ];
+
+  @property({ type: Boolean, reflect: true }) kiosk = false;
+  /** latest value per series, from the first load and then from live readings */
+  @state() private latest = new Map<string, Latest>();
+
+  // Held for its side effect: re-render this element when the language changes.
+  protected readonly locale = new LocaleController(this);
+
+  private readonly places = new LoadController<Place[]>(
+    this,
+    async (signal) => {
+      const places = groupPlaces(await fetchNodes(signal));
+      await this.loadLatest(
+        places.flatMap((p) => p.sensors),
+        signal,
+      );
+      return places;
+    },
+    { refreshMs: 10 * 60_000 },
+  );
+
+  private readonly liveCtl = new LiveController(this, {
+    reading: (r) => {
+      if (!this.latest.has(r.series) && !this.isShown(r.series)) return;
+      this.latest = new Map(this.latest).set(r.series, { ts: r.ts, value: r.value });
+    },
+    reconnected: () => void this.places.run(),
+  });
+
+  private isShown(series: string): boolean {
+    return (this.places.value ?? []).some((p) => p.sensors.some((s) => s.series === series));
+  }
+
+  // One small request per sensor: the hub has no "latest of all" endpoint, and a neighbourhood has tens
+  // of environment sensors, not thousands. A sensor the hub refuses is simply shown without a value.
+  private async loadLatest(sensors: SensorInfo[], signal: AbortSignal): Promise<void> {
+    const now = Date.now();
+    const results = await Promise.allSettled(
+      sensors.map((s) =>
+        fetchSeries({ sensor: s.series, from: now - RECENT_MS, to: now, step: 'minute' }, signal),
+      ),
+    );
+    const next = new Map(this.latest);
+    results.forEach((r, i) => {
+      const series = sensors[i]?.series;
+      if (r.status !== 'fulfilled' || !series) return;
+      const ts = r.value.points.t.at(-1);
+      const value = r.value.points.value.at(-1);
+      const known = next.get(series);
+      if (ts !== undefined && value !== undefined && (!known || known.ts < ts))
+        next.set(series, { ts, value });
+    });
+    this.latest = next;
+  }
+
+  private renderSensor(s: SensorInfo) {
+    const locale = getLocale();
+    const latest = this.latest.get(s.series);
+    const name = msg(`env.${s.quantity}` as MessageKey);
+    const advice = latest ? airAdvice(s.quantity, latest.value) : null;
+    return html`<dt>${s.label ?? name}</dt>
+      <dd data-series=${s.series}>
+        ${
+          latest
+            ? html`${formatReading(latest.value, s.unit, locale)}
+                <span class="muted">${this.kiosk ? nothing : formatRelativeTime(latest.ts, Date.now(), locale)}</span>`
+            : html`<span class="muted">${msg('env.noReading')}</span>`
+        }
+      </dd>
+      ${advice ? html`<dd class="advice ${advice.level}" role="note">${msg(advice.message)}</dd>` : nothing}`;
+  }
+
+  private renderPlaces(places: Place[]) {
+    if (places.length === 0) return html`<p class="card">${msg('env.none')}</p>`;
+    return html`<div class="cards">
+      ${places.map(
+        (p, i) => html`<section class="card" aria-labelledby="place-${i}">
+          <h3 id="place-${i}">${p.name}</h3>
+          <dl>${p.sensors.map((s) => this.renderSensor(s))}</dl>
+        </section>`,
+      )}
+    </div>`;
+  }
+
+  override render() {
+    return html`<div class="head">
+        <h2>${msg('env.title')}</h2>
+        <communs-live-status state=${this.liveCtl.state}></communs-live-status>
+      </div>
+      ${this.kiosk ? nothing : html`<p class="muted">${msg('env.intro')}</p>`}
+      ${this.places.render((p) => this.renderPlaces(p))}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'communs-environment-view': CommunsEnvironmentView;
+  }
+}

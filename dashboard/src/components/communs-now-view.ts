@@ -1,0 +1,238 @@
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { LiveAggregate, NodeInfo, SeriesBody } from '../../../protocol/api.ts';
+import { LiveController } from '../controllers/live-controller.ts';
+import { LoadController } from '../controllers/load-controller.ts';
+import { LocaleController } from '../controllers/locale-controller.ts';
+import { fetchNodes } from '../data/nodes.ts';
+import { fetchSeries } from '../data/series.ts';
+import { formatHourSlot, formatTime, formatWeekday } from '../format/format-date-time.ts';
+import { formatEnergy } from '../format/format-energy.ts';
+import { formatChange } from '../format/format-percent.ts';
+import { formatPower } from '../format/format-power.ts';
+import { getLocale, msg, plural } from '../i18n/localize.ts';
+import { peakHours } from '../model/peak-hours.ts';
+import { compareWithTypicalDay } from '../model/typical-day.ts';
+import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-chart.ts';
+import './communs-live-status.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEKS = 4;
+
+/** The neighbourhood now: collective power live, today against a typical day, last 24 h, peak hours. */
+@customElement('communs-now-view')
+export class CommunsNowView extends LitElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: var(--communs-space-s);
+      }
+      .hero-figure {
+        font-size: var(--communs-text-hero);
+        font-weight: 800;
+        line-height: 1;
+        margin: var(--communs-space-s) 0;
+        color: var(--communs-accent);
+        font-variant-numeric: tabular-nums;
+      }
+      .withheld {
+        border-color: var(--communs-warn);
+        background: var(--communs-warn-soft);
+      }
+      ul {
+        margin: 0;
+        padding-inline-start: 1.2em;
+      }
+    `,
+  ];
+
+  /** large-type layout for the shared screen */
+  @property({ type: Boolean, reflect: true }) kiosk = false;
+
+  @state() private live: LiveAggregate | null = null;
+  // Held for its side effect: re-render this element when the language changes.
+  protected readonly locale = new LocaleController(this);
+
+  private readonly power = new LoadController<SeriesBody>(
+    this,
+    (signal) => {
+      const now = Date.now();
+      return fetchSeries({ quantity: 'power', from: now - DAY, to: now }, signal);
+    },
+    { refreshMs: 10 * 60_000 },
+  );
+
+  // Hourly energy of today and of the same weekday of the last WEEKS weeks, in one request.
+  private readonly energy = new LoadController<SeriesBody>(
+    this,
+    (signal) => {
+      const now = Date.now();
+      return fetchSeries(
+        { quantity: 'energy', from: now - (WEEKS * 7 + 1) * DAY, to: now, step: 'hour' },
+        signal,
+      );
+    },
+    { refreshMs: 5 * 60_000 },
+  );
+
+  private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 10 * 60_000 });
+
+  private readonly liveCtl = new LiveController(this, {
+    aggregate: (a) => {
+      if (a.quantity !== 'power') return;
+      this.live = a;
+      this.extendCurve(a);
+    },
+    reconnected: () => {
+      void this.power.run();
+      void this.energy.run();
+    },
+  });
+
+  /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
+  private extendCurve(a: LiveAggregate): void {
+    const body = this.power.value;
+    if (!body || body.withheld) return;
+    const { t, value } = body.points;
+    const last = t.at(-1) ?? 0;
+    if (a.ts - last < 60_000) return;
+    const from = a.ts - DAY;
+    const keep = t.findIndex((ts) => ts >= from);
+    const start = keep < 0 ? t.length : keep;
+    this.power.value = {
+      ...body,
+      points: {
+        t: [...t.slice(start), a.ts],
+        value: [...value.slice(start), a.value],
+        min: [...body.points.min.slice(start), a.value],
+        max: [...body.points.max.slice(start), a.value],
+      },
+    };
+  }
+
+  private renderPower(series: SeriesBody) {
+    const locale = getLocale();
+    if (series.withheld && !this.live) {
+      return html`<section class="card withheld" aria-labelledby="power-h">
+        <h3 id="power-h">${msg('now.power')}</h3>
+        <p>${msg('now.withheld')}</p>
+      </section>`;
+    }
+    const last = series.points.value.at(-1);
+    const watts = this.live?.value ?? last;
+    const ts = this.live?.ts ?? series.points.t.at(-1);
+    return html`<section class="card" aria-labelledby="power-h">
+      <h3 id="power-h">${msg('now.power')}</h3>
+      <p class="hero-figure" data-testid="collective-power" data-ts=${ts ?? ''}>
+        ${watts === undefined ? '—' : formatPower(watts, locale)}
+      </p>
+      <p class="muted">
+        ${msg('now.powerHint')} ${ts ? msg('now.updated', { time: formatTime(ts, locale) }) : nothing}
+      </p>
+    </section>`;
+  }
+
+  private renderToday(series: SeriesBody) {
+    const locale = getLocale();
+    const now = Date.now();
+    if (series.withheld) return html`<section class="card withheld"><p>${msg('now.withheld')}</p></section>`;
+    const c = compareWithTypicalDay(series.points.t, series.points.value, now, WEEKS);
+    return html`<section class="card" aria-labelledby="today-h">
+      <h3 id="today-h">${msg('now.today')}</h3>
+      <p class="figure" data-testid="today-energy">${formatEnergy(c.todayWh, locale)}</p>
+      ${
+        c.typicalWh === null
+          ? html`<p class="muted">${msg('now.typicalNone')}</p>`
+          : html`<p>
+              ${msg('now.typical', { weekday: formatWeekday(now, locale), energy: formatEnergy(c.typicalWh, locale) })}
+            </p>
+            ${
+              c.typicalWh > 0
+                ? html`<p class="muted">${msg('now.vsTypical', { percent: formatChange(c.todayWh / c.typicalWh - 1, locale) })}</p>`
+                : nothing
+            }`
+      }
+    </section>`;
+  }
+
+  private renderPeak(series: SeriesBody) {
+    const hours = series.withheld ? [] : peakHours(series.points.t, series.points.value, 3);
+    const locale = getLocale();
+    return html`<section class="card" aria-labelledby="peak-h">
+      <h3 id="peak-h">${msg('now.peak')}</h3>
+      ${
+        hours.length === 0
+          ? html`<p class="muted">${msg('now.peakNone')}</p>`
+          : html`<ul>
+              ${hours.map((h) => html`<li>${formatHourSlot(h, locale)}</li>`)}
+            </ul>`
+      }
+      ${this.kiosk ? nothing : html`<p class="muted">${msg('now.peakHint')}</p>`}
+    </section>`;
+  }
+
+  private renderContributors(nodes: NodeInfo[]) {
+    const households = new Set<string>();
+    const named = new Set<string>();
+    let sensors = 0;
+    for (const n of nodes) {
+      sensors += n.sensors.length;
+      households.add(n.household?.id ?? `node:${n.id}`);
+      if (n.household) named.add(n.household.name);
+    }
+    // The live aggregate counts who contributes right now; /api/nodes counts who is registered.
+    const hh = this.live?.households ?? households.size;
+    const ss = this.live?.sensors ?? sensors;
+    const names = [...named].sort((a, b) => a.localeCompare(b, getLocale()));
+    const list = new Intl.ListFormat(getLocale(), { type: 'conjunction' });
+    return html`<section class="card" aria-labelledby="who-h">
+      <h3 id="who-h">${msg('now.contributors')}</h3>
+      <p class="figure" data-testid="contributors">
+        ${plural('now.households', hh)} · ${plural('now.sensors', ss)}
+      </p>
+      ${names.length > 0 && !this.kiosk ? html`<p>${msg('now.named', { names: list.format(names) })}</p>` : nothing}
+      ${named.size < households.size && !this.kiosk ? html`<p class="muted">${msg('now.unnamed')}</p>` : nothing}
+    </section>`;
+  }
+
+  private renderCurve(series: SeriesBody) {
+    if (series.withheld) return nothing;
+    return html`<section class="card" aria-labelledby="curve-h">
+      <h3 id="curve-h">${msg('now.last24h')}</h3>
+      <communs-chart
+        .t=${series.points.t}
+        .values=${series.points.value}
+        unit=${series.unit}
+        label=${msg('now.power')}
+      ></communs-chart>
+    </section>`;
+  }
+
+  override render() {
+    return html`
+      <div class="head">
+        <h2>${msg('now.title')}</h2>
+        <communs-live-status state=${this.liveCtl.state}></communs-live-status>
+      </div>
+      <div class="cards">
+        ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
+        ${this.nodes.render((n) => this.renderContributors(n))}
+        ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
+      </div>
+      ${this.power.value ? this.renderCurve(this.power.value) : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'communs-now-view': CommunsNowView;
+  }
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { axisTimeFormatter } from './format-axis-time.ts';
+
+const DAY = 86_400_000;
+const ts = new Date(2026, 10, 29, 18, 5).getTime();
+
+describe('axisTimeFormatter', () => {
+  it('labels hours for a day', () => {
+    expect(axisTimeFormatter(DAY, 'fr')(ts)).toBe('18:05');
+  });
+  it('labels days for a month', () => {
+    expect(axisTimeFormatter(30 * DAY, 'fr')(ts)).toBe('29 nov.');
+  });
+  it('labels months for a year', () => {
+    expect(axisTimeFormatter(365 * DAY, 'en')(ts)).toBe('Nov 26');
+  });
+});

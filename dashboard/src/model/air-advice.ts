@@ -1,0 +1,38 @@
+import type { MessageKey } from '../i18n/catalogue-en.ts';
+
+export type AdviceLevel = 'ok' | 'warn' | 'alert';
+
+export interface Advice {
+  level: AdviceLevel;
+  message: MessageKey;
+}
+
+/**
+ * Plain-language thresholds for indoor air and comfort. CO2: 1000 ppm is the usual "air the room"
+ * mark for classrooms and homes, 1400 ppm where concentration measurably drops. Heat: 28 °C indoors
+ * is the threshold French heat-wave plans use for vulnerable people. Particulates: WHO 2021
+ * 24-hour guidelines (PM2.5 15 µg/m³, PM10 45 µg/m³). Humidity 30–70 % avoids dryness and mould.
+ * Returns null when the quantity has no threshold or the value is fine.
+ */
+export function airAdvice(quantity: string, value: number): Advice | null {
+  switch (quantity) {
+    case 'co2':
+      if (value > 1400) return { level: 'alert', message: 'advice.co2VeryHigh' };
+      if (value > 1000) return { level: 'warn', message: 'advice.co2High' };
+      return null;
+    case 'temperature':
+      if (value > 28) return { level: 'alert', message: 'advice.heat' };
+      if (value < 16) return { level: 'warn', message: 'advice.cold' };
+      return null;
+    case 'humidity':
+      if (value > 70) return { level: 'warn', message: 'advice.damp' };
+      if (value < 30) return { level: 'warn', message: 'advice.dry' };
+      return null;
+    case 'pm25':
+      return value > 15 ? { level: 'warn', message: 'advice.pm25' } : null;
+    case 'pm10':
+      return value > 45 ? { level: 'warn', message: 'advice.pm10' } : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,38 @@
+import type { SeriesStep } from '../../../protocol/api.ts';
+
+export const RANGES = ['day', 'week', 'month', 'year'] as const;
+export type HistoryRange = (typeof RANGES)[number];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const SPAN: Readonly<Record<HistoryRange, number>> = {
+  day: DAY,
+  week: 7 * DAY,
+  month: 30 * DAY,
+  year: 365 * DAY,
+};
+
+/** Bucket sizes the hub keeps as rollups, finest first (docs/API.md). */
+export const STEP_MS: Readonly<Record<Exclude<SeriesStep, 'raw'>, number>> = {
+  minute: MINUTE,
+  hour: HOUR,
+  day: DAY,
+};
+
+export function rangeBounds(range: HistoryRange, now: number): { from: number; to: number } {
+  return { from: now - SPAN[range], to: now };
+}
+
+/**
+ * The finest rollup that keeps the chart at no more than two points per pixel: more points than
+ * that only cost bytes and drawing time on an old screen without showing anything more.
+ */
+export function chooseStep(spanMs: number, widthPx: number): Exclude<SeriesStep, 'raw'> {
+  const maxPoints = Math.max(2 * Math.floor(widthPx), 24);
+  for (const step of ['minute', 'hour'] as const) {
+    if (spanMs / STEP_MS[step] <= maxPoints) return step;
+  }
+  return 'day';
+}
