@@ -1,0 +1,173 @@
+import {
+  CLAMP,
+  CLAMP_NO_VOLTAGE,
+  decodeF32,
+  decodeU32,
+  encodeClampReport,
+  encodePulseReport,
+  PULSE,
+  PULSE_FLAG,
+} from '../agent/extensions.ts';
+import { BOARD_VREF, MAINS_VOLTS, POWER_FACTOR } from './environment.ts';
+import type { HouseholdLoad } from './models/household-load.ts';
+import { HOUR } from './models/random.ts';
+
+/** Returned replies are sysex data without the command byte. */
+type Replies = number[][];
+const strip = (m: number[]) => m.slice(1);
+
+interface Channel {
+  enabled: boolean;
+  count: number;
+  rejected: number;
+  lastPulseMs: number;
+}
+
+/**
+ * The pulse-counter extension of firmware/mcu/src/pulse.c on a virtual board: the meter's LED blinks
+ * once per 1/impPerKwh kWh of the household's modelled load; pulses are counted only while the
+ * channel is enabled, as on the chip, and reported each tick (the firmware reports on change and
+ * at least once a second).
+ */
+export class VirtualPulseCounter {
+  private readonly ch: Channel[] = [0, 1].map(() => ({
+    enabled: false,
+    count: 0,
+    rejected: 0,
+    lastPulseMs: 0,
+  }));
+  private energyWh = 0;
+  private blinks = 0;
+  private lastT: number;
+
+  constructor(
+    private readonly o: {
+      load: HouseholdLoad;
+      impPerKwh: number;
+      /** which channel the meter's sensor is wired to; -1 for none */
+      wiredChannel: number;
+      simNow: () => number;
+      boardMs: () => number;
+    },
+  ) {
+    this.lastT = o.simNow();
+  }
+
+  reset(): void {
+    for (const c of this.ch) Object.assign(c, { enabled: false, count: 0, rejected: 0, lastPulseMs: 0 });
+  }
+
+  command(data: readonly number[]): Replies {
+    const [sub, channel = 0xff] = data;
+    const c = this.ch[channel];
+    if (!c) return [];
+    if (sub === PULSE.config) {
+      c.enabled = ((data[2] ?? 0) & PULSE_FLAG.enable) !== 0;
+      decodeU32(data, 3); // the debounce width: the virtual LED has clean edges
+    } else if (sub === PULSE.query) {
+      return [this.report(channel)];
+    } else if (sub === PULSE.reset) {
+      c.count = 0;
+      c.rejected = 0;
+    }
+    return [];
+  }
+
+  poll(): Replies {
+    this.advance();
+    const out: Replies = [];
+    for (const [i, c] of this.ch.entries()) if (c.enabled) out.push(this.report(i));
+    return out;
+  }
+
+  private advance(): void {
+    const t = this.o.simNow();
+    const t0 = this.lastT;
+    if (t <= t0) return;
+    this.lastT = t;
+    const e0 = this.energyWh;
+    this.energyWh += (this.o.load.meanPower(t0, t) * (t - t0)) / HOUR;
+    const whPerPulse = 1000 / this.o.impPerKwh;
+    const total = Math.floor(this.energyWh / whPerPulse);
+    const fresh = total - this.blinks;
+    this.blinks = total;
+    const c = this.ch[this.o.wiredChannel];
+    if (!c?.enabled || fresh <= 0) return;
+    c.count = (c.count + fresh) >>> 0;
+    // when the last blink happened, interpolating the energy over the step
+    const crossAt = t0 + ((total * whPerPulse - e0) / (this.energyWh - e0)) * (t - t0);
+    c.lastPulseMs = (this.o.boardMs() - Math.round(t - crossAt)) >>> 0;
+  }
+
+  private report(channel: number): number[] {
+    const c = this.ch[channel] ?? { count: 0, rejected: 0, lastPulseMs: 0 };
+    return strip(encodePulseReport({ channel, ...c, nowMs: this.o.boardMs() }));
+  }
+}
+
+/**
+ * The clamp-RMS extension of firmware/mcu/src/clamp.c: one report per window of `cycles` mains
+ * cycles. The current is the modelled load over mains voltage and power factor; the reported Irms
+ * goes through the host's calibration the way the chip's arithmetic does, so a wrong A/V factor
+ * gives a wrong current, as on real hardware.
+ */
+export class VirtualClamp {
+  private enabled = false;
+  private hasVoltage = false;
+  private windowMs = 2000;
+  private currentCal = 1;
+  private vref = BOARD_VREF;
+  private lastT: number;
+
+  constructor(private readonly o: { load: HouseholdLoad; ampsPerVolt: number; simNow: () => number }) {
+    this.lastT = o.simNow();
+  }
+
+  reset(): void {
+    this.enabled = false;
+    this.currentCal = 1;
+    this.vref = BOARD_VREF;
+  }
+
+  command(data: readonly number[]): Replies {
+    const sub = data[0];
+    if (sub === CLAMP.config && data.length >= 6) {
+      const hz = data[3] ?? 50;
+      const cycles = data[4] ?? 10;
+      if ((hz !== 50 && hz !== 60) || cycles < 1 || cycles > 100) return [];
+      this.hasVoltage = data[2] !== CLAMP_NO_VOLTAGE;
+      this.windowMs = (cycles / hz) * 1000;
+      this.enabled = ((data[5] ?? 0) & 1) === 1;
+      this.lastT = this.o.simNow();
+    } else if (sub === CLAMP.calibrate && data.length >= 16) {
+      this.currentCal = decodeF32(data, 1);
+      this.vref = decodeF32(data, 11);
+    } else if (sub === CLAMP.query) {
+      return [this.report(this.o.load.powerAt(this.o.simNow()))];
+    }
+    return [];
+  }
+
+  poll(): Replies {
+    const t = this.o.simNow();
+    if (!this.enabled || t - this.lastT < this.windowMs) return [];
+    const watts = this.o.load.meanPower(this.lastT, t);
+    this.lastT = t;
+    return [this.report(watts)];
+  }
+
+  private report(watts: number): number[] {
+    // the chip computes amps = rms counts × vref/1024 × currentCal; the pin sees amps / (A/V of the CT)
+    const scale = (this.currentCal / this.o.ampsPerVolt) * (this.vref / BOARD_VREF);
+    const amps = (watts / (MAINS_VOLTS * POWER_FACTOR)) * scale;
+    return strip(
+      encodeClampReport({
+        hasVoltage: this.hasVoltage,
+        samples: Math.round((this.windowMs / 1000) * 50 * 40),
+        irms: amps,
+        vrms: this.hasVoltage ? MAINS_VOLTS : 0,
+        power: this.hasVoltage ? watts * scale : 0,
+      }),
+    );
+  }
+}
