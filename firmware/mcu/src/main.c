@@ -30,6 +30,7 @@ int main(void) {
 
   uint32_t last_sample = clock_millis();
   for (;;) {
+    uart_pump();
     int16_t b;
     while ((b = uart_read()) >= 0) {
       firmata_feed((uint8_t)b);
