@@ -21,7 +21,9 @@ describe('checkKit', () => {
 
   it('refuses two wires on one signal pin, and says to join them on a breadboard row', () => {
     const k = kit('meter-pulses');
-    k.connections = k.connections.map((c) => (c.from === 'photo.E' || c.from === 'r1.1' ? { ...c, to: 'D2' } : c));
+    k.connections = k.connections.map((c) =>
+      c.from === 'photo.E' || c.from === 'r1.1' ? { ...c, to: 'D2' } : c,
+    );
     k.connections = k.connections.filter((c) => c.from !== 'net:pulse');
     expect(problems(k)).toContain('D2 has 2 wires (photo.E, r1.1)');
     expect(problems(k)).toContain('join them on a breadboard row');
@@ -78,7 +80,9 @@ describe('checkKit', () => {
   it('keeps the USB serial pins D0/D1 free for the link to the node agent', () => {
     const k = kit('outdoor-air');
     k.connections = k.connections.map((c) => (c.to === 'D8' ? { ...c, to: 'D0' } : c));
-    k.sensors = (k.sensors as Record<string, unknown>[]).map((s) => (s.id === 'dust' ? { ...s, rxPin: 'D0' } : s));
+    k.sensors = (k.sensors as Record<string, unknown>[]).map((s) =>
+      s.id === 'dust' ? { ...s, rxPin: 'D0' } : s,
+    );
     expect(problems(k)).toContain("D0 is the Arduino Uno's USB serial link");
   });
 
@@ -86,7 +90,10 @@ describe('checkKit', () => {
     const k = kit('indoor-climate');
     k.sensors = [...(k.sensors as unknown[]), { type: 'sht31', id: 'second', address: 118 }];
     k.parts = [...(k.parts as unknown[]), { id: 'sht', part: 'SHT31', qty: 1, sensor: 'second' }];
-    k.connections.push({ from: 'sht.SDA', to: 'A4', wire: 'blue' }, { from: 'sht.SCL', to: 'A5', wire: 'yellow' });
+    k.connections.push(
+      { from: 'sht.SDA', to: 'A4', wire: 'blue' },
+      { from: 'sht.SCL', to: 'A5', wire: 'yellow' },
+    );
     expect(problems(k)).toContain('I2C address 0x76 is already taken by "climate"');
   });
 

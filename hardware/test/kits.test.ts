@@ -8,7 +8,9 @@ const BOM_HEADER = 'part_id,part,quantity,price_eur_new,salvage_from,repairable,
 
 describe('hardware kits', () => {
   it('has at least the four kits of issue 9', () => {
-    expect(ids).toEqual(expect.arrayContaining(['meter-pulses', 'current-clamp', 'indoor-climate', 'outdoor-air']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['meter-pulses', 'current-clamp', 'indoor-climate', 'outdoor-air']),
+    );
   });
 
   describe.each(ids)('%s', (id) => {
@@ -36,18 +38,21 @@ describe('hardware kits', () => {
       expect(byId.size).toBe(kit.parts.length);
     });
 
-    it.each(['fr', 'en'])('guide.%s.md covers flashing, testing, safety and the power budget', async (lang) => {
-      const kit = await readKit(id);
-      const guide = readFileSync(kitPath(id, `guide.${lang}.md`), 'utf8');
-      expect(guide).toContain('communs flash --port /dev/ttyUSB0 --board uno');
-      expect(guide).toContain('communs console -c "node list"');
-      expect(guide).toContain('wiring.svg');
-      // the guide's power figures must be the kit's, written the way the guide writes numbers
-      const sep = lang === 'fr' ? ',' : '.';
-      expect(guide).toContain(`${kit.power.powerW.toFixed(3).replace('.', sep)} W`);
-      expect(guide).toContain(`${annualKwh(kit.power.powerW).toFixed(1).replace('.', sep)} kWh`);
-      expect(guide).toMatch(lang === 'fr' ? /## Sécurité/ : /## Safety/);
-    });
+    it.each(['fr', 'en'])(
+      'guide.%s.md covers flashing, testing, safety and the power budget',
+      async (lang) => {
+        const kit = await readKit(id);
+        const guide = readFileSync(kitPath(id, `guide.${lang}.md`), 'utf8');
+        expect(guide).toContain('communs flash --port /dev/ttyUSB0 --board uno');
+        expect(guide).toContain('communs console -c "node list"');
+        expect(guide).toContain('wiring.svg');
+        // the guide's power figures must be the kit's, written the way the guide writes numbers
+        const sep = lang === 'fr' ? ',' : '.';
+        expect(guide).toContain(`${kit.power.powerW.toFixed(3).replace('.', sep)} W`);
+        expect(guide).toContain(`${annualKwh(kit.power.powerW).toFixed(1).replace('.', sep)} kWh`);
+        expect(guide).toMatch(lang === 'fr' ? /## Sécurité/ : /## Safety/);
+      },
+    );
   });
 
   it('hardware/README.md indexes every kit', () => {
