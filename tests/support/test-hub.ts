@@ -9,6 +9,8 @@ export interface TestHubOptions {
   dataDir?: string;
   demo?: number | false;
   commitWindowMs?: number;
+  /** the dashboard files to serve (default: dashboard/dist) */
+  staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
 }
@@ -46,6 +48,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       mqttPort,
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
+      ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
