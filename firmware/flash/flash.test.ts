@@ -1,0 +1,92 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRMWARE_HEX, runFlash } from './flash.ts';
+
+describe('communs flash', () => {
+  let dir: string;
+  let port: string;
+  let out: string[];
+  let err: string[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'communs-flash-'));
+    port = join(dir, 'ttyACM0'); // a file stands in for the device node
+    writeFileSync(port, '');
+    out = [];
+    err = [];
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A PATH holding only a fake avrdude that records its arguments, prints `stderr`, exits `code`. */
+  function fakeAvrdude(code: number, stderr = ''): string {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const script = `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(dir, 'args')}"\nprintf '%s\\n' "${stderr}" >&2\nexit ${code}\n`;
+    writeFileSync(join(bin, 'avrdude'), script);
+    chmodSync(join(bin, 'avrdude'), 0o755);
+    return bin;
+  }
+
+  const deps = (path: string) => ({
+    env: { PATH: path },
+    out: (l: string) => out.push(l),
+    err: (l: string) => err.push(l),
+  });
+  const recordedArgs = () => readFileSync(join(dir, 'args'), 'utf8').trim().split('\n');
+
+  it('says how to install avrdude when it is missing, in one line, exit 1', async () => {
+    const code = await runFlash(['--port', port], deps(join(dir, 'nothing-here')));
+    expect(code).toBe(1);
+    expect(err).toEqual(['avrdude not found: install it with `sudo apt-get install avrdude`']);
+  });
+
+  it('names a port that does not exist, in one line, exit 1', async () => {
+    const code = await runFlash(['--port', '/dev/ttyNOPE9'], deps(fakeAvrdude(0)));
+    expect(code).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^port \/dev\/ttyNOPE9 does not exist/);
+  });
+
+  it('runs avrdude for an Uno at 115200 baud with the committed image', async () => {
+    const code = await runFlash(['--port', port], deps(fakeAvrdude(0)));
+    expect(code).toBe(0);
+    expect(recordedArgs()).toEqual([
+      '-c',
+      'arduino',
+      '-p',
+      'atmega328p',
+      '-P',
+      port,
+      '-b',
+      '115200',
+      '-D',
+      '-U',
+      `flash:w:${FIRMWARE_HEX}:i`,
+    ]);
+    expect(out).toEqual([`flashed communs-firmata to the uno on ${port}`]);
+  });
+
+  it('uses 57600 baud for a Nano with the old bootloader', async () => {
+    expect(await runFlash(['--port', port, '--board', 'nano'], deps(fakeAvrdude(0)))).toBe(0);
+    expect(recordedArgs()[7]).toBe('57600');
+  });
+
+  it('reports an avrdude failure as one line with its cause, no stack trace', async () => {
+    const bin = fakeAvrdude(1, 'avrdude: stk500_recv(): programmer is not responding');
+    const code = await runFlash(['--port', port], deps(bin));
+    expect(code).toBe(1);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toContain('avrdude failed on');
+    expect(err[0]).toContain('programmer is not responding');
+    expect(err[0]).not.toMatch(/\n|at .*\.ts:/);
+  });
+
+  it('rejects a missing --port or an unknown board with a usage line', async () => {
+    expect(await runFlash([], deps(fakeAvrdude(0)))).toBe(2);
+    expect(await runFlash(['--port', port, '--board', 'mega'], deps(fakeAvrdude(0)))).toBe(2);
+    expect(err[0]).toMatch(/"--port" is required/);
+    expect(err[1]).toBe('"--board" must be uno or nano, got "mega"');
+  });
+});
