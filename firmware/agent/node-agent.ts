@@ -1,0 +1,179 @@
+import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
+import { MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { BoardLink } from './board-link.ts';
+import type { TransportFactory } from './board-transport.ts';
+import { DiskQueue, type NewReading } from './disk-queue.ts';
+import { createDriver } from './drivers/create-driver.ts';
+import type { Driver, Sleep } from './drivers/driver.ts';
+import { MqttLink } from './mqtt-link.ts';
+import { describeBoard, transportFor } from './transport-factory.ts';
+
+export interface NodeAgentOptions {
+  config: NodeAgentConfig;
+  sensors: readonly SensorConfig[];
+  /** absolute path of the store-and-forward queue */
+  queueDir: string;
+  /** the board's transport; by default the one the config names */
+  createTransport?: TransportFactory;
+  /** the clock readings are stamped with */
+  clock?: () => number;
+  sleep?: Sleep;
+  /** overrides config.publishIntervalS, for tests and the demo */
+  intervalMs?: number;
+  statusEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * One node: a board (kept connected by BoardLink), its sensors' drivers, the on-disk queue and the
+ * MQTT link. The flow, every interval: read every driver → stamp ts → number and append to the queue
+ * → forward from the queue head while the hub is online. Readings always pass through the queue, so
+ * a hub that goes away changes nothing but how long they wait.
+ */
+export class NodeAgent {
+  readonly drivers: Driver[];
+  private readonly queue: DiskQueue;
+  private readonly board: BoardLink;
+  private readonly mqtt: MqttLink;
+  private readonly clock: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private forwarding = false;
+  private readonly failing = new Set<string>();
+
+  constructor(private readonly opts: NodeAgentOptions) {
+    const { config } = opts;
+    this.clock = opts.clock ?? Date.now;
+    this.drivers = opts.sensors.map((s) => createDriver(s, opts.sleep));
+    this.queue = new DiskQueue({ dir: opts.queueDir, maxReadings: config.queue.maxReadings });
+    this.board = new BoardLink({
+      createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
+      drivers: this.drivers,
+      describe: describeBoard(config.board),
+      log: (l) => this.log(l),
+    });
+    this.mqtt = new MqttLink({
+      url: config.hub,
+      node: config.node,
+      secret: config.secret,
+      meta: () => this.meta(),
+      status: () => this.status(),
+      statusEveryMs: opts.statusEveryMs,
+      log: (l) => this.log(l),
+    });
+  }
+
+  /** Readings waiting for the hub, and readings dropped because the queue was full. */
+  get backlog(): { queued: number; dropped: number } {
+    return { queued: this.queue.size, dropped: this.queue.dropped };
+  }
+
+  get hubOnline(): boolean {
+    return this.mqtt.online;
+  }
+
+  get boardConnected(): boolean {
+    return this.board.connected;
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = this.clock();
+    this.queue.start();
+    this.mqtt.on('online', () => void this.forward());
+    this.mqtt.start();
+    this.board.start();
+    const every = this.opts.intervalMs ?? this.opts.config.publishIntervalS * 1000;
+    this.timer = setInterval(() => void this.sample(), every);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.board.stop();
+    await this.mqtt.stop();
+  }
+
+  /** One round: read every sensor, queue the readings, forward. Exposed for tests. */
+  async sample(): Promise<void> {
+    if (!this.board.connected) return;
+    const fresh: NewReading[] = [];
+    for (const d of this.drivers) {
+      const name = d.sensors[0]?.id ?? 'sensor';
+      try {
+        const ts = this.clock();
+        for (const r of await d.read(ts)) fresh.push({ ...r, ts });
+        if (this.failing.delete(name)) this.log(`sensor ${name}: reading again`);
+      } catch (err) {
+        // one line when a sensor starts failing, not one per interval
+        if (!this.failing.has(name)) this.log(`sensor ${name}: ${(err as Error).message}`);
+        this.failing.add(name);
+      }
+    }
+    this.queue.push(fresh);
+    await this.forward();
+  }
+
+  /** Sends the queue from its head, one acknowledged batch at a time, while the hub is online. */
+  private async forward(): Promise<void> {
+    if (this.forwarding) return;
+    this.forwarding = true;
+    try {
+      while (this.mqtt.online && this.queue.size > 0) {
+        const { readings, span } = this.queue.peek(MAX_READINGS_PER_MESSAGE);
+        if (readings.length > 0) {
+          const sent = await this.untilOffline(this.mqtt.publishReadings(readings));
+          if (!sent) break; // the connection dropped mid-batch: the batch stays queued and is resent
+        }
+        this.queue.ack(span);
+      }
+    } catch (err) {
+      this.log(`hub: publish failed (${(err as Error).message}); will retry`);
+    } finally {
+      this.forwarding = false;
+    }
+  }
+
+  /** Resolves true when the publish is acknowledged, false if the link goes offline first. */
+  private untilOffline(publish: Promise<void>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const offline = () => resolve(false);
+      this.mqtt.once('offline', offline);
+      publish.then(
+        () => {
+          this.mqtt.off('offline', offline);
+          resolve(true);
+        },
+        (err) => {
+          this.mqtt.off('offline', offline);
+          reject(err);
+        },
+      );
+    });
+  }
+
+  private meta(): MetaMessage {
+    const { config } = this.opts;
+    return {
+      node: config.node,
+      board: config.board.type === 'virtual' ? 'virtual' : (this.board.firmware ?? 'arduino'),
+      firmware: this.board.firmware,
+      kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
+      // an Uno or Nano with its sensors draws about a quarter of a watt from USB
+      powerW: config.board.type === 'virtual' ? 0 : 0.25,
+      sensors: this.drivers.flatMap((d) => d.sensors),
+    };
+  }
+
+  private status(): StatusMessage {
+    return {
+      state: 'online',
+      ts: this.clock(),
+      uptime: Math.round((this.clock() - this.startedAt) / 1000),
+      queued: this.queue.size,
+      dropped: this.queue.dropped,
+    };
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(`${this.opts.config.node}: ${line}`);
+  }
+}

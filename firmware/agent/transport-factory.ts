@@ -1,0 +1,28 @@
+import type { BoardConnection, SensorConfig } from '../../protocol/index.ts';
+import { VirtualBoard } from '../virtual/virtual-board.ts';
+import type { TransportFactory } from './board-transport.ts';
+import { SerialTransport } from './transport-serial.ts';
+import { TcpTransport } from './transport-tcp.ts';
+
+/** A new transport per connection attempt, for the board the config names. */
+export function transportFor(board: BoardConnection, sensors: readonly SensorConfig[]): TransportFactory {
+  switch (board.type) {
+    case 'serial':
+      return () => new SerialTransport({ path: board.path, baud: board.baud });
+    case 'tcp':
+      return () => new TcpTransport({ host: board.host, port: board.port });
+    case 'virtual':
+      return () => new VirtualBoard({ model: board.model, sensors });
+  }
+}
+
+export function describeBoard(board: BoardConnection): string {
+  switch (board.type) {
+    case 'serial':
+      return board.path;
+    case 'tcp':
+      return `${board.host}:${board.port}`;
+    case 'virtual':
+      return `a virtual board (${board.model.kind}, seed ${board.model.seed})`;
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeAgent } from '../../firmware/agent/node-agent.ts';
+import { NodeAgentConfig, SensorConfig, SeriesBody } from '../../protocol/index.ts';
+import { getJson } from '../support/mqtt-node.ts';
+import { startTestHub, type TestHub } from '../support/test-hub.ts';
+
+/** Polls until `check` returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let hub: TestHub;
+let agent: NodeAgent;
+
+beforeAll(async () => {
+  hub = await startTestHub({ demo: false });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await hub?.stop();
+});
+
+describe('virtual board → node agent → hub → /api/series', () => {
+  it('stores every sensor of the kit with its unit', async () => {
+    const { secret } = await hub.addNode('e2e-house', { household: 'e2e-h' });
+    const sensors = [
+      { type: 'meter-pulses', id: 'meter', pin: 'D2' },
+      { type: 'current-clamp', id: 'clamp', pin: 'A0' },
+      { type: 'bme280', id: 'air' },
+      { type: 'tmp36', id: 'room', pin: 'A1' },
+    ].map((s) => SensorConfig.parse(s));
+    const config = NodeAgentConfig.parse({
+      node: 'e2e-house',
+      secret,
+      hub: hub.mqttUrl,
+      // a busy household at 60× speed: a few meter pulses every second
+      board: { type: 'virtual', model: { kind: 'household', seed: 3, speed: 60, electricCar: true } },
+      sensors,
+      queue: { dir: 'q' },
+    });
+    const from = Date.now() - 1000;
+    agent = new NodeAgent({
+      config,
+      sensors,
+      queueDir: mkdtempSync(join(tmpdir(), 'communs-agent-')),
+      intervalMs: 1000,
+    });
+    await agent.start();
+    const expectUnit = async (sensor: string, unit: string) => {
+      const body = await eventually(async () => {
+        const url = `${hub.httpUrl}/api/series?sensor=e2e-house/${sensor}&from=${from}&to=${Date.now() + 60_000}&step=raw`;
+        const res = await getJson<SeriesBody>(url);
+        return res.status === 200 && res.body.points.t.length > 0 ? res.body : undefined;
+      });
+      expect(SeriesBody.parse(body).unit).toBe(unit);
+      return body;
+    };
+    await expectUnit('meter-power', 'W');
+    await expectUnit('meter-energy', 'Wh');
+    await expectUnit('clamp-current', 'A');
+    await expectUnit('air-temperature', '°C');
+    await expectUnit('air-humidity', '%');
+    await expectUnit('air-pressure', 'hPa');
+    const room = await expectUnit('room', '°C');
+    expect(room.points.value[0]).toBeGreaterThan(5);
+    expect(room.points.value[0]).toBeLessThan(35);
+  });
+});
