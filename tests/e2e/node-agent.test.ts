@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgent } from '../../firmware/agent/node-agent.ts';
-import { NodeAgentConfig, SensorConfig, SeriesBody } from '../../protocol/index.ts';
-import { getJson } from '../support/mqtt-node.ts';
+import { NodeAgentConfig, SensorConfig } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
-
-/** Polls until `check` returns a value, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { eventually, rawSeries } from './agent-support.ts';
 
 let hub: TestHub;
 let agent: NodeAgent;
@@ -57,12 +46,8 @@ describe('virtual board → node agent → hub → /api/series', () => {
     });
     await agent.start();
     const expectUnit = async (sensor: string, unit: string) => {
-      const body = await eventually(async () => {
-        const url = `${hub.httpUrl}/api/series?sensor=e2e-house/${sensor}&from=${from}&to=${Date.now() + 60_000}&step=raw`;
-        const res = await getJson<SeriesBody>(url);
-        return res.status === 200 && res.body.points.t.length > 0 ? res.body : undefined;
-      });
-      expect(SeriesBody.parse(body).unit).toBe(unit);
+      const body = await eventually(() => rawSeries(hub.httpUrl, `e2e-house/${sensor}`, from));
+      expect(body.unit).toBe(unit);
       return body;
     };
     await expectUnit('meter-power', 'W');

@@ -34,7 +34,7 @@ export class Bme280Driver implements Driver {
   private readonly address: number;
   private readonly sleep: Sleep;
 
-  constructor(private readonly opts: Bme280Options) {
+  constructor(opts: Bme280Options) {
     this.address = opts.address ?? 0x76;
     this.sleep = opts.sleep ?? realSleep;
     const label = opts.label;

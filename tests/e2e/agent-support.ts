@@ -1,0 +1,24 @@
+import { SeriesBody } from '../../protocol/index.ts';
+import { getJson } from '../support/mqtt-node.ts';
+
+/** Polls until `check` returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The raw points of one series, or undefined when the hub has none (yet). */
+export async function rawSeries(
+  httpUrl: string,
+  series: string,
+  from: number,
+): Promise<SeriesBody | undefined> {
+  const url = `${httpUrl}/api/series?sensor=${series}&from=${from}&to=${Date.now() + 600_000}&step=raw`;
+  const res = await getJson<SeriesBody>(url);
+  return res.status === 200 && res.body.points.t.length > 0 ? SeriesBody.parse(res.body) : undefined;
+}
