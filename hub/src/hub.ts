@@ -12,6 +12,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
 import { type Db, openDb } from './store/db.ts';
+import { HouseholdLinks } from './store/household-links.ts';
 import { ReadingsStore } from './store/readings-store.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
@@ -84,11 +85,12 @@ export class Hub {
       this.bus = new LiveBus({ log });
       this.store = new ReadingsStore({ db: this.db, registry: this.registry });
       const notices = new Set<string>();
+      const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry: this.registry,
         store: this.store,
         bus: this.bus,
-        collective: new CollectiveLive(),
+        collective,
         commitWindowMs: opts.commitWindowMs ?? 100,
         maxPastMs: this.settings.get().rawRetentionDays * 86_400_000,
         log,
@@ -119,6 +121,11 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
+        links: new HouseholdLinks({ db: this.db }),
+        forgetSeries: (ids) => collective.forget(ids),
+        nextPurge: () => this.retention?.nextRun ?? null,
+        baseUrl: () =>
+          this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
       };
       this.http = new HttpApi({
         ctx: this.ctx,

@@ -101,4 +101,14 @@ export const MIGRATIONS: readonly string[] = [
     what TEXT NOT NULL
   );
   `,
+  // 2: household private links (issue 5): one active link a household, the token stored hashed.
+  // `selector` is a public, random lookup key; the secret part is only ever kept as a scrypt hash.
+  `
+  CREATE TABLE household_links (
+    household_id TEXT PRIMARY KEY REFERENCES households(id),
+    selector     TEXT NOT NULL UNIQUE,
+    token_hash   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL
+  );
+  `,
 ];
