@@ -1,5 +1,6 @@
 import type { LiveBus } from './live-bus.ts';
 import type { Db } from './store/db.ts';
+import type { HouseholdLinks } from './store/household-links.ts';
 import type { Registry } from './store/registry.ts';
 import type { SeriesQuery } from './store/series-query.ts';
 import type { SettingsStore } from './store/settings.ts';
@@ -23,4 +24,12 @@ export interface HubContext {
   /** cuts a node's connections (revocation); 0 when no broker runs (offline console) */
   disconnectNode: (node: string) => number;
   connectedNodes: () => Set<string>;
+  /** households' private links (issue 5) */
+  links: HouseholdLinks;
+  /** drops erased series from the live collective figure at once (no-op offline) */
+  forgetSeries: (sensorIds: number[]) => void;
+  /** when the retention purge runs next; null when no hub runs */
+  nextPurge: () => number | null;
+  /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */
+  baseUrl: () => string;
 }

@@ -4,6 +4,7 @@ import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
 import { openDb } from './store/db.ts';
+import { HouseholdLinks } from './store/household-links.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
@@ -36,6 +37,10 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     notices: new Set(['the hub is not running: this console works on the database directly']),
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
+    links: new HouseholdLinks({ db }),
+    forgetSeries: () => {},
+    nextPurge: () => null,
+    baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
   };
   return {
     ctx,

@@ -66,7 +66,11 @@ export function parseCommandArgs(cmd: Command, words: string[]): ParsedCommand {
     });
     return { positionals, values: values as ParsedCommand['values'] };
   } catch (err) {
-    throw new CommandError(`${(err as Error).message.split('\n')[0]} — usage: ${cmd.usage}`);
+    const first = (err as Error).message.split('\n')[0] ?? '';
+    // node's own message about "-1" is a paragraph; a console wants one short line
+    const unknown = /^Unknown option '([^']*)'/.exec(first);
+    const message = unknown ? `unknown option "${unknown[1]}"` : first;
+    throw new CommandError(`${message} — usage: ${cmd.usage}`);
   }
 }
 

@@ -1,6 +1,18 @@
 import type { HubContext } from '../context.ts';
 import { type Command, CommandError, type CommandIO, parseCommandArgs, tokenize } from './command.ts';
+import { backup, exportOpen, retentionSet, retentionShow } from './data-commands.ts';
+import {
+  householdLink,
+  householdRename,
+  householdSharing,
+  householdShow,
+  householdUnlink,
+} from './household-commands.ts';
+import { householdErase, householdExport } from './household-data-commands.ts';
+import { nodeMove, nodeRejections, nodeRename, nodeRevoke, nodeRotate } from './node-commands.ts';
 import { householdAdd, householdList, nodeAdd, nodeList } from './registry-commands.ts';
+import { settingsSet, settingsShow } from './settings-commands.ts';
+import { auditLog, status } from './status-commands.ts';
 
 /**
  * The one command layer behind every console: the serial port, `communs console` on the local
@@ -75,6 +87,31 @@ export class Commands {
   }
 }
 
-export const DEFAULT_COMMANDS: Command[] = [nodeAdd, nodeList, householdAdd, householdList];
+export const DEFAULT_COMMANDS: Command[] = [
+  status,
+  nodeList,
+  nodeAdd,
+  nodeRename,
+  nodeMove,
+  nodeRotate,
+  nodeRevoke,
+  nodeRejections,
+  householdList,
+  householdAdd,
+  householdShow,
+  householdRename,
+  householdSharing,
+  householdLink,
+  householdUnlink,
+  householdExport,
+  householdErase,
+  retentionShow,
+  retentionSet,
+  exportOpen,
+  backup,
+  settingsShow,
+  settingsSet,
+  auditLog,
+];
 
 export { CommandError };

@@ -4,14 +4,14 @@ import { nodeState } from '../node-state.ts';
 import { RegistryError } from '../store/registry.ts';
 import { audit, type Command, CommandError } from './command.ts';
 
-function checkId(kind: string, id: string | undefined, usage: string): string {
+export function checkId(kind: string, id: string | undefined, usage: string): string {
   if (!id) throw new CommandError(`missing ${kind} id — usage: ${usage}`);
   const ok = (kind === 'node' ? NodeId : HouseholdId).safeParse(id);
   if (!ok.success) throw new CommandError(`${kind} id "${id}": ${ok.error.issues[0]?.message}`);
   return id;
 }
 
-function registryCall<T>(fn: () => T): T {
+export function registryCall<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {

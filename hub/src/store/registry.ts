@@ -138,6 +138,31 @@ export class Registry {
     return next;
   }
 
+  /**
+   * Deletes a household with its nodes and their sensors (erasure, issue 5); the caller deletes
+   * their data first. Returns the node ids and sensor ids that were removed.
+   */
+  removeHousehold(id: string): { nodes: string[]; sensorIds: number[] } {
+    if (!this.households.has(id)) throw new RegistryError(`no household "${id}": see "household list"`);
+    const nodes = [...this.nodes.values()].filter((n) => n.household_id === id).map((n) => n.id);
+    const sensorIds = nodes.flatMap((n) => this.sensorsOf(n).map((s) => s.id));
+    this.db.transaction(() => {
+      for (const n of nodes) {
+        this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
+        this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
+      }
+      this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
+    })();
+    for (const n of nodes) {
+      for (const s of this.sensors.get(n)?.values() ?? []) this.sensorsById.delete(s.id);
+      this.sensors.delete(n);
+      this.nodes.delete(n);
+      this.verified.delete(n);
+    }
+    this.households.delete(id);
+    return { nodes, sensorIds };
+  }
+
   // --- nodes ------------------------------------------------------------------------------------
 
   node(id: string): NodeRow | undefined {

@@ -1,0 +1,82 @@
+import type { HubContext } from '../context.ts';
+import { type SettingKey, type Settings, SettingsSchema } from '../store/settings.ts';
+import { audit, type Command, CommandError } from './command.ts';
+import { parseNumber } from './format.ts';
+
+function setAll(ctx: HubContext, patch: Partial<Settings>): void {
+  if (patch.publicUrl && !/^https?:\/\/[^\s/]+$|^https?:\/\/[^\s/]+\/\S*$/.test(patch.publicUrl))
+    throw new CommandError(
+      `url must start with http:// or https:// and name the host, got "${patch.publicUrl}"`,
+    );
+  // validate every value before storing any, so "tariff 0.2 -1" changes nothing
+  const checked = SettingsSchema.safeParse({ ...ctx.settings.get(), ...patch });
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new CommandError(`"${issue?.path.join('.')}": ${issue?.message ?? 'invalid value'}`);
+  }
+  for (const key of Object.keys(patch) as SettingKey[]) ctx.settings.set(key, checked.data[key]);
+}
+
+/** The keys a person types, the settings they set, and how to read the values. */
+const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Settings> }> = {
+  neighbourhood: {
+    usage: 'settings set neighbourhood "NAME"',
+    parse: ([name]) => ({ neighbourhood: (name ?? '').trim() }),
+  },
+  tariff: {
+    usage: 'settings set tariff PRICE_PER_KWH DAILY_CHARGE',
+    parse: ([kwh, daily]) => ({
+      tariffPerKwh: parseNumber(kwh, 'price per kWh'),
+      tariffDailyCharge: parseNumber(daily, 'daily charge'),
+    }),
+  },
+  currency: { usage: 'settings set currency CODE', parse: ([c]) => ({ currency: (c ?? '').trim() }) },
+  grid: {
+    usage: 'settings set grid G_CO2_PER_KWH',
+    parse: ([g]) => ({ gridGco2PerKwh: parseNumber(g, 'grid emission factor (g CO2/kWh)') }),
+  },
+  power: {
+    usage: 'settings set power WATTS',
+    parse: ([w]) => ({ hubPowerW: parseNumber(w, 'hub power budget (W)') }),
+  },
+  url: {
+    usage: 'settings set url http://ADDRESS:PORT|none',
+    parse: ([u]) => ({ publicUrl: u === 'none' ? '' : (u ?? '').replace(/\/+$/, '') }),
+  },
+};
+
+export const settingsShow: Command = {
+  name: 'settings',
+  usage: 'settings',
+  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL)',
+  run(ctx, _args, io) {
+    const s = ctx.settings.get();
+    io.out(`neighbourhood  ${s.neighbourhood}`);
+    io.out(`tariff         ${s.tariffPerKwh} ${s.currency}/kWh + ${s.tariffDailyCharge} ${s.currency}/day`);
+    io.out(`grid           ${s.gridGco2PerKwh} g CO2/kWh`);
+    io.out(`power          ${s.hubPowerW} W declared for the hub`);
+    io.out(`url            ${s.publicUrl || `(not set: links use ${ctx.baseUrl()})`}`);
+    io.out(`change one with: settings set ${Object.keys(KEYS).join('|')} VALUE...`);
+    return 0;
+  },
+};
+
+export const settingsSet: Command = {
+  name: 'settings set',
+  usage: `settings set ${Object.keys(KEYS).join('|')} VALUE...`,
+  summary: 'change a setting the dashboard uses',
+  run(ctx, { positionals }, io) {
+    const [key, ...rest] = positionals;
+    const spec = key === undefined ? undefined : KEYS[key];
+    if (!spec) throw new CommandError(`unknown setting "${key ?? ''}" — usage: ${this.usage}`);
+    if (rest.length === 0) throw new CommandError(`missing the value — usage: ${spec.usage}`);
+    const patch = spec.parse(rest);
+    setAll(ctx, patch);
+    const shown = Object.entries(patch)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    audit(ctx, io, `settings set ${shown}`);
+    io.out(`set ${shown}.`);
+    return 0;
+  },
+};

@@ -1,0 +1,83 @@
+import type { Db } from './db.ts';
+import type { HouseholdLinks } from './household-links.ts';
+import type { Registry } from './registry.ts';
+
+/** What erasing a household removes (or removed): shown before the confirmation, audited after. */
+export interface EraseSummary {
+  household: string;
+  nodes: string[];
+  sensorIds: number[];
+  readings: number;
+  rollups: number;
+  rejections: number;
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ') || 'NULL';
+}
+
+/** Counts what `eraseHousehold` would remove, without removing it. */
+export function planErase(db: Db, registry: Registry, householdId: string): EraseSummary {
+  const nodes = registry
+    .listNodes()
+    .filter((n) => n.household_id === householdId)
+    .map((n) => n.id);
+  const sensorIds = nodes.flatMap((n) => registry.sensorsOf(n).map((s) => s.id));
+  const count = (sql: string, ids: readonly (string | number)[]) =>
+    (db
+      .prepare(sql)
+      .pluck()
+      .get(...ids) as number | undefined) ?? 0;
+  return {
+    household: householdId,
+    nodes,
+    sensorIds,
+    readings: count(
+      `SELECT count(*) FROM readings WHERE sensor_id IN (${placeholders(sensorIds.length)})`,
+      sensorIds,
+    ),
+    rollups: count(
+      `SELECT count(*) FROM rollups WHERE sensor_id IN (${placeholders(sensorIds.length)})`,
+      sensorIds,
+    ),
+    rejections: count(
+      `SELECT count(*) FROM rejections WHERE node_id IN (${placeholders(nodes.length)})`,
+      nodes,
+    ),
+  };
+}
+
+/**
+ * Erases a household (DESIGN.md, Privacy model: "erased on request"): its raw readings, the rollups
+ * of its series, counter events, rejections, its private link, its sensors, nodes and the household
+ * itself, in one transaction. Collective figures are computed from the remaining rollups on every
+ * request, so they stop counting the household at once and stay withheld where k = 3 no longer holds.
+ * The caller revokes and disconnects the nodes first, so no reading of theirs is committed after.
+ */
+export function eraseHousehold(
+  db: Db,
+  registry: Registry,
+  links: HouseholdLinks,
+  householdId: string,
+): EraseSummary {
+  const summary = planErase(db, registry, householdId);
+  const { nodes, sensorIds } = summary;
+  const inSensors = placeholders(sensorIds.length);
+  const inNodes = placeholders(nodes.length);
+  try {
+    db.transaction(() => {
+      db.prepare(`DELETE FROM readings WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
+      db.prepare(`DELETE FROM rollups WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
+      db.prepare(`DELETE FROM counter_events WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
+      db.prepare(`DELETE FROM rejections WHERE node_id IN (${inNodes})`).run(...nodes);
+      db.prepare(`DELETE FROM rejection_counts WHERE node_id IN (${inNodes})`).run(...nodes);
+      links.revoke(householdId);
+      registry.removeHousehold(householdId);
+    })();
+  } catch (err) {
+    // the registry's memory may be ahead of a rolled-back transaction: read it back from the file
+    registry.load();
+    throw err;
+  }
+  return summary;
+}
