@@ -4,7 +4,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$here/build.sh" "$tmp" 2>/dev/null
+"$here/build.sh" "$tmp" >/dev/null
 if cmp -s "$tmp/communs-firmata.hex" "$here/communs-firmata.hex"; then
   echo "firmware/mcu/communs-firmata.hex matches its sources"
 else
