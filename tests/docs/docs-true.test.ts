@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../hub/src/store/migrations.ts';
+import { QUANTITY_NAMES, REJECT_REASONS } from '../../protocol/index.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
+
+describe('docs stay true to the code', () => {
+  it('docs/PROTOCOL.md lists every quantity and every rejection reason', () => {
+    const doc = read('docs/PROTOCOL.md');
+    for (const q of QUANTITY_NAMES) expect(doc, q).toContain(`\`${q}\``);
+    for (const r of REJECT_REASONS) expect(doc, r).toContain(`\`${r}\``);
+  });
+
+  it('docs/DATA.md describes every table the migrations create', () => {
+    const doc = read('docs/DATA.md');
+    const tables = MIGRATIONS.join('\n').matchAll(/CREATE TABLE (\w+)/g);
+    for (const [, table] of tables) expect(doc, table).toContain(`\`${table}\``);
+  });
+
+  it('docs/API.md documents every route the hub registers', () => {
+    const doc = read('docs/API.md');
+    const server = read('hub/src/http/server.ts');
+    for (const [, method, route] of server.matchAll(/route\('(GET|POST)', '([^']+)'/g)) {
+      expect(doc, route).toContain(`${method} ${route}`);
+    }
+  });
+
+  it('README shows the two commands first', () => {
+    const readme = read('README.md');
+    const firstBlock = readme.split('```')[1] ?? '';
+    expect(firstBlock).toContain('npm install && npm start');
+    expect(firstBlock).toContain('npm test');
+  });
+});
