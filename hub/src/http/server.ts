@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { HubContext } from '../context.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { exportData } from './routes/export.ts';
+import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
 import { health, nodes, register, settings } from './routes/nodes.ts';
 import { series } from './routes/series.ts';
@@ -44,7 +45,14 @@ export class HttpApi {
     this.server.maxHeadersCount = 50;
     this.route('GET', '/api/health', (_req, res) => sendJson(res, 200, health(ctx)));
     this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
-    this.route('GET', '/api/series', (_req, res, url) => sendJson(res, 200, series(ctx, url.searchParams)));
+    this.route('GET', '/api/series', async (_req, res, url) => {
+      // a household's private link also opens its own series (issue 5); a bad token changes nothing
+      const owner = await ctx.links.resolve(url.searchParams.get('token'));
+      sendJson(res, 200, series(ctx, url.searchParams, owner));
+    });
+    this.route('GET', '/api/household', async (_req, res, url) =>
+      sendJson(res, 200, await household(ctx, url.searchParams)),
+    );
     this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
     this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 30_000 }));

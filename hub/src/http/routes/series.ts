@@ -15,9 +15,10 @@ const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
 
 /**
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
- * (`quantity=power`). A private household's series answers as an unknown one.
+ * (`quantity=power`). A private household's series answers as an unknown one, except to its owner:
+ * `owner` is the household a valid private link opened (undefined without one).
  */
-export function series(ctx: HubContext, params: URLSearchParams): SeriesBody {
+export function series(ctx: HubContext, params: URLSearchParams, owner?: string): SeriesBody {
   const { from, to } = parseRange(params, ctx.now(), 86_400_000);
   const step = parseEnum(params, 'step', STEPS, 'auto');
   const sensorParam = params.get('sensor');
@@ -54,7 +55,8 @@ export function series(ctx: HubContext, params: URLSearchParams): SeriesBody {
       throw new HttpError(400, `"sensor" must be <node>/<sensor>, got "${sensorParam.slice(0, 60)}"`);
     }
     const sensor = ctx.registry.sensor(node, sensorId);
-    if (!sensor || !publicSensor(ctx.registry, sensor))
+    const mine = owner !== undefined && sensor && ctx.registry.householdOfSensor(sensor.id)?.id === owner;
+    if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
     const r = ctx.series.series(sensor, from, to, step);
     return {
