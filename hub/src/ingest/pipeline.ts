@@ -21,7 +21,7 @@ export interface IngestOptions {
   commitWindowMs: number;
   maxBatch?: number;
   /** readings older than this are refused (they would fall out of raw retention at once) */
-  maxPastMs: number;
+  maxPastMs: () => number;
   maxFutureMs?: number;
   now?: () => number;
   log: (line: string) => void;
@@ -70,7 +70,7 @@ export class IngestPipeline {
         const validated = validateReadingsMessage(node, payload, {
           registry: this.opts.registry,
           now: this.now(),
-          maxPastMs: this.opts.maxPastMs,
+          maxPastMs: this.opts.maxPastMs(),
           maxFutureMs: this.opts.maxFutureMs ?? 10 * 60_000,
         });
         entry.readings = validated.readings;
