@@ -89,7 +89,7 @@ describe('broker: credentials and topic ACL', () => {
   it('disconnects node A publishing under node B, and stores nothing', async () => {
     const before = storedCount(th, 'node-b');
     const a = await connectNode(th.mqttUrl, 'node-a', secretA);
-    const closed = new Promise((r) => a.once('close', r));
+    const closed = new Promise<void>((r) => a.once('close', () => r()));
     a.publish(topics.readings('node-b'), readingsJson(10), { qos: 1 });
     await closed;
     a.end(true);
@@ -111,7 +111,7 @@ describe('broker: credentials and topic ACL', () => {
 
   it('refuses a publish to $SYS/ by closing the connection', async () => {
     const a = await connectNode(th.mqttUrl, 'node-a', secretA);
-    const closed = new Promise((r) => a.once('close', r));
+    const closed = new Promise<void>((r) => a.once('close', () => r()));
     a.publish('$SYS/broker/uptime', 'x', { qos: 1 });
     await closed;
     a.end(true);

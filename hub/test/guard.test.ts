@@ -46,7 +46,7 @@ describe('guard in front of aedes', () => {
 
   it('cuts a connected client that sends a packet over 64 KiB', async () => {
     const c = await connectNode(th.mqttUrl, 'guarded', secret);
-    const gone = new Promise((r) => c.once('close', r));
+    const gone = new Promise<void>((r) => c.once('close', () => r()));
     c.publish('communs/v1/nodes/guarded/readings', Buffer.alloc(100 * 1024, 0x20), { qos: 0 });
     await gone;
     c.end(true);
