@@ -45,17 +45,22 @@ export async function runConsoleCommand(argv: string[]): Promise<number> {
   }
 }
 
-type Exec = (line: string, out: (l: string) => void) => Promise<number>;
+type Ask = (question: string) => Promise<boolean>;
+type Exec = (line: string, out: (l: string) => void, ask?: Ask) => Promise<number>;
 
 async function connect(dataDir: string): Promise<{ exec: Exec; close: () => void } | string> {
   try {
     const client = await ConsoleClient.connect(dataDir);
-    if (client) return { exec: (line, out) => client.run(line, out), close: () => client.close() };
+    if (client) return { exec: (line, out, ask) => client.run(line, out, ask), close: () => client.close() };
     const offline = openOfflineContext(dataDir);
     const commands = new Commands();
     return {
-      exec: (line, out) =>
-        commands.run(offline.ctx, line, { out, who: `offline:${process.env.USER ?? 'unknown'}` }),
+      exec: (line, out, ask) =>
+        commands.run(offline.ctx, line, {
+          out,
+          who: `offline:${process.env.USER ?? 'unknown'}`,
+          ...(ask ? { confirm: ask } : {}),
+        }),
       close: offline.close,
     };
   } catch (err) {
@@ -68,12 +73,33 @@ async function connect(dataDir: string): Promise<{ exec: Exec; close: () => void
 
 async function interactive(exec: Exec): Promise<number> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: 'communs> ' });
-  rl.prompt();
-  for await (const line of rl) {
+  // one queue of typed lines, read both by the prompt loop and by a command's yes/no question
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  rl.on('line', (l) => {
+    lines.push(l);
+    wake?.();
+  });
+  rl.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  const next = async (): Promise<string | undefined> => {
+    while (lines.length === 0 && !closed) await new Promise<void>((r) => (wake = r));
+    return lines.shift();
+  };
+  const ask: Ask = async (question) => {
+    process.stdout.write(`${question} [y/N] `);
+    return /^\s*y(es)?\s*$/i.test((await next()) ?? '');
+  };
+  for (;;) {
+    rl.prompt();
+    const line = await next();
+    if (line === undefined) break;
     const trimmed = line.trim();
     if (trimmed === 'exit' || trimmed === 'quit') break;
-    await exec(trimmed, (l) => console.log(l));
-    rl.prompt();
+    await exec(trimmed, (l) => console.log(l), ask);
   }
   rl.close();
   return 0;

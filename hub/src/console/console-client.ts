@@ -1,6 +1,6 @@
 import net from 'node:net';
 import os from 'node:os';
-import { consoleSocketPath, EXIT_MARK } from './local-socket.ts';
+import { ASK_MARK, consoleSocketPath, EXIT_MARK } from './local-socket.ts';
 
 /**
  * Talks to a running hub's local console socket. `connect` resolves with undefined when no hub
@@ -9,7 +9,13 @@ import { consoleSocketPath, EXIT_MARK } from './local-socket.ts';
 export class ConsoleClient {
   private readonly socket: net.Socket;
   private buffer = '';
-  private waiting: { out: (line: string) => void; resolve: (code: number) => void } | undefined;
+  private waiting:
+    | {
+        out: (line: string) => void;
+        resolve: (code: number) => void;
+        ask?: ((question: string) => Promise<boolean>) | undefined;
+      }
+    | undefined;
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
@@ -29,10 +35,16 @@ export class ConsoleClient {
     });
   }
 
-  run(line: string, out: (line: string) => void): Promise<number> {
+  /** Runs one command; `ask` answers the hub's yes/no questions (interactive use only). */
+  run(
+    line: string,
+    out: (line: string) => void,
+    ask?: (question: string) => Promise<boolean>,
+  ): Promise<number> {
     return new Promise((resolve) => {
-      this.waiting = { out, resolve };
-      this.socket.write(`${JSON.stringify({ line, who: os.userInfo().username })}\n`);
+      this.waiting = { out, resolve, ask };
+      const req = { line, who: os.userInfo().username, interactive: ask !== undefined };
+      this.socket.write(`${JSON.stringify(req)}\n`);
     });
   }
 
@@ -45,7 +57,13 @@ export class ConsoleClient {
     for (let nl = this.buffer.indexOf('\n'); nl >= 0; nl = this.buffer.indexOf('\n')) {
       const line = this.buffer.slice(0, nl);
       this.buffer = this.buffer.slice(nl + 1);
-      if (line.startsWith(EXIT_MARK)) {
+      if (line.startsWith(ASK_MARK)) {
+        const ask = this.waiting?.ask;
+        const question = line.slice(ASK_MARK.length);
+        void (ask ? ask(question) : Promise.resolve(false)).then((yes) =>
+          this.socket.write(`${JSON.stringify({ answer: yes })}\n`),
+        );
+      } else if (line.startsWith(EXIT_MARK)) {
         const w = this.waiting;
         this.waiting = undefined;
         w?.resolve(Number(line.slice(EXIT_MARK.length)));

@@ -6,10 +6,13 @@ import type { HubContext } from '../context.ts';
 
 /**
  * The running hub's console on a Unix socket in the data directory (mode 0600: only the hub's user
- * may connect), for `communs console`. One request a line: `{"line":"...","who":"..."}`; the hub
- * answers with output lines and a last line `\u0000exit N`.
+ * may connect), for `communs console`. One request a line: `{"line":"...","who":"...","interactive":true}`;
+ * the hub answers with output lines and a last line `\u0000exit N`. When a command asks a yes/no
+ * question (erase) of an interactive client, the hub sends `\u0000ask QUESTION` and reads the next
+ * line as `{"answer":true|false}`; a one-shot client (`-c`) is never asked: it must say `--yes`.
  */
 export const EXIT_MARK = '\u0000exit ';
+export const ASK_MARK = '\u0000ask ';
 
 export function consoleSocketPath(dataDir: string): string {
   return path.join(dataDir, 'console.sock');
@@ -47,6 +50,7 @@ export class LocalConsoleServer {
   private serve(socket: net.Socket): void {
     let buffer = '';
     let busy = Promise.resolve();
+    const pending: { answer?: (yes: boolean) => void } = {};
     socket.setEncoding('utf8');
     socket.on('error', () => {});
     socket.on('data', (chunk: string) => {
@@ -55,13 +59,24 @@ export class LocalConsoleServer {
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
         const raw = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        busy = busy.then(() => this.runOne(socket, raw));
+        const answer = pending.answer;
+        if (answer) {
+          // the reply to a question: it goes to the command waiting for it, not to the queue
+          pending.answer = undefined;
+          answer(parseAnswer(raw));
+          continue;
+        }
+        busy = busy.then(() => this.runOne(socket, raw, pending));
       }
     });
   }
 
-  private async runOne(socket: net.Socket, raw: string): Promise<void> {
-    let req: { line?: unknown; who?: unknown };
+  private async runOne(
+    socket: net.Socket,
+    raw: string,
+    pending: { answer?: (yes: boolean) => void },
+  ): Promise<void> {
+    let req: { line?: unknown; who?: unknown; interactive?: unknown };
     try {
       req = JSON.parse(raw);
     } catch {
@@ -70,10 +85,26 @@ export class LocalConsoleServer {
     }
     const line = typeof req.line === 'string' ? req.line : '';
     const who = `local:${typeof req.who === 'string' ? req.who.slice(0, 40) : 'unknown'}`;
+    const confirm = (question: string) =>
+      new Promise<boolean>((resolve) => {
+        pending.answer = resolve;
+        socket.write(`${ASK_MARK}${question.replace(/\n/g, ' ')}\n`);
+        socket.once('close', () => resolve(false));
+      });
     const code = await this.opts.commands.run(this.opts.ctx, line, {
       who,
       out: (l) => socket.write(`${l}\n`),
+      ...(req.interactive === true ? { confirm } : {}),
     });
+    pending.answer = undefined;
     socket.write(`${EXIT_MARK}${code}\n`);
+  }
+}
+
+function parseAnswer(raw: string): boolean {
+  try {
+    return (JSON.parse(raw) as { answer?: unknown }).answer === true;
+  } catch {
+    return false;
   }
 }
