@@ -43,6 +43,9 @@ export class CommunsChart extends LitElement {
   @property({ attribute: false }) values: readonly number[] = [];
   @property() unit = '';
   @property() label = '';
+  /** the time range to show (epoch ms); defaults to the data's own span */
+  @property({ type: Number }) from?: number;
+  @property({ type: Number }) to?: number;
   /** bars suit energy per bucket; a line suits power and gauges */
   @property() kind: 'line' | 'bars' = 'line';
 
@@ -70,7 +73,8 @@ export class CommunsChart extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     // A new unit, kind or language changes axes and paths: rebuild; new points only: setData.
-    const rebuild = changed.has('unit') || changed.has('kind') || changed.size === 0 || !this.plot;
+    const rebuild =
+      changed.has('unit') || changed.has('kind') || changed.has('from') || changed.size === 0 || !this.plot;
     if (rebuild) this.build();
     else if (changed.has('t') || changed.has('values')) this.plot?.setData(this.data());
   }
@@ -99,7 +103,9 @@ export class CommunsChart extends LitElement {
     const axisColor = token('--communs-chart-axis', '#444');
     const grid = { stroke: token('--communs-chart-grid', '#ddd'), width: 1 };
     const locale = getLocale();
-    const span = (this.t.at(-1) ?? 0) - (this.t[0] ?? 0);
+    const from = this.from ?? this.t[0] ?? 0;
+    const to = this.to ?? this.t.at(-1) ?? 0;
+    const span = to - from;
     const timeLabel = axisTimeFormatter(span, locale);
     const unit = this.unit;
     const bars = this.kind === 'bars' ? uPlot.paths.bars?.({ size: [0.8, 40] }) : undefined;
@@ -108,7 +114,7 @@ export class CommunsChart extends LitElement {
       ms: 1,
       legend: { show: false },
       cursor: { y: false },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, ...(span > 0 ? { range: (): uPlot.Range.MinMax => [from, to] } : {}) } },
       series: [
         {},
         {
@@ -121,7 +127,14 @@ export class CommunsChart extends LitElement {
         },
       ],
       axes: [
-        { stroke: axisColor, grid, font, values: (_u, ticks) => ticks.map((ts) => timeLabel(ts)) },
+        {
+          stroke: axisColor,
+          grid,
+          font,
+          // room for a label like "12:30 PM" between ticks, at the page's type size
+          space: fontPx * 7,
+          values: (_u, ticks) => ticks.map((ts) => timeLabel(ts)),
+        },
         {
           stroke: axisColor,
           grid,

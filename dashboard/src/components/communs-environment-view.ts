@@ -50,6 +50,11 @@ export class CommunsEnvironmentView extends LitElement {
         font-weight: 700;
         font-variant-numeric: tabular-nums;
       }
+      .when {
+        font-size: var(--communs-text-s);
+        font-weight: 400;
+        color: var(--communs-ink-muted);
+      }
       .advice {
         grid-column: 1 / -1;
         font-size: var(--communs-text-s);
@@ -129,7 +134,7 @@ export class CommunsEnvironmentView extends LitElement {
         ${
           latest
             ? html`${formatReading(latest.value, s.unit, locale)}
-                <span class="muted">${this.kiosk ? nothing : formatRelativeTime(latest.ts, Date.now(), locale)}</span>`
+                <span class="when">${this.kiosk ? nothing : formatRelativeTime(latest.ts, Date.now(), locale)}</span>`
             : html`<span class="muted">${msg('env.noReading')}</span>`
         }
       </dd>
@@ -150,7 +155,7 @@ export class CommunsEnvironmentView extends LitElement {
 
   override render() {
     return html`<div class="head">
-        <h2>${msg('env.title')}</h2>
+        ${this.kiosk ? html`<span></span>` : html`<h2>${msg('env.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
       ${this.kiosk ? nothing : html`<p class="muted">${msg('env.intro')}</p>`}

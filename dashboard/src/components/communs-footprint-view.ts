@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LoadController } from '../controllers/load-controller.ts';
 import { LocaleController } from '../controllers/locale-controller.ts';
@@ -65,7 +65,7 @@ export class CommunsFootprintView extends LitElement {
         dailyCharge: settings.tariff.dailyCharge,
         gridGco2PerKwh: settings.gridGco2PerKwh,
       });
-      return { settings, footprint, measuredDays: Math.max(1, Math.round(spanMs / DAY)) };
+      return { settings, footprint, measuredDays: Math.floor(spanMs / DAY) };
     },
     { refreshMs: 30 * 60_000 },
   );
@@ -89,10 +89,15 @@ export class CommunsFootprintView extends LitElement {
           f.measuredKwhPerYear === null
             ? ''
             : html`<li>
-              ${msg('footprint.measured', {
-                days: formatNumber(measuredDays, locale),
-                energy: formatEnergy(f.measuredKwhPerYear * 1000, locale),
-              })}
+              ${
+                measuredDays < 1
+                  ? msg('footprint.measuredShort', {
+                      energy: formatEnergy(f.measuredKwhPerYear * 1000, locale),
+                    })
+                  : plural('footprint.measured', measuredDays, {
+                      energy: formatEnergy(f.measuredKwhPerYear * 1000, locale),
+                    })
+              }
             </li>`
         }
         <li>${msg('footprint.cost', { cost: money(f.costPerYear), tariff: money(settings.tariff.perKwh) })}</li>
@@ -108,7 +113,7 @@ export class CommunsFootprintView extends LitElement {
   }
 
   override render() {
-    return html`<h2>${msg('footprint.title')}</h2>
+    return html`${this.kiosk ? nothing : html`<h2>${msg('footprint.title')}</h2>`}
       ${this.data.render((d) => this.renderFootprint(d))}`;
   }
 }

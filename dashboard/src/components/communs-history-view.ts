@@ -162,6 +162,8 @@ export class CommunsHistoryView extends LitElement {
         body.shown.t.length === 0
           ? html`<p class="muted">${msg('history.empty')}</p>`
           : html`<communs-chart
+              .from=${body.from}
+              .to=${body.to}
               .t=${body.shown.t}
               .values=${body.shown.value}
               unit=${body.unit}

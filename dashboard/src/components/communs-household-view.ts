@@ -89,7 +89,7 @@ export class CommunsHouseholdView extends LitElement {
   override render() {
     const err = this.data.error;
     if (this.data.value === undefined && err instanceof ApiError && err.status === 404) {
-      return html`<h2>${msg('error.title')}</h2>
+      return html`<h2>${msg('household.deniedTitle')}</h2>
         <communs-error-card data-testid="household-denied" .error=${err} message=${msg('household.denied')}></communs-error-card>`;
     }
     return this.data.render((d) => this.renderHousehold(d));

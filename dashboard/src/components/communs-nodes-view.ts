@@ -106,8 +106,8 @@ export class CommunsNodesView extends LitElement {
             <th scope="col">${msg('nodes.place')}</th>
             <th scope="col">${msg('nodes.state')}</th>
             <th scope="col">${msg('nodes.lastSeen')}</th>
-            <th scope="col">${msg('nodes.accepted')}</th>
-            <th scope="col">${msg('nodes.rejected')}</th>
+            <th scope="col" class="num">${msg('nodes.accepted')}</th>
+            <th scope="col" class="num">${msg('nodes.rejected')}</th>
             <th scope="col">${msg('nodes.lastRejection')}</th>
             <th scope="col">${msg('nodes.signal')}</th>
           </tr>

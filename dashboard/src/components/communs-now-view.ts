@@ -36,6 +36,7 @@ export class CommunsNowView extends LitElement {
       }
       .hero-figure {
         font-size: var(--communs-text-hero);
+        overflow-wrap: anywhere;
         font-weight: 800;
         line-height: 1;
         margin: var(--communs-space-s) 0;
@@ -134,7 +135,7 @@ export class CommunsNowView extends LitElement {
         ${watts === undefined ? '—' : formatPower(watts, locale)}
       </p>
       <p class="muted">
-        ${msg('now.powerHint')} ${ts ? msg('now.updated', { time: formatTime(ts, locale) }) : nothing}
+        ${this.kiosk ? nothing : msg('now.powerHint')} ${ts ? msg('now.updated', { time: formatTime(ts, locale) }) : nothing}
       </p>
     </section>`;
   }
@@ -194,9 +195,8 @@ export class CommunsNowView extends LitElement {
     const list = new Intl.ListFormat(getLocale(), { type: 'conjunction' });
     return html`<section class="card" aria-labelledby="who-h">
       <h3 id="who-h">${msg('now.contributors')}</h3>
-      <p class="figure" data-testid="contributors">
-        ${plural('now.households', hh)} · ${plural('now.sensors', ss)}
-      </p>
+      <p class="figure" data-testid="contributors">${plural('now.households', hh)}</p>
+      <p>${plural('now.sensors', ss)}</p>
       ${names.length > 0 && !this.kiosk ? html`<p>${msg('now.named', { names: list.format(names) })}</p>` : nothing}
       ${named.size < households.size && !this.kiosk ? html`<p class="muted">${msg('now.unnamed')}</p>` : nothing}
     </section>`;
@@ -207,6 +207,8 @@ export class CommunsNowView extends LitElement {
     return html`<section class="card" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
+        .from=${series.from}
+        .to=${Math.max(series.to, series.points.t.at(-1) ?? 0)}
         .t=${series.points.t}
         .values=${series.points.value}
         unit=${series.unit}
@@ -218,7 +220,7 @@ export class CommunsNowView extends LitElement {
   override render() {
     return html`
       <div class="head">
-        <h2>${msg('now.title')}</h2>
+        ${this.kiosk ? html`<span></span>` : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
       <div class="cards">

@@ -127,13 +127,17 @@ export const en = {
   'footprint.nodes': 'Sensor nodes: {count}, {power} together',
   'footprint.undeclared_one': '{n} node declares no power budget and is not counted.',
   'footprint.undeclared_other': '{n} nodes declare no power budget and are not counted.',
-  'footprint.measured': 'Energy measured over the last year (extrapolated from {days} days): {energy}',
+  'footprint.measured_one': 'Energy measured, scaled to a year from {n} day of data: {energy}',
+  'footprint.measured_other': 'Energy measured, scaled to a year from {n} days of data: {energy}',
+  'footprint.measuredShort':
+    'Energy measured, scaled to a year from less than a day of data (a rough guess): {energy}',
   'footprint.cost': 'Running cost: {cost} a year at {tariff} per kWh.',
   'footprint.co2': 'Emissions: {mass} of CO₂ a year at {factor} g per kWh.',
   'footprint.why':
     'Low-tech means counting our own cost: sensors and hub should use a small fraction of what they help save.',
   'household.title': 'Your household: {name}',
   'household.private': 'This page is private to your household. Keep its link to yourselves.',
+  'household.deniedTitle': 'This private link does not open',
   'household.denied': 'This link is unknown or has been revoked. Ask your hub admin for a new one.',
   'household.sharing': 'Sharing level: {level}',
   'household.noSeries': 'No series to show yet.',

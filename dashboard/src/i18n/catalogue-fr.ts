@@ -129,13 +129,17 @@ export const fr: Record<MessageKey, string> = {
   'footprint.nodes': 'Nœuds capteurs : {count}, {power} en tout',
   'footprint.undeclared_one': '{n} nœud ne déclare pas de budget de puissance et n’est pas compté.',
   'footprint.undeclared_other': '{n} nœuds ne déclarent pas de budget de puissance et ne sont pas comptés.',
-  'footprint.measured': 'Énergie mesurée sur un an (extrapolée de {days} jours) : {energy}',
+  'footprint.measured_one': 'Énergie mesurée, ramenée à un an à partir de {n} jour de données : {energy}',
+  'footprint.measured_other': 'Énergie mesurée, ramenée à un an à partir de {n} jours de données : {energy}',
+  'footprint.measuredShort':
+    'Énergie mesurée, ramenée à un an à partir de moins d’un jour de données (une estimation grossière) : {energy}',
   'footprint.cost': 'Coût de fonctionnement : {cost} par an à {tariff} le kWh.',
   'footprint.co2': 'Émissions : {mass} de CO₂ par an à {factor} g par kWh.',
   'footprint.why':
     'Low-tech veut dire compter notre propre coût : capteurs et hub doivent consommer une petite part de ce qu’ils aident à économiser.',
   'household.title': 'Votre foyer : {name}',
   'household.private': 'Cette page est privée à votre foyer. Gardez son lien pour vous.',
+  'household.deniedTitle': 'Ce lien privé ne s’ouvre pas',
   'household.denied': 'Ce lien est inconnu ou a été révoqué. Demandez-en un nouveau à l’admin du hub.',
   'household.sharing': 'Niveau de partage : {level}',
   'household.noSeries': 'Aucune série à afficher pour l’instant.',

@@ -54,6 +54,7 @@ export const sharedStyles = css`
     border-bottom: 1px solid var(--communs-line);
     vertical-align: top;
   }
+  th.num,
   td.num {
     text-align: end;
     font-variant-numeric: tabular-nums;
