@@ -1,3 +1,4 @@
+import type { InteropControl } from './interop/interop.ts';
 import type { LiveBus } from './live-bus.ts';
 import type { Db } from './store/db.ts';
 import type { HouseholdLinks } from './store/household-links.ts';
@@ -32,4 +33,6 @@ export interface HubContext {
   nextPurge: () => number | null;
   /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */
   baseUrl: () => string;
+  /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
+  interop?: InteropControl;
 }

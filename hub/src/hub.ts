@@ -9,6 +9,8 @@ import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
+import type { ExternalBrokerOptions } from './interop/external-broker.ts';
+import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
 import { type Db, openDb } from './store/db.ts';
@@ -31,6 +33,8 @@ export interface HubOptions {
   staticRoot?: string;
   synchronous?: 'FULL' | 'NORMAL';
   log?: (line: string) => void;
+  /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
+  broker?: ExternalBrokerOptions;
 }
 
 export interface HubUrls {
@@ -53,6 +57,7 @@ export class Hub {
   store!: ReadingsStore;
   ingest!: IngestPipeline;
   broker!: Broker;
+  interop!: Interop;
   http!: HttpApi;
   bus!: LiveBus;
   ctx!: HubContext;
@@ -132,15 +137,31 @@ export class Hub {
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
         log,
       });
-      this.broker = new Broker({
+      this.interop = new Interop({
+        db: this.db,
         registry: this.registry,
         ingest: this.ingest,
-        host: opts.host,
-        port: opts.mqttPort,
-        httpServer: this.http.server,
+        bus: this.bus,
+        settings: this.settings,
+        http: this.http,
+        version: VERSION,
+        externalBroker: opts.broker,
         log,
       });
-      await this.broker.start();
+      this.ctx.interop = this.interop;
+      if (!opts.broker) {
+        this.broker = new Broker({
+          registry: this.registry,
+          ingest: this.ingest,
+          host: opts.host,
+          port: opts.mqttPort,
+          httpServer: this.http.server,
+          topicRouter: this.interop.router,
+          log,
+        });
+        await this.broker.start();
+      }
+      await this.interop.start(this.broker);
       await listen(this.http.server, opts.httpPort, opts.host);
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({
@@ -162,11 +183,10 @@ export class Hub {
 
   urls(): HubUrls {
     const http = this.http.server.address() as import('node:net').AddressInfo;
-    const mqtt = this.broker.address;
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     return {
       http: `http://${host}:${http.port}/`,
-      mqtt: `mqtt://${host}:${mqtt.port}`,
+      mqtt: this.broker ? `mqtt://${host}:${this.broker.address.port}` : (this.opts.broker?.url ?? ''),
       ws: `ws://${host}:${http.port}/mqtt`,
     };
   }
@@ -179,6 +199,7 @@ export class Hub {
       this.http.server.closeAllConnections();
       await new Promise<void>((r) => this.http.server.close(() => r()));
     }
+    await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     this.ingest?.stop();
     if (this.db?.open) {

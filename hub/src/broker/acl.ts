@@ -17,3 +17,27 @@ export function maySubscribe(node: string, filter: string): boolean {
   if (filter === `${TOPIC_ROOT}/nodes/${node}/#` || filter.startsWith(own)) return true;
   return filter === `${topics.publicRoot}#` || filter.startsWith(topics.publicRoot);
 }
+
+/** MQTT topic matching (MQTT-4.7.1): `+` one level, `#` this level and all below. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** True when every topic `filter` can match is matched by `allowed` (a subscription inside an ACL entry). */
+export function filterWithin(filter: string, allowed: string): boolean {
+  const f = filter.split('/');
+  const a = allowed.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (a[i] === '#') return true;
+    if (a[i] === undefined || f[i] === '#') return false;
+    if (a[i] !== '+' && (f[i] === '+' || f[i] !== a[i])) return false;
+  }
+  return f.length === a.length;
+}

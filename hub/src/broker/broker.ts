@@ -18,6 +18,15 @@ export interface BrokerOptions {
   maxConnections?: number;
   maxPacketBytes?: number;
   log: (line: string) => void;
+  /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
+  topicRouter?: TopicRouter;
+}
+
+/** Takes over the publishes and subscriptions of the nodes it `handles` (hub/src/interop/router.ts). */
+export interface TopicRouter {
+  handles(node: string): boolean;
+  maySubscribe(node: string, filter: string): boolean;
+  publish(node: string, topic: string, payload: Buffer, done: (err?: Error) => void): void;
 }
 
 export interface BrokerCounters {
@@ -83,6 +92,13 @@ export class Broker {
     };
     this.aedes.authorizePublish = (client, packet, done) => {
       const node = client && (client as NodeClient)[NODE];
+      const router = this.opts.topicRouter;
+      if (node && router?.handles(node)) {
+        return router.publish(node, packet.topic, packet.payload as Buffer, (err) => {
+          if (err) this.counters.deniedTopics++;
+          done(err ?? null);
+        });
+      }
       if (!node || !mayPublish(node, packet.topic)) {
         this.counters.deniedTopics++;
         return done(new Error(`${node ?? 'unknown'} may not publish to ${packet.topic}`));
@@ -96,7 +112,10 @@ export class Broker {
     };
     this.aedes.authorizeSubscribe = (client, sub: Subscription, done) => {
       const node = (client as NodeClient)[NODE];
-      if (!node || !maySubscribe(node, sub.topic)) {
+      const router = this.opts.topicRouter;
+      const ok =
+        node && (router?.handles(node) ? router.maySubscribe(node, sub.topic) : maySubscribe(node, sub.topic));
+      if (!ok) {
         this.counters.deniedTopics++;
         // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
         return done(null, null as unknown as Subscription);

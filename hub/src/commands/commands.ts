@@ -1,6 +1,7 @@
 import type { HubContext } from '../context.ts';
 import { type Command, CommandError, type CommandIO, parseCommandArgs, tokenize } from './command.ts';
 import { backup, exportOpen, retentionSet, retentionShow } from './data-commands.ts';
+import { INTEROP_COMMANDS } from './device-commands.ts';
 import {
   householdLink,
   householdRename,
@@ -112,6 +113,7 @@ export const DEFAULT_COMMANDS: Command[] = [
   settingsShow,
   settingsSet,
   auditLog,
+  ...INTEROP_COMMANDS,
 ];
 
 export { CommandError };

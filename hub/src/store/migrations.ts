@@ -111,4 +111,33 @@ export const MIGRATIONS: readonly string[] = [
     created_at   INTEGER NOT NULL
   );
   `,
+  // 3: interop (issue 6): the format and topic of foreign devices, peer hubs, and the latest
+  // aggregates of neighbouring quartiers. No foreign key to nodes: erasing a node must not fail on it.
+  `
+  CREATE TABLE devices (
+    node_id    TEXT PRIMARY KEY,
+    format     TEXT NOT NULL,
+    topic      TEXT,
+    config     TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX devices_topic ON devices (format, topic) WHERE topic IS NOT NULL;
+  CREATE TABLE peers (
+    name       TEXT PRIMARY KEY,
+    url        TEXT NOT NULL,
+    username   TEXT,
+    password   TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE neighbour_aggregates (
+    neighbourhood TEXT NOT NULL,
+    quantity      TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    ts            INTEGER NOT NULL,
+    value         REAL NOT NULL,
+    households    INTEGER NOT NULL,
+    received_at   INTEGER NOT NULL,
+    PRIMARY KEY (neighbourhood, quantity)
+  ) WITHOUT ROWID;
+  `,
 ];

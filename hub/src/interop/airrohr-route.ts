@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AIRROHR_MAX_BODY } from '../../../protocol/interop/airrohr.ts';
+import { sendError, sendJson } from '../http/respond.ts';
+import type { DeviceStore } from '../store/device-store.ts';
+import type { Registry } from '../store/registry.ts';
+import { mapAirrohr } from './airrohr.ts';
+import type { InteropRouter } from './router.ts';
+
+export interface AirrohrRouteOptions {
+  devices: DeviceStore;
+  registry: Registry;
+  router: InteropRouter;
+  now?: () => number;
+}
+
+/**
+ * POST /data.php, the airrohr firmware's "send to own API" with basic auth (user = node id,
+ * password = its secret). Answers after the readings are committed, like a QoS 1 PUBACK.
+ */
+export function airrohrRoute(opts: AirrohrRouteOptions) {
+  const now = opts.now ?? Date.now;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const creds = basicAuth(req.headers.authorization);
+    const device = creds ? opts.devices.get(creds.user) : undefined;
+    if (
+      !creds ||
+      device?.format !== 'airrohr' ||
+      !(await opts.registry.authenticate(creds.user, creds.password))
+    ) {
+      res.setHeader('www-authenticate', 'Basic realm="communs", charset="UTF-8"');
+      return sendError(res, 401, 'an airrohr sensor logs in with its node id and secret (basic auth)');
+    }
+    const body = await readBody(req, AIRROHR_MAX_BODY);
+    const result =
+      body === undefined
+        ? {
+            meta: [],
+            readings: [],
+            rejections: [{ reason: 'too_large' as const, detail: `body over ${AIRROHR_MAX_BODY} bytes` }],
+          }
+        : mapAirrohr(body, device, now());
+    const committed = await new Promise<Error | undefined>((resolve) =>
+      opts.router.ingest(device, result, (err) => resolve(err)),
+    );
+    if (committed) return sendError(res, 503, 'the hub cannot store readings right now: try again later');
+    if (body === undefined) {
+      res.setHeader('connection', 'close');
+      return sendError(res, 413, `the body is larger than ${AIRROHR_MAX_BODY} bytes`);
+    }
+    const whole = result.readings.length === 0 ? result.rejections[0] : undefined;
+    if (whole) return sendError(res, 400, `${whole.reason}: ${whole.detail}`);
+    sendJson(res, 200, {
+      status: 'ok',
+      readings: result.readings.length,
+      rejected: result.rejections.length,
+    });
+  };
+}
+
+function basicAuth(header: string | undefined): { user: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
+  if (!m?.[1]) return undefined;
+  const text = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0) return undefined;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+/** The body, or undefined past `max` bytes (the rest is not buffered). */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > max ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,94 @@
+import type { SensorMapping } from '../../../protocol/interop/device.ts';
+import { ForeignDiscovery, HA_PREFIX, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
+import { parseJsonPayload } from './../ingest/payload.ts';
+import { describeZodError } from '../ingest/validate.ts';
+import { type Adapter, addReading, emptyResult, numberOf, sensorSlug } from './adapter.ts';
+import { quantityFromHa } from './ha-classes.ts';
+
+/**
+ * ESPHome's MQTT component (https://esphome.io/components/mqtt.html): `<node>/sensor/<object_id>/state`
+ * as plain text, `<node>/status` "online"/"offline", and, with discovery on, a Home Assistant config
+ * on `homeassistant/sensor/<node>/<object_id>/config` that names the unit and device class. Plain
+ * text carries no unit: the mapping comes from provisioning (`--sensor`) or from that config.
+ */
+export const esphome: Adapter = {
+  publishFilters: (t) => [`${t}/#`, `${HA_PREFIX}/+/${t}/#`],
+  subscribeFilters: (t) => [`${t}/#`, HA_STATUS_TOPIC],
+  map({ topic, payload, device, now }) {
+    const t = device.topic ?? '';
+    const levels = topic.split('/');
+    if (topic.startsWith(`${HA_PREFIX}/`)) {
+      // homeassistant/sensor/<node>/<object_id>/config; other components carry no readings
+      if (levels[1] !== 'sensor' || levels[4] !== 'config' || levels.length !== 5) return undefined;
+      return learn(levels[3] ?? '', payload, t);
+    }
+    const rest = levels.slice(t.split('/').length);
+    if (rest.length === 1 && rest[0] === 'status') {
+      const text = payload.toString('utf8').trim();
+      if (text !== 'online' && text !== 'offline') return undefined;
+      return { ...emptyResult(), status: { state: text } };
+    }
+    if (rest.length !== 3 || rest[0] !== 'sensor' || rest[2] !== 'state') return undefined;
+    const objectId = rest[1] ?? '';
+    const out = emptyResult();
+    const mapping = device.config.sensors[objectId];
+    if (!mapping) {
+      out.rejections.push({
+        reason: 'unknown_sensor',
+        detail: `ESPHome sensor "${objectId}" has no unit: enable its MQTT discovery or declare it with "device map ${device.node} ${objectId}=QUANTITY:UNIT"`,
+      });
+      return out;
+    }
+    const value = numberOf(payload.toString('utf8'));
+    addReading(
+      out,
+      { sensor: sensorSlug(objectId), quantity: mapping.quantity, unit: mapping.unit, value, ts: now },
+      mapping.label,
+    );
+    return out;
+  },
+};
+
+function learn(objectId: string, payload: Buffer, nodeTopic: string) {
+  // an empty retained config removes the entity in HA: nothing to learn
+  if (payload.length === 0) return undefined;
+  const out = emptyResult();
+  const parsed = parseJsonPayload(payload);
+  if (!parsed.ok) {
+    out.rejections.push({ reason: 'bad_json', detail: `discovery config: ${parsed.detail}` });
+    return out;
+  }
+  const config = ForeignDiscovery.safeParse(parsed.value);
+  if (!config.success) {
+    out.rejections.push({
+      reason: 'bad_schema',
+      detail: `discovery config: ${describeZodError(config.error)}`,
+    });
+    return out;
+  }
+  const { unit, deviceClass, stateTopic, name } = config.data;
+  // the state topic names the object id the readings will arrive under
+  const m = stateTopic
+    ? new RegExp(`^${escapeRegExp(nodeTopic)}/sensor/([^/]+)/state$`).exec(stateTopic)
+    : null;
+  const id = m?.[1] ?? objectId;
+  const quantity = quantityFromHa(deviceClass, unit);
+  if (!quantity) {
+    out.rejections.push({
+      reason: 'unit_mismatch',
+      detail: `ESPHome sensor "${id}" (${deviceClass ?? 'no class'}, ${unit ?? 'no unit'}) measures nothing Communs stores`,
+    });
+    return out;
+  }
+  const mapping: SensorMapping = {
+    quantity,
+    unit: unit ?? '1',
+    ...(name ? { label: name.slice(0, 80) } : {}),
+  };
+  out.learned = { [id]: mapping };
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

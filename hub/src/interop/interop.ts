@@ -1,0 +1,123 @@
+import type { NeighboursBody } from '../../../protocol/interop/federation.ts';
+import { sendJson } from '../http/respond.ts';
+import type { HttpApi } from '../http/server.ts';
+import type { IngestPipeline } from '../ingest/pipeline.ts';
+import type { LiveBus } from '../live-bus.ts';
+import type { Db } from '../store/db.ts';
+import { DeviceStore } from '../store/device-store.ts';
+import { FederationStore } from '../store/federation-store.ts';
+import type { Registry } from '../store/registry.ts';
+import type { SettingsStore } from '../store/settings.ts';
+import { airrohrRoute } from './airrohr-route.ts';
+import { hubTimeZone } from './device-time.ts';
+import { type ExternalBrokerOptions, ExternalIngest } from './external-broker.ts';
+import { Federation } from './federation.ts';
+import { HaDiscovery, type Publisher } from './ha-discovery.ts';
+import { InteropRouter } from './router.ts';
+
+export interface InteropOptions {
+  db: Db;
+  registry: Registry;
+  ingest: IngestPipeline;
+  bus: LiveBus;
+  settings: SettingsStore;
+  http: HttpApi;
+  version: string;
+  /** set: ingest attaches to this broker instead of the embedded one */
+  externalBroker?: ExternalBrokerOptions;
+  timeZone?: string;
+  log: (line: string) => void;
+}
+
+/** What the console may ask of the running hub's interop (absent when the console runs offline). */
+export interface InteropControl {
+  setDiscovery(on: boolean): Promise<void>;
+  peersChanged(): Promise<void>;
+}
+
+/**
+ * The interop room, wired in one place (issue 6): foreign devices through the router, the airrohr
+ * endpoint, Home Assistant discovery, federation with peer hubs, and the external broker mode.
+ */
+export class Interop implements InteropControl {
+  readonly devices: DeviceStore;
+  readonly federationStore: FederationStore;
+  readonly router: InteropRouter;
+  readonly discovery: HaDiscovery;
+  readonly federation: Federation;
+  external: ExternalIngest | undefined;
+  private readonly opts: InteropOptions;
+
+  constructor(opts: InteropOptions) {
+    this.opts = opts;
+    const { db, registry, bus, settings, log } = opts;
+    this.devices = new DeviceStore({ db });
+    this.federationStore = new FederationStore({ db });
+    this.discovery = new HaDiscovery({ db, registry, bus, settings, version: opts.version, log });
+    this.federation = new Federation({ store: this.federationStore, bus, settings, log });
+    this.router = new InteropRouter({
+      devices: this.devices,
+      registry,
+      committer: opts.ingest.committer,
+      maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
+      timeZone: opts.timeZone ?? hubTimeZone(),
+      onHaStatus: (text) => void this.discovery.onHaStatus(text),
+      onFederation: (node, topic, payload) =>
+        this.federation.receive(topic, payload, this.devices.get(node)?.topic ?? undefined),
+    });
+    opts.http.route(
+      'POST',
+      '/data.php',
+      airrohrRoute({ devices: this.devices, registry, router: this.router }),
+    );
+    opts.http.route('GET', '/api/neighbours', (_req, res) => sendJson(res, 200, this.neighbours()));
+  }
+
+  /** Starts publishing through the embedded broker, or attaches to the external one. */
+  async start(embedded: Publisher | undefined): Promise<void> {
+    const { externalBroker, registry, ingest, log } = this.opts;
+    let publisher = embedded;
+    if (externalBroker) {
+      this.external = new ExternalIngest({
+        ...externalBroker,
+        clientId: `communs-hub-${this.federation.slug}`.slice(0, 64),
+        registry,
+        devices: this.devices,
+        ingest,
+        router: this.router,
+        onHaStatus: (text) => void this.discovery.onHaStatus(text),
+        onFederation: (topic, payload) => void this.federation.receive(topic, payload),
+        log,
+      });
+      await this.external.start();
+      publisher = this.external;
+    }
+    if (!publisher) return;
+    await this.discovery.start(publisher);
+    await this.federation.start(publisher);
+  }
+
+  async stop(): Promise<void> {
+    this.discovery.stop();
+    await this.federation.stop();
+    await this.external?.stop();
+  }
+
+  setDiscovery(on: boolean): Promise<void> {
+    return this.discovery.setEnabled(on);
+  }
+
+  peersChanged(): Promise<void> {
+    return this.federation.reload();
+  }
+
+  neighbours(): NeighboursBody {
+    const byHood = new Map<string, NeighboursBody['neighbourhoods'][number]>();
+    for (const a of this.federationStore.neighbours()) {
+      const entry = byHood.get(a.neighbourhood) ?? { neighbourhood: a.neighbourhood, aggregates: [] };
+      entry.aggregates.push(a);
+      byHood.set(a.neighbourhood, entry);
+    }
+    return { status: 'ok', neighbourhoods: [...byHood.values()] };
+  }
+}

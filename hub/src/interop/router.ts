@@ -1,0 +1,164 @@
+import type { Reading, SensorDescription } from '../../../protocol/index.ts';
+import type { DeviceFormat } from '../../../protocol/interop/device.ts';
+import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
+import { HA_PREFIX, HA_STATE_ROOT, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
+import { filterWithin, topicMatches } from '../broker/acl.ts';
+import type { GroupCommitter } from '../ingest/group-commit.ts';
+import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import type { DeviceRow, DeviceStore } from '../store/device-store.ts';
+import type { CommitEntry, CommitResult } from '../store/readings-store.ts';
+import type { Registry } from '../store/registry.ts';
+import type { Adapter, AdapterResult } from './adapter.ts';
+import { emonhub } from './emonhub.ts';
+import { esphome } from './esphome.ts';
+import { tasmota } from './tasmota.ts';
+
+const ADAPTERS: Partial<Record<DeviceFormat, Adapter>> = { tasmota, esphome, emonhub };
+
+export interface InteropRouterOptions {
+  devices: DeviceStore;
+  registry: Registry;
+  committer: GroupCommitter<CommitEntry, CommitResult>;
+  maxPastMs: () => number;
+  maxFutureMs?: number;
+  timeZone: string;
+  now?: () => number;
+  /** `homeassistant/status` from a resident's Home Assistant */
+  onHaStatus: (payload: string) => void;
+  /** an aggregate a peer hub published here; returns why it was refused, if it was */
+  onFederation: (node: string, topic: string, payload: Buffer) => Rejected | undefined;
+}
+
+/**
+ * Topics of foreign devices: which a device may use (its own, by format and device topic) and how
+ * its messages reach the native pipeline. The broker asks `handles(node)` first; a native node never
+ * gets here. Readings take the same path as a native node's: validate → normalise → group commit
+ * (acknowledged after commit) → counters through the counter guard → live.
+ */
+export class InteropRouter {
+  private readonly opts: InteropRouterOptions;
+  private readonly now: () => number;
+  private readonly seqs = new Map<string, number>();
+
+  constructor(opts: InteropRouterOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+  }
+
+  handles(node: string): boolean {
+    return this.opts.devices.format(node) !== undefined;
+  }
+
+  mayPublish(node: string, topic: string): boolean {
+    const device = this.opts.devices.get(node);
+    return device !== undefined && publishFilters(device).some((f) => topicMatches(f, topic));
+  }
+
+  maySubscribe(node: string, filter: string): boolean {
+    const device = this.opts.devices.get(node);
+    if (!device || filter.startsWith('$')) return false;
+    return subscribeFilters(device).some((a) => filterWithin(filter, a));
+  }
+
+  /** A publish from a logged-in foreign device; `done` acknowledges it (after commit). */
+  publish(node: string, topic: string, payload: Buffer, done: (err?: Error) => void): void {
+    const device = this.opts.devices.get(node);
+    if (!device || !publishFilters(device).some((f) => topicMatches(f, topic))) {
+      return done(new Error(`${node} may not publish to ${topic}`));
+    }
+    this.route(device, topic, payload, done);
+  }
+
+  /** The device a topic belongs to, for ingest from an external broker (which did the ACL). */
+  deviceForTopic(topic: string): DeviceRow | undefined {
+    const levels = topic.split('/');
+    const candidates: Array<[DeviceFormat, string | undefined]> = [
+      ['tasmota', levels[1]],
+      ['emonhub', levels[1]],
+      ['esphome', levels[0] === HA_PREFIX ? levels[2] : levels[0]],
+      ['peer', topic.startsWith(FEDERATION_ROOT) ? levels[3] : undefined],
+    ];
+    for (const [format, t] of candidates) {
+      const device = t ? this.opts.devices.byTopic(format, t) : undefined;
+      if (device && publishFilters(device).some((f) => topicMatches(f, topic))) return device;
+    }
+    return undefined;
+  }
+
+  route(device: DeviceRow, topic: string, payload: Buffer, done: (err?: Error) => void): void {
+    if (device.format === 'homeassistant') {
+      this.opts.onHaStatus(payload.toString('utf8').trim());
+      return done();
+    }
+    if (device.format === 'peer') {
+      const rejected = this.opts.onFederation(device.node, topic, payload);
+      return this.opts.committer.enqueue(
+        { node: device.node, readings: [], rejections: rejected ? [rejected] : [] },
+        done,
+      );
+    }
+    const adapter = ADAPTERS[device.format];
+    const result = adapter?.map({ topic, payload, device, now: this.now(), timeZone: this.opts.timeZone });
+    // a topic of the device with nothing to store (INFO, RESULT, debug): accepted, not counted
+    if (!result) return done();
+    this.ingest(device, result, done);
+  }
+
+  /** Feeds an adapter's result into the native pipeline; also the airrohr HTTP route's way in. */
+  ingest(device: DeviceRow, result: AdapterResult, done: (err?: Error) => void): void {
+    const { registry, devices } = this.opts;
+    const now = this.now();
+    if (result.learned) devices.mapSensors(device.node, result.learned);
+    this.declare(device, result.meta);
+    if (result.status) registry.applyStatus(device.node, result.status, now);
+    const entry: CommitEntry = { node: device.node, readings: [], rejections: [...result.rejections] };
+    const opts = {
+      registry,
+      now,
+      maxPastMs: this.opts.maxPastMs(),
+      maxFutureMs: this.opts.maxFutureMs ?? 10 * 60_000,
+    };
+    for (const r of result.readings) {
+      const reading: Reading = { ...r, seq: this.nextSeq(device.node) };
+      const checked: ValidReading | Rejected = validateReading(device.node, reading, opts);
+      if ('reason' in checked)
+        entry.rejections.push({ reason: checked.reason, detail: `${r.sensor}: ${checked.detail}` });
+      else entry.readings.push(checked);
+    }
+    this.opts.committer.enqueue(entry, done);
+  }
+
+  /** Declares sensors the device has not shown before, as a native node's meta message would. */
+  private declare(device: DeviceRow, meta: SensorDescription[]): void {
+    const fresh = meta.filter((m) => this.opts.registry.sensor(device.node, m.id)?.quantity !== m.quantity);
+    if (fresh.length === 0) return;
+    const node = this.opts.registry.node(device.node);
+    this.opts.registry.applyMeta(device.node, {
+      node: device.node,
+      board: node?.board ?? device.format,
+      ...(node?.firmware ? { firmware: node.firmware } : {}),
+      sensors: fresh,
+    });
+  }
+
+  /** Foreign firmware numbers nothing: the hub counts per device, continuing after a restart. */
+  private nextSeq(node: string): number {
+    const next = (this.seqs.get(node) ?? this.opts.registry.node(node)?.max_seq ?? 0) + 1;
+    this.seqs.set(node, next);
+    return next;
+  }
+}
+
+function publishFilters(d: DeviceRow): string[] {
+  if (d.format === 'homeassistant') return [HA_STATUS_TOPIC];
+  if (d.format === 'peer') return d.topic ? [`${FEDERATION_ROOT}${d.topic}/+`] : [];
+  const adapter = ADAPTERS[d.format];
+  return adapter && d.topic ? adapter.publishFilters(d.topic) : [];
+}
+
+function subscribeFilters(d: DeviceRow): string[] {
+  if (d.format === 'homeassistant') return [`${HA_PREFIX}/#`, `${HA_STATE_ROOT}#`];
+  if (d.format === 'peer') return [`${FEDERATION_ROOT}#`];
+  const adapter = ADAPTERS[d.format];
+  return adapter && d.topic ? adapter.subscribeFilters(d.topic) : [];
+}

@@ -1,0 +1,99 @@
+import { DeviceConfig, type DeviceFormat, type SensorMapping } from '../../../protocol/interop/device.ts';
+import type { Db } from './db.ts';
+
+export interface DeviceRow {
+  node: string;
+  format: DeviceFormat;
+  /** the device's own topic level (Tasmota `%topic%`, ESPHome node name, emonhub node) */
+  topic: string | null;
+  config: DeviceConfig;
+}
+
+interface RawRow {
+  node_id: string;
+  format: DeviceFormat;
+  topic: string | null;
+  config: string;
+}
+
+/**
+ * The interop side of provisioning (table `devices`, docs/INTEROP.md): which format a node speaks
+ * and under which topic. A node without a row is native. Read from SQLite on each call, not cached,
+ * so the offline console and the running hub can never disagree; a lookup is one indexed row.
+ */
+export class DeviceStore {
+  private readonly db: Db;
+  private readonly now: () => number;
+  private readonly stmts;
+
+  constructor(opts: { db: Db; now?: () => number }) {
+    this.db = opts.db;
+    this.now = opts.now ?? Date.now;
+    this.stmts = {
+      get: this.db.prepare('SELECT node_id, format, topic, config FROM devices WHERE node_id = ?'),
+      byTopic: this.db.prepare(
+        'SELECT node_id, format, topic, config FROM devices WHERE format = ? AND topic = ?',
+      ),
+      list: this.db.prepare('SELECT node_id, format, topic, config FROM devices ORDER BY node_id'),
+      insert: this.db.prepare(
+        'INSERT INTO devices (node_id, format, topic, config, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      setConfig: this.db.prepare('UPDATE devices SET config = ? WHERE node_id = ?'),
+      remove: this.db.prepare('DELETE FROM devices WHERE node_id = ?'),
+    };
+  }
+
+  get(node: string): DeviceRow | undefined {
+    return toRow(this.stmts.get.get(node) as RawRow | undefined);
+  }
+
+  /** The non-native format of a node, or undefined for a native node (the common, fast case). */
+  format(node: string): DeviceFormat | undefined {
+    const row = this.get(node);
+    return row && row.format !== 'native' ? row.format : undefined;
+  }
+
+  byTopic(format: DeviceFormat, topic: string): DeviceRow | undefined {
+    return toRow(this.stmts.byTopic.get(format, topic) as RawRow | undefined);
+  }
+
+  list(): DeviceRow[] {
+    return (this.stmts.list.all() as RawRow[]).map((r) => toRow(r) as DeviceRow);
+  }
+
+  add(d: {
+    node: string;
+    format: DeviceFormat;
+    topic: string | null;
+    sensors?: Record<string, SensorMapping>;
+  }): void {
+    if (d.topic && this.byTopic(d.format, d.topic)) {
+      throw new Error(`another ${d.format} device already uses the topic "${d.topic}"`);
+    }
+    const config: DeviceConfig = { sensors: d.sensors ?? {} };
+    this.stmts.insert.run(d.node, d.format, d.topic, JSON.stringify(config), this.now());
+  }
+
+  /** Adds or replaces key mappings (from the console, or learned from a discovery message). */
+  mapSensors(node: string, sensors: Record<string, SensorMapping>): void {
+    const row = this.get(node);
+    if (!row) return;
+    const next: DeviceConfig = { sensors: { ...row.config.sensors, ...sensors } };
+    this.stmts.setConfig.run(JSON.stringify(next), node);
+  }
+
+  remove(node: string): void {
+    this.stmts.remove.run(node);
+  }
+}
+
+function toRow(raw: RawRow | undefined): DeviceRow | undefined {
+  if (!raw) return undefined;
+  let config: DeviceConfig = { sensors: {} };
+  try {
+    const parsed = DeviceConfig.safeParse(JSON.parse(raw.config));
+    // a config edited by hand into something unreadable falls back to no mappings
+    if (parsed.success) config = parsed.data;
+  } catch {}
+  return { node: raw.node_id, format: raw.format, topic: raw.topic, config };
+}

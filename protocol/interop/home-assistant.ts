@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Home Assistant MQTT discovery, as the hub publishes it (full key names, not the abbreviations),
+ * and the part of a device's own discovery message the hub reads (ESPHome abbreviates keys).
+ * https://www.home-assistant.io/integrations/sensor.mqtt/ and /integrations/mqtt/#discovery-messages
+ */
+export const HA_PREFIX = 'homeassistant';
+export const HA_STATUS_TOPIC = `${HA_PREFIX}/status`;
+
+export const HaSensorConfig = z.object({
+  name: z.string(),
+  unique_id: z.string(),
+  object_id: z.string(),
+  state_topic: z.string(),
+  unit_of_measurement: z.string().optional(),
+  device_class: z.string().optional(),
+  state_class: z.enum(['measurement', 'total', 'total_increasing']),
+  suggested_display_precision: z.number().int().optional(),
+  device: z.object({
+    identifiers: z.array(z.string()),
+    name: z.string(),
+    manufacturer: z.string(),
+    model: z.string(),
+    sw_version: z.string(),
+    via_device: z.string().optional(),
+  }),
+  origin: z.object({ name: z.string(), sw_version: z.string(), support_url: z.string().optional() }),
+});
+export type HaSensorConfig = z.infer<typeof HaSensorConfig>;
+
+/** A device's own discovery config, full or abbreviated keys (ESPHome sends `unit_of_meas`, `dev_cla`, `stat_t`). */
+export const ForeignDiscovery = z
+  .object({
+    unit_of_measurement: z.string().optional(),
+    unit_of_meas: z.string().optional(),
+    device_class: z.string().optional(),
+    dev_cla: z.string().optional(),
+    state_topic: z.string().optional(),
+    stat_t: z.string().optional(),
+    name: z.string().nullable().optional(),
+    object_id: z.string().optional(),
+    obj_id: z.string().optional(),
+  })
+  .transform((d) => ({
+    unit: d.unit_of_measurement ?? d.unit_of_meas,
+    deviceClass: d.device_class ?? d.dev_cla,
+    stateTopic: d.state_topic ?? d.stat_t,
+    name: d.name ?? undefined,
+    objectId: d.object_id ?? d.obj_id,
+  }));
+export type ForeignDiscovery = z.infer<typeof ForeignDiscovery>;
+
+/** Where the hub publishes the states its discovery configs point to. */
+export const HA_STATE_ROOT = 'communs/v1/ha/';
