@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodesBody } from '../protocol/index.ts';
 import { addDevice, lastValue, localTime, mosquittoPub, series } from './support/interop-client.ts';
-import { type TestHub, startTestHub } from './support/test-hub.ts';
+import { startTestHub, type TestHub } from './support/test-hub.ts';
 
 async function node(th: TestHub, id: string) {
   const body = (await (await fetch(`${th.httpUrl}/api/nodes`)).json()) as NodesBody;
@@ -17,7 +17,10 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
   beforeAll(async () => {
     th = await startTestHub();
     th.addHousehold('h1', 'community');
-    secrets.plug1 = await addDevice(th, 'device add plug1 --format tasmota --topic tasmota_ABC123 --household h1');
+    secrets.plug1 = await addDevice(
+      th,
+      'device add plug1 --format tasmota --topic tasmota_ABC123 --household h1',
+    );
     secrets.esp1 = await addDevice(
       th,
       'device add esp1 --format esphome --topic livingroom --household h1 --sensor temp=temperature:°C',
@@ -34,7 +37,17 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
       'tele/tasmota_ABC123/SENSOR',
       JSON.stringify({
         Time: localTime(ts),
-        ENERGY: { TotalStartTime: '2024-01-01T00:00:00', Total: 12.5, Yesterday: 1.1, Today: 0.4, Period: 3, Power: 230, Voltage: '231', Current: '1.02', Factor: 0.97 },
+        ENERGY: {
+          TotalStartTime: '2024-01-01T00:00:00',
+          Total: 12.5,
+          Yesterday: 1.1,
+          Today: 0.4,
+          Period: 3,
+          Power: 230,
+          Voltage: '231',
+          Current: '1.02',
+          Factor: 0.97,
+        },
       }),
     );
     expect(await lastValue(th, 'plug1/power')).toBe(230);
@@ -79,7 +92,11 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
   });
 
   it('Tasmota STATE and LWT set RSSI and online/offline', async () => {
-    await pub('plug1', 'tele/tasmota_ABC123/STATE', JSON.stringify({ UptimeSec: 3723, Wifi: { RSSI: 80, Signal: -61 } }));
+    await pub(
+      'plug1',
+      'tele/tasmota_ABC123/STATE',
+      JSON.stringify({ UptimeSec: 3723, Wifi: { RSSI: 80, Signal: -61 } }),
+    );
     expect((await node(th, 'plug1'))?.rssi).toBe(-61);
     await pub('plug1', 'tele/tasmota_ABC123/LWT', 'Offline');
     expect((await node(th, 'plug1'))?.state).toBe('offline');
@@ -88,9 +105,7 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
 
   it('a Tasmota device may not publish outside its own topics, not even the native ones', async () => {
     await expect(pub('plug1', 'tele/other_plug/SENSOR', '{"ENERGY":{"Power":5}}')).rejects.toThrow();
-    await expect(
-      pub('plug1', 'communs/v1/nodes/plug1/readings', '{"readings":[]}'),
-    ).rejects.toThrow();
+    await expect(pub('plug1', 'communs/v1/nodes/plug1/readings', '{"readings":[]}')).rejects.toThrow();
   });
 
   it('ESPHome plain-text states use the provisioned unit or the one of its discovery message', async () => {
@@ -99,7 +114,13 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
     await pub(
       'esp1',
       'homeassistant/sensor/livingroom/co2/config',
-      JSON.stringify({ name: 'CO2', dev_cla: 'carbon_dioxide', unit_of_meas: 'ppm', stat_t: 'livingroom/sensor/co2/state', uniq_id: 'abc' }),
+      JSON.stringify({
+        name: 'CO2',
+        dev_cla: 'carbon_dioxide',
+        unit_of_meas: 'ppm',
+        stat_t: 'livingroom/sensor/co2/state',
+        uniq_id: 'abc',
+      }),
     );
     await pub('esp1', 'livingroom/sensor/co2/state', '612');
     expect(await lastValue(th, 'esp1/co2')).toBe(612);
@@ -115,7 +136,11 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
     await pub('emon1', 'emon/emontx4/P1', '350.5');
     expect(await lastValue(th, 'emon1/p1')).toBe(350.5);
     const time = Math.floor(Date.now() / 1000) - 5;
-    await pub('emon1', 'emon/emontx4', JSON.stringify({ msg: 12, V: '240.1', P1: 400, E1: 1000, T1: 19.5, time }));
+    await pub(
+      'emon1',
+      'emon/emontx4',
+      JSON.stringify({ msg: 12, V: '240.1', P1: 400, E1: 1000, T1: 19.5, time }),
+    );
     expect(await lastValue(th, 'emon1/v')).toBeCloseTo(240.1);
     expect(await lastValue(th, 'emon1/t1')).toBe(19.5);
     const p1 = await series(th, 'sensor=emon1/p1&step=raw');
@@ -129,7 +154,12 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
     const post = (body: string, password = secrets.air1 ?? '') =>
       fetch(`${th.httpUrl}/data.php`, {
         method: 'POST',
-        headers: { authorization: auth(password), 'content-type': 'application/json', 'x-pin': '1', 'x-sensor': 'esp8266-13597771' },
+        headers: {
+          authorization: auth(password),
+          'content-type': 'application/json',
+          'x-pin': '1',
+          'x-sensor': 'esp8266-13597771',
+        },
         body,
       });
     const body = {

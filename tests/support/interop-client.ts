@@ -48,7 +48,10 @@ export function localTime(ts: number): string {
   return new Date(ts - offset).toISOString().slice(0, 19);
 }
 
-export async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -13,6 +13,8 @@ export interface HubArgs {
   console: string | undefined;
   consoleBaud: number;
   commitWindowMs: number;
+  /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
+  broker: { url: string; username?: string; password?: string } | undefined;
   help: boolean;
 }
 
@@ -25,7 +27,9 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-  --commit-window MS  group commit window in ms (default 100, at most 1000)`;
+  --commit-window MS  group commit window in ms (default 100, at most 1000)
+  --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
+  --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
 /**
  * Parses `communs hub` flags with their environment equivalents. Every mistake is a UsageError
@@ -56,6 +60,9 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         console: { type: 'string' },
         'console-baud': { type: 'string' },
         'commit-window': { type: 'string' },
+        broker: { type: 'string' },
+        'broker-user': { type: 'string' },
+        'broker-password': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -91,6 +98,7 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       4_000_000,
     ),
     commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '100', 0, 1000),
+    broker: brokerArg(values, env),
     help: values.help === true,
   };
 }
@@ -115,4 +123,21 @@ function host(raw: string): string {
   if (!/^[A-Za-z0-9.:-]+$/.test(raw))
     throw new UsageError(`--host must be an address such as 127.0.0.1 or 0.0.0.0, got "${raw}"`);
   return raw;
+}
+
+function brokerArg(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): HubArgs['broker'] {
+  const url = values.broker as string | undefined;
+  const username = (values['broker-user'] as string | undefined) ?? env.COMMUNS_BROKER_USER;
+  const password = (values['broker-password'] as string | undefined) ?? env.COMMUNS_BROKER_PASSWORD;
+  if (url === undefined) {
+    if (values['broker-user'] !== undefined || values['broker-password'] !== undefined)
+      throw new UsageError('--broker-user and --broker-password need --broker mqtt://host:port');
+    return undefined;
+  }
+  if (!/^(mqtts?|wss?):\/\/[^\s/]+/.test(url))
+    throw new UsageError(`--broker must be a broker URL such as mqtt://10.0.0.2:1883, got "${url}"`);
+  return { url, ...(username ? { username } : {}), ...(password ? { password } : {}) };
 }

@@ -26,6 +26,7 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     mqttPort: args.mqttPort,
     host: args.host,
     commitWindowMs: args.commitWindowMs,
+    ...(args.broker ? { broker: args.broker } : {}),
     log,
   });
   const stoppers: Array<() => Promise<void>> = [];

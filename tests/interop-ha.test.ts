@@ -1,0 +1,88 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HaSensorConfig } from '../protocol/interop/home-assistant.ts';
+import { addDevice, until } from './support/interop-client.ts';
+import { threeHouseholds } from './support/neighbourhood.ts';
+import { startTestHub, type TestHub } from './support/test-hub.ts';
+
+describe('interop: Home Assistant MQTT discovery', () => {
+  let th: TestHub;
+  let ha: MqttClient;
+  const configs = new Map<string, HaSensorConfig | null>();
+  const states = new Map<string, string>();
+
+  beforeAll(async () => {
+    th = await startTestHub();
+    await threeHouseholds(th);
+    const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
+    expect((await th.run('ha discovery on')).code).toBe(0);
+    ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
+    ha.on('message', (topic, payload) => {
+      if (topic.endsWith('/config'))
+        configs.set(topic, payload.length ? HaSensorConfig.parse(JSON.parse(payload.toString())) : null);
+      else states.set(topic, payload.toString());
+    });
+    await ha.subscribeAsync({ 'homeassistant/#': { qos: 1 }, 'communs/v1/ha/#': { qos: 0 } });
+  });
+  afterAll(async () => {
+    await ha?.endAsync();
+    await th.stop();
+  });
+
+  it('a subscriber sees retained configs with full keys, classes and units, only for what sharing allows', async () => {
+    const power = await until(() =>
+      configs.get('homeassistant/sensor/communs_communs_collective_power/config'),
+    );
+    expect(power).toMatchObject({
+      unique_id: 'communs_communs_collective_power',
+      device_class: 'power',
+      state_class: 'measurement',
+      unit_of_measurement: 'W',
+      origin: { name: 'Communs' },
+      device: { identifiers: ['communs_communs'], manufacturer: 'Communs' },
+    });
+    const energy = configs.get('homeassistant/sensor/communs_communs_n1_energy/config');
+    expect(energy).toMatchObject({
+      device_class: 'energy',
+      state_class: 'total_increasing',
+      unit_of_measurement: 'kWh',
+    });
+    expect(energy?.state_topic).toBe('communs/v1/ha/communs/n1/energy');
+    // the private household's series is never offered
+    expect([...configs.keys()].some((t) => t.includes('secret_node'))).toBe(false);
+  });
+
+  it('states follow readings: the collective figure once 3 households report, series as they arrive', async () => {
+    const total = await until(() => states.get('communs/v1/ha/communs/collective/power'), 5000);
+    expect(Number(total)).toBe(650);
+  });
+
+  it('republishes every config when homeassistant/status says online', async () => {
+    configs.clear();
+    await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
+    // the collective power figure and the power and energy series of the three sharing households
+    await until(() => configs.size >= 7);
+    expect(configs.get('homeassistant/sensor/communs_communs_collective_power/config')?.device_class).toBe(
+      'power',
+    );
+  });
+
+  it("a resident's Home Assistant may publish only homeassistant/status and read no node's topics", async () => {
+    await expect(ha.subscribeAsync('communs/v1/nodes/#')).rejects.toThrow();
+    const other = await mqtt
+      .connectAsync(th.mqttUrl, {
+        username: 'ha-alice',
+        password: 'wrong',
+        reconnectPeriod: 0,
+      })
+      .catch((e: Error) => e);
+    expect(other).toBeInstanceOf(Error);
+  });
+
+  it('ha discovery off withdraws the configs (empty retained payloads)', async () => {
+    configs.clear();
+    await th.run('ha discovery off');
+    await until(() => configs.has('homeassistant/sensor/communs_communs_collective_power/config'));
+    expect(configs.get('homeassistant/sensor/communs_communs_collective_power/config')).toBeNull();
+  });
+});
