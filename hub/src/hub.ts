@@ -13,9 +13,11 @@ import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
-import { type Db, openDb } from './store/db.ts';
+import { AutoBackup } from './store/auto-backup.ts';
+import type { Db } from './store/db.ts';
 import { HouseholdLinks } from './store/household-links.ts';
 import { ReadingsStore } from './store/readings-store.ts';
+import { openOrRecoverDb } from './store/recover-db.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
@@ -63,6 +65,7 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
   private started = false;
 
@@ -70,6 +73,10 @@ export class Hub {
     this.opts = opts;
     this.log = opts.log ?? ((line) => console.log(line));
     this.lock = new DataLock(opts.dataDir);
+  }
+
+  get backupsDir(): string {
+    return path.join(this.opts.dataDir, 'backups');
   }
 
   get dbFile(): string {
@@ -82,14 +89,21 @@ export class Hub {
     fs.accessSync(opts.dataDir, fs.constants.R_OK | fs.constants.W_OK);
     this.lock.acquire();
     try {
-      this.db = openDb({ file: this.dbFile, synchronous: opts.synchronous ?? 'FULL' });
+      // a damaged database is set aside and the last backup restored (reliability, issue 7)
+      const opened = openOrRecoverDb({
+        file: this.dbFile,
+        backupsDir: this.backupsDir,
+        synchronous: opts.synchronous ?? 'FULL',
+        log,
+      });
+      this.db = opened.db;
       this.registry = new Registry({ db: this.db });
       this.registry.load();
       this.settings = new SettingsStore({ db: this.db });
       this.settings.load();
       this.bus = new LiveBus({ log });
       this.store = new ReadingsStore({ db: this.db, registry: this.registry });
-      const notices = new Set<string>();
+      const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry: this.registry,
@@ -173,6 +187,17 @@ export class Hub {
       await this.localConsole.start();
       this.retention = new Retention({ db: this.db, settings: this.settings, log });
       this.retention.start();
+      this.backups = new AutoBackup({
+        db: this.db,
+        dir: this.backupsDir,
+        log,
+        onHealth: (ok, err) => {
+          const notice = 'the automatic backup failed: see the hub log';
+          if (ok) notices.delete(notice);
+          else if (err) notices.add(notice);
+        },
+      });
+      this.backups.start();
       this.started = true;
       return this.urls();
     } catch (err) {
@@ -194,6 +219,7 @@ export class Hub {
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
     this.retention?.stop();
+    await this.backups?.stop();
     await this.localConsole?.stop().catch(() => {});
     if (this.http?.server.listening) {
       this.http.server.closeAllConnections();

@@ -7,6 +7,7 @@ import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Registry } from '../store/registry.ts';
 import { mayPublish, maySubscribe } from './acl.ts';
 import { MqttGuard } from './guard.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 
 export interface BrokerOptions {
   registry: Registry;
@@ -17,6 +18,7 @@ export interface BrokerOptions {
   httpServer?: HttpServer;
   maxConnections?: number;
   maxPacketBytes?: number;
+  loginThrottle?: LoginThrottleOptions;
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
   topicRouter?: TopicRouter;
@@ -57,9 +59,11 @@ export class Broker {
     deniedTopics: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
+  readonly throttle: LoginThrottle;
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
+    this.throttle = new LoginThrottle(opts.loginThrottle);
   }
 
   async start(): Promise<void> {
@@ -77,10 +81,20 @@ export class Broker {
     });
     this.aedes.authenticate = (client, username, password, done) => {
       const secret = password?.toString('utf8') ?? '';
-      if (!username) return done(refused(5, 'anonymous MQTT is not allowed'), false);
+      // the guard in front of aedes carries the peer's address (TCP and WebSocket alike)
+      const address = (client.conn as Partial<MqttGuard>).remoteAddress;
+      if (this.throttle.blocked(address)) {
+        this.counters.refusedLogins++;
+        return done(refused(4, 'too many failed logins from this address: wait'), false);
+      }
+      if (!username) {
+        this.throttle.failed(address);
+        return done(refused(5, 'anonymous MQTT is not allowed'), false);
+      }
       registry.authenticate(username, secret).then(
         (ok) => {
           if (!ok) {
+            this.throttle.failed(address);
             this.counters.refusedLogins++;
             return done(refused(4, 'bad node id or secret'), false);
           }

@@ -1,0 +1,57 @@
+import { type Db, openDb } from '../../../hub/src/store/db.ts';
+import { Registry } from '../../../hub/src/store/registry.ts';
+
+export interface DbCheck {
+  quickCheck: string;
+  /** node id → sequence numbers stored */
+  seqs: Map<string, Set<number>>;
+  rows: number;
+}
+
+/** Opens the database the way the hub does at start, runs `PRAGMA quick_check`, reads what is stored. */
+export function checkDb(file: string): DbCheck {
+  const db = openDb({ file, synchronous: 'NORMAL' });
+  try {
+    const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const seqs = new Map<string, Set<number>>();
+    const rows = db
+      .prepare('SELECT s.node_id AS node, r.seq AS seq FROM readings r JOIN sensors s ON s.id = r.sensor_id')
+      .all() as { node: string; seq: number }[];
+    for (const r of rows) {
+      const set = seqs.get(r.node) ?? new Set<number>();
+      set.add(r.seq);
+      seqs.set(r.node, set);
+    }
+    return { quickCheck, seqs, rows: rows.length };
+  } finally {
+    db.close();
+  }
+}
+
+/** Provisions nodes in a fresh data directory before any hub runs; returns their secrets. */
+export function provision(
+  file: string,
+  nodes: string[],
+  sharing: 'community' | 'private' = 'community',
+): Map<string, string> {
+  const db: Db = openDb({ file, synchronous: 'NORMAL' });
+  try {
+    const registry = new Registry({ db });
+    registry.load();
+    const secrets = new Map<string, string>();
+    for (const id of nodes) {
+      registry.addHousehold({ id: `h-${id}`, name: `Household ${id}`, sharing });
+      secrets.set(id, registry.addNode({ id, household: `h-${id}` }).secret);
+    }
+    return secrets;
+  } finally {
+    db.close();
+  }
+}
+
+/** Sequence numbers in [0, n) missing from `have`. */
+export function missing(have: Set<number> | undefined, n: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < n; s++) if (!have?.has(s)) out.push(s);
+  return out;
+}
