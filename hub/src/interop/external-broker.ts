@@ -29,7 +29,8 @@ export interface ExternalIngestOptions extends ExternalBrokerOptions {
  * `communs hub --broker mqtt://...`: ingest as a client of an existing broker (Mosquitto, EMQX),
  * which then owns logins and ACLs (docs/INTEROP.md has a Mosquitto ACL file). A persistent session
  * (clean: false) keeps what arrives while the hub is down. A QoS 1 message is acknowledged to the
- * broker only after its commit, like on the embedded broker; mqtt.js hands messages over one at a
+ * broker only after its commit, like on the embedded broker (MQTT 5 needed for that, see start); a
+ * failed commit closes the connection so the broker delivers again. mqtt.js hands messages over one at a
  * time, so each is committed at once instead of waiting for the group-commit window.
  */
 export class ExternalIngest implements Publisher {
@@ -44,7 +45,12 @@ export class ExternalIngest implements Publisher {
     const { opts } = this;
     this.client = await mqtt.connectAsync(opts.url, {
       clientId: opts.clientId,
+      // mqtt.js lets the application delay a PUBACK (customHandleAcks) only on MQTT 5;
+      // Mosquitto 2, EMQX and VerneMQ speak it. A session that outlives the connection needs
+      // an expiry on MQTT 5 (a day of hub downtime is kept by the broker).
+      protocolVersion: 5,
       clean: false,
+      properties: { sessionExpiryInterval: 86_400 },
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       ...(opts.username ? { username: opts.username } : {}),
