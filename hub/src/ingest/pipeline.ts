@@ -49,6 +49,7 @@ export class IngestPipeline {
     this.committer = new GroupCommitter({
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
+      eagerBatch: 64,
       commit: (entries) => opts.store.commit(entries),
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
