@@ -84,7 +84,7 @@ describe('the serial console over a real pseudo-terminal', () => {
       { sensor: 'power', quantity: 'power', unit: 'W', value: 321, ts: Date.now(), seq: 1 },
     ]);
     expect(await type('node list\r')).toMatch(/compteur-7 +online +maison-7 .* 1 +0/);
-    const closed = new Promise((r) => client.once('close', r));
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
     expect(await type('node revoke compteur-7\r')).toContain(
       'node compteur-7 revoked; 1 connection(s) closed.',
     );

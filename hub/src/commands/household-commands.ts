@@ -82,7 +82,7 @@ export const householdLink: Command = {
     io.out(`  ${url}`);
     for (const line of await qrLines(url, { ascii: values.ascii === true })) io.out(line);
     io.out("Whoever holds this link sees the household's own data: give it to the household only.");
-    io.out('It is shown once and stored only as a hash. "household unlink ' + h.id + '" revokes it.');
+    io.out(`It is shown once and stored only as a hash. "household unlink ${h.id}" revokes it.`);
     if (/\/\/(0\.0\.0\.0|\[::\]|HUB-ADDRESS)/.test(url))
       io.out('hint: set the address residents use with "settings set url http://ADDRESS:PORT".');
     return 0;
