@@ -42,8 +42,8 @@ describe('crash under load (issue 7 §1)', () => {
       for (let k = 0; k < KILLS; k++) {
         hub = await spawnHub(dir);
         url = hub.mqttUrl;
-        // load while up: a burst every 100 ms, killed at a random moment 300–900 ms in
-        const upFor = 300 + Math.floor(Math.random() * 600);
+        // load while up: a burst every 100 ms, killed at a random moment 200–700 ms in
+        const upFor = 200 + Math.floor(Math.random() * 500);
         const until = Date.now() + upFor;
         while (Date.now() < until) {
           for (const n of nodes) n.produce(BURST);
@@ -82,7 +82,7 @@ describe('crash under load (issue 7 §1)', () => {
       const durationS = Math.round((Date.now() - started) / 1000);
       recordFigure('crash-under-load', {
         item: '1 crash under load',
-        tried: `${KILLS} kill -9 of the real hub process at a random moment 0.3–0.9 s after "ready", ${NODES} mqtt.js nodes publishing QoS 1 (${BURST} readings per node per 100 ms, 20 in flight, resend on reconnect); ${produced} readings in ${durationS} s`,
+        tried: `${KILLS} kill -9 of the real hub process at a random moment 0.2–0.7 s after "ready", ${NODES} mqtt.js nodes publishing QoS 1 (${BURST} readings per node per 100 ms, 20 in flight, resend on reconnect); ${produced} readings in ${durationS} s`,
         lost: `nothing acknowledged: quick_check "ok" ${checks + 1}/${checks + 1} times, 0 acknowledged readings missing, 0 sequence gaps after replay`,
         figures: {
           kills: KILLS,

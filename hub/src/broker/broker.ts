@@ -83,7 +83,9 @@ export class Broker {
       const secret = password?.toString('utf8') ?? '';
       // the guard in front of aedes carries the peer's address (TCP and WebSocket alike)
       const address = (client.conn as Partial<MqttGuard>).remoteAddress;
-      if (this.throttle.blocked(address)) {
+      // a node whose secret already passed scrypt costs nothing to check: throttling spares it
+      const known = !!username && registry.knownGood(username, secret);
+      if (!known && this.throttle.blocked(address)) {
         this.counters.refusedLogins++;
         return done(refused(4, 'too many failed logins from this address: wait'), false);
       }
@@ -106,6 +108,9 @@ export class Broker {
     };
     this.aedes.authorizePublish = (client, packet, done) => {
       const node = client && (client as NodeClient)[NODE];
+      // mqtt-packet parses a QoS 1/2 PUBLISH with packet id 0, which MQTT-2.3.1-1 forbids: its
+      // PUBACK could not be matched, so the connection ends like for any malformed packet
+      if (packet.qos > 0 && !packet.messageId) return done(new Error('QoS > 0 PUBLISH without a packet id'));
       const router = this.opts.topicRouter;
       if (node && router?.handles(node)) {
         return router.publish(node, packet.topic, packet.payload as Buffer, (err) => {

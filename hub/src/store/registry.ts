@@ -248,6 +248,15 @@ export class Registry {
     return row;
   }
 
+  /**
+   * True when `secret` is the one that last passed scrypt for this unrevoked node: a cheap check,
+   * which lets a known node log in from an address throttled for failed logins (broker.ts).
+   */
+  knownGood(id: string, secret: string): boolean {
+    const row = this.nodes.get(id);
+    return !!row && row.revoked_at === null && this.verified.get(id) === quickDigest(secret);
+  }
+
   /** True when `secret` is the node's current secret and the node is not revoked. */
   async authenticate(id: string, secret: string): Promise<boolean> {
     const row = this.nodes.get(id);

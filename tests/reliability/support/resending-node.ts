@@ -112,7 +112,7 @@ export class ResendingNode {
 
   private async session(url: string): Promise<void> {
     const { node, secret } = this.opts;
-    const client = await mqtt.connectAsync(url, {
+    const client = mqtt.connect(url, {
       username: node,
       password: secret,
       clientId: `${node}-${Math.random().toString(16).slice(2, 8)}`,
@@ -121,8 +121,20 @@ export class ResendingNode {
       queueQoSZero: false,
     });
     this.client = client;
-    this.connections++;
     client.on('error', () => {});
+    // connectAsync can wait forever when the hub dies between TCP accept and CONNACK
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no CONNACK')), 3000);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.once('close', () => {
+        clearTimeout(timer);
+        reject(new Error('closed before CONNACK'));
+      });
+    });
+    this.connections++;
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     await Promise.race([
       client.publishAsync(topics.meta(node), JSON.stringify(ResendingNode.meta(node)), {
