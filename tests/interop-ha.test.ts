@@ -2,6 +2,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HaSensorConfig } from '../protocol/interop/home-assistant.ts';
 import { addDevice, until } from './support/interop-client.ts';
+import { connectNode, sendReadings } from './support/mqtt-node.ts';
 import { threeHouseholds } from './support/neighbourhood.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
 
@@ -10,10 +11,11 @@ describe('interop: Home Assistant MQTT discovery', () => {
   let ha: MqttClient;
   const configs = new Map<string, HaSensorConfig | null>();
   const states = new Map<string, string>();
+  let secrets: Record<string, string> = {};
 
   beforeAll(async () => {
     th = await startTestHub();
-    await threeHouseholds(th);
+    secrets = await threeHouseholds(th);
     const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
     expect((await th.run('ha discovery on')).code).toBe(0);
     ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
@@ -53,8 +55,19 @@ describe('interop: Home Assistant MQTT discovery', () => {
   });
 
   it('states follow readings: the collective figure once 3 households report, series as they arrive', async () => {
-    const total = await until(() => states.get('communs/v1/ha/communs/collective/power'), 5000);
-    expect(Number(total)).toBe(650);
+    // three sharing households (100 + 200 + 300 W) and the private one, counted anonymously (50 W)
+    await until(() => states.get('communs/v1/ha/communs/collective/power') === '650', 5000);
+    const n2 = await connectNode(th.mqttUrl, 'n2', secrets.n2 ?? '');
+    const ts = Date.now();
+    await sendReadings(n2, 'n2', [
+      { sensor: 'power', quantity: 'power', unit: 'W', value: 210, ts, seq: 3 },
+      { sensor: 'energy', quantity: 'energy', unit: 'kWh', value: 10.5, ts, seq: 4 },
+    ]);
+    await n2.endAsync();
+    expect(await until(() => states.get('communs/v1/ha/communs/n2/power'))).toBe('210');
+    // energy goes out as the meter's running total in kWh, not as the stored delta (500 Wh)
+    expect(states.get('communs/v1/ha/communs/n2/energy')).toBe('10.5');
+    expect([...states.keys()].some((t) => t.includes('secret-node'))).toBe(false);
   });
 
   it('republishes every config when homeassistant/status says online', async () => {
