@@ -78,7 +78,7 @@ export const deviceAdd: Command = {
     name: { type: 'string' },
     sensor: { type: 'string', multiple: true },
   },
-  run(ctx, { positionals, values }, io) {
+  async run(ctx, { positionals, values }, io) {
     const id = positionals[0];
     if (!id || !NodeId.safeParse(id).success)
       throw new CommandError(`a device id such as "plug-kitchen" is needed — usage: ${this.usage}`);
@@ -112,6 +112,7 @@ export const deviceAdd: Command = {
       if (err instanceof RegistryError) throw new CommandError(err.message);
       throw err;
     }
+    await ctx.interop?.devicesChanged();
     audit(ctx, io, `device add ${id} --format ${format.data}${topic ? ` --topic ${topic}` : ''}`);
     io.out(
       `${format.data} device ${id} added${household ? ` to household ${household}` : ''}${topic ? `, topic ${topic}` : ''}.`,

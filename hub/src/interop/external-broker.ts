@@ -43,21 +43,28 @@ export class ExternalIngest implements Publisher {
 
   async start(): Promise<void> {
     const { opts } = this;
-    this.client = await mqtt.connectAsync(opts.url, {
-      clientId: opts.clientId,
-      // mqtt.js lets the application delay a PUBACK (customHandleAcks) only on MQTT 5;
-      // Mosquitto 2, EMQX and VerneMQ speak it. A session that outlives the connection needs
-      // an expiry on MQTT 5 (a day of hub downtime is kept by the broker).
-      protocolVersion: 5,
-      clean: false,
-      properties: { sessionExpiryInterval: 86_400 },
-      reconnectPeriod: 2000,
-      connectTimeout: 10_000,
-      ...(opts.username ? { username: opts.username } : {}),
-      ...(opts.password ? { password: opts.password } : {}),
-      customHandleAcks: (topic, payload, _packet, ack) =>
-        this.handle(topic, payload, (err) => (err ? ack(err) : ack(0))),
-    });
+    this.client = await mqtt
+      .connectAsync(opts.url, {
+        clientId: opts.clientId,
+        // mqtt.js lets the application delay a PUBACK (customHandleAcks) only on MQTT 5;
+        // Mosquitto 2, EMQX and VerneMQ speak it. A session that outlives the connection needs
+        // an expiry on MQTT 5 (a day of hub downtime is kept by the broker).
+        protocolVersion: 5,
+        clean: false,
+        properties: { sessionExpiryInterval: 86_400 },
+        reconnectPeriod: 2000,
+        connectTimeout: 10_000,
+        ...(opts.username ? { username: opts.username } : {}),
+        ...(opts.password ? { password: opts.password } : {}),
+        customHandleAcks: (topic, payload, _packet, ack) =>
+          this.handle(topic, payload, (err) => (err ? ack(err) : ack(0))),
+      })
+      .catch((err: Error) => {
+        // one line for `communs hub`: the cause and the flags that fix it
+        throw new Error(
+          `cannot use the broker ${opts.url} (${err.message}): start it, or check --broker, --broker-user and --broker-password`,
+        );
+      });
     // QoS 0 messages (Tasmota's and ESPHome's default) never pass through customHandleAcks
     this.client.on('message', (topic, payload, packet) => {
       if (packet.qos === 0) this.handle(topic, payload, () => {});
@@ -65,6 +72,11 @@ export class ExternalIngest implements Publisher {
     this.client.on('error', (err) => opts.log(`external broker: ${err.message}`));
     await this.client.subscribeAsync(this.filters());
     opts.log(`ingest attached to the external broker ${opts.url}`);
+  }
+
+  /** Subscribes to the topics of devices provisioned since start (ESPHome prefixes). */
+  async resubscribe(): Promise<void> {
+    await this.client?.subscribeAsync(this.filters());
   }
 
   async stop(): Promise<void> {

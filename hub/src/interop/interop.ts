@@ -33,6 +33,7 @@ export interface InteropOptions {
 export interface InteropControl {
   setDiscovery(on: boolean): Promise<void>;
   peersChanged(): Promise<void>;
+  devicesChanged(): Promise<void>;
 }
 
 /**
@@ -109,6 +110,10 @@ export class Interop implements InteropControl {
 
   peersChanged(): Promise<void> {
     return this.federation.reload();
+  }
+
+  async devicesChanged(): Promise<void> {
+    await this.external?.resubscribe();
   }
 
   neighbours(): NeighboursBody {
