@@ -33,6 +33,8 @@ export interface HubContext {
   nextPurge: () => number | null;
   /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */
   baseUrl: () => string;
+  /** the port MQTT listens on (absent when no broker runs: the offline console) */
+  mqttPort?: () => number;
   /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
   interop?: InteropControl;
 }

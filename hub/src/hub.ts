@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
 import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
@@ -34,6 +35,8 @@ export interface HubOptions {
   /** where the built dashboard is; default dashboard/dist */
   staticRoot?: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /** the hub's clock (tests step it by ±1 h); default Date.now */
+  now?: () => number;
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
@@ -97,6 +100,7 @@ export class Hub {
         log,
       });
       this.db = opened.db;
+      const now = opts.now ?? Date.now;
       this.registry = new Registry({ db: this.db });
       this.registry.load();
       this.settings = new SettingsStore({ db: this.db });
@@ -111,7 +115,9 @@ export class Hub {
         bus: this.bus,
         collective,
         commitWindowMs: opts.commitWindowMs ?? 100,
-        maxPastMs: this.settings.get().rawRetentionDays * 86_400_000,
+        now,
+        // follows the retention set on the console: older readings would be purged at once
+        maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
         log,
         onStoreHealth: (ok, err) => {
           const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
@@ -132,7 +138,7 @@ export class Hub {
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),
-        now: Date.now,
+        now,
         ingestState: () => ({
           pending: this.ingest.committer.pending,
           lastCommitTs: this.ingest.committer.lastCommitTs,
@@ -145,6 +151,7 @@ export class Hub {
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () =>
           this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
+        mqttPort: () => this.broker?.address?.port ?? 1883,
       };
       this.http = new HttpApi({
         ctx: this.ctx,
@@ -176,6 +183,12 @@ export class Hub {
         await this.broker.start();
       }
       await this.interop.start(this.broker);
+      // collective figures (k >= 3 already applied) are public: retained for late subscribers
+      this.bus.on('aggregate', (a) => {
+        this.broker
+          ?.publish(topics.publicAggregate(a.quantity), JSON.stringify(a), { retain: true })
+          .catch(() => {});
+      });
       await listen(this.http.server, opts.httpPort, opts.host);
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({

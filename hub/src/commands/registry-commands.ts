@@ -20,6 +20,24 @@ export function registryCall<T>(fn: () => T): T {
   }
 }
 
+/**
+ * A starting node config for `communs node --config FILE`: the hub's MQTT address as the admin
+ * reaches it (from the `publicUrl` setting, else the address the hub listens on), a serial board
+ * and a kit to adapt.
+ */
+export function nodeConfigSnippet(ctx: HubContext, node: string, secret: string) {
+  const base = new URL(ctx.baseUrl());
+  const mqttPort = ctx.mqttPort?.() ?? 1883;
+  return {
+    node,
+    secret,
+    hub: `mqtt://${base.hostname}:${mqttPort}`,
+    board: { type: 'serial', path: '/dev/ttyUSB0' },
+    kit: 'hardware/meter-pulses/kit.json',
+    queue: { dir: `./queue-${node}` },
+  };
+}
+
 export const nodeAdd: Command = {
   name: 'node add',
   usage: 'node add ID [--household HOUSEHOLD] [--name "NAME"]',
@@ -37,7 +55,7 @@ export const nodeAdd: Command = {
     io.out(`  MQTT password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the node config now.');
     io.out('Node config snippet for `communs node --config FILE`:');
-    io.out(JSON.stringify({ node: id, secret, hub: { url: 'mqtt://HUB-ADDRESS:1883' } }));
+    io.out(JSON.stringify(nodeConfigSnippet(ctx, id, secret)));
     return 0;
   },
 };
