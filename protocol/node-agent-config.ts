@@ -37,7 +37,8 @@ export const TcpBoard = z.object({
 export const VirtualModel = z.object({
   kind: z.enum(['household', 'indoor', 'outdoor']).default('household'),
   seed: z.number().int().nonnegative().default(1),
-  occupants: z.number().int().min(0).max(12).default(2),
+  /** people living there, or at the busiest hour of a shared place */
+  occupants: z.number().int().min(0).max(1000).default(2),
   heatPump: z.boolean().default(false),
   electricCar: z.boolean().default(false),
   speed: z.number().positive().max(10_000).default(1),

@@ -21,6 +21,8 @@ export interface DiskQueueOptions {
   maxReadings: number;
   /** readings per segment file; small enough that a fully sent segment is deleted soon */
   segmentReadings?: number;
+  /** the first sequence number of a brand-new queue (the demo continues its backfilled history) */
+  firstSeq?: number;
 }
 
 interface Segment {
@@ -70,6 +72,7 @@ export class DiskQueue {
       this.state = { ...this.state, ...JSON.parse(readFileSync(this.statePath, 'utf8')) };
     } catch {
       // no state yet: a fresh queue
+      this.state.lastSeq = (this.opts.firstSeq ?? 0) - 1;
     }
     const ids = readdirSync(this.opts.dir)
       .map((f) => /^seg-(\d+)\.ndjson$/.exec(f)?.[1])

@@ -21,6 +21,8 @@ export interface NodeAgentOptions {
   /** overrides config.publishIntervalS, for tests and the demo */
   intervalMs?: number;
   statusEveryMs?: number;
+  /** the first sequence number when the queue is brand new */
+  firstSeq?: number;
   log?: (line: string) => void;
 }
 
@@ -45,7 +47,11 @@ export class NodeAgent {
     const { config } = opts;
     this.clock = opts.clock ?? Date.now;
     this.drivers = opts.sensors.map((s) => createDriver(s, opts.sleep));
-    this.queue = new DiskQueue({ dir: opts.queueDir, maxReadings: config.queue.maxReadings });
+    this.queue = new DiskQueue({
+      dir: opts.queueDir,
+      maxReadings: config.queue.maxReadings,
+      firstSeq: opts.firstSeq,
+    });
     this.board = new BoardLink({
       createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
       drivers: this.drivers,

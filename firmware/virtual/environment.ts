@@ -47,8 +47,18 @@ export class BoardEnvironment {
     }
   }
 
+  private airCache: { t: number; sample: AirSample } | undefined;
+
+  /** The air the chips sense now (computed once per instant: several chips may ask). */
   air(): AirSample {
     const t = this.now();
+    if (this.airCache?.t === t) return this.airCache.sample;
+    const sample = this.computeAir(t);
+    this.airCache = { t, sample };
+    return sample;
+  }
+
+  private computeAir(t: number): AirSample {
     if (this.model.kind === 'outdoor') {
       const o = outdoorAt(t);
       return { ...o, co2: 420 + Math.round(10 * hash(t / MINUTE, this.model.seed)) };

@@ -12,13 +12,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20
   }
 }
 
-/** The raw points of one series, or undefined when the hub has none (yet). */
+/** The points of one series (raw unless said), or undefined when the hub has none (yet). */
 export async function rawSeries(
   httpUrl: string,
   series: string,
   from: number,
+  step = 'raw',
 ): Promise<SeriesBody | undefined> {
-  const url = `${httpUrl}/api/series?sensor=${series}&from=${from}&to=${Date.now() + 600_000}&step=raw`;
+  const url = `${httpUrl}/api/series?sensor=${series}&from=${from}&to=${Date.now() + 600_000}&step=${step}`;
   const res = await getJson<SeriesBody>(url);
   return res.status === 200 && res.body.points.t.length > 0 ? SeriesBody.parse(res.body) : undefined;
 }

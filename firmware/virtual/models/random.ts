@@ -34,15 +34,30 @@ export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
+/**
+ * The machine's time zone offset at t, ms to add to UTC. Cached per hour: the models ask for it
+ * millions of times during a backfill, and a Date per call was most of the cost.
+ */
+let offsetHour = Number.NaN;
+let offsetMs = 0;
+function localOffset(t: number): number {
+  const h = Math.floor(t / HOUR);
+  if (h !== offsetHour) {
+    offsetHour = h;
+    offsetMs = -new Date(h * HOUR).getTimezoneOffset() * MINUTE;
+  }
+  return offsetMs;
+}
+
 /** Local hours since midnight (0-24), with the time zone offset the machine has. */
 export function hourOfDay(t: number): number {
-  const d = new Date(t);
-  return d.getHours() + d.getMinutes() / 60 + d.getSeconds() / 3600;
+  const local = t + localOffset(t);
+  return (((local % DAY) + DAY) % DAY) / HOUR;
 }
 
 /** The local day number, for keys that change once a day. */
 export function dayIndex(t: number): number {
-  return Math.floor((t - new Date(t).getTimezoneOffset() * MINUTE) / DAY);
+  return Math.floor((t + localOffset(t)) / DAY);
 }
 
 /** 0 at the summer solstice-ish warm peak (late July), 1 in the depth of winter (late January). */

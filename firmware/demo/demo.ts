@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { type MetaMessage, NodeAgentConfig, type Reading } from '../../protocol/index.ts';
+import { NodeAgent } from '../agent/node-agent.ts';
+import { MINUTE } from '../virtual/models/random.ts';
+import { historyFor, metaFor } from './backfill.ts';
+import { type DemoNodePlan, demoPlan } from './plan.ts';
+
+export interface DemoHubAccess {
+  ensureHousehold(h: {
+    id: string;
+    name: string;
+    kind: 'household' | 'place';
+    sharing: 'private' | 'community' | 'open';
+    demo: true;
+  }): void;
+  /** creates the node or rotates its secret; returns the secret */
+  ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string };
+  /** true once a backfill has been done */
+  hasHistory(): boolean;
+  /** the store's bulk path; called with at most 50k readings at a time */
+  backfill(meta: MetaMessage, readings: Reading[]): void;
+}
+
+export interface DemoOptions {
+  /** number of households, 8 unless said */
+  households?: number;
+  mqttUrl: string;
+  /** the hub's data directory; the agents' queues go under <dataDir>/demo/ */
+  dataDir: string;
+  hub: DemoHubAccess;
+  log: (line: string) => void;
+  /** live publish interval, s */
+  publishIntervalS?: number;
+  /** history to backfill on first start, days */
+  historyDays?: number;
+  clock?: () => number;
+}
+
+/**
+ * The demo neighbourhood: every household and shared place is a real node agent on a virtual
+ * board, logged in to the hub's broker with its own credentials, so the demo exercises the same
+ * path as real sensors. On the hub's first start it also writes a few weeks of history from the
+ * same models, before the live agents start (a counter's history must precede its live readings).
+ */
+export class Demo {
+  private agents: NodeAgent[] = [];
+  private stopped = false;
+  private bringUp: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: DemoOptions) {}
+
+  /**
+   * Provisions every node, then brings them up one by one, each after its own history (on a first
+   * start) so a counter's history precedes its live readings. Resolves once the first node is live,
+   * so data flows within seconds; the rest follow in the background.
+   */
+  async start(): Promise<void> {
+    const { hub } = this.opts;
+    const plans = demoPlan(this.opts.households ?? 8);
+    const secrets = new Map<string, string>();
+    for (const p of plans) {
+      hub.ensureHousehold({ ...p.household, demo: true });
+      secrets.set(
+        p.node,
+        hub.ensureNode({ id: p.node, household: p.household.id, name: p.nodeName, demo: true }).secret,
+      );
+    }
+    const history = !hub.hasHistory();
+    let firstLive: () => void = () => undefined;
+    const live = new Promise<void>((resolve) => {
+      firstLive = resolve;
+    });
+    this.bringUp = (async () => {
+      const started = Date.now();
+      let total = 0;
+      for (const p of plans) {
+        if (this.stopped) break;
+        const firstSeq = history ? await this.backfill(p) : undefined;
+        total += firstSeq ?? 0;
+        if (this.stopped) break;
+        await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq);
+        firstLive();
+      }
+      if (history && !this.stopped) {
+        const secs = ((Date.now() - started) / 1000).toFixed(1);
+        this.opts.log(`backfilled ${this.days} days of history: ${total} readings in ${secs} s`);
+      }
+    })().finally(() => firstLive());
+    await live;
+  }
+
+  private get days(): number {
+    return this.opts.historyDays ?? 21;
+  }
+
+  private async startAgent(p: DemoNodePlan, secret: string, firstSeq: number | undefined): Promise<void> {
+    const config = NodeAgentConfig.parse({
+      node: p.node,
+      secret,
+      hub: this.opts.mqttUrl,
+      board: { type: 'virtual', model: p.model },
+      sensors: p.sensors,
+      label: p.nodeName,
+      publishIntervalS: this.opts.publishIntervalS ?? 5,
+      queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
+    });
+    const agent = new NodeAgent({
+      config,
+      sensors: p.sensors,
+      queueDir: config.queue.dir,
+      firstSeq,
+      log: this.opts.log,
+    });
+    await agent.start();
+    this.agents.push(agent);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.bringUp;
+    const agents = this.agents.reverse();
+    this.agents = [];
+    await Promise.all(agents.map((a) => a.stop()));
+  }
+
+  /** Writes one node's history; returns the sequence number its live data continues at. */
+  private async backfill(p: DemoNodePlan): Promise<number> {
+    const now = (this.opts.clock ?? Date.now)();
+    const to = Math.floor(now / MINUTE) * MINUTE;
+    const from = to - this.days * 86_400_000;
+    const meta = metaFor(p);
+    let count = 0;
+    for (const chunk of historyFor(p, from, to, 10_000)) {
+      if (this.stopped) break;
+      this.opts.hub.backfill(meta, chunk);
+      count += chunk.length;
+      // let the hub breathe (HTTP, broker, the nodes already live) between chunks
+      await yieldToLoop();
+    }
+    return count;
+  }
+}

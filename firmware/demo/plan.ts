@@ -1,0 +1,112 @@
+import { SensorConfig, type VirtualModel } from '../../protocol/index.ts';
+import { hash } from '../virtual/models/random.ts';
+
+export type Sharing = 'private' | 'community' | 'open';
+
+/** One node of the demo neighbourhood, with the household or place it belongs to. */
+export interface DemoNodePlan {
+  node: string;
+  nodeName: string;
+  household: { id: string; name: string; kind: 'household' | 'place'; sharing: Sharing };
+  model: VirtualModel;
+  sensors: SensorConfig[];
+}
+
+const STREETS = [
+  'Rue des Tilleuls',
+  'Impasse du Moulin',
+  'Rue de la Fontaine',
+  'Chemin des Vignes',
+  'Place du Marché',
+  'Rue des Écoles',
+  'Allée des Cerisiers',
+  'Rue du Lavoir',
+  'Quai de la Saône',
+  'Rue Pasteur',
+  'Montée des Soeurs',
+  'Rue Victor Hugo',
+];
+
+/** The sharing levels cycle so every level is present from three households on. */
+const SHARING: Sharing[] = [
+  'community',
+  'open',
+  'private',
+  'community',
+  'open',
+  'private',
+  'community',
+  'open',
+];
+
+/**
+ * The demo neighbourhood: `households` homes, most with a pulse sensor on the meter and every fourth
+ * with a current clamp instead (one energy sensor per home, so nothing is counted twice), some with a
+ * heat pump or an electric car; and three shared places measuring the air.
+ */
+export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
+  const plans: DemoNodePlan[] = [];
+  for (let i = 0; i < households; i++) {
+    const n = i + 1;
+    const id = `demo-h${String(n).padStart(2, '0')}`;
+    const street = STREETS[i % STREETS.length] ?? 'Rue';
+    const clamp = i % 4 === 3;
+    const sensor = clamp
+      ? { type: 'current-clamp', id: 'clamp', pin: 'A0' }
+      : { type: 'meter-pulses', id: 'meter', pin: 'D2', impPerKwh: 1000 };
+    plans.push({
+      node: `${id}-${clamp ? 'clamp' : 'meter'}`,
+      nodeName: clamp ? 'Current clamp on the main cable' : 'Meter LED reader',
+      household: {
+        id,
+        name: `${n + 2 * i} ${street}`,
+        kind: 'household',
+        sharing: SHARING[i % SHARING.length] ?? 'community',
+      },
+      model: {
+        kind: 'household',
+        seed: seed + n,
+        occupants: 1 + Math.floor(hash(seed, n, 1) * 5),
+        heatPump: i % 3 === 1,
+        electricCar: i % 5 === 2,
+        speed: 1,
+      },
+      sensors: [SensorConfig.parse(sensor)],
+    });
+  }
+  const place = (
+    id: string,
+    name: string,
+    kind: VirtualModel['kind'],
+    occupants: number,
+    sensors: object[],
+  ): DemoNodePlan => ({
+    node: `${id}-air`,
+    nodeName: kind === 'outdoor' ? 'Weather and air quality station' : 'Indoor air monitor',
+    household: { id, name, kind: 'place', sharing: 'open' },
+    model: {
+      kind,
+      seed: seed + 100 + plans.length,
+      occupants,
+      heatPump: false,
+      electricCar: false,
+      speed: 1,
+    },
+    sensors: sensors.map((s) => SensorConfig.parse(s)),
+  });
+  plans.push(
+    place('demo-salle', 'Salle des fêtes', 'indoor', 40, [
+      { type: 'bme280', id: 'climate' },
+      { type: 'scd4x', id: 'co2' },
+    ]),
+    place('demo-biblio', 'Bibliothèque de quartier', 'indoor', 15, [
+      { type: 'sht31', id: 'climate' },
+      { type: 'scd4x', id: 'co2' },
+    ]),
+    place('demo-square', 'Square Jean Moulin (outdoor)', 'outdoor', 0, [
+      { type: 'sht31', id: 'climate' },
+      { type: 'sds011', id: 'pm', rxPin: 'D8' },
+    ]),
+  );
+  return plans;
+}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodesBody } from '../../protocol/index.ts';
+import { getJson } from '../support/mqtt-node.ts';
+import { startTestHub, type TestHub } from '../support/test-hub.ts';
+import { eventually, rawSeries } from './agent-support.ts';
+
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub({ demo: 3 });
+}, 120_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+describe('demo neighbourhood through the real broker', () => {
+  it('brings every node online with its own credentials, no rejection, and history behind it', async () => {
+    const nodes = await eventually(async () => {
+      const { body } = await getJson<NodesBody>(`${hub.httpUrl}/api/nodes`);
+      const demo = body.nodes.filter((n) => n.demo);
+      return demo.length === 6 && demo.every((n) => n.state === 'online') ? demo : undefined;
+    }, 90_000);
+    expect(nodes.every((n) => n.rejected === 0)).toBe(true);
+    expect(new Set(nodes.map((n) => n.sharing))).toEqual(new Set(['private', 'community', 'open']));
+    // three weeks of minute data behind the live readings of a public household
+    const from = Date.now() - 20 * 86_400_000;
+    const power = await eventually(
+      () => rawSeries(hub.httpUrl, 'demo-h01-meter/meter-power', from, 'hour'),
+      60_000,
+    );
+    expect(power.unit).toBe('W');
+    expect(power.points.t[0]).toBeLessThan(from + 86_400_000);
+    expect(power.points.t.length).toBeGreaterThan(19 * 24);
+    const since = Date.now() - 3_600_000;
+    const outdoor = await eventually(() => rawSeries(hub.httpUrl, 'demo-square-air/pm-pm25', since), 60_000);
+    expect(outdoor.unit).toBe('µg/m³');
+  }, 120_000);
+});
