@@ -130,6 +130,10 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
     const n = await node(th, 'esp1');
     expect(n?.rejectedByReason.unknown_sensor).toBe(1);
     expect(n?.rejectedByReason.not_finite).toBe(1);
+    // declared later on the console, the running hub uses the mapping at once
+    expect((await th.run('device map esp1 mystery=humidity:%')).code).toBe(0);
+    await pub('esp1', 'livingroom/sensor/mystery/state', '48');
+    expect(await lastValue(th, 'esp1/mystery')).toBe(48);
   });
 
   it('emonhub plain numbers per key and the JSON form with its time', async () => {

@@ -129,12 +129,13 @@ export const deviceMap: Command = {
   name: 'device map',
   usage: 'device map ID KEY=QUANTITY:UNIT [...]',
   summary: 'say what an ESPHome object id or emonhub key measures',
-  run(ctx, { positionals }, io) {
+  async run(ctx, { positionals }, io) {
     const [id, ...pairs] = positionals;
     const devices = new DeviceStore({ db: ctx.db });
     if (!id || !devices.get(id)) throw new CommandError(`no device "${id ?? ''}": see "device list"`);
     if (pairs.length === 0) throw new CommandError(`nothing to map — usage: ${this.usage}`);
     devices.mapSensors(id, Object.fromEntries(pairs.map(parseMapping)));
+    await ctx.interop?.devicesChanged();
     audit(ctx, io, `device map ${id} ${pairs.join(' ')}`);
     io.out(`${id}: ${pairs.length} mapping(s) saved.`);
     return 0;

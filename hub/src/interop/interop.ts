@@ -113,6 +113,7 @@ export class Interop implements InteropControl {
   }
 
   async devicesChanged(): Promise<void> {
+    this.devices.invalidate();
     await this.external?.resubscribe();
   }
 

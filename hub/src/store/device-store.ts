@@ -18,13 +18,15 @@ interface RawRow {
 
 /**
  * The interop side of provisioning (table `devices`, docs/INTEROP.md): which format a node speaks
- * and under which topic. A node without a row is native. Read from SQLite on each call, not cached,
- * so the offline console and the running hub can never disagree; a lookup is one indexed row.
+ * and under which topic. A node without a row is native. The broker asks on every publish, so rows
+ * are cached (a SQLite lookup costs ~3 µs, a map ~0.05); whoever writes through another instance
+ * (the console's commands) calls `invalidate()` on the running hub's, through `ctx.interop`.
  */
 export class DeviceStore {
   private readonly db: Db;
   private readonly now: () => number;
   private readonly stmts;
+  private readonly cache = new Map<string, DeviceRow | null>();
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -44,7 +46,18 @@ export class DeviceStore {
   }
 
   get(node: string): DeviceRow | undefined {
-    return toRow(this.stmts.get.get(node) as RawRow | undefined);
+    let row = this.cache.get(node);
+    if (row === undefined) {
+      row = toRow(this.stmts.get.get(node) as RawRow | undefined) ?? null;
+      // nodes that try to log in without existing must not grow the cache without bound
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(node, row);
+    }
+    return row ?? undefined;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
   }
 
   /** The non-native format of a node, or undefined for a native node (the common, fast case). */
@@ -72,6 +85,7 @@ export class DeviceStore {
     }
     const config: DeviceConfig = { sensors: d.sensors ?? {} };
     this.stmts.insert.run(d.node, d.format, d.topic, JSON.stringify(config), this.now());
+    this.cache.delete(d.node);
   }
 
   /** Adds or replaces key mappings (from the console, or learned from a discovery message). */
@@ -80,10 +94,12 @@ export class DeviceStore {
     if (!row) return;
     const next: DeviceConfig = { sensors: { ...row.config.sensors, ...sensors } };
     this.stmts.setConfig.run(JSON.stringify(next), node);
+    this.cache.delete(node);
   }
 
   remove(node: string): void {
     this.stmts.remove.run(node);
+    this.cache.delete(node);
   }
 }
 
