@@ -1,12 +1,16 @@
 import {
-  CLAMP,
+  CLAMP_CALIBRATE,
+  CLAMP_CONFIG,
   CLAMP_NO_VOLTAGE,
+  CLAMP_QUERY,
   decodeF32,
   decodeU32,
   encodeClampReport,
   encodePulseReport,
-  PULSE,
+  PULSE_CONFIG,
   PULSE_FLAG,
+  PULSE_QUERY,
+  PULSE_RESET,
 } from '../agent/extensions.ts';
 import { BOARD_VREF, MAINS_VOLTS, POWER_FACTOR } from './environment.ts';
 import type { HouseholdLoad } from './models/household-load.ts';
@@ -61,12 +65,12 @@ export class VirtualPulseCounter {
     const [sub, channel = 0xff] = data;
     const c = this.ch[channel];
     if (!c) return [];
-    if (sub === PULSE.config) {
+    if (sub === PULSE_CONFIG) {
       c.enabled = ((data[2] ?? 0) & PULSE_FLAG.enable) !== 0;
       decodeU32(data, 3); // the debounce width: the virtual LED has clean edges
-    } else if (sub === PULSE.query) {
+    } else if (sub === PULSE_QUERY) {
       return [this.report(channel)];
-    } else if (sub === PULSE.reset) {
+    } else if (sub === PULSE_RESET) {
       c.count = 0;
       c.rejected = 0;
     }
@@ -131,7 +135,7 @@ export class VirtualClamp {
 
   command(data: readonly number[]): Replies {
     const sub = data[0];
-    if (sub === CLAMP.config && data.length >= 6) {
+    if (sub === CLAMP_CONFIG && data.length >= 6) {
       const hz = data[3] ?? 50;
       const cycles = data[4] ?? 10;
       if ((hz !== 50 && hz !== 60) || cycles < 1 || cycles > 100) return [];
@@ -139,10 +143,10 @@ export class VirtualClamp {
       this.windowMs = (cycles / hz) * 1000;
       this.enabled = ((data[5] ?? 0) & 1) === 1;
       this.lastT = this.o.simNow();
-    } else if (sub === CLAMP.calibrate && data.length >= 16) {
+    } else if (sub === CLAMP_CALIBRATE && data.length >= 16) {
       this.currentCal = decodeF32(data, 1);
       this.vref = decodeF32(data, 11);
-    } else if (sub === CLAMP.query) {
+    } else if (sub === CLAMP_QUERY) {
       return [this.report(this.o.load.powerAt(this.o.simNow()))];
     }
     return [];
@@ -166,7 +170,7 @@ export class VirtualClamp {
         samples: Math.round((this.windowMs / 1000) * 50 * 40),
         irms: amps,
         vrms: this.hasVoltage ? MAINS_VOLTS : 0,
-        power: this.hasVoltage ? watts * scale : 0,
+        realPowerW: this.hasVoltage ? watts * scale : 0,
       }),
     );
   }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CLAMP, CLAMP_NO_VOLTAGE, decodeF32, encodeClampReport, SYSEX_CLAMP_RMS } from '../extensions.ts';
+import {
+  CLAMP_CALIBRATE,
+  CLAMP_CONFIG,
+  CLAMP_NO_VOLTAGE,
+  decodeF32,
+  encodeClampReport,
+  SYSEX_CLAMP_RMS,
+} from '../extensions.ts';
 import { CurrentClampDriver } from './current-clamp.ts';
 import { FakeBoard } from './fake-board.ts';
 
@@ -14,7 +21,13 @@ function setup(voltagePin?: string) {
   const report = (irms: number, power = 0, vrms = 0) => {
     now += 2000;
     board.emitSysex(
-      encodeClampReport({ hasVoltage: voltagePin !== undefined, samples: 4000, irms, vrms, power }),
+      encodeClampReport({
+        hasVoltage: voltagePin !== undefined,
+        samples: 4000,
+        irms,
+        vrms,
+        realPowerW: power,
+      }),
     );
   };
   return { board, d, report };
@@ -24,10 +37,10 @@ describe('current clamp driver', () => {
   it('sends the calibration (A/V, V/V, ADC reference) then the channel config', () => {
     const { board } = setup();
     const [cal, config] = board.sent;
-    expect(cal?.slice(0, 2)).toEqual([SYSEX_CLAMP_RMS, CLAMP.calibrate]);
+    expect(cal?.slice(0, 2)).toEqual([SYSEX_CLAMP_RMS, CLAMP_CALIBRATE]);
     expect(decodeF32(cal ?? [], 2)).toBe(30);
     expect(decodeF32(cal ?? [], 12)).toBe(5);
-    expect(config).toEqual([SYSEX_CLAMP_RMS, CLAMP.config, 1, CLAMP_NO_VOLTAGE, 50, 100, 1]);
+    expect(config).toEqual([SYSEX_CLAMP_RMS, CLAMP_CONFIG, 1, CLAMP_NO_VOLTAGE, 50, 100, 1]);
   });
 
   it('gives A, W from the nominal mains voltage, and a Wh total', async () => {

@@ -1,11 +1,10 @@
 import type { SensorDescription } from '../../../protocol/index.ts';
 import { type BoardPort, pinNumber } from '../board-port.ts';
 import {
-  CLAMP_NO_VOLTAGE,
   type ClampReport,
-  clampCalibrate,
-  clampConfig,
   decodeClampReport,
+  encodeClampCalibration,
+  encodeClampConfig,
   SYSEX_CLAMP_RMS,
 } from '../extensions.ts';
 import { ADC_VREF } from './analog-average.ts';
@@ -60,14 +59,20 @@ export class CurrentClampDriver implements Driver {
       if (report) this.onReport(report);
     });
     const voltage = this.opts.voltagePin;
-    board.sysexCommand(clampCalibrate(this.opts.ampsPerVolt, this.opts.voltsPerVolt ?? 1, ADC_VREF));
     board.sysexCommand(
-      clampConfig({
+      encodeClampCalibration({
+        currentPerVolt: this.opts.ampsPerVolt,
+        voltagePerVolt: this.opts.voltsPerVolt ?? 1,
+        referenceVolts: ADC_VREF,
+      }),
+    );
+    board.sysexCommand(
+      encodeClampConfig({
         currentChannel: pinNumber(this.opts.pin),
-        voltageChannel: voltage ? pinNumber(voltage) : CLAMP_NO_VOLTAGE,
-        hz: this.opts.mainsHz,
+        voltageChannel: voltage ? pinNumber(voltage) : undefined,
+        mainsHz: this.opts.mainsHz,
         cycles: CYCLES_PER_WINDOW,
-        enable: true,
+        enabled: true,
       }),
     );
     this.lastReportAt = undefined;
@@ -80,7 +85,7 @@ export class CurrentClampDriver implements Driver {
 
   private onReport(r: ClampReport): void {
     const now = this.clock();
-    const watts = r.hasVoltage ? r.power : r.irms * this.opts.mainsVolts;
+    const watts = r.hasVoltage ? r.realPowerW : r.irms * this.opts.mainsVolts;
     if (this.lastReportAt !== undefined) {
       // a gap longer than a few windows means reports were lost: count only one window's worth
       const windowMs = (CYCLES_PER_WINDOW / this.opts.mainsHz) * 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodePulseReport, PULSE, SYSEX_PULSE_COUNTER } from '../extensions.ts';
+import { encodePulseReport, PULSE_CONFIG, SYSEX_PULSE_COUNTER } from '../extensions.ts';
 import { FakeBoard } from './fake-board.ts';
 import { MeterPulsesDriver } from './meter-pulses.ts';
 
@@ -15,7 +15,7 @@ function setup(impPerKwh = 1000) {
 describe('meter pulse driver', () => {
   it('configures the pulse counter on INT1 for D3 with the debounce width in µs', () => {
     const { board } = setup();
-    expect(board.sent[0]?.slice(0, 4)).toEqual([SYSEX_PULSE_COUNTER, PULSE.config, 1, 0x01]);
+    expect(board.sent[0]?.slice(0, 4)).toEqual([SYSEX_PULSE_COUNTER, PULSE_CONFIG, 1, 0x01]);
     expect(board.sent[0]?.slice(4)).toEqual([0x08, 0x27, 0, 0, 0]); // 5000 = 0x1388
   });
 

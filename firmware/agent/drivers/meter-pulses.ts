@@ -2,10 +2,9 @@ import type { SensorDescription } from '../../../protocol/index.ts';
 import type { BoardPort } from '../board-port.ts';
 import {
   decodePulseReport,
-  PULSE_FLAG,
+  encodePulseConfig,
   type PulseReport,
   pulseChannel,
-  pulseConfig,
   SYSEX_PULSE_COUNTER,
 } from '../extensions.ts';
 import { round } from './analog-temperature.ts';
@@ -29,7 +28,7 @@ export interface MeterPulsesOptions {
  */
 export class MeterPulsesDriver implements Driver {
   readonly sensors: readonly SensorDescription[];
-  private readonly channel: number;
+  private readonly channel: 0 | 1;
   private readonly whPerPulse: number;
   private unsubscribe: (() => void) | undefined;
   private latest: PulseReport | undefined;
@@ -54,7 +53,15 @@ export class MeterPulsesDriver implements Driver {
     });
     // the LED module pulls low when lit on most boards; a photodiode module drives high: pulses
     // are counted on their release either way, so active-high with no pull-up is the common case
-    board.sysexCommand(pulseConfig(this.channel, PULSE_FLAG.enable, Math.round(this.opts.debounceMs * 1000)));
+    board.sysexCommand(
+      encodePulseConfig({
+        channel: this.channel,
+        enabled: true,
+        activeLow: false,
+        pullUp: false,
+        minWidthUs: Math.round(this.opts.debounceMs * 1000),
+      }),
+    );
     // a new board (or a replugged one) starts counting from zero: forget the old counter
     this.previous = undefined;
   }
