@@ -4,7 +4,7 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { LocaleController } from '../controllers/locale-controller.ts';
 import { axisTimeFormatter } from '../format/format-axis-time.ts';
-import { formatDateTime } from '../format/format-date-time.ts';
+import { formatDate, formatDateTime } from '../format/format-date-time.ts';
 import { formatReading } from '../format/format-reading.ts';
 import { getLocale, msg } from '../i18n/localize.ts';
 import { summarizeSeries } from '../model/series-summary.ts';
@@ -161,11 +161,13 @@ export class CommunsChart extends LitElement {
     const s = summarizeSeries(this.t, this.values);
     if (!s) return msg('chart.summaryEmpty', { label: this.label });
     const f = (v: number) => formatReading(v, this.unit, locale);
+    // beyond two days the time of day is noise in a sentence; the date is what matters
+    const when = s.to - s.from > 2 * 86_400_000 ? formatDate : formatDateTime;
     return msg('chart.summary', {
       label: this.label,
       count: s.count,
-      from: formatDateTime(s.from, locale),
-      to: formatDateTime(s.to, locale),
+      from: when(s.from, locale),
+      to: when(s.to, locale),
       min: f(s.min),
       max: f(s.max),
       mean: f(s.mean),

@@ -36,7 +36,7 @@ export class CommunsNowView extends LitElement {
       }
       .hero-figure {
         font-size: var(--communs-text-hero);
-        overflow-wrap: anywhere;
+        white-space: nowrap;
         font-weight: 800;
         line-height: 1;
         margin: var(--communs-space-s) 0;
@@ -89,6 +89,7 @@ export class CommunsNowView extends LitElement {
     aggregate: (a) => {
       if (a.quantity !== 'power') return;
       this.live = a;
+      this.refetchIfWithheld();
       this.extendCurve(a);
     },
     reconnected: () => {
@@ -96,6 +97,21 @@ export class CommunsNowView extends LitElement {
       void this.energy.run();
     },
   });
+
+  private lastWithheldRetry = 0;
+
+  /**
+   * A live aggregate means at least 3 households contribute now; a curve that was withheld when
+   * fetched (a young hub, households joining) may be shown now, so ask again, at most every 30 s.
+   */
+  private refetchIfWithheld(): void {
+    const body = this.power.value;
+    if (!body || this.power.pending || (!body.withheld && body.points.t.length > 0)) return;
+    if (Date.now() - this.lastWithheldRetry < 30_000) return;
+    this.lastWithheldRetry = Date.now();
+    void this.power.run();
+    void this.energy.run();
+  }
 
   /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
   private extendCurve(a: LiveAggregate): void {

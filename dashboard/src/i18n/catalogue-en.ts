@@ -77,9 +77,6 @@ export const en = {
   'advice.co2High': 'Air the room: CO₂ is above 1000 ppm.',
   'advice.co2VeryHigh': 'Air the room now: CO₂ is above 1400 ppm, concentration and sleep suffer.',
   'advice.heat': 'Heat-wave care: above 28 °C, drink water, close shutters by day, check on neighbours.',
-  'advice.cold': 'Cold room: below 16 °C, older people and babies need warmth.',
-  'advice.dry': 'Dry air: below 30 % humidity.',
-  'advice.damp': 'Damp air: above 70 % humidity, air the room to prevent mould.',
   'advice.pm25':
     'Fine particles above the WHO daily guideline (15 µg/m³): avoid airing towards traffic or fires.',
   'advice.pm10': 'Particles above the WHO daily guideline (45 µg/m³).',

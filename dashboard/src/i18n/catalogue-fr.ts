@@ -77,9 +77,6 @@ export const fr: Record<MessageKey, string> = {
     'Aérez maintenant : le CO₂ dépasse 1400 ppm, la concentration et le sommeil en pâtissent.',
   'advice.heat':
     'Canicule : au-dessus de 28 °C, buvez de l’eau, fermez les volets le jour, prenez des nouvelles des voisins.',
-  'advice.cold': 'Pièce froide : sous 16 °C, les personnes âgées et les bébés ont besoin de chaleur.',
-  'advice.dry': 'Air sec : humidité sous 30 %.',
-  'advice.damp': 'Air humide : au-dessus de 70 %, aérez pour éviter les moisissures.',
   'advice.pm25':
     'Particules fines au-dessus du seuil journalier de l’OMS (15 µg/m³) : évitez d’aérer côté circulation ou feux.',
   'advice.pm10': 'Particules au-dessus du seuil journalier de l’OMS (45 µg/m³).',

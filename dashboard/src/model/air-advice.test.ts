@@ -18,4 +18,8 @@ describe('airAdvice', () => {
   it('has no opinion on quantities without a threshold', () => {
     expect(airAdvice('power', 1e6)).toBeNull();
   });
+  it('gives no cold or humidity advice, which would be wrong for outdoor sensors', () => {
+    expect(airAdvice('temperature', 2)).toBeNull();
+    expect(airAdvice('humidity', 100)).toBeNull();
+  });
 });
