@@ -37,7 +37,11 @@ export class HttpApi {
   constructor(opts: HttpOptions) {
     this.opts = opts;
     const { ctx } = opts;
-    this.server = http.createServer((req, res) => this.handle(req, res));
+    // headersTimeout and requestTimeout are only enforced when node:http sweeps its connections,
+    // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (issue 7 §10)
+    this.server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) =>
+      this.handle(req, res),
+    );
     // slow clients (slowloris) may not hold sockets open forever
     this.server.headersTimeout = 10_000;
     this.server.requestTimeout = 30_000;
