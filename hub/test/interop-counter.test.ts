@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CounterEventsBody } from '../../protocol/interop/counter-events.ts';
 import { addDevice, localTime, mosquittoPub, series } from '../../tests/support/interop-client.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -43,6 +44,14 @@ describe('interop: counter guard on foreign energy totals', () => {
       th.hub.db.prepare('SELECT kind FROM counter_events ORDER BY ts').all() as { kind: string }[]
     ).map((r) => r.kind);
     expect(kinds).toEqual(['reset', 'jump', 'backwards']);
+  });
+
+  it('the node page can show them: GET /api/counter-events?node=ID, newest first, in Wh', async () => {
+    const body = (await (
+      await fetch(`${th.httpUrl}/api/counter-events?node=meter1`)
+    ).json()) as CounterEventsBody;
+    expect(body.events.map((e) => e.kind)).toEqual(['backwards', 'jump', 'reset']);
+    expect(body.events[2]).toMatchObject({ sensor: 'energy', previous: 62_500, current: 200 });
   });
 
   it('the energy used stays right in hourly and daily rollups: 13.2 kWh, no negative delta', async () => {

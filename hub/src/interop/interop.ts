@@ -9,6 +9,7 @@ import { FederationStore } from '../store/federation-store.ts';
 import type { Registry } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import { airrohrRoute } from './airrohr-route.ts';
+import { counterEvents } from './counter-events-route.ts';
 import { hubTimeZone } from './device-time.ts';
 import { type ExternalBrokerOptions, ExternalIngest } from './external-broker.ts';
 import { Federation } from './federation.ts';
@@ -72,6 +73,9 @@ export class Interop implements InteropControl {
       airrohrRoute({ devices: this.devices, registry, router: this.router }),
     );
     opts.http.route('GET', '/api/neighbours', (_req, res) => sendJson(res, 200, this.neighbours()));
+    opts.http.route('GET', '/api/counter-events', (_req, res, url) =>
+      sendJson(res, 200, counterEvents(db, registry, url.searchParams)),
+    );
   }
 
   /** Starts publishing through the embedded broker, or attaches to the external one. */
