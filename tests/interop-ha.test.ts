@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HaSensorConfig } from '../protocol/interop/home-assistant.ts';
-import { addDevice, until } from './support/interop-client.ts';
+import { addDevice, mosquittoPub, until } from './support/interop-client.ts';
 import { connectNode, sendReadings } from './support/mqtt-node.ts';
 import { threeHouseholds } from './support/neighbourhood.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
@@ -21,7 +21,10 @@ describe('interop: Home Assistant MQTT discovery', () => {
     ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
     ha.on('message', (topic, payload) => {
       if (topic.endsWith('/config'))
-        configs.set(topic, payload.length ? HaSensorConfig.parse(JSON.parse(payload.toString())) : null);
+        configs.set(
+          topic,
+          payload.length ? (HaSensorConfig.safeParse(JSON.parse(payload.toString())).data ?? null) : null,
+        );
       else states.set(topic, payload.toString());
     });
     await ha.subscribeAsync({ 'homeassistant/#': { qos: 1 }, 'communs/v1/ha/#': { qos: 0 } });
@@ -78,6 +81,29 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect(configs.get('homeassistant/sensor/communs_communs_collective_power/config')?.device_class).toBe(
       'power',
     );
+  });
+
+  it("an ESPHome device's own discovery config does not reach a resident's Home Assistant", async () => {
+    th.addHousehold('h-esp', 'community');
+    const esp = await addDevice(
+      th,
+      'device add esp-voisin --format esphome --topic voisin --household h-esp',
+    );
+    const topic = 'homeassistant/sensor/voisin/temp/config';
+    await mosquittoPub(
+      th.mqttPort,
+      'esp-voisin',
+      esp,
+      topic,
+      '{"dev_cla":"temperature","unit_of_meas":"°C"}',
+      {
+        retain: true,
+      },
+    );
+    await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
+    await until(() => configs.size >= 7);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(configs.has(topic)).toBe(false);
   });
 
   it("a resident's Home Assistant may publish only homeassistant/status and read no node's topics", async () => {

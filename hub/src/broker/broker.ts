@@ -29,6 +29,8 @@ export interface TopicRouter {
   handles(node: string): boolean;
   maySubscribe(node: string, filter: string): boolean;
   publish(node: string, topic: string, payload: Buffer, done: (err?: Error) => void): void;
+  /** false: a message under a subscription the node may hold is still not delivered to it */
+  mayReceive(node: string, topic: string): boolean;
 }
 
 export interface BrokerCounters {
@@ -129,11 +131,17 @@ export class Broker {
       }
       ingest.receive(node, parsed.channel, packet.payload as Buffer, (err) => done(err ?? null));
     };
+    this.aedes.authorizeForward = (client, packet) => {
+      const node = client && (client as NodeClient)[NODE];
+      const router = this.opts.topicRouter;
+      return node && router?.handles(node) && !router.mayReceive(node, packet.topic) ? null : packet;
+    };
     this.aedes.authorizeSubscribe = (client, sub: Subscription, done) => {
       const node = (client as NodeClient)[NODE];
       const router = this.opts.topicRouter;
       const ok =
-        node && (router?.handles(node) ? router.maySubscribe(node, sub.topic) : maySubscribe(node, sub.topic));
+        node &&
+        (router?.handles(node) ? router.maySubscribe(node, sub.topic) : maySubscribe(node, sub.topic));
       if (!ok) {
         this.counters.deniedTopics++;
         // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection

@@ -60,6 +60,17 @@ export class InteropRouter {
     return subscribeFilters(device).some((a) => filterWithin(filter, a));
   }
 
+  /**
+   * A Home Assistant login subscribes to `homeassistant/#`, where devices' own discovery configs
+   * (ESPHome's) also land: it receives only the hub's configs and `homeassistant/status`, so it
+   * learns nothing of other households' devices.
+   */
+  mayReceive(node: string, topic: string): boolean {
+    if (this.opts.devices.get(node)?.format !== 'homeassistant' || !topic.startsWith(`${HA_PREFIX}/`))
+      return true;
+    return topic === HA_STATUS_TOPIC || /^homeassistant\/[a-z_]+\/communs_[^/]+\/config$/.test(topic);
+  }
+
   /** A publish from a logged-in foreign device; `done` acknowledges it (after commit). */
   publish(node: string, topic: string, payload: Buffer, done: (err?: Error) => void): void {
     const device = this.opts.devices.get(node);

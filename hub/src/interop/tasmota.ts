@@ -39,7 +39,14 @@ const CLIMATE_KEYS: Record<string, { suffix: string; quantity: Quantity; unit: s
 const MMHG_TO_HPA = 1.333_223_874;
 
 export const tasmota: Adapter = {
-  publishFilters: (t) => [`tele/${t}/#`, `stat/${t}/#`],
+  // Tasmota 9.2+ also announces itself (retained) on tasmota/discovery/<MAC>/config|sensors at each
+  // connection; the MAC is not known at provisioning. Accepted and ignored, or the plug would be cut off.
+  publishFilters: (t) => [
+    `tele/${t}/#`,
+    `stat/${t}/#`,
+    'tasmota/discovery/+/config',
+    'tasmota/discovery/+/sensors',
+  ],
   subscribeFilters: (t) => [`cmnd/${t}/#`, `cmnd/${t}_fb/#`, 'cmnd/tasmotas/#'],
   map({ topic, payload, device, now, timeZone }) {
     const kind = topic.slice(`tele/${device.topic}/`.length);
