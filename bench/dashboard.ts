@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PERFORMANCE_MD, ROOT, writeSection } from './lib/report.ts';
+import type { BenchContext } from './run.ts';
+
+const SCRIPT = path.join(ROOT, 'dashboard/bench/dashboard.ts');
+
+/**
+ * The dashboard's own benchmark (`npm run bench:dashboard`, written with the dashboard), run from
+ * here when it exists. Its table rows are kept in a section of their own unless it writes one.
+ */
+export async function dashboardBench(ctx: BenchContext): Promise<void> {
+  if (!fs.existsSync(SCRIPT)) {
+    ctx.log('dashboard/bench/dashboard.ts does not exist yet: skipped');
+    return;
+  }
+  const out: string[] = [];
+  const code = await new Promise<number>((resolve) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    proc.stdout.on('data', (d: Buffer) => {
+      process.stdout.write(d);
+      out.push(d.toString());
+    });
+    const timer = setTimeout(() => proc.kill('SIGTERM'), 15 * 60_000);
+    proc.once('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c ?? 1);
+    });
+  });
+  if (code !== 0) throw new Error(`npm run bench:dashboard exited with ${code}`);
+  const text = fs.existsSync(PERFORMANCE_MD) ? fs.readFileSync(PERFORMANCE_MD, 'utf8') : '';
+  if (/<!-- bench:dashboard[ -]/.test(text)) return;
+  const rows = out
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('|'));
+  writeSection({
+    id: 'dashboard-run',
+    title: 'Dashboard (rows printed by its benchmark)',
+    command: 'npm run bench:dashboard',
+    body: rows.length ? rows.join('\n') : 'The dashboard benchmark printed no table rows.',
+  });
+}

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './report.ts';
+
+/** A server under test in its own process, so that its CPU and memory are measured apart. */
+export interface ServerChild<I> {
+  pid: number;
+  info: I;
+  proc: ChildProcess;
+  /** sends a request and waits for the answer with the same `id` */
+  ask<T>(msg: Record<string, unknown>, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+let nextId = 1;
+
+/**
+ * Starts `bench/servers/<script>` with `node --import tsx` (so the pid is the server's own) and waits
+ * for its `{ ready: true, ... }` message on the IPC channel.
+ */
+export async function startServer<I>(
+  script: string,
+  options: Record<string, unknown>,
+  timeoutMs = 120_000,
+): Promise<ServerChild<I>> {
+  const file = path.join(ROOT, 'bench/servers', script);
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify(options)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const info = await new Promise<I>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} not ready after ${timeoutMs} ms`)), timeoutMs);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready`));
+    });
+    proc.on('message', (m: { ready?: boolean }) => {
+      if (m?.ready) {
+        clearTimeout(timer);
+        resolve(m as I);
+      }
+    });
+  });
+  const pid = proc.pid ?? 0;
+  const ask = <T>(msg: Record<string, unknown>, askTimeout = 600_000) =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`${script}: no answer to ${msg.cmd}`)), askTimeout);
+      const onMessage = (m: { id?: number; error?: string }) => {
+        if (m?.id !== id) return;
+        proc.off('message', onMessage);
+        clearTimeout(timer);
+        if (m.error) reject(new Error(m.error));
+        else resolve(m as T);
+      };
+      proc.on('message', onMessage);
+      proc.send({ ...msg, id });
+    });
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.send({ cmd: 'stop' });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { pid, info, proc, ask, stop };
+}
+
+/** For the server side: answers requests from the parent; `stop` ends the process. */
+export function serveRequests(
+  handlers: Record<
+    string,
+    (msg: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>
+  >,
+  stop: () => Promise<void>,
+): void {
+  process.on('message', (msg: Record<string, unknown> & { id?: number; cmd?: string }) => {
+    if (msg.cmd === 'stop') {
+      void stop().finally(() => process.exit(0));
+      return;
+    }
+    const handler = handlers[msg.cmd ?? ''];
+    if (!handler) {
+      process.send?.({ id: msg.id, error: `unknown command ${msg.cmd}` });
+      return;
+    }
+    Promise.resolve()
+      .then(() => handler(msg))
+      .then(
+        (answer) => process.send?.({ ...answer, id: msg.id }),
+        (err: Error) => process.send?.({ id: msg.id, error: err.message }),
+      );
+  });
+  // the parent going away ends the server: no orphan keeps a port or the data directory
+  process.on('disconnect', () => void stop().finally(() => process.exit(0)));
+}
+
+export function serverOptions<T>(): T {
+  return JSON.parse(process.argv[2] ?? '{}') as T;
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Hub } from '../../hub/src/hub.ts';
+import { openDb } from '../../hub/src/store/db.ts';
+import { serveRequests, serverOptions } from '../lib/child.ts';
+import { provisionNodes } from './provision.ts';
+import { seedYear } from './seed-year.ts';
+
+interface Options {
+  dataDir?: string;
+  nodes: number;
+  commitWindowMs?: number;
+  synchronous?: 'FULL' | 'NORMAL';
+  /** seed a year of history for every node before starting (the query benchmark) */
+  seedYear?: boolean;
+}
+
+/**
+ * The Communs hub as the benchmarks run it: the real `Hub` class, in this process alone, with
+ * `count` nodes provisioned in bulk before it starts. Answers `{cmd: 'dbStats'}` with the
+ * database's size per table.
+ */
+const opts = serverOptions<Options>();
+const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'communs-bench-'));
+const setup = openDb({ file: path.join(dataDir, 'communs.db'), synchronous: 'NORMAL' });
+const sensorIds = provisionNodes(setup, opts.nodes);
+let seeded: Record<string, number> = {};
+if (opts.seedYear) seeded = seedYear(setup, sensorIds, Date.now());
+setup.close();
+
+const hub = new Hub({
+  dataDir,
+  httpPort: 0,
+  mqttPort: 0,
+  host: '127.0.0.1',
+  commitWindowMs: opts.commitWindowMs ?? 100,
+  synchronous: opts.synchronous ?? 'FULL',
+  staticRoot: path.join(dataDir, 'no-dashboard'),
+  log: (line) => {
+    if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);
+  },
+});
+const urls = await hub.start();
+
+serveRequests(
+  {
+    dbStats: () => {
+      const rows = hub.db
+        .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name')
+        .all() as Array<{ name: string; bytes: number }>;
+      const count = (sql: string) => (hub.db.prepare(sql).get() as { n: number }).n;
+      return {
+        tables: Object.fromEntries(rows.map((r) => [r.name, r.bytes])),
+        readings: count('SELECT count(*) AS n FROM readings'),
+        rollups: count('SELECT count(*) AS n FROM rollups'),
+        pageSize: hub.db.pragma('page_size', { simple: true }) as number,
+      };
+    },
+  },
+  async () => {
+    await hub.stop();
+    if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+);
+
+process.send?.({
+  ready: true,
+  mqttPort: Number(new URL(urls.mqtt).port),
+  httpPort: Number(new URL(urls.http).port),
+  dataDir,
+  seeded,
+});

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ValidReading } from '../../hub/src/ingest/validate.ts';
+import { openDb } from '../../hub/src/store/db.ts';
+import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
+import { Registry } from '../../hub/src/store/registry.ts';
+import { serveRequests, serverOptions } from '../lib/child.ts';
+import { sampleProc } from '../lib/proc.ts';
+import { provisionNodes } from './provision.ts';
+import { householdPower } from './seed-year.ts';
+
+/**
+ * The storage benchmark's loader, in its own process so that /proc/<pid>/io counts its writes
+ * alone: `readings` readings of `sensors` power series, 10 s apart, through `ReadingsStore.commit`
+ * (the path ingest uses, rollups included), `perCommit` readings a transaction, synchronous=FULL.
+ */
+const opts = serverOptions<{ sensors: number; readings: number; perCommit: number }>();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-bench-storage-'));
+const file = path.join(dir, 'communs.db');
+const db = openDb({ file, synchronous: 'FULL' });
+const ids = provisionNodes(db, opts.sensors);
+const registry = new Registry({ db });
+registry.load();
+const store = new ReadingsStore({ db, registry });
+const sensors = ids.map((id) => registry.sensorById(id)).filter((s) => s !== undefined);
+
+const before = sampleProc(process.pid);
+const start = Date.now() - Math.ceil(opts.readings / sensors.length) * 10_000;
+let seq = 0;
+let entries: Array<{ node: string; readings: ValidReading[]; rejections: [] }> = [];
+for (let i = 0; i < opts.readings; i++) {
+  const sensor = sensors[i % sensors.length];
+  if (!sensor) continue;
+  const ts = start + Math.floor(i / sensors.length) * 10_000 + (i % 7);
+  entries.push({
+    node: sensor.node_id,
+    readings: [{ sensor, ts, seq: seq++, value: Math.round(householdPower(sensor.id, ts) * 10) / 10 }],
+    rejections: [],
+  });
+  if (entries.length >= opts.perCommit) {
+    store.commit(entries);
+    entries = [];
+  }
+}
+if (entries.length) store.commit(entries);
+db.pragma('wal_checkpoint(TRUNCATE)');
+const after = sampleProc(process.pid);
+
+const tables = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{
+  name: string;
+  bytes: number;
+}>;
+const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const result = {
+  ready: true,
+  loadMs: after.at - before.at,
+  writeBytes: after.writeBytes - before.writeBytes,
+  fileBytes: fs.statSync(file).size,
+  pageSize: db.pragma('page_size', { simple: true }) as number,
+  tables: Object.fromEntries(tables.map((t) => [t.name, t.bytes])),
+  readings: count('readings'),
+  rollups: count('rollups'),
+};
+serveRequests({}, async () => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+process.send?.(result);
