@@ -95,6 +95,7 @@ export class CommunsChart extends LitElement {
 
   private build(): void {
     if (!this.plotEl || !this.isConnected) return;
+    performance.mark('communs:chart-build');
     this.plot?.destroy();
     const style = getComputedStyle(this);
     const token = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;

@@ -233,6 +233,16 @@ export class CommunsNowView extends LitElement {
     </section>`;
   }
 
+  private renderedMarked = false;
+
+  protected override updated(): void {
+    // The benchmark's "first rendered Now view": the collective figure is on screen with a value.
+    if (!this.renderedMarked && (this.power.value || this.live)) {
+      this.renderedMarked = true;
+      performance.mark('communs:now-rendered');
+    }
+  }
+
   override render() {
     return html`
       <div class="head">
