@@ -49,12 +49,15 @@ export class SeriesQuery {
       rollup: this.db.prepare(
         'SELECT start, count, sum, min, max FROM rollups WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start',
       ),
+      // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
+      // the quantity; without statistics the planner scanned the whole rollups table instead
+      // (326 ms for a year of 200 series, 48 ms with the search)
       collective: this.db.prepare(
         `SELECT r.start AS start, sum(r.sum) AS total, sum(r.sum / r.count) AS sumOfMeans, avg(r.sum / r.count) AS meanOfMeans,
                 min(r.min) AS min, max(r.max) AS max, count(DISTINCT n.household_id) AS households
          FROM sensors s
          JOIN nodes n ON n.id = s.node_id
-         JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
+         CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND n.household_id IS NOT NULL
          GROUP BY r.start ORDER BY r.start`,
       ),
