@@ -9,6 +9,14 @@ import { formatReading } from '../format/format-reading.ts';
 import { getLocale, msg } from '../i18n/localize.ts';
 import { summarizeSeries } from '../model/series-summary.ts';
 
+let canvasSupport: boolean | undefined;
+
+/** Without a 2D canvas (a stripped-down browser, a DOM emulator) the caption alone carries the chart. */
+function canDraw(): boolean {
+  canvasSupport ??= document.createElement('canvas').getContext('2d') !== null;
+  return canvasSupport;
+}
+
 /**
  * A time-series chart (uPlot on a canvas) with its text alternative: the canvas is hidden from
  * assistive technology and a caption states range, extremes, mean and latest value. uPlot's styles
@@ -94,7 +102,7 @@ export class CommunsChart extends LitElement {
   }
 
   private build(): void {
-    if (!this.plotEl || !this.isConnected) return;
+    if (!this.plotEl || !this.isConnected || !canDraw()) return;
     performance.mark('communs:chart-build');
     this.plot?.destroy();
     const style = getComputedStyle(this);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeFixture } from './node-fixtures.ts';
+import { nodeFixture } from '../testing/node-fixtures.ts';
 import { orderForRepair } from './node-order.ts';
 
 describe('orderForRepair', () => {

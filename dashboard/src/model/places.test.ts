@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeFixture, sensorFixture } from './node-fixtures.ts';
+import { nodeFixture, sensorFixture } from '../testing/node-fixtures.ts';
 import { groupPlaces } from './places.ts';
 
 describe('groupPlaces', () => {

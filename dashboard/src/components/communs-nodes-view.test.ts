@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nodeFixture } from '../testing/node-fixtures.ts';
+import './communs-nodes-view.ts';
+import { settle, stubHub, visibleText } from '../testing/element-test-kit.ts';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+describe('communs-nodes-view', () => {
+  it('lists broken nodes first, with the last rejection reason, and keeps private households unnamed', async () => {
+    stubHub({
+      '/api/nodes': {
+        body: {
+          status: 'ok',
+          nodes: [
+            nodeFixture({ id: 'ok-node', household: { id: 'h1', name: 'Rue Haute 3', kind: 'household' } }),
+            nodeFixture({
+              id: 'broken',
+              state: 'offline',
+              sharing: 'private',
+              rejected: 2,
+              lastRejections: [{ ts: 1, reason: 'out_of_range', detail: 'co2 = 90000 ppm' }],
+            }),
+          ],
+        },
+      },
+    });
+    const el = document.createElement('communs-nodes-view');
+    document.body.append(el);
+    await settle(el);
+    const rows = [...(el.shadowRoot?.querySelectorAll('tbody tr') ?? [])].map((r) =>
+      r.getAttribute('data-node'),
+    );
+    expect(rows).toEqual(['broken', 'ok-node']);
+    const text = visibleText(el);
+    expect(text).toContain('out_of_range co2 = 90000 ppm');
+    expect(text).toContain('private');
+    expect(text).toContain('Rue Haute 3');
+  });
+
+  it('shows an error card, not a blank page, when the hub refuses', async () => {
+    stubHub({ '/api/nodes': { status: 500, body: { status: 'error', error: 'database is locked' } } });
+    const el = document.createElement('communs-nodes-view');
+    document.body.append(el);
+    await settle(el);
+    const card = el.shadowRoot?.querySelector('communs-error-card');
+    expect(card).not.toBeNull();
+    expect(visibleText(el)).toContain('database is locked');
+  });
+});
