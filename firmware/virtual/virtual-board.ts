@@ -153,9 +153,14 @@ export class VirtualBoard extends EventEmitter {
       if (b === FIRMATA.END_SYSEX) {
         this.rx = [];
         this.onSysex(rx[1] ?? -1, rx.slice(2));
-      } else if (b < 0x80 && rx.length < 512) rx.push(b);
-      else this.rx = []; // a command byte inside a sysex: the host gave up on it, and so do we
-      return;
+        return;
+      }
+      if (b < 0x80) {
+        if (rx.length < 512) rx.push(b);
+        return;
+      }
+      // a command byte inside a sysex: the host gave up on it, and so do we; the byte starts anew
+      this.rx = [];
     }
     if (b >= 0x80) this.rx = [b];
     else if (rx.length > 0) rx.push(b);

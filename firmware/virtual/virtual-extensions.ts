@@ -65,6 +65,8 @@ export class VirtualPulseCounter {
     const [sub, channel = 0xff] = data;
     const c = this.ch[channel];
     if (!c) return [];
+    // bring the count up to now first: pulses before enabling are lost, a query sees the latest
+    this.advance();
     if (sub === PULSE_CONFIG) {
       c.enabled = ((data[2] ?? 0) & PULSE_FLAG.enable) !== 0;
       decodeU32(data, 3); // the debounce width: the virtual LED has clean edges
