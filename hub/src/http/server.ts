@@ -59,7 +59,7 @@ export class HttpApi {
     );
     this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
-    this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 30_000 }));
+    this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
   }
 

@@ -3,9 +3,16 @@ import type { HubContext } from '../../context.ts';
 import { publicSensor } from '../../privacy.ts';
 import { SECURITY_HEADERS } from '../respond.ts';
 
-/** A client whose unsent data passes this is not reading: it is dropped, not buffered for. */
+/**
+ * Unsent data kept per client at most. Past it, events are skipped for that client, not buffered:
+ * one group commit can emit thousands of readings in one turn (a node replaying its backlog), and
+ * closing then dropped healthy dashboards too (issue 7 §6). Only a client that does not drain for
+ * `frozenMs` is closed.
+ */
 const MAX_BUFFERED = 256 * 1024;
 const KEEPALIVE_MS = 15_000;
+/** how often a blocked client is checked: the drop happens at most this long after `frozenMs` */
+const CHECK_MS = 2_000;
 
 /**
  * GET /api/live: Server-Sent Events of what is stored, filtered by the sharing rules. Each client
@@ -26,9 +33,14 @@ export function live(
   });
   res.write('retry: 3000\n\n');
   let blockedSince: number | null = null;
+  let lastWrite = ctx.now();
   const send = (event: string, data: unknown) => {
-    if (res.writableLength > MAX_BUFFERED) return close();
+    if (res.writableLength > MAX_BUFFERED) {
+      blockedSince ??= ctx.now();
+      return;
+    }
     const ok = res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    lastWrite = ctx.now();
     if (!ok && blockedSince === null) blockedSince = ctx.now();
   };
   res.on('drain', () => {
@@ -48,9 +60,12 @@ export function live(
     () => {
       // a client that has not drained for frozenMs is gone in all but name
       if (blockedSince !== null && ctx.now() - blockedSince > opts.frozenMs) return close();
-      res.write(': keepalive\n\n');
+      if (ctx.now() - lastWrite >= KEEPALIVE_MS && blockedSince === null) {
+        res.write(': keepalive\n\n');
+        lastWrite = ctx.now();
+      }
     },
-    Math.min(KEEPALIVE_MS, opts.frozenMs),
+    Math.min(CHECK_MS, opts.frozenMs),
   );
   function close(): void {
     clearInterval(keepalive);
