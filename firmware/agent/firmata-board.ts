@@ -52,6 +52,8 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
         this.opts.readyTimeoutMs ?? 15_000,
       );
       transport.on('error', (e: Error) => fail(e));
+      // firmata-io re-emits transport errors on itself once ready; an unheard 'error' would throw
+      io.on('error', (e: Error) => fail(e));
       transport.on('close', () => fail(new Error('the board closed the connection')));
       // johnny-five waits for the io's handshake; REPL, debug output and its SIGINT handler are ours to own
       const board = new five.Board({
@@ -75,10 +77,14 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
 
   async stop(): Promise<void> {
     this.lost = true;
-    this.board?.removeAllListeners();
+    // johnny-five arms a 10 s "no ready after connect" timer that would fire into a closed board
+    if (this.board?.timer) clearTimeout(this.board.timer);
     await new Promise<void>((r) => this.opts.transport.close(() => r()));
-    this.opts.transport.removeAllListeners();
-    this.io?.removeAllListeners();
+    // late errors of a closed connection (a socket's ECONNRESET) must not crash the agent
+    for (const emitter of [this.board, this.io, this.opts.transport]) {
+      emitter?.removeAllListeners();
+      emitter?.on('error', () => undefined);
+    }
   }
 
   private markLost(err: Error): void {

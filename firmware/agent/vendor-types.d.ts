@@ -47,6 +47,8 @@ declare module 'johnny-five' {
   export class Board extends EventEmitter {
     constructor(options: BoardOptions);
     isReady: boolean;
+    /** the "connect without ready" timeout johnny-five arms */
+    timer: ReturnType<typeof setTimeout> | null;
   }
 
   const five: { Board: typeof Board };
