@@ -1,5 +1,6 @@
 import { QUANTITIES, type Quantity, type SeriesStep } from '../../../protocol/index.ts';
 import { K_ANONYMITY } from '../collective.ts';
+import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
 import type { Db } from './db.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS } from './rollup.ts';
@@ -29,16 +30,23 @@ export const MAX_POINTS = 20_000;
 
 export class StepTooFineError extends Error {}
 
+/** A bucket is cached once it ended this long ago: readings a few seconds late still land in it. */
+const LATE_GRACE_MS = 60_000;
+
 /**
  * Reads series for the API: raw readings for short spans, the right rollup for longer ones, and
  * collective aggregates over all households' series of a quantity (withheld below k households).
  */
 export class SeriesQuery {
   private readonly db: Db;
+  private readonly now: () => number;
+  private readonly cache: CollectiveCache;
   private readonly stmts;
 
-  constructor(opts: { db: Db }) {
+  constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
+    this.now = opts.now ?? Date.now;
+    this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
       raw: this.db.prepare(
         'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
@@ -122,16 +130,15 @@ export class SeriesQuery {
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
     const spec = QUANTITIES[quantity];
-    type Row = {
-      start: number;
-      total: number;
-      sumOfMeans: number;
-      meanOfMeans: number;
-      min: number;
-      max: number;
-      households: number;
-    };
-    const rows = this.stmts.collective.all(period, alignDown(from, period), to, quantity) as Row[];
+    const compute = (a: number, b: number) =>
+      this.stmts.collective.all(period, a, b, quantity) as CollectiveRow[];
+    const start = alignDown(from, period);
+    // closed buckets from memory (every screen asks for the same ones), the open ones from SQLite
+    const closedEnd = Math.max(start, Math.min(to, alignDown(this.now() - LATE_GRACE_MS, period)));
+    const rows = [
+      ...this.cache.rows(`${quantity}:${period}`, start, closedEnd, compute),
+      ...compute(closedEnd, to),
+    ];
     const points: Points = { t: [], value: [], min: [], max: [] };
     let households = 0;
     let withheldBuckets = 0;

@@ -1,0 +1,109 @@
+import type { Db } from './db.ts';
+
+/** One bucket of a collective aggregate, as the collective SQL returns it. */
+export interface CollectiveRow {
+  start: number;
+  total: number;
+  sumOfMeans: number;
+  meanOfMeans: number;
+  min: number;
+  max: number;
+  households: number;
+}
+
+interface Entry {
+  /** buckets [lo, hi) are computed; `rows` holds those that have data */
+  lo: number;
+  hi: number;
+  rows: Map<number, CollectiveRow>;
+}
+
+/** A (quantity, period) entry past this many buckets starts over: memory stays bounded. */
+const MAX_ROWS = 50_000;
+
+/**
+ * Collective aggregates of closed buckets, kept in memory. A chart of the whole neighbourhood reads
+ * every sensor's rollups (288,000 rows for a day of 200 series at minute step, ~300 ms), and every
+ * screen asks for the same buckets again a few seconds later; closed buckets only change when late
+ * readings, an erasure or a change of household reach the rollups, sensors or nodes tables.
+ * TEMP triggers on this connection bump an epoch on exactly those writes (ingest's upserts of open
+ * buckets, which start at or after the horizon, leave it alone), and a changed epoch empties the
+ * cache. Writes by another process (the sqlite3 shell) are not seen until the hub restarts.
+ */
+export class CollectiveCache {
+  private readonly db: Db;
+  private readonly entries = new Map<string, Entry>();
+  private epoch = 0;
+  private horizon = 0;
+  private readonly readEpoch;
+  private readonly setHorizon;
+
+  constructor(opts: { db: Db }) {
+    this.db = opts.db;
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS collective_epoch (n INTEGER NOT NULL, horizon INTEGER NOT NULL);
+      INSERT INTO collective_epoch SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM collective_epoch);
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_late_insert AFTER INSERT ON main.rollups
+        WHEN NEW.start < (SELECT horizon FROM collective_epoch)
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_late_update AFTER UPDATE ON main.rollups
+        WHEN NEW.start < (SELECT horizon FROM collective_epoch)
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_rollup_delete AFTER DELETE ON main.rollups
+        WHEN OLD.start < (SELECT horizon FROM collective_epoch)
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_node_move AFTER UPDATE OF household_id ON main.nodes
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_node_delete AFTER DELETE ON main.nodes
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_change AFTER UPDATE OF quantity, node_id ON main.sensors
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_delete AFTER DELETE ON main.sensors
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+    `);
+    this.readEpoch = this.db.prepare('SELECT n FROM collective_epoch').pluck();
+    this.setHorizon = this.db.prepare('UPDATE collective_epoch SET horizon = max(horizon, ?)');
+  }
+
+  /**
+   * The rows of buckets [from, to) of `key`, all closed (to ≤ the start of the open bucket):
+   * from memory where computed already, the rest through `compute`, which is called for the
+   * missing ranges only.
+   */
+  rows(
+    key: string,
+    from: number,
+    to: number,
+    compute: (from: number, to: number) => CollectiveRow[],
+  ): CollectiveRow[] {
+    if (to <= from) return [];
+    const epoch = this.readEpoch.get() as number;
+    if (epoch !== this.epoch) {
+      this.entries.clear();
+      this.epoch = epoch;
+    }
+    let e = this.entries.get(key);
+    if (!e || e.rows.size > MAX_ROWS || to < e.lo || from > e.hi) {
+      e = { lo: from, hi: from, rows: new Map() };
+      this.entries.set(key, e);
+    }
+    const add = (a: number, b: number) => {
+      for (const row of compute(a, b)) e.rows.set(row.start, row);
+    };
+    if (from < e.lo) {
+      add(from, e.lo);
+      e.lo = from;
+    }
+    if (to > e.hi) {
+      add(e.hi, to);
+      e.hi = to;
+    }
+    if (to > this.horizon) {
+      this.horizon = to;
+      this.setHorizon.run(to);
+    }
+    const out: CollectiveRow[] = [];
+    for (const row of e.rows.values()) if (row.start >= from && row.start < to) out.push(row);
+    return out.sort((a, b) => a.start - b.start);
+  }
+}
