@@ -223,6 +223,30 @@ describe('dashboard in Chromium against a real hub', () => {
     await page.close();
   }, 90_000);
 
+  it("a household's link opens its private detail, and stops working once revoked", async () => {
+    const home = th.hub.registry
+      .listHouseholds()
+      .find(
+        (h) => h.sharing === 'private' && th.hub.registry.listNodes().some((n) => n.household_id === h.id),
+      );
+    if (!home) throw new Error('the neighbourhood has no private household with a node');
+    const issued = await th.run(`household link ${home.id}`);
+    expect(issued.code).toBe(0);
+    const token = /\/h\/([A-Za-z0-9_-]+)/.exec(issued.output)?.[1];
+    if (!token) throw new Error(`no link in: ${issued.output}`);
+    const page = await open(`/h/${token}`, { locale: 'en' });
+    await expect
+      .poll(() => page.locator('communs-household-view h2').textContent(), { timeout: 20_000 })
+      .toBe(`Your household: ${home.name}`);
+    await page.locator('communs-household-view communs-chart').first().waitFor({ timeout: 20_000 });
+    await shoot(page, 'household');
+    expect((await th.run(`household unlink ${home.id}`)).code).toBe(0);
+    await page.reload();
+    await page.locator('[data-testid="household-denied"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('communs-household-view').textContent()).not.toContain(home.name);
+    await page.close();
+  }, 60_000);
+
   it('nothing the pages asked for left 127.0.0.1, and the CSP blocked nothing', () => {
     expect(requests.length).toBeGreaterThan(20);
     const outside = requests.filter((u) => {

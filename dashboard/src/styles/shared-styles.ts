@@ -34,6 +34,12 @@ export const sharedStyles = css`
     border-radius: var(--communs-radius);
     padding: var(--communs-space-m);
   }
+  .card + .card {
+    margin-top: var(--communs-space-m);
+  }
+  .cards > .card + .card {
+    margin-top: 0;
+  }
   .muted {
     color: var(--communs-ink-muted);
   }
