@@ -9,6 +9,7 @@ const css = fs.readFileSync(path.join(import.meta.dirname, 'tokens.css'), 'utf8'
 function tokens(theme: 'default' | 'kiosk'): Record<string, string> {
   const block = (selector: RegExp) => {
     const start = css.search(selector);
+    if (start < 0) throw new Error(`no block ${selector} in tokens.css`);
     return css.slice(css.indexOf('{', start) + 1, css.indexOf('}', start));
   };
   const read = (text: string) =>
@@ -16,7 +17,7 @@ function tokens(theme: 'default' | 'kiosk'): Record<string, string> {
       [...text.matchAll(/(--communs-[\w-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2]?.trim()]),
     );
   const base = read(block(/^:root \{/m));
-  return theme === 'default' ? base : { ...base, ...read(block(/^:root\[data-theme='kiosk'\] \{/m)) };
+  return theme === 'default' ? base : { ...base, ...read(block(/^:root\[data-theme=["']kiosk["']\] \{/m)) };
 }
 
 // Every text-on-background pair the components use (WCAG 2.1 AA 1.4.3: 4.5:1 for body text).
