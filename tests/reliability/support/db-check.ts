@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { type Db, openDb } from '../../../hub/src/store/db.ts';
 import { Registry } from '../../../hub/src/store/registry.ts';
 
@@ -54,4 +55,36 @@ export function missing(have: Set<number> | undefined, n: number): number[] {
   const out: number[] = [];
   for (let s = 0; s < n; s++) if (!have?.has(s)) out.push(s);
   return out;
+}
+
+/**
+ * Provisions many nodes quickly: one real `addNode`, then rows that share its secret hash. Each
+ * node still costs the hub one scrypt at its first login (the cache is per node), but the test
+ * does not spend 100 ms of scrypt per node before it starts.
+ */
+export function provisionMany(file: string, ids: string[]): string {
+  const db: Db = openDb({ file, synchronous: 'NORMAL' });
+  try {
+    const registry = new Registry({ db });
+    registry.load();
+    registry.addHousehold({ id: 'h-many', name: 'Many', sharing: 'community' });
+    const [first, ...rest] = ids;
+    const { node, secret } = registry.addNode({ id: first as string, household: 'h-many' });
+    const insert = db.prepare(
+      'INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    db.transaction(() => {
+      for (const id of rest) insert.run(id, id, 'h-many', node.secret_hash, Date.now());
+    })();
+    return secret;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resident memory of another process, in MB (Linux /proc). */
+export function processRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
 }
