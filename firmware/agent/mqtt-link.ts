@@ -31,6 +31,7 @@ export class MqttLink extends EventEmitter {
   private announced = false;
   private readonly backoff: Backoff;
   private reportedDown = false;
+  private lastError: string | undefined;
 
   constructor(private readonly opts: MqttLinkOptions) {
     super();
@@ -59,7 +60,7 @@ export class MqttLink extends EventEmitter {
     this.client = client;
     client.on('connect', () => void this.announce(client));
     client.on('close', () => this.onClose());
-    client.on('error', (err) => this.log(`hub: ${err.message}`));
+    client.on('error', (err) => this.onError(err as Error & { code?: number | string }));
     this.statusTimer = setInterval(() => {
       if (this.online) void this.publishStatus().catch(() => undefined);
     }, this.opts.statusEveryMs ?? 60_000);
@@ -99,6 +100,7 @@ export class MqttLink extends EventEmitter {
     }
     if (client !== this.client || !client.connected) return;
     this.backoff.reset();
+    this.lastError = undefined;
     if (this.reportedDown) this.log(`hub: connected again to ${this.opts.url}`);
     this.reportedDown = false;
     this.announced = true;
@@ -120,6 +122,17 @@ export class MqttLink extends EventEmitter {
       if (!this.stopping) this.client?.reconnect();
     }, delay);
     this.retry.unref?.();
+  }
+
+  /** One line per distinct problem, not one per reconnect attempt. */
+  private onError(err: Error & { code?: number | string }): void {
+    const line =
+      err.code === 4 || err.code === 5
+        ? `hub: the hub refused this node's credentials (${err.message}) — check "node" and "secret" in the config`
+        : `hub: ${err.message}`;
+    if (line === this.lastError) return;
+    this.lastError = line;
+    this.log(line);
   }
 
   private async publishJson(topic: string, body: unknown, retain: boolean): Promise<void> {

@@ -84,7 +84,14 @@ export class NodeAgent {
 
   async start(): Promise<void> {
     this.startedAt = this.clock();
-    this.queue.start();
+    try {
+      this.queue.start();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new Error(
+        `queue: cannot use ${this.opts.queueDir} (${code}) — make it writable or set "queue.dir" to a writable directory`,
+      );
+    }
     this.mqtt.on('online', () => void this.forward());
     this.mqtt.start();
     this.board.start();
