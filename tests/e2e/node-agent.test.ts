@@ -60,4 +60,38 @@ describe('virtual board → node agent → hub → /api/series', () => {
     expect(room.points.value[0]).toBeGreaterThan(5);
     expect(room.points.value[0]).toBeLessThan(35);
   });
+
+  it('says in one line that the hub refused the credentials, once, while it keeps retrying', async () => {
+    await hub.addNode('e2e-wrong', { household: 'e2e-h' });
+    const sensors = [SensorConfig.parse({ type: 'ldr', id: 'light', pin: 'A0' })];
+    const config = NodeAgentConfig.parse({
+      node: 'e2e-wrong',
+      secret: 'not-the-secret',
+      hub: hub.mqttUrl,
+      board: { type: 'virtual' },
+      sensors,
+      queue: { dir: 'q' },
+    });
+    const lines: string[] = [];
+    const wrong = new NodeAgent({
+      config,
+      sensors,
+      queueDir: mkdtempSync(join(tmpdir(), 'communs-agent-')),
+      intervalMs: 500,
+      log: (l) => lines.push(l),
+    });
+    await wrong.start();
+    try {
+      await eventually(async () => (lines.some((l) => l.includes('refused')) ? true : undefined));
+      await new Promise((r) => setTimeout(r, 2500)); // a few reconnect attempts
+      const refused = lines.filter((l) => l.includes('refused'));
+      expect(refused).toHaveLength(1);
+      expect(refused[0]).toMatch(
+        /^e2e-wrong: hub: the hub refused this node's credentials \(.*\) — check "node" and "secret" in the config$/,
+      );
+      expect(wrong.hubOnline).toBe(false);
+    } finally {
+      await wrong.stop();
+    }
+  });
 });
