@@ -115,6 +115,14 @@ describe('dashboard in Chromium against a real hub', () => {
       .toBe('Le quartier, maintenant');
     await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('fr');
     await expect(page.getByRole('navigation').textContent()).resolves.toContain('Historique');
+    // the chart's axes follow: French writes the hours of the day as 0–23
+    await expect
+      .poll(() => page.locator('communs-now-view communs-chart figcaption').textContent())
+      .toMatch(/^Puissance collective :/);
+    const figure = (await page.locator('[data-testid="collective-power"]').textContent())?.trim() ?? '';
+    // French: decimal comma, no-break space before the unit, never an English decimal point
+    expect(figure).toMatch(/^[\d\u202f]+(,\d+)?\u00a0[kM]?W$/);
+    await page.waitForTimeout(300);
     await shoot(page, 'now-fr');
     // the choice is remembered for the next visit (no ?lang= this time: the saved choice decides)
     await page.goto(`${th.httpUrl}/`);
@@ -124,6 +132,31 @@ describe('dashboard in Chromium against a real hub', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.close();
   }, 60_000);
+
+  it('is usable from the keyboard: skip link first, then the navigation, links marked current', async () => {
+    const page = await open('/nodes', { locale: 'en' });
+    await page.locator('communs-nodes-view h2').waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('communs-app')?.shadowRoot?.activeElement;
+        return el
+          ? `${el.tagName.toLowerCase()}${el.className ? `.${el.className}` : ''}:${el.textContent?.trim()}`
+          : '';
+      });
+    await page.keyboard.press('Tab');
+    await expect(focused()).resolves.toBe('a.skip:Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(focused()).resolves.toMatch(/^main:/);
+    await page.keyboard.press('Shift+Tab');
+    await expect(focused()).resolves.toBe('a:Shared screen');
+    await expect(page.getByRole('link', { name: 'Sensors' }).getAttribute('aria-current')).resolves.toBe(
+      'page',
+    );
+    await expect(page.getByRole('main').count()).resolves.toBe(1);
+    await expect(page.getByRole('navigation').count()).resolves.toBe(1);
+    await expect(page.getByRole('banner').count()).resolves.toBe(1);
+    await page.close();
+  }, 30_000);
 
   it('environment, nodes, register and footprint views render without an error card', async () => {
     for (const [route, name, selector] of [

@@ -59,6 +59,8 @@ export class CommunsChart extends LitElement {
 
   @query('.plot') private plotEl!: HTMLDivElement;
   private plot: uPlot | null = null;
+  /** axis labels are formatted for a language: a switch rebuilds the chart */
+  private builtLocale = '';
   private resize: ResizeObserver | null = null;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
@@ -80,9 +82,13 @@ export class CommunsChart extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // A new unit, kind or language changes axes and paths: rebuild; new points only: setData.
+    // A new unit, kind, range or language changes axes and paths: rebuild; new points only: setData.
     const rebuild =
-      changed.has('unit') || changed.has('kind') || changed.has('from') || changed.size === 0 || !this.plot;
+      changed.has('unit') ||
+      changed.has('kind') ||
+      changed.has('from') ||
+      this.builtLocale !== getLocale() ||
+      !this.plot;
     if (rebuild) this.build();
     else if (changed.has('t') || changed.has('values')) this.plot?.setData(this.data());
   }
@@ -112,6 +118,7 @@ export class CommunsChart extends LitElement {
     const axisColor = token('--communs-chart-axis', '#444');
     const grid = { stroke: token('--communs-chart-grid', '#ddd'), width: 1 };
     const locale = getLocale();
+    this.builtLocale = locale;
     const from = this.from ?? this.t[0] ?? 0;
     const to = this.to ?? this.t.at(-1) ?? 0;
     const span = to - from;

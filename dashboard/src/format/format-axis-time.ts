@@ -7,7 +7,7 @@ const DAY = 24 * HOUR;
  */
 export function axisTimeFormatter(spanMs: number, locale: string): (ts: number) => string {
   let options: Intl.DateTimeFormatOptions;
-  if (spanMs <= 2 * DAY) options = { hour: 'numeric', minute: '2-digit' };
+  if (spanMs <= 2 * DAY) options = { timeStyle: 'short' };
   else if (spanMs <= 62 * DAY) options = { day: 'numeric', month: 'short' };
   else options = { month: 'short', year: '2-digit' };
   const format = new Intl.DateTimeFormat(locale, options);

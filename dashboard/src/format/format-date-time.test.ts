@@ -6,6 +6,7 @@ describe('date and time formats', () => {
     const ts = new Date(2026, 10, 29, 18, 5).getTime();
     expect(formatTime(ts, 'fr')).toBe('18:05');
     expect(formatTime(ts, 'en')).toMatch(/^6:05\sPM$/);
+    expect(formatTime(new Date(2026, 10, 29, 0, 55).getTime(), 'fr')).toBe('00:55');
   });
   it('names the weekday in the language of the page', () => {
     const sunday = new Date(2026, 10, 29, 12).getTime();
@@ -14,5 +15,6 @@ describe('date and time formats', () => {
   });
   it('writes an hour slot as a range', () => {
     expect(formatHourSlot(18, 'fr')).toMatch(/^18:00\s?–\s?19:00$/);
+    expect(formatHourSlot(0, 'fr')).toMatch(/^00:00\s?–\s?01:00$/);
   });
 });

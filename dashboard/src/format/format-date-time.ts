@@ -1,6 +1,6 @@
-/** Time of day: "18:05" (fr), "6:05 PM" (en). */
+/** Time of day: "18:05", "00:55" (fr), "6:05 PM" (en); the locale's short style, not hand-made. */
 export function formatTime(ts: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(ts);
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(ts);
 }
 
 /** A date with the time: "29 nov., 18:05" / "Nov 29, 6:05 PM". */
@@ -8,7 +8,7 @@ export function formatDateTime(ts: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
-    hour: 'numeric',
+    hour: '2-digit',
     minute: '2-digit',
   }).format(ts);
 }
@@ -27,5 +27,5 @@ export function formatWeekday(ts: number, locale: string): string {
 export function formatHourSlot(hour: number, locale: string): string {
   const start = new Date(2000, 0, 1, hour);
   const end = new Date(2000, 0, 1, hour + 1);
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).formatRange(start, end);
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).formatRange(start, end);
 }
