@@ -54,9 +54,13 @@ export class SeriesQuery {
       rawCount: this.db.prepare(
         'SELECT count(*) AS n FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ?',
       ),
-      rollup: this.db.prepare(
-        'SELECT start, count, sum, min, max FROM rollups WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start',
-      ),
+      // rows as arrays, fetched at once: a day chart reads 1,440 of them and an object per row
+      // plus the iterator cost ~2 ms of the ~5 ms a request took (bench queries)
+      rollup: this.db
+        .prepare(
+          'SELECT start, count, sum, min, max FROM rollups WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start',
+        )
+        .raw(),
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
       // the quantity; without statistics the planner scanned the whole rollups table instead
       // (326 ms for a year of 200 series, 48 ms with the search)
@@ -109,17 +113,13 @@ export class SeriesQuery {
     this.checkPoints(from, to, period);
     const counter = QUANTITIES[sensor.quantity].kind === 'counter';
     const points: Points = { t: [], value: [], min: [], max: [] };
-    type Row = { start: number; count: number; sum: number; min: number; max: number };
-    for (const row of this.stmts.rollup.iterate(
-      sensor.id,
-      period,
-      alignDown(from, period),
-      to,
-    ) as Iterable<Row>) {
-      points.t.push(row.start);
-      points.value.push(counter ? row.sum : row.sum / row.count);
-      points.min.push(row.min);
-      points.max.push(row.max);
+    type Row = [start: number, count: number, sum: number, min: number, max: number];
+    const rows = this.stmts.rollup.all(sensor.id, period, alignDown(from, period), to) as Row[];
+    for (const [start, count, sum, min, max] of rows) {
+      points.t.push(start);
+      points.value.push(counter ? sum : sum / count);
+      points.min.push(min);
+      points.max.push(max);
     }
     return { step: chosen, stepMs: period, points };
   }
