@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, recordFigure, scale, sleep } from './support/figures.ts';
 import { type HubProcess, spawnHub } from './support/hub-process.ts';
-import { isLoopback, type OutboundSummary } from './support/outbound-watch.ts';
-import { isLoopbackAddress, remoteAddresses } from './support/proc-sockets.ts';
+import { isLoopback, isLoopbackAddress } from './support/loopback.ts';
+import type { OutboundSummary } from './support/outbound-watch.ts';
+import { remoteAddresses } from './support/proc-sockets.ts';
 
 const RUN_S = scale(15, 600);
 const HERE = path.dirname(fileURLToPath(import.meta.url));

@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
+import { isLoopback } from './loopback.ts';
 
 export interface OutboundSummary {
   connects: number;
@@ -17,13 +18,6 @@ export interface OutboundSummary {
 }
 
 const summary: OutboundSummary = { connects: 0, udpSends: 0, lookups: 0, outside: [] };
-
-export function isLoopback(host: string | undefined): boolean {
-  if (host === undefined || host === '' || host === 'localhost') return true;
-  if (host.startsWith('/')) return true; // a Unix socket
-  const h = host.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
-  return /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::1';
-}
 
 function note(kind: string, host: string | undefined, port?: unknown): void {
   if (!isLoopback(host)) summary.outside.push({ kind, target: `${host}:${String(port ?? '')}` });

@@ -37,9 +37,3 @@ function decode(hexAddr: string): string {
     groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
   return `[${groups.join(':').replace(/(^|:)0(:0)+(:|$)/, '::')}]:${p}`;
 }
-
-export function isLoopbackAddress(addr: string): boolean {
-  return (
-    /^127\./.test(addr) || addr.startsWith('[::1]') || addr.startsWith('0.0.0.0:') || addr.startsWith('[::]')
-  );
-}
