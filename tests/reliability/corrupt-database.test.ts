@@ -93,7 +93,7 @@ describe('corrupt database at start (issue 7 §3)', () => {
     recordFigure('corrupt-database', {
       item: '3 corrupt database at start',
       tried: `communs.db (${Math.round(size / 1024)} KB) overwritten with random bytes after 9 automatic backups (7 kept)`,
-      lost: `nothing before the last backup (50/50 readings back); the 10 readings written after it are in the file kept aside; hub up in ${startS.toFixed(1)} s, notice on /api/health and console status`,
+      lost: `nothing before the last backup (50/50 readings back); the 10 readings written after it are in the file kept aside; hub up in ${Math.round(startS * 1000)} ms, notice on /api/health and console status`,
       figures: {
         dbBytes: size,
         startS: Number(startS.toFixed(2)),

@@ -25,9 +25,12 @@ export interface Figure {
 
 /**
  * Writes one test's figures as JSON (one file per test and form, so parallel workers never write
- * the same file); `npm run reliability:report` turns them into docs/RELIABILITY.md.
+ * the same file); tests/reliability/report.ts turns them into docs/RELIABILITY.md.
  */
 export function recordFigure(id: string, f: Figure): void {
+  // only `npm run reliability:report` and `npm run soak` write figures: a plain `npm test` leaves
+  // the tree clean
+  if (process.env.COMMUNS_FIGURES !== '1') return;
   fs.mkdirSync(FIGURES_DIR, { recursive: true });
   const body = { id, form: SOAK ? 'soak' : 'ci', at: new Date().toISOString(), ...f };
   fs.writeFileSync(path.join(FIGURES_DIR, `${id}.${body.form}.json`), `${JSON.stringify(body, null, 2)}\n`);
