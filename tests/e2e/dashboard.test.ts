@@ -26,6 +26,8 @@ const problems: string[] = [];
 
 async function open(p: string, opts: { locale?: 'en' | 'fr' } = {}): Promise<Page> {
   const page = await context.newPage();
+  // A step that cannot happen should fail with its own message, not hang until the test times out.
+  page.setDefaultTimeout(30_000);
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => problems.push(`pageerror ${p}: ${e.message}`));
   page.on('console', (m) => {

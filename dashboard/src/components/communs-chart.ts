@@ -38,6 +38,14 @@ export class CommunsChart extends LitElement {
         min-height: 120px;
         overflow: hidden;
       }
+      :host([compact]) figcaption {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
       figcaption {
         font-size: var(--communs-text-s);
         color: var(--communs-ink-muted);
@@ -54,6 +62,8 @@ export class CommunsChart extends LitElement {
   /** the time range to show (epoch ms); defaults to the data's own span */
   @property({ type: Number }) from?: number;
   @property({ type: Number }) to?: number;
+  /** the shared screen: the caption stays for assistive technology but takes no room */
+  @property({ type: Boolean, reflect: true }) compact = false;
   /** bars suit energy per bucket; a line suits power and gauges */
   @property() kind: 'line' | 'bars' = 'line';
 

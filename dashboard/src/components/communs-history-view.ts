@@ -51,8 +51,13 @@ export class CommunsHistoryView extends LitElement {
         margin-bottom: var(--communs-space-xs);
       }
       :host([kiosk]) .controls,
-      :host([kiosk]) .download {
+      :host([kiosk]) .download,
+      :host([kiosk]) .step {
         display: none;
+      }
+      /* alone on the shared screen, the chart takes the room the controls leave */
+      :host([kiosk]) communs-chart {
+        --communs-chart-height: 55vh;
       }
     `,
   ];
@@ -169,9 +174,10 @@ export class CommunsHistoryView extends LitElement {
               unit=${body.unit}
               label=${label}
               kind=${body.quantity === 'energy' ? 'bars' : 'line'}
+              ?compact=${this.kiosk}
             ></communs-chart>`
       }
-      <p class="muted">${msg('history.step', { step: msg(`step.${body.step}`) })}</p>
+      <p class="muted step">${msg('history.step', { step: msg(`step.${body.step}`) })}</p>
       <p class="download">
         <button type="button" @click=${() => this.download(body)}>${msg('history.download')}</button>
       </p>

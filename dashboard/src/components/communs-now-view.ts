@@ -223,6 +223,7 @@ export class CommunsNowView extends LitElement {
     return html`<section class="card" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
+        ?compact=${this.kiosk}
         .from=${series.from}
         .to=${Math.max(series.to, series.points.t.at(-1) ?? 0)}
         .t=${series.points.t}

@@ -5,6 +5,10 @@ describe('formatPower', () => {
   it('keeps watts below a kilowatt', () => {
     expect(formatPower(850.4, 'en')).toBe('850\u00a0W');
   });
+  it('keeps a decimal for the small budgets of nodes and hub', () => {
+    expect(formatPower(0.45, 'fr')).toBe('0,5\u00a0W');
+    expect(formatPower(3.5, 'en')).toBe('3.5\u00a0W');
+  });
   it('switches to kW with one decimal', () => {
     expect(formatPower(12_430, 'en')).toBe('12.4\u00a0kW');
     expect(formatPower(12_430, 'fr')).toBe('12,4\u00a0kW');
