@@ -57,6 +57,8 @@ export class HaDiscovery {
         (a) => void this.publishState(this.aggregateEntity(a.quantity), a.quantity, a.value),
       ),
       bus.on('reading', (r) => {
+        // checked before building the entity: this runs for every stored reading
+        if (!this.publisher || !this.enabled) return;
         const sensor = this.opts.registry.sensorById(r.sensorId);
         if (!sensor || !publicSensor(this.opts.registry, sensor)) return;
         const counter = QUANTITIES[sensor.quantity].kind === 'counter';
