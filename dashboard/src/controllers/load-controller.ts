@@ -41,6 +41,7 @@ export class LoadController<T> implements ReactiveController {
 
   hostDisconnected(): void {
     this.abort?.abort();
+    this.abort = null;
     this.clearTimer();
   }
 
@@ -53,15 +54,17 @@ export class LoadController<T> implements ReactiveController {
     this.host.requestUpdate();
     let next: number | undefined;
     try {
-      this.value = await this.task(abort.signal);
+      const value = await this.task(abort.signal);
+      // superseded by a newer run, or the element left the page: its answer no longer matters
+      if (this.abort !== abort) return;
+      this.value = value;
       this.error = undefined;
       next = this.options.refreshMs;
     } catch (err) {
-      if (abort.signal.aborted) return;
+      if (this.abort !== abort) return;
       this.error = err;
       next = this.options.retryMs ?? 15_000;
     }
-    if (this.abort !== abort) return;
     this.pending = false;
     if (next) this.timer = setTimeout(() => void this.run(), next);
     this.host.requestUpdate();
