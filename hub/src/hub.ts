@@ -114,7 +114,9 @@ export class Hub {
         store: this.store,
         bus: this.bus,
         collective,
-        commitWindowMs: opts.commitWindowMs ?? 100,
+        // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
+        // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
+        commitWindowMs: opts.commitWindowMs ?? 250,
         now,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,

@@ -27,7 +27,7 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-  --commit-window MS  group commit window in ms (default 100, at most 1000)
+  --commit-window MS  group commit window in ms (default 250, at most 1000)
   --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
   --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
@@ -97,7 +97,7 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '100', 0, 1000),
+    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '250', 0, 1000),
     broker: brokerArg(values, env),
     help: values.help === true,
   };
