@@ -149,7 +149,7 @@ export async function ingestBench(ctx: BenchContext): Promise<void> {
     'one QoS 1 publish), one ~110-byte native reading per message; the rate runs to the moment the',
     'last reading is stored. Median of the rounds, (min–max). CPU and disk writes are those of the',
     `server processes only (/proc/<pid>/stat, /proc/<pid>/io), over the QoS 1 rounds. Slow: ${SLOW_CLIENTS}`,
-    'connections, one reading each every 10 s. The hub runs as shipped: synchronous=FULL, 100 ms commit window.',
+    'connections, one reading each every 10 s. The hub runs as shipped: synchronous=FULL, its default commit window (250 ms).',
     '',
     table(
       [

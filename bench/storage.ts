@@ -1,7 +1,9 @@
 import { startServer } from './lib/child.ts';
+import { measureLayouts } from './lib/layouts.ts';
 import { table, verdict, writeSection } from './lib/report.ts';
 import { fmt } from './lib/stats.ts';
 import type { BenchContext } from './run.ts';
+import { householdPower } from './servers/seed-year.ts';
 
 interface LoadResult {
   loadMs: number;
@@ -41,6 +43,12 @@ export async function storageBench(ctx: BenchContext): Promise<void> {
   const perRollup = roll / r.rollups;
   const written = r.writeBytes / r.readings;
   const perDay = (SENSORS * 8640 * (perRaw + roll / r.readings)) / 2 ** 20;
+  ctx.log('what-if: the same readings in other raw layouts');
+  const layouts = measureLayouts(
+    SENSORS,
+    ctx.quick ? 200 : 1000,
+    (sensor, ts) => Math.round(householdPower(sensor, ts) * 10) / 10,
+  );
   const body = [
     `${fmt(r.readings)} readings (${SENSORS} power series, 10 s apart, one decimal) loaded through`,
     `\`ReadingsStore.commit\` (the ingest path, rollups included), ${perCommit} readings a transaction,`,
@@ -83,6 +91,14 @@ export async function storageBench(ctx: BenchContext): Promise<void> {
           `a year of rollups alone ≈ ${fmt((SENSORS * 8640 * 365 * (roll / r.readings)) / 2 ** 30, 1)} GiB`,
         ],
       ],
+    ),
+    '',
+    `What-if, same data (${SENSORS} series, interleaved as ingest writes them), other raw-table layouts`,
+    "(`bench/lib/layouts.ts`; sizes from dbstat, not the hub's schema):",
+    '',
+    table(
+      ['raw layout', 'bytes / reading', '≤ 12 B'],
+      layouts.map((l) => [l.layout, fmt(l.bytesPerReading, 1), verdict(l.bytesPerReading, 12, false)]),
     ),
     '',
     'Tables and indexes, bytes: ' +

@@ -22,9 +22,10 @@ export async function startServer<I>(
   script: string,
   options: Record<string, unknown>,
   timeoutMs = 120_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<ServerChild<I>> {
   const file = path.join(ROOT, 'bench/servers', script);
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, JSON.stringify(options)], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, JSON.stringify(options)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

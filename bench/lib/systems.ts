@@ -37,12 +37,11 @@ export const LABELS: Record<SystemKind, string> = {
   mosquitto: '(c) mosquitto + SQLite subscriber',
 };
 
-export async function startHub(opts: {
-  nodes: number;
-  seedYear?: boolean;
-  commitWindowMs?: number;
-}): Promise<System> {
-  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000);
+export async function startHub(
+  opts: { nodes: number; seedYear?: boolean; commitWindowMs?: number },
+  nodeArgs: readonly string[] = [],
+): Promise<System> {
+  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs);
   return {
     kind: 'hub',
     label: LABELS.hub,

@@ -34,7 +34,7 @@ const hub = new Hub({
   httpPort: 0,
   mqttPort: 0,
   host: '127.0.0.1',
-  commitWindowMs: opts.commitWindowMs ?? 100,
+  ...(opts.commitWindowMs !== undefined ? { commitWindowMs: opts.commitWindowMs } : {}),
   synchronous: opts.synchronous ?? 'FULL',
   staticRoot: path.join(dataDir, 'no-dashboard'),
   log: (line) => {
@@ -45,6 +45,11 @@ const urls = await hub.start();
 
 serveRequests(
   {
+    /** V8 heap and native memory, after a full GC when the process runs with --expose-gc */
+    mem: () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return { ...process.memoryUsage() };
+    },
     dbStats: () => {
       const rows = hub.db
         .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name')
