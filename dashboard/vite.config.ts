@@ -7,6 +7,9 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   publicDir: 'public',
+  // A build is for the screen whoever starts it: a build started from the test runner (NODE_ENV=test)
+  // must not pick Lit's development exports (bigger, and warning in the console).
+  resolve: { conditions: ['module', 'browser', 'production'] },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -32,6 +32,8 @@ async function open(p: string, opts: { locale?: 'en' | 'fr' } = {}): Promise<Pag
   page.on('pageerror', (e) => problems.push(`pageerror ${p}: ${e.message}`));
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp ${p}: ${m.text()}`);
+    // the production build only: Lit's development exports are bigger and say so in the console
+    if (/dev mode/i.test(m.text())) problems.push(`dev build ${p}: ${m.text()}`);
   });
   const sep = p.includes('?') ? '&' : '?';
   await page.goto(`${th.httpUrl}${p}${opts.locale ? `${sep}lang=${opts.locale}` : ''}`);

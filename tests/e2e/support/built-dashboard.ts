@@ -14,7 +14,11 @@ export async function ensureDashboardBuilt(): Promise<void> {
   const newest = newestMtime(path.join(root, 'dashboard/src'));
   if (builtAt > newest) return;
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'dashboard/vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: path.join(root, 'dashboard/vite.config.ts'),
+    mode: 'production',
+    logLevel: 'warn',
+  });
 }
 
 function newestMtime(dir: string): number {
