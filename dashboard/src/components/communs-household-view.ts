@@ -7,6 +7,7 @@ import { fetchHousehold, type HouseholdBody } from '../data/household.ts';
 import { ApiError } from '../data/http.ts';
 import { fetchSeries } from '../data/series.ts';
 import { type MessageKey, msg } from '../i18n/localize.ts';
+import { chooseStep } from '../model/history-range.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
 import './communs-error-card.ts';
@@ -46,10 +47,12 @@ export class CommunsHouseholdView extends LitElement {
     async (signal) => {
       const body = await fetchHousehold(this.token, signal);
       const now = Date.now();
+      // at most two points per pixel of this screen
+      const step = chooseStep(DAY, window.innerWidth);
       const sensors = body.nodes.flatMap((n) => n.sensors).filter((s) => CHARTED.includes(s.quantity));
       const results = await Promise.allSettled(
         sensors.map((s) =>
-          fetchSeries({ sensor: s.series, from: now - DAY, to: now, token: this.token }, signal),
+          fetchSeries({ sensor: s.series, from: now - DAY, to: now, step, token: this.token }, signal),
         ),
       );
       return {

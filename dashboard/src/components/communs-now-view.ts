@@ -11,6 +11,7 @@ import { formatEnergy } from '../format/format-energy.ts';
 import { formatChange } from '../format/format-percent.ts';
 import { formatPower } from '../format/format-power.ts';
 import { getLocale, msg, plural } from '../i18n/localize.ts';
+import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
 import { compareWithTypicalDay } from '../model/typical-day.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
@@ -65,7 +66,9 @@ export class CommunsNowView extends LitElement {
     this,
     (signal) => {
       const now = Date.now();
-      return fetchSeries({ quantity: 'power', from: now - DAY, to: now }, signal);
+      // at most two points per pixel of this screen (a phone gets hours, a wall screen minutes)
+      const step = chooseStep(DAY, window.innerWidth);
+      return fetchSeries({ quantity: 'power', from: now - DAY, to: now, step }, signal);
     },
     { refreshMs: 10 * 60_000 },
   );
