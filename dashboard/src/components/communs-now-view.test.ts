@@ -1,0 +1,60 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settle, stubHub, visibleText } from '../testing/element-test-kit.ts';
+import { nodeFixture } from '../testing/node-fixtures.ts';
+import './communs-now-view.ts';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  document.body.innerHTML = '';
+});
+
+const withheld = {
+  status: 'ok',
+  series: 'collective/power',
+  quantity: 'power',
+  unit: 'W',
+  step: 'minute',
+  stepMs: 60_000,
+  from: 0,
+  to: 1,
+  households: 2,
+  withheld: 'fewer than 3 households contribute',
+  points: { t: [], value: [], min: [], max: [] },
+};
+
+describe('communs-now-view', () => {
+  it('says why the collective figure is withheld below three households, and shows no figure', async () => {
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': { body: { status: 'ok', nodes: [nodeFixture({ id: 'a' }), nodeFixture({ id: 'b' })] } },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    expect(visibleText(el)).toContain('Fewer than 3 households contribute');
+    expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).toBeNull();
+  });
+
+  it('names only the households the API names', async () => {
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': {
+        body: {
+          status: 'ok',
+          nodes: [
+            nodeFixture({ id: 'a', household: { id: 'h1', name: 'Rue Haute 3', kind: 'household' } }),
+            nodeFixture({ id: 'b', sharing: 'private' }),
+          ],
+        },
+      },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    const text = visibleText(el);
+    expect(text).toContain('Named with their agreement: Rue Haute 3.');
+    expect(text).toContain('The others keep their names private.');
+    expect(text).toContain('2 households');
+  });
+});
