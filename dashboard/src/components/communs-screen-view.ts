@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { fetchServedBuild, runningBuild } from '../data/build.ts';
 import { formatTime } from '../format/format-date-time.ts';
 import { getLocale, type MessageKey, msg } from '../i18n/localize.ts';
 import './communs-environment-view.ts';
@@ -98,7 +99,19 @@ export class CommunsScreenView extends LitElement {
 
   private next(): void {
     const i = SCREEN_VIEWS.indexOf(this.view);
-    this.view = SCREEN_VIEWS[(i + 1) % SCREEN_VIEWS.length] ?? 'now';
+    const wrapped = (i + 1) % SCREEN_VIEWS.length;
+    this.view = SCREEN_VIEWS[wrapped] ?? 'now';
+    if (wrapped === 0) void this.reloadIfRebuilt();
+  }
+
+  /**
+   * A shared screen runs for months; after the hub is upgraded it would keep running the old code
+   * against the new API. Once per rotation it checks which build the hub serves and reloads if it changed.
+   */
+  private async reloadIfRebuilt(): Promise<void> {
+    const running = runningBuild();
+    const served = await fetchServedBuild();
+    if (running && served && served !== running) location.reload();
   }
 
   private renderView() {
