@@ -2,9 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // One runner for every room. Tests that talk to real brokers, SQLite and pseudo-terminals run in
 // forked processes; the 2-core machines this runs on get two workers.
+// The reliability tests (kill -9 loops, overload, reconnect storms) saturate both cores on purpose:
+// they run as a second group, after the others, so browser and timing tests never share the CPU
+// with them.
+const RELIABILITY = 'tests/reliability/**/*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
     pool: 'forks',
@@ -12,5 +16,16 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'rooms',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', RELIABILITY],
+        },
+      },
+      { extends: true, test: { name: 'reliability', include: [RELIABILITY], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
