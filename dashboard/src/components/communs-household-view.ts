@@ -6,7 +6,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { fetchHousehold, type HouseholdBody } from '../data/household.ts';
 import { ApiError } from '../data/http.ts';
 import { fetchSeries } from '../data/series.ts';
-import { type MessageKey, msg } from '../i18n/localize.ts';
+import { msg, quantityName } from '../i18n/localize.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
@@ -74,8 +74,7 @@ export class CommunsHouseholdView extends LitElement {
       <p class="muted">${msg('household.sharing', { level: msg(`sharing.${body.household.sharing}`) })}</p>
       ${shown.length === 0 ? html`<p class="card">${msg('household.noSeries')}</p>` : nothing}
       ${shown.map(({ sensor, data }) => {
-        const label =
-          sensor.label ?? msg(`quantity.${sensor.quantity}` as MessageKey, { quantity: sensor.quantity });
+        const label = sensor.label ?? quantityName(sensor.quantity);
         return html`<section class="card" aria-label=${label}>
           <h3>${label} <span class="muted">(${sensor.series})</span></h3>
           <communs-chart

@@ -4,7 +4,7 @@ import type { RegisterBody } from '../../../protocol/api.ts';
 import { LoadController } from '../controllers/load-controller.ts';
 import { LocaleController } from '../controllers/locale-controller.ts';
 import { fetchRegister, OPEN_DATA_CSV_URL } from '../data/register.ts';
-import { type MessageKey, msg, plural } from '../i18n/localize.ts';
+import { msg, plural, quantityName } from '../i18n/localize.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 
 /** The transparency register: every sensor, what it measures, for whom, kept how long, seen by whom. */
@@ -27,13 +27,6 @@ export class CommunsRegisterView extends LitElement {
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
   private readonly register = new LoadController<RegisterBody>(this, fetchRegister);
-
-  private quantityName(q: string): string {
-    const key = `quantity.${q}` as MessageKey;
-    return ['power', 'energy', 'temperature', 'humidity', 'co2', 'pm25', 'pm10'].includes(q)
-      ? msg(key)
-      : msg('quantity.other', { quantity: q });
-  }
 
   private renderRegister(body: RegisterBody) {
     return html`
@@ -59,7 +52,7 @@ export class CommunsRegisterView extends LitElement {
                 ${body.entries.map(
                   (e) => html`<tr>
                     <th scope="row"><code>${e.series}</code></th>
-                    <td>${e.label ?? this.quantityName(e.quantity)} (${e.unit})</td>
+                    <td>${e.label ?? quantityName(e.quantity)} (${e.unit})</td>
                     <td>${e.household ?? html`<span class="muted">${msg('nodes.private')}</span>`}</td>
                     <td>${msg(`sharing.${e.sharing}`)}</td>
                     <td>${plural('register.days', e.rawRetentionDays)}</td>

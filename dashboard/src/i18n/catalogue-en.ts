@@ -150,6 +150,15 @@ export const en = {
   'quantity.co2': 'CO₂',
   'quantity.pm25': 'PM2.5',
   'quantity.pm10': 'PM10',
+  'quantity.pulses': 'Meter pulses',
+  'quantity.current': 'Current',
+  'quantity.voltage': 'Voltage',
+  'quantity.power_factor': 'Power factor',
+  'quantity.pressure': 'Air pressure',
+  'quantity.light': 'Light',
+  'quantity.sound': 'Sound level',
+  'quantity.rssi': 'Radio signal',
+  'quantity.battery': 'Battery',
   'quantity.other': '{quantity}',
 } as const satisfies Record<string, string>;
 

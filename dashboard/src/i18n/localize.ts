@@ -30,6 +30,12 @@ export function msg(key: MessageKey, params?: MessageParams): string {
   return interpolate(catalogues[current][key], params);
 }
 
+/** The name of a physical quantity in the current language; its id when the catalogue has none. */
+export function quantityName(quantity: string): string {
+  const key = `quantity.${quantity}`;
+  return key in en && key !== 'quantity.other' ? msg(key as MessageKey) : msg('quantity.other', { quantity });
+}
+
 type PluralBase = {
   [K in MessageKey]: K extends `${infer B}_one` ? (`${B}_other` extends MessageKey ? B : never) : never;
 }[MessageKey];
