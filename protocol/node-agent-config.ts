@@ -77,6 +77,11 @@ export const NodeAgentConfig = z
     /** the kit's sensors inline, or `kit`: a path to a hardware/<kit>/kit.json whose `sensors` are used */
     sensors: z.array(SensorConfig).max(32).optional(),
     kit: z.string().min(1).optional(),
+    /**
+     * the node's electrical draw with its sensors, in W, for the footprint view; by default the
+     * kit's power budget (`power.powerW` in kit.json), else a typical Uno or Nano (0.25 W)
+     */
+    powerW: z.number().nonnegative().max(100).optional(),
     /** a name people see on the dashboard's node-health view */
     label: z.string().max(80).optional(),
     publishIntervalS: z.number().min(1).max(3600).default(10),
@@ -92,4 +97,8 @@ export type NodeAgentConfig = z.infer<typeof NodeAgentConfig>;
 export const KitSensors = z.object({
   board: z.string().optional(),
   sensors: z.array(SensorConfig).max(32),
+  power: z.object({ powerW: z.number().nonnegative() }).optional(),
 });
+
+/** What an Uno or Nano with a few sensors draws from USB when nothing better is declared. */
+export const DEFAULT_NODE_POWER_W = 0.25;

@@ -1,7 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
-import { KitSensors, NodeAgentConfig, type SensorConfig } from '../../protocol/index.ts';
+import {
+  DEFAULT_NODE_POWER_W,
+  KitSensors,
+  NodeAgentConfig,
+  type SensorConfig,
+} from '../../protocol/index.ts';
 import { checkSensors } from './config-check.ts';
 
 /** A config the agent cannot run with; `message` is the one line the user sees. */
@@ -15,6 +20,8 @@ export interface LoadedConfig {
   sensors: SensorConfig[];
   /** the queue directory, absolute */
   queueDir: string;
+  /** the draw the node declares in its meta: the config's, else the kit's budget, else a default */
+  powerW: number;
 }
 
 const SENSOR_TYPES = [
@@ -53,6 +60,7 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
   const config = parsed.data;
   const base = dirname(resolve(file));
   let sensors: SensorConfig[];
+  let kitPowerW: number | undefined;
   let source = name;
   if (config.kit !== undefined) {
     const kitPath = resolve(base, config.kit);
@@ -66,6 +74,7 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
     const kit = KitSensors.safeParse(kitRaw);
     if (!kit.success) throw new ConfigError(`${source}: ${describeIssues(kit.error.issues, kitRaw)}`);
     sensors = kit.data.sensors;
+    kitPowerW = kit.data.power?.powerW;
   } else {
     sensors = config.sensors ?? [];
   }
@@ -74,7 +83,12 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
   }
   const problem = checkSensors(sensors);
   if (problem) throw new ConfigError(`${source}: ${problem}`);
-  return { config, sensors, queueDir: resolve(base, config.queue.dir) };
+  return {
+    config,
+    sensors,
+    queueDir: resolve(base, config.queue.dir),
+    powerW: config.powerW ?? kitPowerW ?? DEFAULT_NODE_POWER_W,
+  };
 }
 
 async function readJson(path: string, label: string, what: string, fix: string): Promise<unknown> {

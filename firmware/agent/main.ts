@@ -37,6 +37,7 @@ export async function runNode(argv: string[]): Promise<number> {
       config: loaded.config,
       sensors: loaded.sensors,
       queueDir: loaded.queueDir,
+      powerW: loaded.powerW,
       log: (line) => console.log(line),
     });
     node = loaded.config.node;

@@ -1,5 +1,5 @@
 import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
-import { MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { DEFAULT_NODE_POWER_W, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
 import { BoardLink } from './board-link.ts';
 import type { TransportFactory } from './board-transport.ts';
 import { DiskQueue, type NewReading } from './disk-queue.ts';
@@ -21,6 +21,8 @@ export interface NodeAgentOptions {
   /** overrides config.publishIntervalS, for tests and the demo */
   intervalMs?: number;
   statusEveryMs?: number;
+  /** the draw declared in the node's meta (the loader derives it from the config or the kit) */
+  powerW?: number;
   /** the first sequence number when the queue is brand new */
   firstSeq?: number;
   log?: (line: string) => void;
@@ -170,8 +172,8 @@ export class NodeAgent {
       board: config.board.type === 'virtual' ? 'virtual' : (this.board.firmware ?? 'arduino'),
       firmware: this.board.firmware,
       kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
-      // an Uno or Nano with its sensors draws about a quarter of a watt from USB
-      powerW: config.board.type === 'virtual' ? 0 : 0.25,
+      // a virtual board stands for the kit it imitates: it declares that kit's draw
+      powerW: this.opts.powerW ?? config.powerW ?? DEFAULT_NODE_POWER_W,
       sensors: this.drivers.flatMap((d) => d.sensors),
     };
   }

@@ -2,6 +2,7 @@ import type { MetaMessage, Reading, SensorConfig } from '../../protocol/index.ts
 import { createDriver } from '../agent/drivers/create-driver.ts';
 import { BoardEnvironment, MAINS_VOLTS, POWER_FACTOR } from '../virtual/environment.ts';
 import { HOUR, MINUTE } from '../virtual/models/random.ts';
+import { kitPowerW } from './kit-power.ts';
 import type { DemoNodePlan } from './plan.ts';
 
 /** How densely each kind of node is backfilled: energy every minute, slow air every five. */
@@ -14,7 +15,7 @@ export function metaFor(plan: DemoNodePlan): MetaMessage {
     node: plan.node,
     board: 'virtual',
     firmware: 'communs-virtual',
-    powerW: 0,
+    powerW: kitPowerW(plan.kit),
     sensors: plan.sensors.flatMap((s) => createDriver(s).sensors),
   };
 }

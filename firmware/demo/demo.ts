@@ -4,6 +4,7 @@ import { type MetaMessage, NodeAgentConfig, type Reading } from '../../protocol/
 import { NodeAgent } from '../agent/node-agent.ts';
 import { MINUTE } from '../virtual/models/random.ts';
 import { historyFor, metaFor } from './backfill.ts';
+import { kitPowerW } from './kit-power.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -102,6 +103,7 @@ export class Demo {
       board: { type: 'virtual', model: p.model },
       sensors: p.sensors,
       label: p.nodeName,
+      powerW: kitPowerW(p.kit),
       publishIntervalS: this.opts.publishIntervalS ?? 5,
       queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
     });

@@ -10,6 +10,8 @@ export interface DemoNodePlan {
   household: { id: string; name: string; kind: 'household' | 'place'; sharing: Sharing };
   model: VirtualModel;
   sensors: SensorConfig[];
+  /** the hardware kit (hardware/<kit>/) this virtual node stands for: its draw is the node's */
+  kit: 'meter-pulses' | 'current-clamp' | 'indoor-climate' | 'outdoor-air';
 }
 
 const STREETS = [
@@ -72,6 +74,7 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
         speed: 1,
       },
       sensors: [SensorConfig.parse(sensor)],
+      kit: clamp ? 'current-clamp' : 'meter-pulses',
     });
   }
   const place = (
@@ -93,6 +96,7 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
       speed: 1,
     },
     sensors: sensors.map((s) => SensorConfig.parse(s)),
+    kit: kind === 'outdoor' ? 'outdoor-air' : 'indoor-climate',
   });
   plans.push(
     place('demo-salle', 'Salle des fêtes', 'indoor', 40, [
