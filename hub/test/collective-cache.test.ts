@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
@@ -46,5 +47,18 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
     expect(total()).toBe(350);
     db.prepare('DELETE FROM rollups WHERE sensor_id = ?').run(registry.sensor('a', 'p')?.id);
     expect(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour').points.t).toEqual([]);
+  });
+
+  it('stay cached while live readings update the open minute, hour and day buckets', () => {
+    for (const n of ['a', 'b', 'c']) write(n, t0 + 90 * 60_000, 100);
+    const minutes = () => query.collective('power', t0 + 60 * 60_000, now, 'minute').points.value[0];
+    expect(minutes()).toBe(300);
+    // a write the triggers cannot see (another connection) shows whether the answer came from memory
+    const other = new Database(path.join(dir, 'test.db'));
+    other.prepare('UPDATE rollups SET sum = 999 WHERE period = 60000 AND start = ?').run(t0 + 90 * 60_000);
+    other.close();
+    // the open hour and day buckets of the same series take this reading: no reason to recompute
+    write('a', now - 1000, 100);
+    expect(minutes()).toBe(300);
   });
 });

@@ -27,30 +27,34 @@ const MAX_ROWS = 50_000;
  * screen asks for the same buckets again a few seconds later; closed buckets only change when late
  * readings, an erasure or a change of household reach the rollups, sensors or nodes tables.
  * TEMP triggers on this connection bump an epoch on exactly those writes (ingest's upserts of open
- * buckets, which start at or after the horizon, leave it alone), and a changed epoch empties the
+ * buckets, which start at or after their period's horizon, leave it alone), and a changed epoch empties the
  * cache. Writes by another process (the sqlite3 shell) are not seen until the hub restarts.
  */
 export class CollectiveCache {
   private readonly db: Db;
   private readonly entries = new Map<string, Entry>();
   private epoch = 0;
-  private horizon = 0;
+  /** period → end of the cached buckets: writes to buckets that start before it bump the epoch */
+  private readonly horizons = new Map<number, number>();
   private readonly readEpoch;
   private readonly setHorizon;
 
   constructor(opts: { db: Db }) {
     this.db = opts.db;
+    // horizons are kept per period: an hour bucket that is still open starts long before the
+    // minute buckets already cached, and its upserts by live ingest must not empty the cache
     this.db.exec(`
-      CREATE TEMP TABLE IF NOT EXISTS collective_epoch (n INTEGER NOT NULL, horizon INTEGER NOT NULL);
-      INSERT INTO collective_epoch SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM collective_epoch);
+      CREATE TEMP TABLE IF NOT EXISTS collective_epoch (n INTEGER NOT NULL);
+      INSERT INTO collective_epoch SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM collective_epoch);
+      CREATE TEMP TABLE IF NOT EXISTS collective_horizon (period INTEGER PRIMARY KEY, horizon INTEGER NOT NULL);
       CREATE TEMP TRIGGER IF NOT EXISTS collective_late_insert AFTER INSERT ON main.rollups
-        WHEN NEW.start < (SELECT horizon FROM collective_epoch)
+        WHEN NEW.start < (SELECT horizon FROM collective_horizon WHERE period = NEW.period)
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_late_update AFTER UPDATE ON main.rollups
-        WHEN NEW.start < (SELECT horizon FROM collective_epoch)
+        WHEN NEW.start < (SELECT horizon FROM collective_horizon WHERE period = NEW.period)
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_rollup_delete AFTER DELETE ON main.rollups
-        WHEN OLD.start < (SELECT horizon FROM collective_epoch)
+        WHEN OLD.start < (SELECT horizon FROM collective_horizon WHERE period = OLD.period)
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_node_move AFTER UPDATE OF household_id ON main.nodes
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
@@ -62,16 +66,20 @@ export class CollectiveCache {
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
     `);
     this.readEpoch = this.db.prepare('SELECT n FROM collective_epoch').pluck();
-    this.setHorizon = this.db.prepare('UPDATE collective_epoch SET horizon = max(horizon, ?)');
+    this.setHorizon = this.db.prepare(
+      `INSERT INTO collective_horizon (period, horizon) VALUES (?, ?)
+       ON CONFLICT (period) DO UPDATE SET horizon = max(horizon, excluded.horizon)`,
+    );
   }
 
   /**
-   * The rows of buckets [from, to) of `key`, all closed (to ≤ the start of the open bucket):
+   * The rows of buckets [from, to) of `key` (a quantity at `period`), all closed (to ≤ the start of the open bucket):
    * from memory where computed already, the rest through `compute`, which is called for the
    * missing ranges only.
    */
   rows(
     key: string,
+    period: number,
     from: number,
     to: number,
     compute: (from: number, to: number) => CollectiveRow[],
@@ -98,9 +106,9 @@ export class CollectiveCache {
       add(e.hi, to);
       e.hi = to;
     }
-    if (to > this.horizon) {
-      this.horizon = to;
-      this.setHorizon.run(to);
+    if (to > (this.horizons.get(period) ?? 0)) {
+      this.horizons.set(period, to);
+      this.setHorizon.run(period, to);
     }
     const out: CollectiveRow[] = [];
     for (const row of e.rows.values()) if (row.start >= from && row.start < to) out.push(row);

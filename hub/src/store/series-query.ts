@@ -136,7 +136,7 @@ export class SeriesQuery {
     // closed buckets from memory (every screen asks for the same ones), the open ones from SQLite
     const closedEnd = Math.max(start, Math.min(to, alignDown(this.now() - LATE_GRACE_MS, period)));
     const rows = [
-      ...this.cache.rows(`${quantity}:${period}`, start, closedEnd, compute),
+      ...this.cache.rows(`${quantity}:${period}`, period, start, closedEnd, compute),
       ...compute(closedEnd, to),
     ];
     const points: Points = { t: [], value: [], min: [], max: [] };
