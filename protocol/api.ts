@@ -158,3 +158,22 @@ export const RegisterBody = z.object({
   entries: z.array(RegisterEntry),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
+
+/** `GET /api/household?token=T`: what a household's private link opens (its nodes, named). */
+export const HouseholdBody = z.object({
+  status: z.literal('ok'),
+  household: z.object({ id: z.string(), name: z.string(), kind: HouseholdKind, sharing: SharingLevel }),
+  nodes: z.array(NodeInfo),
+});
+export type HouseholdBody = z.infer<typeof HouseholdBody>;
+
+/** `GET /api/settings`: what the dashboard needs to put figures in context, as set on the console. */
+export const SettingsBody = z.object({
+  status: z.literal('ok'),
+  neighbourhood: z.string(),
+  tariff: z.object({ perKwh: z.number(), dailyCharge: z.number(), currency: z.string() }),
+  gridGco2PerKwh: z.number(),
+  hubPowerW: z.number(),
+  rawRetentionDays: z.number(),
+});
+export type SettingsBody = z.infer<typeof SettingsBody>;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthBody, NodesBody, RegisterBody, SeriesBody } from '../../protocol/index.ts';
+import { HealthBody, NodesBody, RegisterBody, SeriesBody, SettingsBody } from '../../protocol/index.ts';
 import { connectNode, sendMeta, sendReadings } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -74,6 +74,12 @@ describe('HTTP API', () => {
     expect(res.status).toBe(200);
     expect(HealthBody.parse(await res.json()).nodes).toBe(3);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('GET /api/settings gives the tariff, emission factor and hub power budget in the schema', async () => {
+    const body = SettingsBody.parse(await (await fetch(`${th.httpUrl}/api/settings`)).json());
+    expect(body.hubPowerW).toBeGreaterThan(0);
+    expect(body.rawRetentionDays).toBe(30);
   });
 
   it('GET /api/nodes names only community and open households', async () => {

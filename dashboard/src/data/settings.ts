@@ -1,14 +1,7 @@
+import type { SettingsBody } from '../../../protocol/api.ts';
 import { getJson } from './http.ts';
 
-// The settings body lands in protocol/api.ts with the console issue; until then its shape is the one
-// agreed for GET /api/settings, written here once and only here.
-export interface SettingsBody {
-  status: 'ok';
-  neighbourhood: string;
-  tariff: { perKwh: number; dailyCharge: number; currency: string };
-  gridGco2PerKwh: number;
-  hubPowerW: number;
-}
+export type { SettingsBody };
 
 export async function fetchSettings(signal?: AbortSignal): Promise<SettingsBody> {
   return getJson<SettingsBody>('/api/settings', signal);

@@ -1,17 +1,10 @@
-import type { HouseholdKind, NodeInfo, SharingLevel } from '../../../../protocol/index.ts';
+import type { HouseholdBody } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { HttpError } from '../respond.ts';
 import { nodeInfo } from './nodes.ts';
 
 /** The one answer for no token, a malformed, a wrong or a revoked one: nothing tells them apart. */
 export const UNKNOWN_LINK = 'unknown or revoked link';
-
-/** The body of GET /api/household (docs/API.md): the owner's view of one household. */
-export interface HouseholdBody {
-  status: 'ok';
-  household: { id: string; name: string; kind: HouseholdKind; sharing: SharingLevel };
-  nodes: NodeInfo[];
-}
 
 /**
  * GET /api/household?token=T: what a household's private link opens (DESIGN.md, Privacy model):

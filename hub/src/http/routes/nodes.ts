@@ -1,4 +1,10 @@
-import type { HealthBody, NodeInfo, NodesBody, RegisterBody } from '../../../../protocol/index.ts';
+import type {
+  HealthBody,
+  NodeInfo,
+  NodesBody,
+  RegisterBody,
+  SettingsBody,
+} from '../../../../protocol/index.ts';
 import { seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { nodeState } from '../../node-state.ts';
@@ -91,10 +97,10 @@ export function register(ctx: HubContext): RegisterBody {
   };
 }
 
-export function settings(ctx: HubContext) {
+export function settings(ctx: HubContext): SettingsBody {
   const s = ctx.settings.get();
   return {
-    status: 'ok' as const,
+    status: 'ok',
     neighbourhood: s.neighbourhood,
     tariff: { perKwh: s.tariffPerKwh, dailyCharge: s.tariffDailyCharge, currency: s.currency },
     gridGco2PerKwh: s.gridGco2PerKwh,
