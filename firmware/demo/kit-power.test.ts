@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { demoPlan } from './plan.ts';
 import { kitPowerW } from './kit-power.ts';
+import { demoPlan } from './plan.ts';
 
 describe('demo power budgets', () => {
   it('every demo node declares the draw of the hardware kit it stands for', () => {
