@@ -59,7 +59,7 @@ async function demoWindow(ctx: BenchContext, ms: number): Promise<Window | strin
 }
 
 export async function energyBench(ctx: BenchContext): Promise<void> {
-  const ms = ctx.quick ? 15_000 : 60_000;
+  const ms = ctx.quick ? 15_000 : 30_000;
   const rows: string[][] = [];
   const row = (label: string, w: Window, readings: number | undefined) => {
     const share = w.cpuMs / w.wallMs;
