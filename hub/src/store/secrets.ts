@@ -10,8 +10,15 @@ const R = 8;
 const P = 1;
 const KEY_LEN = 32;
 
+/**
+ * A random secret in base64url. It never starts with "-" or "_": a secret typed after a flag
+ * (`--password -x…`) would otherwise be read as another flag, one time in 32.
+ */
 export function newSecret(bytes = 24): string {
-  return randomBytes(bytes).toString('base64url');
+  for (;;) {
+    const secret = randomBytes(bytes).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(secret)) return secret;
+  }
 }
 
 export function hashSecret(secret: string): string {
