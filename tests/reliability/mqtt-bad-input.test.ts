@@ -113,150 +113,154 @@ describe('MQTT bad input (issue 7 §8)', () => {
     expect(stored() - before).toBe(1);
   });
 
-  it(`${FUZZ_PACKETS} seeded random packets built with mqtt-packet, then mutated: no crash, health answers, memory bounded`, async () => {
-    let state = SEED;
-    const rnd = () => {
-      // mulberry32: a seeded generator, so a failure can be replayed with COMMUNS_FUZZ_SEED
-      state = (state + 0x6d2b79f5) | 0;
-      let t = Math.imul(state ^ (state >>> 15), 1 | state);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-    const topics = [
-      'communs/v1/nodes/fuzz-a/readings',
-      'communs/v1/nodes/fuzz-a/meta',
-      'communs/v1/nodes/fuzz-b/readings',
-      '#',
-      '+/+',
-      '$SYS/x',
-      'a'.repeat(300),
-      '',
-    ];
-    const payloads = [
-      '{}',
-      '{"readings":[]}',
-      'null',
-      '\u0000\u00ff',
-      '{"readings":[{"sensor":"p","quantity":"power","unit":"W","value":1e308,"ts":0,"seq":-1}]}',
-      'x'.repeat(2000),
-    ];
-    const id = () => 1 + Math.floor(rnd() * 65535);
-    const build = (): Buffer => {
-      const kind = pick([
-        'publish',
-        'subscribe',
-        'unsubscribe',
-        'pingreq',
-        'pubrel',
-        'puback',
-        'pubrec',
-        'pubcomp',
-        'disconnect',
-        'connect',
-      ] as const);
-      let p: Packet;
-      switch (kind) {
-        case 'publish':
-          p = {
-            cmd: 'publish',
-            topic: pick(topics),
-            payload: pick(payloads),
-            qos: pick([0, 1, 2] as const),
-            retain: rnd() < 0.2,
-            dup: rnd() < 0.1,
-            messageId: id(),
-          };
-          break;
-        case 'subscribe':
-          p = {
-            cmd: 'subscribe',
-            messageId: id(),
-            subscriptions: [{ topic: pick(topics) || '#', qos: pick([0, 1, 2] as const) }],
-          };
-          break;
-        case 'unsubscribe':
-          p = { cmd: 'unsubscribe', messageId: id(), unsubscriptions: [pick(topics) || 'a'] };
-          break;
-        case 'connect':
-          p = {
-            cmd: 'connect',
-            protocolId: 'MQTT',
-            protocolVersion: 4,
-            clean: true,
-            clientId: 'fz',
-            keepalive: 1,
-            username: 'fuzz-a',
-            password: Buffer.from('wrong'),
-          };
-          break;
-        case 'pingreq':
-        case 'disconnect':
-          p = { cmd: kind };
-          break;
-        default:
-          p = { cmd: kind, messageId: id() };
+  it(
+    `${FUZZ_PACKETS} seeded random packets built with mqtt-packet, then mutated: no crash, health answers, memory bounded`,
+    async () => {
+      let state = SEED;
+      const rnd = () => {
+        // mulberry32: a seeded generator, so a failure can be replayed with COMMUNS_FUZZ_SEED
+        state = (state + 0x6d2b79f5) | 0;
+        let t = Math.imul(state ^ (state >>> 15), 1 | state);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+      const topics = [
+        'communs/v1/nodes/fuzz-a/readings',
+        'communs/v1/nodes/fuzz-a/meta',
+        'communs/v1/nodes/fuzz-b/readings',
+        '#',
+        '+/+',
+        '$SYS/x',
+        'a'.repeat(300),
+        '',
+      ];
+      const payloads = [
+        '{}',
+        '{"readings":[]}',
+        'null',
+        '\u0000\u00ff',
+        '{"readings":[{"sensor":"p","quantity":"power","unit":"W","value":1e308,"ts":0,"seq":-1}]}',
+        'x'.repeat(2000),
+      ];
+      const id = () => 1 + Math.floor(rnd() * 65535);
+      const build = (): Buffer => {
+        const kind = pick([
+          'publish',
+          'subscribe',
+          'unsubscribe',
+          'pingreq',
+          'pubrel',
+          'puback',
+          'pubrec',
+          'pubcomp',
+          'disconnect',
+          'connect',
+        ] as const);
+        let p: Packet;
+        switch (kind) {
+          case 'publish':
+            p = {
+              cmd: 'publish',
+              topic: pick(topics),
+              payload: pick(payloads),
+              qos: pick([0, 1, 2] as const),
+              retain: rnd() < 0.2,
+              dup: rnd() < 0.1,
+              messageId: id(),
+            };
+            break;
+          case 'subscribe':
+            p = {
+              cmd: 'subscribe',
+              messageId: id(),
+              subscriptions: [{ topic: pick(topics) || '#', qos: pick([0, 1, 2] as const) }],
+            };
+            break;
+          case 'unsubscribe':
+            p = { cmd: 'unsubscribe', messageId: id(), unsubscriptions: [pick(topics) || 'a'] };
+            break;
+          case 'connect':
+            p = {
+              cmd: 'connect',
+              protocolId: 'MQTT',
+              protocolVersion: 4,
+              clean: true,
+              clientId: 'fz',
+              keepalive: 1,
+              username: 'fuzz-a',
+              password: Buffer.from('wrong'),
+            };
+            break;
+          case 'pingreq':
+          case 'disconnect':
+            p = { cmd: kind };
+            break;
+          default:
+            p = { cmd: kind, messageId: id() };
+        }
+        const bytes = Buffer.from(mqttPacket.generate(p));
+        // half the packets are mutated: a byte flipped, cut short, or random bytes inserted
+        if (rnd() < 0.5) {
+          const m = rnd();
+          const i = Math.floor(rnd() * bytes.length);
+          if (m < 0.4) bytes[i] = Math.floor(rnd() * 256);
+          else if (m < 0.7) return bytes.subarray(0, i);
+          else
+            return Buffer.concat([
+              bytes.subarray(0, i),
+              Buffer.from(Array.from({ length: 8 }, () => Math.floor(rnd() * 256))),
+              bytes.subarray(i),
+            ]);
+        }
+        return bytes;
+      };
+      const before = stored();
+      const rss0 = rssMb();
+      let rssMax = rss0;
+      let sent = 0;
+      let connections = 0;
+      let cut = 0;
+      const started = Date.now();
+      while (sent < FUZZ_PACKETS) {
+        // four connections at a time, 25 packets each; one in ten starts without CONNECT
+        const batch = Array.from({ length: 4 }, () => {
+          const pkts = Array.from({ length: 25 }, build);
+          sent += pkts.length;
+          connections++;
+          return send(pkts, rnd() >= 0.1, 60);
+        });
+        for (const r of await Promise.all(batch)) if (r.cut) cut++;
+        rssMax = Math.max(rssMax, rssMb());
       }
-      const bytes = Buffer.from(mqttPacket.generate(p));
-      // half the packets are mutated: a byte flipped, cut short, or random bytes inserted
-      if (rnd() < 0.5) {
-        const m = rnd();
-        const i = Math.floor(rnd() * bytes.length);
-        if (m < 0.4) bytes[i] = Math.floor(rnd() * 256);
-        else if (m < 0.7) return bytes.subarray(0, i);
-        else
-          return Buffer.concat([
-            bytes.subarray(0, i),
-            Buffer.from(Array.from({ length: 8 }, () => Math.floor(rnd() * 256))),
-            bytes.subarray(i),
-          ]);
-      }
-      return bytes;
-    };
-    const before = stored();
-    const rss0 = rssMb();
-    let rssMax = rss0;
-    let sent = 0;
-    let connections = 0;
-    let cut = 0;
-    const started = Date.now();
-    while (sent < FUZZ_PACKETS) {
-      // four connections at a time, 25 packets each; one in ten starts without CONNECT
-      const batch = Array.from({ length: 4 }, () => {
-        const pkts = Array.from({ length: 25 }, build);
-        sent += pkts.length;
-        connections++;
-        return send(pkts, rnd() >= 0.1, 60);
+      const durationS = (Date.now() - started) / 1000;
+      await sleep(500);
+      expect(uncaught).toEqual([]);
+      expect(rssMax - rss0).toBeLessThan(150);
+      expect(stored() - before).toBe(0);
+      expect(health.failed).toBe(0);
+      expect((await fetch(`${th.httpUrl}/api/health`)).status).toBe(200);
+      const counters = th.hub.broker.counters;
+      recordFigure('mqtt-bad-input', {
+        item: '8 MQTT packets',
+        tried: `${Object.keys(outcomes).length} hand-written malformed packets + QoS 2 id reuse + ${sent} seeded random packets (seed ${SEED}, half mutated) over ${connections} connections in ${durationS.toFixed(1)} s; /api/health polled every 50 ms throughout`,
+        lost: `nothing: 0 uncaught exceptions, 0 readings stored from fuzz, health ${health.ok}/${health.ok + health.failed} answered (slowest ${health.maxMs} ms), memory +${(rssMax - rss0).toFixed(0)} MB peak; ${cut} connections cut, guard rejections ${counters.guardRejections}, denied topics ${counters.deniedTopics}`,
+        figures: {
+          corpus: Object.keys(outcomes).length,
+          fuzzPackets: sent,
+          connections,
+          cut,
+          seed: SEED,
+          healthOk: health.ok,
+          healthFailed: health.failed,
+          healthMaxMs: health.maxMs,
+          rssGrowthMb: Number((rssMax - rss0).toFixed(1)),
+          guardRejections: counters.guardRejections,
+          deniedTopics: counters.deniedTopics,
+        },
       });
-      for (const r of await Promise.all(batch)) if (r.cut) cut++;
-      rssMax = Math.max(rssMax, rssMb());
-    }
-    const durationS = (Date.now() - started) / 1000;
-    await sleep(500);
-    expect(uncaught).toEqual([]);
-    expect(rssMax - rss0).toBeLessThan(150);
-    expect(stored() - before).toBe(0);
-    expect(health.failed).toBe(0);
-    expect((await fetch(`${th.httpUrl}/api/health`)).status).toBe(200);
-    const counters = th.hub.broker.counters;
-    recordFigure('mqtt-bad-input', {
-      item: '8 MQTT packets',
-      tried: `${Object.keys(outcomes).length} hand-written malformed packets + QoS 2 id reuse + ${sent} seeded random packets (seed ${SEED}, half mutated) over ${connections} connections in ${durationS.toFixed(1)} s; /api/health polled every 50 ms throughout`,
-      lost: `nothing: 0 uncaught exceptions, 0 readings stored from fuzz, health ${health.ok}/${health.ok + health.failed} answered (slowest ${health.maxMs} ms), memory +${(rssMax - rss0).toFixed(0)} MB peak; ${cut} connections cut, guard rejections ${counters.guardRejections}, denied topics ${counters.deniedTopics}`,
-      figures: {
-        corpus: Object.keys(outcomes).length,
-        fuzzPackets: sent,
-        connections,
-        cut,
-        seed: SEED,
-        healthOk: health.ok,
-        healthFailed: health.failed,
-        healthMaxMs: health.maxMs,
-        rssGrowthMb: Number((rssMax - rss0).toFixed(1)),
-        guardRejections: counters.guardRejections,
-        deniedTopics: counters.deniedTopics,
-      },
-    });
-    console.log(JSON.stringify(outcomes, null, 1));
-  }, 120_000);
+      console.log(JSON.stringify(outcomes, null, 1));
+    },
+    scale(120_000, 1_800_000),
+  );
 });
