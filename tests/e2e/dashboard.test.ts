@@ -10,10 +10,12 @@ import { type Feeder, feedNeighbourhood } from './support/small-neighbourhood.ts
 /**
  * The dashboard in Debian's Chromium against a real hub (issue 4, "Tests"): live figure, history
  * chart, language switch, kiosk rotation and recovery, private links, and no request that leaves
- * 127.0.0.1. Screenshots of every view go to docs/screenshots/ as a by-product.
+ * 127.0.0.1. Screenshots of every view are written as a by-product (see `shots`).
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const shots = path.join(root, 'docs/screenshots');
+// Every run writes its screenshots to test-results/screenshots (git-ignored); `npm run screenshots`
+// writes them over the committed set in docs/screenshots that the README shows.
+const shots = path.join(root, process.env.COMMUNS_SCREENSHOTS_DIR ?? 'test-results/screenshots');
 // The demo neighbourhood (firmware/demo) is the real thing; until it exists, a small fed one stands in.
 const demoAvailable = fs.existsSync(path.join(root, 'firmware/demo/demo.ts'));
 
