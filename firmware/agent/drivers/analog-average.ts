@@ -29,3 +29,5 @@ export class AnalogWindow {
 /** ATmega328P ADC: 10 bits against AVcc (5 V on an Uno or Nano). */
 export const ADC_MAX = 1023;
 export const ADC_VREF = 5;
+
+export type AnalogStats = NonNullable<ReturnType<AnalogWindow['take']>>;

@@ -1,6 +1,5 @@
 import type { SensorDescription } from '../../../protocol/index.ts';
 import type { BoardPort } from '../board-port.ts';
-import { round } from './analog-temperature.ts';
 import {
   BME280_CHIP_ID,
   type Bme280Calibration,
@@ -15,6 +14,7 @@ import {
   REG_DATA,
 } from './bme280-math.ts';
 import { type Driver, type DriverReading, realSleep, type Sleep } from './driver.ts';
+import { round } from './round.ts';
 
 export interface Bme280Options {
   id: string;

@@ -8,8 +8,8 @@ import {
   SYSEX_CLAMP_RMS,
 } from '../extensions.ts';
 import { ADC_VREF } from './analog-average.ts';
-import { round } from './analog-temperature.ts';
 import type { Driver, DriverReading } from './driver.ts';
+import { round } from './round.ts';
 
 export interface CurrentClampOptions {
   id: string;

@@ -7,8 +7,8 @@ import {
   pulseChannel,
   SYSEX_PULSE_COUNTER,
 } from '../extensions.ts';
-import { round } from './analog-temperature.ts';
 import type { Driver, DriverReading } from './driver.ts';
+import { round } from './round.ts';
 
 export interface MeterPulsesOptions {
   id: string;

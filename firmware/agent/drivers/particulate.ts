@@ -1,8 +1,8 @@
 import type { SensorDescription } from '../../../protocol/index.ts';
 import { type BoardPort, pinNumber } from '../board-port.ts';
-import { round } from './analog-temperature.ts';
 import type { Driver, DriverReading } from './driver.ts';
 import { ParticulateFrameParser, type ParticulateModel } from './particulate-frames.ts';
+import { round } from './round.ts';
 
 /**
  * An SDS011 or PMS5003 on the board's software serial (9600 baud). Both send a frame about once a

@@ -1,7 +1,7 @@
 import type { SensorDescription } from '../../../protocol/index.ts';
 import type { BoardPort } from '../board-port.ts';
-import { round } from './analog-temperature.ts';
 import { type Driver, type DriverReading, realSleep, type Sleep } from './driver.ts';
+import { round } from './round.ts';
 import { sensirionWords } from './sensirion-crc.ts';
 
 /** Single shot, high repeatability, clock stretching off (SHT3x datasheet table 9): 15 ms max. */
