@@ -132,11 +132,15 @@ describe('overload (issue 7 §7)', () => {
       const check = checkDb(path.join(dir, 'communs.db'));
       expect(check.quickCheck).toBe('ok');
       let lostAcked = 0;
+      let gaps = 0;
       for (const n of nodes) {
-        lostAcked += missing(check.seqs.get(n.opts.node), n.produced).length;
+        const stored = check.seqs.get(n.opts.node);
+        lostAcked += [...n.acked].filter((seq) => !stored?.has(seq)).length;
+        gaps += missing(stored, n.produced).length;
       }
       const q0Stored = check.seqs.get('load-q0')?.size ?? 0;
       expect(lostAcked).toBe(0);
+      expect(gaps).toBe(0);
       expect(rssMax - rss0).toBeLessThan(400);
       expect(recoverS).toBeLessThan(60);
       recordFigure('overload', {

@@ -33,7 +33,9 @@ export class ResendingNode {
   private inflight = new Map<number, Message>();
   private client: MqttClient | undefined;
   private running = false;
-  private readonly t0 = Date.now() - 60_000;
+  // one reading per millisecond from two days back: room for 170 M readings before the hub's
+  // 10-minute future limit, well inside the 30-day past limit
+  private readonly t0 = Date.now() - 2 * 86_400_000;
   private loop: Promise<void> | undefined;
 
   constructor(opts: ResendingNodeOptions) {
