@@ -76,9 +76,11 @@ export class MqttLink extends EventEmitter {
     if (client.connected) {
       // a clean goodbye: the will is not sent on a normal disconnect, so say offline ourselves
       const offline: StatusMessage = { ...this.opts.status(), state: 'offline', ts: Date.now() };
-      await this.publishJson(topics.status(this.opts.node), offline, true).catch(() => undefined);
+      await withinMs(STOP_WAIT_MS, this.publishJson(topics.status(this.opts.node), offline, true));
     }
-    await client.endAsync().catch(() => undefined);
+    // a hub that no longer answers must not keep the agent from stopping: then end by force
+    if (!(await withinMs(STOP_WAIT_MS, client.endAsync())))
+      await client.endAsync(true).catch(() => undefined);
   }
 
   /** Publishes one batch of readings with QoS 1; resolves on the hub's acknowledgement. */
@@ -144,4 +146,22 @@ export class MqttLink extends EventEmitter {
   private log(line: string): void {
     this.opts.log?.(line);
   }
+}
+
+/** How long stop() waits for the hub's acknowledgements before it ends the connection by force. */
+const STOP_WAIT_MS = 3000;
+
+/** Resolves true when `p` settles within `ms`, false otherwise (never rejects). */
+function withinMs(ms: number, p: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    timeout,
+  ]).finally(() => clearTimeout(timer));
 }
