@@ -51,6 +51,13 @@ beforeAll(async () => {
   await ensureDashboardBuilt();
   th = await startTestHub({ demo: demoAvailable ? 6 : false });
   if (!demoAvailable) feeder = await feedNeighbourhood(th);
+  // the demo brings its nodes up one after another, each after writing its history: let it finish,
+  // so the pages are measured against a hub that is not busy backfilling
+  const until = Date.now() + 120_000;
+  while (demoAvailable && !th.log.some((l) => l.includes('backfilled'))) {
+    if (Date.now() > until) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   browser = await launchChromium();
   context = browser.context;
   // Violations are reported in the page: collect them where the test can read them.
