@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AvrBoard } from '../../sim/avr-board.ts';
+import { describe, expect, it } from 'vitest';
 import { encodeClampCalibration, encodeClampConfig } from '../sysex-codec.ts';
-import type { FirmataIo } from './firmata-host.ts';
-import { connectFirmata, ReportLog } from './firmata-host.ts';
+import { useSimulatedFirmware } from './firmata-host.ts';
 
 const BIAS = 2.5; // volts: the burden circuit's mid-rail bias the firmware must remove
 
@@ -11,19 +9,7 @@ function sine(amplitude: number, hz: number, phase = 0.3): (t: number) => number
 }
 
 describe('clamp RMS extension (sysex 0x02)', () => {
-  let board: AvrBoard | undefined;
-  let log: ReportLog | undefined;
-  afterEach(async () => {
-    log?.close();
-    await board?.stop();
-  });
-
-  async function setup(): Promise<{ io: FirmataIo; log: ReportLog; board: AvrBoard }> {
-    board = new AvrBoard();
-    const io = await connectFirmata(board);
-    log = new ReportLog(io);
-    return { io, log, board };
-  }
+  const setup = useSimulatedFirmware();
 
   it('a 50 Hz sine on A0 gives Irms within 1 % over whole 10-cycle windows, DC bias removed', async () => {
     const { io, log, board } = await setup();

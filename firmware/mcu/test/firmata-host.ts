@@ -5,7 +5,8 @@
 import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import type { AvrBoard } from '../../sim/avr-board.ts';
+import { afterEach } from 'vitest';
+import { AvrBoard } from '../../sim/avr-board.ts';
 import type { ClampReport, PulseReport } from '../sysex-codec.ts';
 import {
   decodeClampReport,
@@ -86,4 +87,29 @@ export class ReportLog {
     this.io.clearSysexResponse(SYSEX_PULSE_COUNTER);
     this.io.clearSysexResponse(SYSEX_CLAMP_RMS);
   }
+}
+
+export interface SimulatedFirmware {
+  io: FirmataIo;
+  log: ReportLog;
+  board: AvrBoard;
+}
+
+/**
+ * The committed image on a fresh simulated board for each test that asks for one, with its Firmata
+ * host and report log; board and log are closed after each test of the calling suite.
+ */
+export function useSimulatedFirmware(): () => Promise<SimulatedFirmware> {
+  let current: SimulatedFirmware | undefined;
+  afterEach(async () => {
+    current?.log.close();
+    await current?.board.stop();
+    current = undefined;
+  });
+  return async () => {
+    const board = new AvrBoard();
+    const io = await connectFirmata(board);
+    current = { io, log: new ReportLog(io), board };
+    return current;
+  };
 }

@@ -1,8 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AvrBoard } from '../../sim/avr-board.ts';
+import { describe, expect, it } from 'vitest';
 import { encodePulseConfig, encodePulseQuery } from '../sysex-codec.ts';
-import type { FirmataIo } from './firmata-host.ts';
-import { connectFirmata, ReportLog } from './firmata-host.ts';
+import { useSimulatedFirmware } from './firmata-host.ts';
 
 const IMP_PER_KWH = 1000;
 
@@ -12,19 +10,7 @@ function periodMs(watts: number): number {
 }
 
 describe('pulse counter extension (sysex 0x01) on INT0/INT1', () => {
-  let board: AvrBoard | undefined;
-  let log: ReportLog | undefined;
-  afterEach(async () => {
-    log?.close();
-    await board?.stop();
-  });
-
-  async function setup(): Promise<{ io: FirmataIo; log: ReportLog; board: AvrBoard }> {
-    board = new AvrBoard();
-    const io = await connectFirmata(board);
-    log = new ReportLog(io);
-    return { io, log, board };
-  }
+  const setup = useSimulatedFirmware();
 
   it('counts pulses at 1000 imp/kWh exactly, then a burst faster than the report interval', async () => {
     const { io, log, board } = await setup();
