@@ -27,13 +27,6 @@ export class CommunsEnvironmentView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      .head {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: space-between;
-        align-items: baseline;
-        gap: var(--communs-space-s);
-      }
       dl {
         margin: 0;
         display: grid;

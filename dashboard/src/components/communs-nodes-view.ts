@@ -19,13 +19,6 @@ export class CommunsNodesView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      .head {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: space-between;
-        align-items: baseline;
-        gap: var(--communs-space-s);
-      }
       .state {
         font-weight: 700;
         white-space: nowrap;

@@ -28,13 +28,6 @@ export class CommunsNowView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
-      .head {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: space-between;
-        align-items: baseline;
-        gap: var(--communs-space-s);
-      }
       .hero-figure {
         font-size: var(--communs-text-hero);
         white-space: nowrap;

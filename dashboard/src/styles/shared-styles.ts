@@ -22,6 +22,14 @@ export const sharedStyles = css`
   p {
     margin: 0 0 var(--communs-space-s);
   }
+  /* a view's title row: the heading, and its live mark or controls on the right */
+  .head {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    align-items: baseline;
+    gap: var(--communs-space-s);
+  }
   .cards {
     display: grid;
     gap: var(--communs-space-m);
