@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { settle, stubHub, visibleText } from '../testing/element-test-kit.ts';
-import { nodeFixture } from '../testing/node-fixtures.ts';
+import { nodeFixture, sensorFixture } from '../testing/node-fixtures.ts';
 import './communs-now-view.ts';
 
 afterEach(() => {
@@ -43,8 +43,22 @@ describe('communs-now-view', () => {
         body: {
           status: 'ok',
           nodes: [
-            nodeFixture({ id: 'a', household: { id: 'h1', name: 'Rue Haute 3', kind: 'household' } }),
-            nodeFixture({ id: 'b', sharing: 'private' }),
+            nodeFixture({
+              id: 'a',
+              household: { id: 'h1', name: 'Rue Haute 3', kind: 'household' },
+              sensors: [sensorFixture('a', 'power', 'power', 'W')],
+            }),
+            nodeFixture({
+              id: 'b',
+              sharing: 'private',
+              sensors: [sensorFixture('b', 'energy', 'energy', 'Wh')],
+            }),
+            // a shared place measuring only the air is not part of the consumption figures
+            nodeFixture({
+              id: 'c',
+              household: { id: 'p1', name: 'Salle des fêtes', kind: 'place' },
+              sensors: [sensorFixture('c', 'co2', 'co2', 'ppm')],
+            }),
           ],
         },
       },
@@ -56,5 +70,6 @@ describe('communs-now-view', () => {
     expect(text).toContain('Named with their agreement: Rue Haute 3.');
     expect(text).toContain('The others keep their names private.');
     expect(text).toContain('2 households');
+    expect(text).not.toContain('Salle des fêtes');
   });
 });

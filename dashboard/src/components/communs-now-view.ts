@@ -18,6 +18,9 @@ import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
 import './communs-live-status.ts';
 
+/** The quantities the collective consumption is made of. */
+const CONSUMPTION = new Set(['power', 'energy']);
+
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const WEEKS = 4;
@@ -195,8 +198,11 @@ export class CommunsNowView extends LitElement {
     const households = new Set<string>();
     const named = new Set<string>();
     let sensors = 0;
+    // the card is about consumption: a place that only measures the air does not contribute to it
     for (const n of nodes) {
-      sensors += n.sensors.length;
+      const metered = n.sensors.filter((s) => CONSUMPTION.has(s.quantity)).length;
+      if (metered === 0) continue;
+      sensors += metered;
       households.add(n.household?.id ?? `node:${n.id}`);
       if (n.household) named.add(n.household.name);
     }
