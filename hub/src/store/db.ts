@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
+export type Statement = Database.Statement;
 
 export interface OpenDbOptions {
   file: string;
