@@ -2,12 +2,13 @@ import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { parseNodeTopic } from '../../../protocol/index.ts';
+import { parseNodeTopic, TOPIC_ROOT } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Registry } from '../store/registry.ts';
-import { mayPublish, maySubscribe } from './acl.ts';
+import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
 import { MqttGuard } from './guard.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
+import { NativeReadingsPath } from './native-readings.ts';
 
 export interface BrokerOptions {
   registry: Registry;
@@ -43,6 +44,8 @@ export interface BrokerCounters {
 /** The node id a client logged in as; set by `authenticate`. */
 const NODE = Symbol('communs-node');
 type NodeClient = Client & { [NODE]?: string };
+/** aedes' keepalive timer (lib/handlers/index.js refreshes it for every packet aedes reads). */
+type KeepaliveClient = { _keepaliveTimer?: NodeJS.Timeout | null; _keepaliveInterval?: number };
 
 /**
  * The embedded aedes broker, on TCP and on WebSocket (`/mqtt` on the HTTP port), each connection
@@ -61,6 +64,8 @@ export class Broker {
     deniedTopics: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
+  /** subscriptions that could match a node's readings topic: those readings must go through aedes */
+  private readonly readingsWatchers = new Set<string>();
   readonly throttle: LoginThrottle;
 
   constructor(opts: BrokerOptions) {
@@ -147,8 +152,27 @@ export class Broker {
         // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
         return done(null, null as unknown as Subscription);
       }
+      if (sub.topic.startsWith(`${TOPIC_ROOT}/`) || sub.topic.startsWith('+') || sub.topic.startsWith('#'))
+        this.readingsWatchers.add(sub.topic);
       done(null, sub);
     };
+    // fired just before aedes handles the packets that arrived during login: the fast path can only
+    // take the packets that come after them
+    this.aedes.on('clientReady', (client) => {
+      const node = (client as NodeClient)[NODE];
+      const guard = client.conn;
+      if (!node || this.opts.topicRouter?.handles(node) || !(guard instanceof MqttGuard)) return;
+      guard.fastPath = new NativeReadingsPath({
+        guard,
+        node,
+        ingest,
+        watched: (topic) => this.watched(topic),
+        alive: () => {
+          const k = client as unknown as KeepaliveClient;
+          if (k._keepaliveTimer && (k._keepaliveInterval ?? 0) > 0) k._keepaliveTimer.refresh();
+        },
+      });
+    });
 
     this.server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
     this.server.maxConnections = this.opts.maxConnections ?? 2000;
@@ -209,6 +233,12 @@ export class Broker {
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
+  }
+
+  private watched(topic: string): boolean {
+    if (this.readingsWatchers.size === 0) return false;
+    for (const filter of this.readingsWatchers) if (topicMatches(filter, topic)) return true;
+    return false;
   }
 
   private clients(): NodeClient[] {

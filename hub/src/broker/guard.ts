@@ -2,11 +2,16 @@ import { Duplex } from 'node:stream';
 
 /**
  * A guard in front of aedes, which has no maximum packet size (moscajs/aedes#831) and would buffer
- * whatever length a client announces. The guard reads only MQTT fixed headers (MQTT 3.1.1 §2.2:
- * type byte, then 1–4 bytes of "remaining length") and cuts the connection before the body is
- * buffered when: the first packet is not CONNECT (MQTT-3.1.0-1), the CONNECT is larger than
- * `maxConnectBytes`, a later packet is larger than `maxPacketBytes`, the length is malformed, or
- * CONNECT has not fully arrived within `connectTimeoutMs`.
+ * whatever length a client announces. The guard frames MQTT packets itself (MQTT 3.1.1 §2.2: type
+ * byte, then 1–4 bytes of "remaining length") and cuts the connection as soon as a fixed header
+ * says so, before the body is buffered: the first packet is not CONNECT (MQTT-3.1.0-1), the CONNECT
+ * is larger than `maxConnectBytes`, a later packet is larger than `maxPacketBytes`, the length is
+ * malformed, or CONNECT has not fully arrived within `connectTimeoutMs`.
+ *
+ * aedes receives whole packets only. Once the client is connected, each PUBLISH is first offered to
+ * the `fastPath` (the broker's native-readings path, see broker.ts): a packet it takes never
+ * reaches aedes. A packet is offered only when aedes has read everything handed to it before, so
+ * the hub sees a connection's messages in the order they arrived.
  */
 export interface GuardOptions {
   maxPacketBytes: number;
@@ -15,18 +20,36 @@ export interface GuardOptions {
   onReject?: (reason: string) => void;
 }
 
+export interface FastPath {
+  /**
+   * Takes a whole PUBLISH packet (`body` = offset past the fixed header) or declines it (false: it
+   * goes to aedes). A taken packet must end in exactly one `settle` call on the guard.
+   */
+  take(packet: Buffer, body: number): boolean;
+}
+
 const CONNECT = 1;
+const PUBLISH = 3;
+/** Taken packets not yet settled before the guard stops reading the socket (a slow disk). */
+const MAX_UNSETTLED = 4096;
 
 export class MqttGuard extends Duplex {
   readonly remoteAddress: string | undefined;
+  /** set by the broker once aedes has connected the client */
+  fastPath: FastPath | undefined;
   private readonly inner: Duplex;
   private readonly opts: GuardOptions;
   private timer: NodeJS.Timeout | undefined;
-  private connected = false;
   private packets = 0;
-  /** bytes of the current packet's body still to pass, or -1 while reading a header */
-  private bodyLeft = -1;
-  private header: number[] = [];
+  /** bytes of an incomplete packet, kept until the rest arrives */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** total size of the incomplete packet once its header is known, else 0 */
+  private partialNeed = 0;
+  private unsettled = 0;
+  /** aedes asked for no more data (its buffer is full) */
+  private readFull = false;
+  private writeFull = false;
 
   constructor(inner: Duplex, opts: GuardOptions, remoteAddress?: string) {
     super({ allowHalfOpen: false });
@@ -34,18 +57,30 @@ export class MqttGuard extends Duplex {
     this.opts = opts;
     this.remoteAddress = remoteAddress;
     this.timer = setTimeout(() => this.reject('no CONNECT in time'), opts.connectTimeoutMs);
-    inner.on('data', (chunk: Buffer) => {
-      const problem = this.inspect(chunk);
-      if (problem) return this.reject(problem);
-      if (!this.push(chunk)) inner.pause();
-    });
+    inner.on('data', (chunk: Buffer) => this.received(chunk));
     inner.on('end', () => this.push(null));
     inner.on('error', (err) => this.destroy(err));
     inner.on('close', () => this.destroy());
   }
 
+  /** Sends a PUBACK for a packet the fast path took (`id` > 0), or just releases it (QoS 0). */
+  settle(id: number): void {
+    this.unsettled--;
+    if (this.destroyed) return;
+    if (id > 0 && !this.write(Buffer.from([0x40, 0x02, id >> 8, id & 0xff])) && !this.writeFull) {
+      // a client that does not read its acknowledgements is not read either
+      this.writeFull = true;
+      this.once('drain', () => {
+        this.writeFull = false;
+        this.flow();
+      });
+    }
+    this.flow();
+  }
+
   override _read(): void {
-    this.inner.resume();
+    this.readFull = false;
+    this.flow();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -54,9 +89,8 @@ export class MqttGuard extends Duplex {
   }
 
   /**
-   * aedes writes every PUBACK on its own; a group commit releases hundreds at once. Handing the
-   * ones that queued up behind the first to the socket corked sends them in one writev instead of
-   * one syscall each (6 % of the hub's CPU under a pipelining node).
+   * A group commit releases hundreds of PUBACKs at once. Handing the ones that queued up behind the
+   * first to the socket corked sends them in one writev instead of one syscall each.
    */
   override _writev(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
@@ -80,54 +114,91 @@ export class MqttGuard extends Duplex {
     cb(err);
   }
 
+  private flow(): void {
+    if (this.destroyed) return;
+    if (this.readFull || this.writeFull || this.unsettled >= MAX_UNSETTLED) this.inner.pause();
+    else this.inner.resume();
+  }
+
   private reject(reason: string): void {
     this.opts.onReject?.(reason);
     this.destroy();
   }
 
-  /** Walks the packet boundaries in `chunk`; returns why the connection must end, if it must. */
-  private inspect(chunk: Buffer): string | undefined {
-    let i = 0;
-    while (i < chunk.length) {
-      if (this.bodyLeft > 0) {
-        const take = Math.min(this.bodyLeft, chunk.length - i);
-        this.bodyLeft -= take;
-        i += take;
-        if (this.bodyLeft === 0) this.packetDone();
-        continue;
-      }
-      this.header.push(chunk[i++] as number);
-      const problem = this.headerComplete();
-      if (problem) return problem;
+  private received(chunk: Buffer): void {
+    if (this.destroyed) return;
+    let buf = chunk;
+    if (this.partialBytes > 0) {
+      this.partial.push(chunk);
+      this.partialBytes += chunk.length;
+      // a large packet arriving in many reads is joined once, when it is complete
+      if (this.partialNeed > 0 && this.partialBytes < this.partialNeed) return;
+      buf = Buffer.concat(this.partial, this.partialBytes);
+      this.partial = [];
+      this.partialBytes = 0;
+      this.partialNeed = 0;
     }
-    return undefined;
+    let pos = 0;
+    /** start of the bytes not yet handed to aedes */
+    let run = 0;
+    while (pos < buf.length) {
+      const framed = this.frame(buf, pos);
+      if (typeof framed === 'string') return this.reject(framed);
+      if (framed === undefined) break;
+      const { type, body, end } = framed;
+      if (end > buf.length) {
+        this.partialNeed = end - pos;
+        break;
+      }
+      this.packetDone();
+      // offered only when aedes has read all it was given: it sees the packets before this one first
+      if (type === PUBLISH && this.fastPath && run === pos && this.readableLength === 0) {
+        this.unsettled++;
+        if (this.fastPath.take(buf.subarray(pos, end), body - pos)) run = end;
+        else this.unsettled--;
+      }
+      pos = end;
+    }
+    if (pos > run) this.forward(buf.subarray(run, pos));
+    if (pos < buf.length) {
+      this.partial = [buf.subarray(pos)];
+      this.partialBytes = buf.length - pos;
+    }
+    this.flow();
   }
 
-  private headerComplete(): string | undefined {
-    const h = this.header;
-    if (h.length < 2) return undefined;
-    const last = h[h.length - 1] as number;
-    if (last & 0x80) return h.length >= 5 ? 'malformed remaining length' : undefined;
+  /**
+   * Reads the fixed header at `pos`: undefined while it is incomplete, a string when the connection
+   * must end, else the packet's type, where its body starts and where it ends.
+   */
+  private frame(buf: Buffer, pos: number): { type: number; body: number; end: number } | string | undefined {
     let length = 0;
-    for (let k = h.length - 1; k >= 1; k--) length = length * 128 + ((h[k] as number) & 0x7f);
-    const type = (h[0] as number) >> 4;
-    const size = h.length + length;
+    let multiplier = 1;
+    let i = pos + 1;
+    for (;;) {
+      if (i >= buf.length) return undefined;
+      const b = buf[i++] as number;
+      length += (b & 0x7f) * multiplier;
+      if ((b & 0x80) === 0) break;
+      if (i - pos > 4) return 'malformed remaining length';
+      multiplier *= 128;
+    }
+    const type = (buf[pos] as number) >> 4;
+    const size = i - pos + length;
     if (this.packets === 0 && type !== CONNECT) return 'first packet is not CONNECT';
     if (this.packets === 0 && size > this.opts.maxConnectBytes)
       return `CONNECT of ${size} bytes is too large`;
     if (size > this.opts.maxPacketBytes) return `packet of ${size} bytes is over ${this.opts.maxPacketBytes}`;
-    this.header = [];
-    this.bodyLeft = length;
-    if (length === 0) this.packetDone();
-    return undefined;
+    return { type, body: i, end: i + length };
+  }
+
+  private forward(bytes: Buffer): void {
+    if (!this.push(bytes)) this.readFull = true;
   }
 
   private packetDone(): void {
-    this.packets++;
-    this.bodyLeft = -1;
-    if (!this.connected) {
-      this.connected = true;
-      if (this.timer) clearTimeout(this.timer);
+    if (this.packets++ === 0 && this.timer) {
+      clearTimeout(this.timer);
       this.timer = undefined;
     }
   }

@@ -3,22 +3,33 @@ import type { Db } from './db.ts';
 /**
  * Interop switches set on the console (`ha discovery on|off`). Kept as rows of the `settings` table
  * under an `interop.` prefix: the settings schema ignores keys it does not know.
+ *
+ * Home Assistant discovery asks on every stored reading, so the flags are read once per database
+ * and kept in memory; `setFlag` is the only writer (the console runs inside the hub, or alone on
+ * the data directory while no hub runs), so the copy cannot go stale.
  */
-/** One prepared statement per connection: Home Assistant discovery asks on every stored reading. */
-const selects = new WeakMap<Db, ReturnType<Db['prepare']>>();
+const cached = new WeakMap<Db, Map<string, boolean>>();
 
 export function getFlag(db: Db, name: string): boolean {
-  let select = selects.get(db);
-  if (!select) {
-    select = db.prepare('SELECT value FROM settings WHERE key = ?');
-    selects.set(db, select);
+  let flags = cached.get(db);
+  if (!flags) {
+    flags = new Map();
+    cached.set(db, flags);
   }
-  const row = select.get(`interop.${name}`) as { value: string } | undefined;
-  return row?.value === 'true';
+  let on = flags.get(name);
+  if (on === undefined) {
+    const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(`interop.${name}`) as
+      | { value: string }
+      | undefined;
+    on = row?.value === 'true';
+    flags.set(name, on);
+  }
+  return on;
 }
 
 export function setFlag(db: Db, name: string, on: boolean): void {
   db.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   ).run(`interop.${name}`, JSON.stringify(on));
+  cached.get(db)?.set(name, on);
 }
