@@ -17,6 +17,8 @@ import { Retention } from './retention.ts';
 import { AutoBackup } from './store/auto-backup.ts';
 import type { Db } from './store/db.ts';
 import { HouseholdLinks } from './store/household-links.ts';
+import { Packer } from './store/packer.ts';
+import { PackedRanges } from './store/raw-readings.ts';
 import { ReadingsStore } from './store/readings-store.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
 import { Registry } from './store/registry.ts';
@@ -68,6 +70,7 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
   private started = false;
@@ -106,7 +109,10 @@ export class Hub {
       this.settings = new SettingsStore({ db: this.db });
       this.settings.load();
       this.bus = new LiveBus({ log });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry });
+      // one instance: the packer marks what it packed, the store's duplicate check reads it
+      const packed = new PackedRanges({ db: this.db });
+      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
+      this.packer = new Packer({ db: this.db, ranges: packed, now, log });
       const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
@@ -202,6 +208,7 @@ export class Hub {
       await this.localConsole.start();
       this.retention = new Retention({ db: this.db, settings: this.settings, log });
       this.retention.start();
+      this.packer.start();
       this.backups = new AutoBackup({
         db: this.db,
         dir: this.backupsDir,
@@ -233,6 +240,7 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();
     await this.localConsole?.stop().catch(() => {});

@@ -1,4 +1,5 @@
 import type { Db } from './store/db.ts';
+import { RawReadings } from './store/raw-readings.ts';
 import type { SettingsStore } from './store/settings.ts';
 
 export interface RetentionOptions {
@@ -16,10 +17,14 @@ export interface PurgePlan {
 
 /** Rows deleted per transaction: small enough that ingest never waits long for the write lock. */
 const CHUNK = 5000;
+/** Blocks deleted per transaction (~100 readings each). */
+const BLOCK_CHUNK = 100;
 
 /**
  * Raw readings older than the retention are deleted in the background, a chunk per event-loop
- * turn, so ingest keeps flowing; rollups are kept for good.
+ * turn, so ingest keeps flowing; rollups are kept for good. A packed block goes once its last
+ * reading has expired: one straddling the cutoff keeps its older readings until then (at most
+ * MAX_BLOCK_SPAN_MS longer than the retention, hub/src/store/reading-block.ts).
  */
 export class Retention {
   private readonly opts: RetentionOptions;
@@ -45,10 +50,7 @@ export class Retention {
   /** What the next purge would remove, without removing it. */
   plan(): PurgePlan {
     const cutoff = this.cutoff();
-    const { n } = this.opts.db.prepare('SELECT count(*) AS n FROM readings WHERE ts < ?').get(cutoff) as {
-      n: number;
-    };
-    return { cutoff, readings: n };
+    return { cutoff, readings: new RawReadings({ db: this.opts.db }).countExpired(cutoff) };
   }
 
   /** Deletes what is past retention; resolves with the number of raw readings removed. */
@@ -63,6 +65,13 @@ export class Retention {
         .prepare('SELECT ts FROM readings WHERE sensor_id = ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?')
         .pluck();
       const del = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
+      const expiredBlocks = db
+        .prepare('SELECT id, n FROM reading_blocks WHERE sensor_id = ? AND t0 < ? AND t1 < ? LIMIT ?')
+        .raw();
+      const delBlock = db.prepare('DELETE FROM reading_blocks WHERE id = ?');
+      const delBlocks = db.transaction((blocks: [id: number, n: number][]) => {
+        for (const [id] of blocks) delBlock.run(id);
+      });
       let removed = 0;
       for (const id of sensors) {
         for (;;) {
@@ -70,6 +79,13 @@ export class Retention {
           removed += del.run(id, b ?? cutoff).changes;
           await new Promise((r) => setImmediate(r));
           if (b === undefined) break;
+        }
+        for (;;) {
+          const blocks = expiredBlocks.all(id, cutoff, cutoff, BLOCK_CHUNK) as [number, number][];
+          delBlocks(blocks);
+          for (const [, n] of blocks) removed += n;
+          await new Promise((r) => setImmediate(r));
+          if (blocks.length < BLOCK_CHUNK) break;
         }
       }
       db.prepare("DELETE FROM audit WHERE ts < ? AND what NOT LIKE 'erase%'").run(

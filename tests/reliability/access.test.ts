@@ -26,7 +26,9 @@ const reading = (seq: number) => ({
 
 function stored(node: string): number {
   const row = th.hub.db
-    .prepare('SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?')
+    .prepare(
+      'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+    )
     .get(node) as { n: number };
   return row.n;
 }

@@ -37,7 +37,7 @@ async function publish(hub: TestHub, node: string, secret: string, from: number,
 }
 
 function storedSeqs(hub: TestHub): number[] {
-  return (hub.hub.db.prepare('SELECT seq FROM readings ORDER BY seq').all() as { seq: number }[]).map(
+  return (hub.hub.db.prepare('SELECT seq FROM all_readings ORDER BY seq').all() as { seq: number }[]).map(
     (r) => r.seq,
   );
 }

@@ -54,7 +54,7 @@ function storedSeqs(h: Hub, node: string, from: number): number[] {
   return (
     h.db
       .prepare(
-        'SELECT DISTINCT r.seq AS seq FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ? AND r.seq >= ? ORDER BY r.seq',
+        'SELECT DISTINCT r.seq AS seq FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ? AND r.seq >= ? ORDER BY r.seq',
       )
       .all(node, from) as { seq: number }[]
   ).map((r) => r.seq);

@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 function stored(): number {
-  return (th.hub.db.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+  return (th.hub.db.prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
 }
 
 /** Opens a raw socket (after a valid CONNECT if asked), sends `bytes`; resolves whether the hub cut it. */

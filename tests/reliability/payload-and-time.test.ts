@@ -51,7 +51,7 @@ function counts(): Record<string, number> {
 }
 
 function stored(): number {
-  return (hub.db.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+  return (hub.db.prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
 }
 
 let seq = 0;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { isOpenData } from '../privacy.ts';
 import { backupDb } from '../store/backup.ts';
 import { exportFile, writeReadingsCsv } from '../store/csv-export.ts';
+import { RawReadings } from '../store/raw-readings.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { formatBytes, formatDuration, formatTime } from './format.ts';
 
@@ -20,7 +21,7 @@ export const retentionShow: Command = {
   run(ctx, _args, io) {
     const days = ctx.settings.get().rawRetentionDays;
     const before = cutoff(ctx.now(), days);
-    const due = ctx.db.prepare('SELECT count(*) FROM readings WHERE ts < ?').pluck().get(before) as number;
+    const due = new RawReadings({ db: ctx.db }).countExpired(before);
     io.out('kind of data        kept');
     io.out(`raw readings        ${days} days   ("retention set raw DAYS")`);
     io.out('rollups             for good (minute, hour, day: what charts and history read)');
@@ -50,10 +51,7 @@ export const retentionSet: Command = {
     const previous = ctx.settings.get().rawRetentionDays;
     ctx.settings.set('rawRetentionDays', days);
     audit(ctx, io, `retention set raw ${previous} -> ${days} days`);
-    const due = ctx.db
-      .prepare('SELECT count(*) FROM readings WHERE ts < ?')
-      .pluck()
-      .get(cutoff(ctx.now(), days)) as number;
+    const due = new RawReadings({ db: ctx.db }).countExpired(cutoff(ctx.now(), days));
     io.out(`raw readings are now kept ${days} days (were ${previous}).`);
     io.out(
       `The next purge removes ${due} raw readings; rollups stay. Late readings older than the old limit`,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seriesName } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { RawReadings } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
 
 /** Rows read per query: the write lock is never held long and ingest keeps flowing between pages. */
@@ -33,15 +34,13 @@ export async function writeReadingsCsv(
   file: string,
   range: { from: number; to: number },
 ): Promise<number> {
-  const page = db.prepare(
-    'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
-  );
+  const raw = new RawReadings({ db });
   return writePaged(file, READINGS_HEADER, sensors, async (s, emit) => {
     const demo = registry.node(s.node_id)?.demo === 1;
     const prefix = `${seriesName(s.node_id, s.sensor)},${s.node_id},${s.sensor},${s.quantity},${s.unit}`;
     let cursor = range.from;
     for (;;) {
-      const rows = page.all(s.id, cursor, range.to, PAGE) as { ts: number; value: number }[];
+      const rows = raw.page(s.id, cursor, range.to, PAGE);
       for (const r of rows) emit(`${prefix},${r.ts},${new Date(r.ts).toISOString()},${r.value},${demo}\n`);
       if (rows.length < PAGE) return;
       cursor = (rows[rows.length - 1]?.ts ?? range.to) + 1;

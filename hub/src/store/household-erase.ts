@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import type { HouseholdLinks } from './household-links.ts';
+import { RawReadings } from './raw-readings.ts';
 import type { Registry } from './registry.ts';
 
 /** What erasing a household removes (or removed): shown before the confirmation, audited after. */
@@ -32,10 +33,7 @@ export function planErase(db: Db, registry: Registry, householdId: string): Eras
     household: householdId,
     nodes,
     sensorIds,
-    readings: count(
-      `SELECT count(*) FROM readings WHERE sensor_id IN (${placeholders(sensorIds.length)})`,
-      sensorIds,
-    ),
+    readings: new RawReadings({ db }).countOf(sensorIds),
     rollups: count(
       `SELECT count(*) FROM rollups WHERE sensor_id IN (${placeholders(sensorIds.length)})`,
       sensorIds,
@@ -48,9 +46,9 @@ export function planErase(db: Db, registry: Registry, householdId: string): Eras
 }
 
 /**
- * Erases a household (DESIGN.md, Privacy model: "erased on request"): its raw readings, the rollups
- * of its series, counter events, rejections, its private link, its sensors, nodes and the household
- * itself, in one transaction. Collective figures are computed from the remaining rollups on every
+ * Erases a household (DESIGN.md, Privacy model: "erased on request"): its raw readings (rows and
+ * packed blocks), the rollups of its series, counter events, rejections, its private link, its
+ * sensors, nodes and the household itself, in one transaction. Collective figures are computed from the remaining rollups on every
  * request, so they stop counting the household at once and stay withheld where k = 3 no longer holds.
  * The caller revokes and disconnects the nodes first, so no reading of theirs is committed after.
  */
@@ -67,6 +65,7 @@ export function eraseHousehold(
   try {
     db.transaction(() => {
       db.prepare(`DELETE FROM readings WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
+      db.prepare(`DELETE FROM reading_blocks WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
       db.prepare(`DELETE FROM rollups WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
       db.prepare(`DELETE FROM counter_events WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
       db.prepare(`DELETE FROM rejections WHERE node_id IN (${inNodes})`).run(...nodes);

@@ -140,4 +140,32 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (neighbourhood, quantity)
   ) WITHOUT ROWID;
   `,
+  // 4: raw readings packed per series (issue 8: <= 12 B a reading). Readings older than an hour
+  // move from \`readings\` into blocks of ~100; times and sequence numbers are a straight line from
+  // the first to the last plus per-reading offsets, values a JSON array: text SQLite decodes itself,
+  // so \`all_readings\` gives residents one row per reading again (docs/DATA.md). A rowid table: a
+  // block of ~1 KB stays in its 1 KiB page, where a WITHOUT ROWID row over ~230 B would overflow.
+  `
+  CREATE TABLE reading_blocks (
+    id        INTEGER PRIMARY KEY,
+    sensor_id INTEGER NOT NULL,
+    t0        INTEGER NOT NULL,
+    t1        INTEGER NOT NULL,
+    n         INTEGER NOT NULL,
+    ts_off    TEXT,
+    vals      TEXT NOT NULL,
+    seq0      INTEGER,
+    seq1      INTEGER,
+    seq_off   TEXT
+  );
+  CREATE INDEX reading_blocks_series ON reading_blocks (sensor_id, t0, t1, n);
+  CREATE VIEW all_readings (sensor_id, ts, seq, value) AS
+    SELECT sensor_id, ts, seq, value FROM readings
+    UNION ALL
+    SELECT b.sensor_id,
+           b.t0 + v.key * (b.t1 - b.t0) / max(b.n - 1, 1) + coalesce(b.ts_off ->> v.key, 0),
+           b.seq0 + v.key * (b.seq1 - b.seq0) / max(b.n - 1, 1) + coalesce(b.seq_off ->> v.key, 0),
+           CAST(v.value AS REAL)
+    FROM reading_blocks b, json_each(b.vals) v;
+  `,
 ];

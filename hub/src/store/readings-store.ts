@@ -3,6 +3,7 @@ import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
 import type { Rejected, ValidReading } from '../ingest/validate.ts';
 import type { Db } from './db.ts';
+import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
 import { RollupAccumulator } from './rollup.ts';
 
@@ -49,12 +50,15 @@ export class ReadingsStore {
   private readonly db: Db;
   private readonly registry: Registry;
   private readonly now: () => number;
+  private readonly packed: PackedRanges;
   private readonly stmts;
 
-  constructor(opts: { db: Db; registry: Registry; now?: () => number }) {
+  /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
+  constructor(opts: { db: Db; registry: Registry; now?: () => number; packed?: PackedRanges }) {
     this.db = opts.db;
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
+    this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
     const db = this.db;
     this.stmts = {
       insertReading: db.prepare(
@@ -148,7 +152,10 @@ export class ReadingsStore {
       }
       value = outcome.delta;
     }
-    const changed = this.stmts.insertReading.run(sensor.id, ts, seq, value).changes;
+    // the primary key of `readings` sees only the rows not packed yet (hub/src/store/packer.ts)
+    const changed = this.packed.has(sensor.id, ts)
+      ? 0
+      : this.stmts.insertReading.run(sensor.id, ts, seq, value).changes;
     if (changed === 0) {
       return {
         reason: 'duplicate',

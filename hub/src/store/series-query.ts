@@ -2,6 +2,7 @@ import { QUANTITIES, type Quantity, type SeriesStep } from '../../../protocol/in
 import { K_ANONYMITY } from '../collective.ts';
 import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
 import type { Db } from './db.ts';
+import { RawReadings } from './raw-readings.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS } from './rollup.ts';
 
@@ -48,12 +49,8 @@ export class SeriesQuery {
     this.now = opts.now ?? Date.now;
     this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
-      raw: this.db.prepare(
-        'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
-      ),
-      rawCount: this.db.prepare(
-        'SELECT count(*) AS n FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ?',
-      ),
+      // recent rows and packed blocks, merged by time
+      raw: new RawReadings({ db: this.db }),
       // rows as arrays, fetched at once: a day chart reads 1,440 of them and an object per row
       // plus the iterator cost ~2 ms of the ~5 ms a request took (bench queries)
       rollup: this.db
@@ -87,7 +84,7 @@ export class SeriesQuery {
   series(sensor: SensorRow, from: number, to: number, step: SeriesStep | 'auto'): SeriesResult {
     let chosen = step === 'auto' ? this.chooseStep(to - from, false) : step;
     if (chosen === 'raw') {
-      const { n } = this.stmts.rawCount.get(sensor.id, from, to) as { n: number };
+      const n = this.stmts.raw.count(sensor.id, from, to);
       if (n > (step === 'auto' ? TARGET_POINTS : MAX_POINTS)) {
         if (step !== 'auto')
           throw new StepTooFineError(
@@ -98,10 +95,7 @@ export class SeriesQuery {
     }
     if (chosen === 'raw') {
       const points: Points = { t: [], value: [], min: [], max: [] };
-      for (const row of this.stmts.raw.iterate(sensor.id, from, to) as Iterable<{
-        ts: number;
-        value: number;
-      }>) {
+      for (const row of this.stmts.raw.range(sensor.id, from, to)) {
         points.t.push(row.ts);
         points.value.push(row.value);
         points.min.push(row.value);

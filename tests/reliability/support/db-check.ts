@@ -16,7 +16,9 @@ export function checkDb(file: string): DbCheck {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
     const seqs = new Map<string, Set<number>>();
     const rows = db
-      .prepare('SELECT s.node_id AS node, r.seq AS seq FROM readings r JOIN sensors s ON s.id = r.sensor_id')
+      .prepare(
+        'SELECT s.node_id AS node, r.seq AS seq FROM all_readings r JOIN sensors s ON s.id = r.sensor_id',
+      )
       .all() as { node: string; seq: number }[];
     for (const r of rows) {
       const set = seqs.get(r.node) ?? new Set<number>();

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { isOpenData } from '../../privacy.ts';
+import { RawReadings } from '../../store/raw-readings.ts';
 import { parseEnum, parseRange } from '../params.ts';
 import { SECURITY_HEADERS } from '../respond.ts';
 
@@ -24,9 +25,7 @@ export async function exportData(
     .allSensors()
     .filter((s) => isOpenData(ctx.registry.householdOfSensor(s.id)))
     .sort((a, b) => a.id - b.id);
-  const page = ctx.db.prepare(
-    'SELECT ts, value FROM readings WHERE sensor_id = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?',
-  );
+  const raw = new RawReadings({ db: ctx.db });
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
@@ -40,7 +39,7 @@ export async function exportData(
     const name = seriesName(s.node_id, s.sensor);
     let cursor = from;
     for (;;) {
-      const rows = page.all(s.id, cursor, to, PAGE) as { ts: number; value: number }[];
+      const rows = raw.page(s.id, cursor, to, PAGE);
       if (rows.length === 0) break;
       let chunk = '';
       for (const r of rows) {
