@@ -1,3 +1,4 @@
+import { SHIPPED } from './lib/child.ts';
 import { idleClients, replayHour } from './lib/load.ts';
 import { sampleProc } from './lib/proc.ts';
 import { table, verdict, writeSection } from './lib/report.ts';
@@ -26,7 +27,7 @@ async function measure(sys: System): Promise<Mem> {
 }
 
 export async function memoryBench(ctx: BenchContext): Promise<void> {
-  const hub = await startHub({ nodes: 1000 }, ['--expose-gc']);
+  const hub = await startHub({ nodes: 1000 }, ['--expose-gc', ...SHIPPED.nodeArgs], SHIPPED.env);
   const rows: string[][] = [];
   let closeAll: Array<() => void> = [];
   const row = (label: string, m: Mem, budget = '') =>
@@ -78,9 +79,10 @@ export async function memoryBench(ctx: BenchContext): Promise<void> {
   const body = [
     'Resident memory (VmRSS, median of 5 samples) and V8 heap in use after a full GC, of the hub process',
     'alone, 1,000 nodes provisioned, clients connected over MQTT/TCP with their credentials and left',
-    "idle. The hub runs TypeScript through tsx like `bin/communs.js`: tsx's module-hooks thread and its",
-    'isolate hold ~35 MB of the RSS (an empty script: 39 MB plain, 74 MB with tsx, Node 20). The',
-    'hour-equivalent replays 200 simulated households, one power reading each 10 s, as fast as acknowledged.',
+    'idle. The hub runs as it ships: compiled to JavaScript (scripts/build-hub.mjs, no tsx loader thread in',
+    'the process) with the flags of `npm start` (`MALLOC_ARENA_MAX=2`, `--max-semi-space-size=1`).',
+    'The hour-equivalent replays 200 simulated households, one power reading each 10 s, as fast as',
+    'acknowledged.',
     '',
     table(['state', 'RSS MB', 'V8 heap MB', 'budget'], rows),
   ].join('\n');

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { ROOT } from './report.ts';
 
 /** A server under test in its own process, so that its CPU and memory are measured apart. */
@@ -12,21 +13,53 @@ export interface ServerChild<I> {
   stop(): Promise<void>;
 }
 
+/** How `npm start` runs the hub (package.json): fewer glibc malloc arenas, a small V8 young generation. */
+export const SHIPPED = {
+  nodeArgs: ['--max-semi-space-size=1'],
+  env: { MALLOC_ARENA_MAX: '2' },
+} as const;
+
 let nextId = 1;
+const builds = new Map<string, Promise<string>>();
 
 /**
- * Starts `bench/servers/<script>` with `node --import tsx` (so the pid is the server's own) and waits
- * for its `{ ready: true, ... }` message on the IPC channel.
+ * Compiles `bench/servers/<script>` with the hub's own build (scripts/build-hub.mjs) into
+ * dist/bench/, once per run: the servers run as plain JavaScript, like the shipped hub, and no
+ * loader thread of tsx sits in the process being measured.
+ */
+function compiled(script: string): Promise<string> {
+  let build = builds.get(script);
+  if (!build) {
+    const name = path.basename(script, '.ts');
+    const outdir = path.join(ROOT, 'dist/bench', name);
+    build = promisify(execFile)(
+      process.execPath,
+      ['scripts/build-hub.mjs', path.join('bench/servers', script), '--outdir', outdir],
+      { cwd: ROOT },
+    ).then(() => path.join(outdir, `${name}.js`));
+    builds.set(script, build);
+  }
+  return build;
+}
+
+/**
+ * Starts `bench/servers/<script>`, compiled (or through tsx with `BENCH_TSX=1`, to compare), in its
+ * own process and waits for its `{ ready: true, ... }` message on the IPC channel.
  */
 export async function startServer<I>(
   script: string,
   options: Record<string, unknown>,
   timeoutMs = 120_000,
   nodeArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerChild<I>> {
-  const file = path.join(ROOT, 'bench/servers', script);
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', file, JSON.stringify(options)], {
+  const program =
+    process.env.BENCH_TSX === '1'
+      ? ['--import', 'tsx', path.join(ROOT, 'bench/servers', script)]
+      : ['--enable-source-maps', await compiled(script)];
+  const proc = spawn(process.execPath, [...nodeArgs, ...program, JSON.stringify(options)], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const info = await new Promise<I>((resolve, reject) => {

@@ -40,8 +40,9 @@ export const LABELS: Record<SystemKind, string> = {
 export async function startHub(
   opts: { nodes: number; seedYear?: boolean; commitWindowMs?: number },
   nodeArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<System> {
-  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs);
+  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs, env);
   return {
     kind: 'hub',
     label: LABELS.hub,
