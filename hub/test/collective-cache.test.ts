@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
-import { SeriesQuery } from '../src/store/series-query.ts';
+import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
+
+const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
 describe('collective aggregates of closed buckets, kept in memory', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-collective-'));
@@ -21,7 +23,7 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const total = () =>
-    query.collective('power', t0, t0 + 3 * 3_600_000, 'hour').points.value.reduce((s, v) => s + v, 0);
+    pointsOf(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour')).value.reduce((s, v) => s + v, 0);
   const write = (node: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, 'p');
     if (!sensor) throw new Error('no sensor');
@@ -42,16 +44,16 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
     expect(total()).toBe(350);
     // a node leaves its household: its series no longer counts (and 2 households are below k)
     registry.updateNode('c', { household_id: null });
-    expect(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour').points.t).toEqual([]);
+    expect(pointsOf(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour')).t).toEqual([]);
     registry.updateNode('c', { household_id: 'hc' });
     expect(total()).toBe(350);
     db.prepare('DELETE FROM rollups WHERE sensor_id = ?').run(registry.sensor('a', 'p')?.id);
-    expect(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour').points.t).toEqual([]);
+    expect(pointsOf(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour')).t).toEqual([]);
   });
 
   it('stay cached while live readings update the open minute, hour and day buckets', () => {
     for (const n of ['a', 'b', 'c']) write(n, t0 + 90 * 60_000, 100);
-    const minutes = () => query.collective('power', t0 + 60 * 60_000, now, 'minute').points.value[0];
+    const minutes = () => pointsOf(query.collective('power', t0 + 60 * 60_000, now, 'minute')).value[0];
     expect(minutes()).toBe(300);
     // a write the triggers cannot see (another connection) shows whether the answer came from memory
     const other = new Database(path.join(dir, 'test.db'));

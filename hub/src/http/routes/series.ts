@@ -7,7 +7,7 @@ import {
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { publicSensor } from '../../privacy.ts';
-import { StepTooFineError } from '../../store/series-query.ts';
+import { pointsJson, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
 import { parseEnum, parseRange } from '../params.ts';
 import { HttpError } from '../respond.ts';
 
@@ -16,9 +16,10 @@ const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
 /**
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
  * (`quantity=power`). A private household's series answers as an unknown one, except to its owner:
- * `owner` is the household a valid private link opened (undefined without one).
+ * `owner` is the household a valid private link opened (undefined without one). Answers the
+ * `SeriesBody` as JSON text: the points arrive serialised from the store (issue 8).
  */
-export function series(ctx: HubContext, params: URLSearchParams, owner?: string): SeriesBody {
+export function series(ctx: HubContext, params: URLSearchParams, owner?: string): string {
   const { from, to } = parseRange(params, ctx.now(), 86_400_000);
   const step = parseEnum(params, 'step', STEPS, 'auto');
   const sensorParam = params.get('sensor');
@@ -33,7 +34,7 @@ export function series(ctx: HubContext, params: URLSearchParams, owner?: string)
       }
       const quantity = quantityParam as Quantity;
       const r = ctx.series.collective(quantity, from, to, step);
-      const body: SeriesBody = {
+      const head: Omit<SeriesBody, 'points'> = {
         status: 'ok',
         series: `collective/${quantity}`,
         quantity,
@@ -43,10 +44,9 @@ export function series(ctx: HubContext, params: URLSearchParams, owner?: string)
         from,
         to,
         households: r.households,
-        points: r.points,
       };
-      if (r.withheld) body.withheld = r.withheld;
-      return body;
+      if (r.withheld) head.withheld = r.withheld;
+      return bodyText(head, r);
     }
     if (sensorParam === null)
       throw new HttpError(400, '"sensor" (<node>/<sensor>) or "quantity" is required');
@@ -59,7 +59,7 @@ export function series(ctx: HubContext, params: URLSearchParams, owner?: string)
     if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
     const r = ctx.series.series(sensor, from, to, step);
-    return {
+    const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
       quantity: sensor.quantity,
@@ -68,10 +68,15 @@ export function series(ctx: HubContext, params: URLSearchParams, owner?: string)
       stepMs: r.stepMs,
       from,
       to,
-      points: r.points,
     };
+    return bodyText(head, r);
   } catch (err) {
     if (err instanceof StepTooFineError) throw new HttpError(400, `"step": ${err.message}`);
     throw err;
   }
+}
+
+/** `head` with the result's points as its last member, without parsing them again. */
+function bodyText(head: Omit<SeriesBody, 'points'>, r: SeriesResult): string {
+  return `${JSON.stringify(head).slice(0, -1)},"points":${pointsJson(r.points)}}`;
 }
