@@ -88,7 +88,10 @@ export function measureLayouts(
     }>;
     const of = (name: string) => (bytes.find((x) => x.name === name)?.b ?? Number.NaN) / (series * perSeries);
     return [
-      { layout: '(sensor_id, ts ms, seq, value REAL) — the hub today', bytesPerReading: of('with_seq') },
+      {
+        layout: "(sensor_id, ts ms, seq, value REAL) — the hub's `readings` (its last hour)",
+        bytesPerReading: of('with_seq'),
+      },
       { layout: '(sensor_id, ts ms, value REAL) — seq dropped', bytesPerReading: of('no_seq') },
       { layout: '(sensor_id, ts ms, value INTEGER in tenths)', bytesPerReading: of('no_seq_int') },
       {

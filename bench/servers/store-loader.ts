@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ValidReading } from '../../hub/src/ingest/validate.ts';
 import { openDb } from '../../hub/src/store/db.ts';
+import { Packer } from '../../hub/src/store/packer.ts';
+import { PackedRanges } from '../../hub/src/store/raw-readings.ts';
 import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
 import { Registry } from '../../hub/src/store/registry.ts';
 import { serveRequests, serverOptions } from '../lib/child.ts';
@@ -13,7 +15,8 @@ import { householdPower } from './seed-year.ts';
 /**
  * The storage benchmark's loader, in its own process so that /proc/<pid>/io counts its writes
  * alone: `readings` readings of `sensors` power series, 10 s apart, through `ReadingsStore.commit`
- * (the path ingest uses, rollups included), `perCommit` readings a transaction, synchronous=FULL.
+ * (the path ingest uses, rollups included), `perCommit` readings a transaction, synchronous=FULL;
+ * then the hub's packer moves those older than an hour into blocks, as a running hub does.
  */
 const opts = serverOptions<{ sensors: number; readings: number; perCommit: number }>();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-bench-storage-'));
@@ -22,7 +25,8 @@ const db = openDb({ file, synchronous: 'FULL' });
 const ids = provisionNodes(db, opts.sensors);
 const registry = new Registry({ db });
 registry.load();
-const store = new ReadingsStore({ db, registry });
+const ranges = new PackedRanges({ db });
+const store = new ReadingsStore({ db, registry, packed: ranges });
 const sensors = ids.map((id) => registry.sensorById(id)).filter((s) => s !== undefined);
 
 const before = sampleProc(process.pid);
@@ -46,6 +50,11 @@ for (let i = 0; i < opts.readings; i++) {
 if (entries.length) store.commit(entries);
 db.pragma('wal_checkpoint(TRUNCATE)');
 const after = sampleProc(process.pid);
+// then what the hub's packer does to them: readings older than an hour into blocks
+const packer = new Packer({ db, ranges, log: () => {} });
+const packed = await packer.pack();
+db.pragma('wal_checkpoint(TRUNCATE)');
+const afterPack = sampleProc(process.pid);
 
 const tables = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{
   name: string;
@@ -59,7 +68,12 @@ const result = {
   fileBytes: fs.statSync(file).size,
   pageSize: db.pragma('page_size', { simple: true }) as number,
   tables: Object.fromEntries(tables.map((t) => [t.name, t.bytes])),
-  readings: count('readings'),
+  readings: count('all_readings'),
+  rows: count('readings'),
+  packed,
+  packMs: afterPack.at - after.at,
+  packWriteBytes: afterPack.writeBytes - after.writeBytes,
+  blocks: count('reading_blocks'),
   rollups: count('rollups'),
 };
 serveRequests({}, async () => {

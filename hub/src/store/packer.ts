@@ -165,11 +165,11 @@ export class Packer {
       const cutoff = this.now() - (this.opts.minAgeMs ?? 3_600_000);
       let total = 0;
       for (const id of this.stmts.sensors.all() as number[]) {
-        for (;;) {
+        // a turn of the event loop after every transaction, even one that packed nothing
+        for (let packed = -1; packed !== 0; ) {
           if (this.stopped) return total;
-          const packed = this.packSeries(id, cutoff);
+          packed = this.packSeries(id, cutoff);
           total += packed;
-          if (packed === 0) break;
           await new Promise((r) => setImmediate(r));
         }
       }
