@@ -411,3 +411,51 @@ describe('a hub killed mid-pack (SIGKILL)', () => {
     expect(f.raw.range(f.sensor('n1').id, 0, NOW)).toEqual(readings);
   }, 60_000);
 });
+
+describe('in a running hub', () => {
+  it('packed readings are served by /api/series and /api/export, and a resend of them is a duplicate', async () => {
+    const { startTestHub } = await import('../../tests/support/test-hub.ts');
+    const { connectNode, getJson, sendMeta, sendReadings } = await import('../../tests/support/mqtt-node.ts');
+    const th = await startTestHub();
+    try {
+      const { secret } = await th.addNode('pk-node', { household: 'pk-home', sharing: 'open' });
+      const client = await connectNode(th.mqttUrl, 'pk-node', secret);
+      await sendMeta(client, 'pk-node', [{ id: 'p', quantity: 'power', unit: 'W' }]);
+      const start = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
+      const readings = Array.from({ length: 1200 }, (_, i) => ({
+        sensor: 'p',
+        quantity: 'power' as const,
+        unit: 'W',
+        value: 100 + (i % 37) / 10,
+        ts: start + i * 10_000,
+        seq: i + 1,
+      }));
+      for (let i = 0; i < readings.length; i += 200)
+        await sendReadings(client, 'pk-node', readings.slice(i, i + 200));
+      expect(await th.hub.packer.pack()).toBeGreaterThan(700);
+      const series = await getJson<{ points: { t: number[]; value: number[] } }>(
+        `${th.httpUrl}/api/series?sensor=pk-node/p&from=${start}&to=${Date.now()}&step=raw`,
+      );
+      expect(series.status).toBe(200);
+      expect(series.body.points.t).toEqual(readings.map((r) => r.ts));
+      expect(series.body.points.value).toEqual(readings.map((r) => r.value));
+      const res = await fetch(`${th.httpUrl}/api/export?format=ndjson&from=${start}`);
+      const lines = (await res.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { ts: number; value: number });
+      expect(lines.map((l) => l.ts)).toEqual(readings.map((r) => r.ts));
+      // the node resends its oldest batch (a lost PUBACK): every reading is refused as a duplicate
+      await sendReadings(client, 'pk-node', readings.slice(0, 50));
+      const dup = th.hub.db
+        .prepare("SELECT count FROM rejection_counts WHERE node_id = 'pk-node' AND reason = 'duplicate'")
+        .pluck()
+        .get();
+      expect(dup).toBe(50);
+      expect(th.hub.db.prepare('SELECT count(*) FROM all_readings').pluck().get()).toBe(readings.length);
+      await client.endAsync();
+    } finally {
+      await th.stop();
+    }
+  });
+});
