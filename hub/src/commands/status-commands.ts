@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { HubContext } from '../context.ts';
 import { nodeState } from '../node-state.ts';
 import { PERIODS } from '../store/rollup.ts';
+import { flushRollups } from '../store/rollup-buffer.ts';
 import type { Command, CommandIO } from './command.ts';
 import { CommandError } from './command.ts';
 import { formatBytes, formatDuration, formatTime } from './format.ts';
@@ -38,6 +39,7 @@ export const status: Command = {
     for (const n of nodes) states[n.revoked_at !== null ? 'revoked' : nodeState(n, now)]++;
     const day = Math.floor(now / PERIODS.day) * PERIODS.day;
     // today's count comes from the day rollups: a few rows a series instead of a scan of the readings
+    flushRollups(ctx.db);
     const today =
       (ctx.db
         .prepare('SELECT sum(count) FROM rollups WHERE period = ? AND start = ?')

@@ -4,6 +4,7 @@ import { seriesName } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
+import { flushRollups } from './rollup-buffer.ts';
 
 /** Rows read per query: the write lock is never held long and ingest keeps flowing between pages. */
 const PAGE = 5000;
@@ -51,6 +52,7 @@ export async function writeReadingsCsv(
 
 /** Writes every rollup (minute, hour, day) of `sensors` as CSV: what outlives raw retention. */
 export async function writeRollupsCsv(db: Db, sensors: readonly SensorRow[], file: string): Promise<number> {
+  flushRollups(db);
   const page = db.prepare(
     `SELECT period, start, count, sum, min, max, last FROM rollups
      WHERE sensor_id = ? AND (period > ? OR (period = ? AND start > ?)) ORDER BY period, start LIMIT ?`,

@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import type { HouseholdLinks } from './household-links.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { Registry } from './registry.ts';
+import { flushRollups } from './rollup-buffer.ts';
 
 /** What erasing a household removes (or removed): shown before the confirmation, audited after. */
 export interface EraseSummary {
@@ -19,6 +20,9 @@ function placeholders(n: number): string {
 
 /** Counts what `eraseHousehold` would remove, without removing it. */
 export function planErase(db: Db, registry: Registry, householdId: string): EraseSummary {
+  // rollups held in memory are written first, so that the count includes them and the erasure
+  // below removes them (written afterwards, they would outlive the household)
+  flushRollups(db);
   const nodes = registry
     .listNodes()
     .filter((n) => n.household_id === householdId)

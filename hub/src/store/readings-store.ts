@@ -6,6 +6,7 @@ import type { Db } from './db.ts';
 import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
 import { RollupAccumulator } from './rollup.ts';
+import { RollupBuffer } from './rollup-buffer.ts';
 
 /** What one message contributes to a commit: its valid readings and its rejections. */
 export interface CommitEntry {
@@ -51,6 +52,8 @@ export class ReadingsStore {
   private readonly registry: Registry;
   private readonly now: () => number;
   private readonly packed: PackedRanges;
+  /** rollups of recent readings, written about once a minute (hub/src/store/rollup-buffer.ts) */
+  readonly rollups: RollupBuffer;
   private readonly stmts;
 
   /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
@@ -59,6 +62,8 @@ export class ReadingsStore {
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
+    this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
+    this.rollups.recover();
     const db = this.db;
     this.stmts = {
       insertReading: db.prepare(
@@ -98,8 +103,12 @@ export class ReadingsStore {
     const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
     const counters = new Map<number, CounterState>();
     const nodes = new Map<string, NodeDelta>();
+    // rollups of readings older than `deferFrom` are written now; newer ones wait in memory
+    const direct = new RollupAccumulator();
+    const deferred = new RollupAccumulator();
+    const deferFrom = this.rollups.deferFrom();
+    let wroteHeld = false;
     const run = this.db.transaction(() => {
-      const rollups = new RollupAccumulator();
       for (const entry of entries) {
         const delta = this.nodeDelta(nodes, entry.node, now);
         for (const r of entry.rejections) this.reject(result, delta, entry.node, r, now);
@@ -111,11 +120,12 @@ export class ReadingsStore {
           }
           delta.accepted++;
           trackSeq(delta, reading.seq);
-          rollups.add(reading.sensor.id, reading.ts, stored.value);
+          (reading.ts >= deferFrom ? deferred : direct).add(reading.sensor.id, reading.ts, stored.value);
           result.stored.push(stored);
         }
       }
-      for (const cell of rollups.values()) this.stmts.upsertRollup.run(cell);
+      for (const cell of direct.values()) this.stmts.upsertRollup.run(cell);
+      wroteHeld = this.rollups.writeIfDue(deferred);
       for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
       for (const [node, d] of nodes) {
         this.stmts.updateNode.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
@@ -124,6 +134,7 @@ export class ReadingsStore {
       }
     });
     run();
+    this.rollups.committed(deferred, wroteHeld);
     this.applyToCache(counters, nodes);
     return result;
   }

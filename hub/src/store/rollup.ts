@@ -26,14 +26,19 @@ export interface RollupCell {
 }
 
 /**
- * Folds the readings of one commit into rollup cells, so each (series, period, bucket) is written
- * once per commit instead of once per reading.
+ * Folds readings into rollup cells, so each (series, period, bucket) is written once per commit (or
+ * per deferred write, hub/src/store/rollup-buffer.ts) instead of once per reading.
  */
 export class RollupAccumulator {
   private readonly cells = new Map<string, RollupCell>();
+  private readonly periods: readonly number[];
+
+  constructor(periods: readonly number[] = PERIOD_LIST) {
+    this.periods = periods;
+  }
 
   add(sensorId: number, ts: number, value: number): void {
-    for (const period of PERIOD_LIST) {
+    for (const period of this.periods) {
       const start = bucketStart(ts, period);
       const key = `${sensorId}:${period}:${start}`;
       const cell = this.cells.get(key);
@@ -60,6 +65,33 @@ export class RollupAccumulator {
         cell.lastTs = ts;
       }
     }
+  }
+
+  /** Combines a cell (or a partial aggregate of one bucket) into the one of its bucket. */
+  addCell(c: RollupCell): void {
+    const key = `${c.sensorId}:${c.period}:${c.start}`;
+    const cell = this.cells.get(key);
+    if (!cell) {
+      this.cells.set(key, { ...c });
+      return;
+    }
+    cell.count += c.count;
+    cell.sum += c.sum;
+    if (c.min < cell.min) cell.min = c.min;
+    if (c.max > cell.max) cell.max = c.max;
+    if (c.lastTs >= cell.lastTs) {
+      cell.last = c.last;
+      cell.lastTs = c.lastTs;
+    }
+  }
+
+  merge(other: RollupAccumulator): void {
+    for (const c of other.values()) this.addCell(c);
+  }
+
+  /** Removes the cells of these series. */
+  drop(sensorIds: ReadonlySet<number>): void {
+    for (const [key, cell] of this.cells) if (sensorIds.has(cell.sensorId)) this.cells.delete(key);
   }
 
   get size(): number {

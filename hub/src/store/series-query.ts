@@ -5,6 +5,7 @@ import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS } from './rollup.ts';
+import { flushRollups } from './rollup-buffer.ts';
 
 export interface Points {
   t: number[];
@@ -117,6 +118,7 @@ export class SeriesQuery {
     }
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
+    flushRollups(this.db);
     const stmt =
       QUANTITIES[sensor.quantity].kind === 'counter' ? this.stmts.rollupCounter : this.stmts.rollupGauge;
     const json = stmt.get(sensor.id, period, alignDown(from, period), to) as string;
@@ -128,6 +130,7 @@ export class SeriesQuery {
     if (chosen === 'raw') chosen = 'minute';
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
+    flushRollups(this.db);
     const spec = QUANTITIES[quantity];
     const compute = (a: number, b: number) =>
       this.stmts.collective.all(period, a, b, quantity) as CollectiveRow[];

@@ -1,12 +1,36 @@
 import fs from 'node:fs';
 import { type Db, openDb } from '../../../hub/src/store/db.ts';
 import { Registry } from '../../../hub/src/store/registry.ts';
+import { PERIOD_LIST } from '../../../hub/src/store/rollup.ts';
 
 export interface DbCheck {
   quickCheck: string;
   /** node id → sequence numbers stored */
   seqs: Map<string, Set<number>>;
   rows: number;
+  /** rollup rows that differ from an aggregate of the raw readings, or have no raw readings */
+  rollupMismatches: number;
+}
+
+/** Compares every rollup row with the aggregate of the raw readings of its bucket. */
+function rollupMismatches(db: Db): number {
+  let bad = 0;
+  for (const period of PERIOD_LIST) {
+    const row = db
+      .prepare(
+        `WITH d AS (
+           SELECT sensor_id, CAST(ts / :p AS INTEGER) * :p AS start, count(*) AS c, sum(value) AS s,
+                  min(value) AS mn, max(value) AS mx
+           FROM all_readings GROUP BY 1, 2)
+         SELECT (SELECT count(*) FROM rollups WHERE period = :p) AS rolled, count(*) AS direct,
+                coalesce(sum(r.sensor_id IS NULL OR r.count != d.c OR r.min != d.mn OR r.max != d.mx
+                    OR abs(r.sum - d.s) > 1e-6 * max(1, abs(d.s))), 0) AS differ
+         FROM d LEFT JOIN rollups r ON r.sensor_id = d.sensor_id AND r.period = :p AND r.start = d.start`,
+      )
+      .get({ p: period }) as { rolled: number; direct: number; differ: number };
+    bad += row.differ + Math.abs(row.rolled - row.direct);
+  }
+  return bad;
 }
 
 /** Opens the database the way the hub does at start, runs `PRAGMA quick_check`, reads what is stored. */
@@ -25,7 +49,7 @@ export function checkDb(file: string): DbCheck {
       set.add(r.seq);
       seqs.set(r.node, set);
     }
-    return { quickCheck, seqs, rows: rows.length };
+    return { quickCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
   } finally {
     db.close();
   }

@@ -10,6 +10,8 @@ export interface ResendingNodeOptions {
   window?: number;
   readingsPerMessage?: number;
   retryMs?: number;
+  /** the timestamp of reading 0 (then one millisecond a reading); default two days ago */
+  t0?: number;
 }
 
 interface Message {
@@ -35,11 +37,12 @@ export class ResendingNode {
   private running = false;
   // one reading per millisecond from two days back: room for 170 M readings before the hub's
   // 10-minute future limit, well inside the 30-day past limit
-  private readonly t0 = Date.now() - 2 * 86_400_000;
+  private readonly t0: number;
   private loop: Promise<void> | undefined;
 
   constructor(opts: ResendingNodeOptions) {
     this.opts = opts;
+    this.t0 = opts.t0 ?? Date.now() - 2 * 86_400_000;
   }
 
   static meta(node: string): MetaMessage {
