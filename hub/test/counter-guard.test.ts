@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardCounter } from '../src/ingest/counter-guard.ts';
+import { difference, guardCounter } from '../src/ingest/counter-guard.ts';
 
 const H = 3_600_000;
 const MAX = 250_000; // Wh per hour
@@ -10,6 +10,13 @@ describe('counter guard', () => {
   });
   it('a rising total gives its increase', () => {
     expect(guardCounter({ total: 5000, ts: 0 }, 5100, H, MAX)).toMatchObject({ kind: 'delta', delta: 100 });
+  });
+  it('a delta keeps the decimals of the totals, without binary noise', () => {
+    expect(1234.7 - 1234.5).not.toBe(0.2);
+    expect(guardCounter({ total: 1234.5, ts: 0 }, 1234.7, H, MAX)).toMatchObject({ delta: 0.2 });
+    expect(difference(100.25, 99.1)).toBe(1.15);
+    expect(difference(7, 3)).toBe(4);
+    expect(difference(1e21 + 5e6, 1e21)).toBe(1e21 + 5e6 - 1e21); // written with an exponent: as is
   });
   it('a total back near zero is a reset: the new total is what was counted since', () => {
     expect(guardCounter({ total: 5000, ts: 0 }, 12, 60_000, MAX)).toMatchObject({

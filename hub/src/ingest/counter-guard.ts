@@ -32,7 +32,7 @@ export function guardCounter(
   const hours = Math.max((ts - state.ts) / 3_600_000, MIN_HOURS);
   const bound = maxRatePerHour * hours;
   if (total >= state.total) {
-    const delta = total - state.total;
+    const delta = difference(total, state.total);
     if (delta > bound) return { kind: 'delta', delta: 0, next, event: 'jump' };
     return { kind: 'delta', delta, next };
   }
@@ -40,4 +40,22 @@ export function guardCounter(
   // else (a replacement meter with its own history) gives no usable delta.
   if (total <= bound) return { kind: 'delta', delta: total, next, event: 'reset' };
   return { kind: 'delta', delta: 0, next, event: 'backwards' };
+}
+
+/**
+ * `a - b` to the decimals the two totals were given with: 1234.7 − 1234.5 is 0.2, not
+ * 0.20000000000004547, which would print as 19 characters in exports and in the packed blocks.
+ */
+export function difference(a: number, b: number): number {
+  const d = Math.max(decimals(a), decimals(b));
+  const raw = a - b;
+  return d < 0 ? raw : Number(raw.toFixed(d));
+}
+
+/** Digits after the point in the shortest text of `x`, or -1 when it is written with an exponent. */
+function decimals(x: number): number {
+  const text = String(x);
+  if (text.includes('e')) return -1;
+  const dot = text.indexOf('.');
+  return dot < 0 ? 0 : Math.min(text.length - dot - 1, 15);
 }
