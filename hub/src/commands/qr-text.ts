@@ -1,11 +1,11 @@
-import QRCode from 'qrcode';
-
 /**
  * A QR code as lines of plain text for a terminal, no colour: Unicode half blocks by default (two
  * rows of modules a line, ~41 columns for a link), or `##` pairs for terminals without UTF-8
  * (wider: one row a line).
  */
 export async function qrLines(text: string, opts: { ascii?: boolean } = {}): Promise<string[]> {
+  // loaded on the first QR code asked for, not by every hub (~2 MB of RSS, issue 8)
+  const { default: QRCode } = await import('qrcode');
   if (!opts.ascii) {
     const drawn = await QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'M' });
     return drawn.replace(/\n+$/, '').split('\n');

@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { parseNodeTopic } from '../../../protocol/index.ts';
 import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
 import { HA_PREFIX, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
@@ -43,6 +43,8 @@ export class ExternalIngest implements Publisher {
 
   async start(): Promise<void> {
     const { opts } = this;
+    // mqtt.js (~5 MB of RSS) is loaded only by a hub that uses it (issue 8)
+    const mqtt = await import('mqtt');
     this.client = await mqtt
       .connectAsync(opts.url, {
         clientId: opts.clientId,

@@ -1,4 +1,4 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient, connect as MqttConnect } from 'mqtt';
 import type { LiveAggregate } from '../../../protocol/index.ts';
 import {
   FEDERATION_ROOT,
@@ -62,7 +62,10 @@ export class Federation {
         this.links.delete(name);
       }
     }
-    for (const p of peers) if (!this.links.has(p.name)) this.link(p);
+    if (peers.every((p) => this.links.has(p.name))) return;
+    // mqtt.js (~5 MB of RSS) is loaded only by a hub that has peers (issue 8)
+    const { connect } = await import('mqtt');
+    for (const p of peers) if (!this.links.has(p.name)) this.link(connect, p);
   }
 
   get slug(): string {
@@ -110,8 +113,8 @@ export class Federation {
     }
   }
 
-  private link(p: PeerRow): void {
-    const client = mqtt.connect(p.url, {
+  private link(connect: typeof MqttConnect, p: PeerRow): void {
+    const client = connect(p.url, {
       ...(p.username ? { username: p.username } : {}),
       ...(p.password ? { password: p.password } : {}),
       clientId: `communs-${this.slug}-${Math.random().toString(16).slice(2, 8)}`.slice(0, 64),
