@@ -1,6 +1,9 @@
-import { VERSION } from '../hub/src/hub.ts';
+/** Read through the hub's module, loaded only here: `communs node` need not load the hub. */
+async function version(): Promise<string> {
+  return (await import('../hub/src/hub.ts')).VERSION;
+}
 
-const HELP = `communs ${VERSION} — a neighbourhood's own sensor hub. No cloud.
+const HELP = (v: string) => `communs ${v} — a neighbourhood's own sensor hub. No cloud.
 
 usage:
   communs hub [--data DIR] [--http-port N] [--mqtt-port N] [--host ADDR] [--demo [N] | --no-demo] [--console SERIAL_PATH]
@@ -24,13 +27,13 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('../firmware/flash/flash.ts')).runFlash(rest);
     case '--version':
     case '-v':
-      console.log(VERSION);
+      console.log(await version());
       return 0;
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      console.log(HELP);
+      console.log(HELP(await version()));
       return 0;
     default:
       console.error(`communs: unknown command "${sub}" — try "communs --help"`);
