@@ -37,20 +37,27 @@ async function demoWindow(ctx: BenchContext, ms: number): Promise<Window | strin
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   try {
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 120_000);
-      proc.stdout.on('data', (d: Buffer) => {
-        if (/^ready$/m.test(d.toString())) {
+    const line = (pattern: RegExp, timeoutMs: number) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        const onData = (d: Buffer) => {
+          if (!pattern.test(d.toString())) return;
           clearTimeout(timer);
+          proc.stdout.off('data', onData);
           resolve(true);
-        }
+        };
+        proc.stdout.on('data', onData);
+        proc.once('exit', () => resolve(false));
       });
-      proc.once('exit', () => resolve(false));
-    });
-    if (!ready) return 'the demo did not start (no "ready" line within 120 s)';
-    ctx.log(`demo hub ready, measuring ${ms / 1000} s`);
-    // the first seconds include the demo's history backfill: left out
-    return await measureWindow(proc.pid ?? 0, 15_000, ms);
+    const started = Date.now();
+    if (!(await line(/^ready$/m, 120_000))) return 'the demo did not start (no "ready" line within 120 s)';
+    // a first start backfills three weeks of history, and the packer then moves it into blocks
+    // (hub/src/store/packer.ts): a one-off, left out of the steady state measured here
+    const packed = await line(/packer: \d+ raw readings packed/, 300_000);
+    ctx.log(
+      `demo hub ready${packed ? `, history packed ${((Date.now() - started) / 1000).toFixed(0)} s after start` : ''}, measuring ${ms / 1000} s`,
+    );
+    return await measureWindow(proc.pid ?? 0, 5_000, ms);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
@@ -75,7 +82,12 @@ export async function energyBench(ctx: BenchContext): Promise<void> {
   const demo = await demoWindow(ctx, ms);
   if (typeof demo === 'string')
     rows.push(['8-household demo (`communs hub --demo 8`)', 'n/a', 'n/a', 'n/a', 'n/a', demo]);
-  else row('8-household demo (`communs hub --demo 8`, demo simulation in the same process)', demo, undefined);
+  else
+    row(
+      '8-household demo (`communs hub --demo 8`, demo simulation in the same process, after its history is packed)',
+      demo,
+      undefined,
+    );
 
   const hub = await startHub({ nodes: 200 });
   try {
