@@ -252,8 +252,9 @@ export class Hub {
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     this.ingest?.stop();
     if (this.db?.open) {
-      // rollups held in memory (hub/src/store/rollup-buffer.ts): a clean stop leaves none to rebuild
-      this.store?.rollups.flush();
+      // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
+      // leaves none to rebuild or lose
+      this.store?.flush();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }

@@ -134,6 +134,20 @@ describe('rollups of recent readings held in memory', () => {
     compareWithRaw(db);
   });
 
+  it('node counters are served from memory and written with the held rollups', () => {
+    const stored = () => db.prepare("SELECT accepted FROM nodes WHERE id = 'b'").pluck().get() as number;
+    clock += FLUSH_EVERY_MS;
+    commit('b', [clock - 5]);
+    const written = stored();
+    expect(written).toBe(registry.node('b')?.accepted);
+    clock += 1000;
+    commit('b', [clock - 5, clock - 4]);
+    expect(registry.node('b')?.accepted).toBe(written + 2);
+    expect(stored()).toBe(written);
+    store.flush();
+    expect(stored()).toBe(written + 2);
+  });
+
   it('erasing a household also drops its held rollups', () => {
     clock += MINUTE;
     commit('c', [clock - 10]);

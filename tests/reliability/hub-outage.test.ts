@@ -44,10 +44,13 @@ interface NodeSeqs {
   rejected: number;
 }
 
+/** The demo nodes' counters as the hub serves them (the registry; the `nodes` rows follow within a minute). */
 function demoNodes(h: Hub): NodeSeqs[] {
-  return h.db
-    .prepare('SELECT id, max_seq AS maxSeq, gaps, rejected FROM nodes WHERE demo = 1 ORDER BY id')
-    .all() as NodeSeqs[];
+  return h.registry
+    .listNodes()
+    .filter((n) => n.demo === 1)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((n) => ({ id: n.id, maxSeq: n.max_seq, gaps: n.gaps, rejected: n.rejected }));
 }
 
 function storedSeqs(h: Hub, node: string, from: number): number[] {

@@ -54,6 +54,8 @@ export class ReadingsStore {
   private readonly packed: PackedRanges;
   /** rollups of recent readings, written about once a minute (hub/src/store/rollup-buffer.ts) */
   readonly rollups: RollupBuffer;
+  /** node counters not written yet (they go with the held rollups) */
+  private readonly pendingNodes = new Map<string, NodeDelta>();
   private readonly stmts;
 
   /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
@@ -127,14 +129,18 @@ export class ReadingsStore {
       for (const cell of direct.values()) this.stmts.upsertRollup.run(cell);
       wroteHeld = this.rollups.writeIfDue(deferred);
       for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
+      // node counters are statistics the registry serves from memory: written with the held
+      // rollups, about once a minute, not as a page per node and commit
+      if (wroteHeld) this.writeNodes(mergeNodes(mergeNodes(new Map(), this.pendingNodes), nodes));
       for (const [node, d] of nodes) {
-        this.stmts.updateNode.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
         if (d.rejected > 0) this.stmts.pruneRejections.run(node, node, KEEP_REJECTIONS);
         result.touchedNodes.add(node);
       }
     });
     run();
     this.rollups.committed(deferred, wroteHeld);
+    if (wroteHeld) this.pendingNodes.clear();
+    else mergeNodes(this.pendingNodes, nodes);
     this.applyToCache(counters, nodes);
     return result;
   }
@@ -176,6 +182,20 @@ export class ReadingsStore {
     return { sensor, ts, seq, value };
   }
 
+  /** Writes what is held in memory (rollups, node counters): at stop, and for tests. */
+  flush(): void {
+    if (!this.db.open) return;
+    this.rollups.flush();
+    if (this.pendingNodes.size === 0) return;
+    this.db.transaction(() => this.writeNodes(this.pendingNodes))();
+    this.pendingNodes.clear();
+  }
+
+  private writeNodes(nodes: Map<string, NodeDelta>): void {
+    for (const [node, d] of nodes)
+      this.stmts.updateNode.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
+  }
+
   private nodeDelta(nodes: Map<string, NodeDelta>, node: string, now: number): NodeDelta {
     let d = nodes.get(node);
     if (!d) {
@@ -211,6 +231,23 @@ export class ReadingsStore {
       row.gaps = d.gaps;
     }
   }
+}
+
+/** Folds the node counters of a commit into `into` (increments add up; the rest is the latest). */
+function mergeNodes(into: Map<string, NodeDelta>, from: Map<string, NodeDelta>): Map<string, NodeDelta> {
+  for (const [node, d] of from) {
+    const held = into.get(node);
+    if (!held) {
+      into.set(node, { ...d });
+      continue;
+    }
+    held.accepted += d.accepted;
+    held.rejected += d.rejected;
+    held.lastSeen = Math.max(held.lastSeen, d.lastSeen);
+    held.maxSeq = d.maxSeq;
+    held.gaps = d.gaps;
+  }
+  return into;
 }
 
 /**
