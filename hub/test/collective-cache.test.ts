@@ -51,6 +51,30 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
     expect(pointsOf(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour')).t).toEqual([]);
   });
 
+  it('compute again only the buckets a late reading reached', () => {
+    for (const n of ['a', 'b', 'c']) for (let h = 0; h < 3; h++) write(n, t0 + h * 3_600_000 + 30_000, 100);
+    const hours = () => pointsOf(query.collective('power', t0, t0 + 3 * 3_600_000, 'hour')).value;
+    const before = hours();
+    expect(before.length).toBe(3);
+    // a write the triggers cannot see shows which buckets came from memory
+    const other = new Database(path.join(dir, 'test.db'));
+    other
+      .prepare('UPDATE rollups SET sum = sum * 2 WHERE period = 3600000 AND start = ?')
+      .run(t0 + 3_600_000);
+    other.close();
+    write('c', t0 + 2 * 3_600_000 + 60_000, 400);
+    const after = hours();
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    expect(after.length).toBe(3);
+    // the late reading landed in the third hour, computed again from SQLite
+    const third = db
+      .prepare('SELECT sum(sum / count) FROM rollups WHERE period = 3600000 AND start = ?')
+      .pluck()
+      .get(t0 + 2 * 3_600_000);
+    expect(after[2]).toBe(third);
+  });
+
   it('stay cached while live readings update the open minute, hour and day buckets', () => {
     for (const n of ['a', 'b', 'c']) write(n, t0 + 90 * 60_000, 100);
     const minutes = () => pointsOf(query.collective('power', t0 + 60 * 60_000, now, 'minute')).value[0];

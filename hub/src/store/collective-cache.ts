@@ -11,7 +11,11 @@ export interface CollectiveRow {
   households: number;
 }
 
+type Compute = (from: number, to: number) => CollectiveRow[];
+
 interface Entry<D> {
+  period: number;
+  compute: Compute;
   /** buckets [lo, hi) are computed; `rows` holds those that have data */
   lo: number;
   hi: number;
@@ -22,23 +26,34 @@ interface Entry<D> {
 
 /** A (quantity, period) entry past this many buckets starts over: memory stays bounded. */
 const MAX_ROWS = 50_000;
+/** Past this many late buckets at once (a long replay), emptying the cache is cheaper. */
+const MAX_LATE = 2_000;
 
 /**
  * Collective aggregates of closed buckets, kept in memory. A chart of the whole neighbourhood reads
  * every sensor's rollups (288,000 rows for a day of 200 series at minute step, ~300 ms), and every
  * screen asks for the same buckets again a few seconds later; closed buckets only change when late
  * readings, an erasure or a change of household reach the rollups, sensors or nodes tables.
- * TEMP triggers on this connection bump an epoch on exactly those writes (ingest's upserts of open
- * buckets, which start at or after their period's horizon, leave it alone), and a changed epoch empties the
- * cache. Writes by another process (the sqlite3 shell) are not seen until the hub restarts.
+ * TEMP triggers on this connection watch exactly those writes (ingest's upserts of open buckets,
+ * which start at or after their period's horizon, leave them alone): a late reading marks its
+ * buckets, which are computed again alone (a node replaying an hour after a Wi-Fi cut cost a
+ * recompute of every chart, ~400 ms on the hub's thread); an erasure or a change of household
+ * bumps an epoch, which empties the cache. Writes by another process (the sqlite3 shell) are not
+ * seen until the hub restarts.
  */
 export class CollectiveCache<D> {
   private readonly db: Db;
   private readonly entries = new Map<string, Entry<D>>();
   private epoch = 0;
-  /** period → end of the cached buckets: writes to buckets that start before it bump the epoch */
+  /** the last mark of `collective_late` this cache applied */
+  private lateSeen = 0;
+  /** period → end of the cached buckets: writes to buckets that start before it are late */
   private readonly horizons = new Map<number, number>();
   private readonly readEpoch;
+  private readonly readLate;
+  private readonly lastLate;
+  private readonly countLate;
+  private readonly pruneLate;
   private readonly setHorizon;
 
   constructor(opts: { db: Db }) {
@@ -49,12 +64,22 @@ export class CollectiveCache<D> {
       CREATE TEMP TABLE IF NOT EXISTS collective_epoch (n INTEGER NOT NULL);
       INSERT INTO collective_epoch SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM collective_epoch);
       CREATE TEMP TABLE IF NOT EXISTS collective_horizon (period INTEGER PRIMARY KEY, horizon INTEGER NOT NULL);
+      -- a bucket marked again gets a new id: every cache on this connection applies marks past its
+      -- last; deleted and inserted, since an outer INSERT's conflict clause overrides a trigger's
+      CREATE TEMP TABLE IF NOT EXISTS collective_late (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, period INTEGER NOT NULL, start INTEGER NOT NULL, UNIQUE (period, start));
       CREATE TEMP TRIGGER IF NOT EXISTS collective_late_insert AFTER INSERT ON main.rollups
         WHEN NEW.start < (SELECT horizon FROM collective_horizon WHERE period = NEW.period)
-        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+        BEGIN
+          DELETE FROM collective_late WHERE period = NEW.period AND start = NEW.start;
+          INSERT INTO collective_late (period, start) VALUES (NEW.period, NEW.start);
+        END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_late_update AFTER UPDATE ON main.rollups
         WHEN NEW.start < (SELECT horizon FROM collective_horizon WHERE period = NEW.period)
-        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+        BEGIN
+          DELETE FROM collective_late WHERE period = NEW.period AND start = NEW.start;
+          INSERT INTO collective_late (period, start) VALUES (NEW.period, NEW.start);
+        END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_rollup_delete AFTER DELETE ON main.rollups
         WHEN OLD.start < (SELECT horizon FROM collective_horizon WHERE period = OLD.period)
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
@@ -68,6 +93,15 @@ export class CollectiveCache<D> {
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
     `);
     this.readEpoch = this.db.prepare('SELECT n FROM collective_epoch').pluck();
+    this.readLate = this.db
+      .prepare('SELECT id, period, start FROM collective_late WHERE id > ? ORDER BY period, start')
+      .raw();
+    this.lastLate = this.db.prepare('SELECT coalesce(max(id), 0) FROM collective_late').pluck();
+    this.countLate = this.db.prepare('SELECT count(*) FROM collective_late').pluck();
+    // every cache on the connection starts over, so none misses a mark
+    this.pruneLate = this.db.transaction(() => {
+      this.db.exec('DELETE FROM collective_late; UPDATE collective_epoch SET n = n + 1;');
+    });
     this.setHorizon = this.db.prepare(
       `INSERT INTO collective_horizon (period, horizon) VALUES (?, ?)
        ON CONFLICT (period) DO UPDATE SET horizon = max(horizon, excluded.horizon)`,
@@ -86,7 +120,7 @@ export class CollectiveCache<D> {
     period: number,
     from: number,
     to: number,
-    compute: (from: number, to: number) => CollectiveRow[],
+    compute: Compute,
     derive: (rows: CollectiveRow[]) => D,
   ): D {
     if (to <= from) return derive([]);
@@ -98,21 +132,17 @@ export class CollectiveCache<D> {
   }
 
   /** The entry of `key`, emptied when closed buckets changed, holding at least [from, to). */
-  private entry(
-    key: string,
-    period: number,
-    from: number,
-    to: number,
-    compute: (from: number, to: number) => CollectiveRow[],
-  ): Entry<D> {
+  private entry(key: string, period: number, from: number, to: number, compute: Compute): Entry<D> {
     const epoch = this.readEpoch.get() as number;
     if (epoch !== this.epoch) {
       this.entries.clear();
       this.epoch = epoch;
+      this.lateSeen = this.lastLate.get() as number;
     }
+    this.applyLate();
     let e = this.entries.get(key);
     if (!e || e.rows.size > MAX_ROWS || to < e.lo || from > e.hi) {
-      e = { lo: from, hi: from, rows: new Map() };
+      e = { period, compute, lo: from, hi: from, rows: new Map() };
       this.entries.set(key, e);
     }
     const entry = e;
@@ -132,6 +162,36 @@ export class CollectiveCache<D> {
       this.setHorizon.run(period, to);
     }
     return e;
+  }
+
+  /** Computes again the cached buckets that late readings changed, a run of buckets at a time. */
+  private applyLate(): void {
+    const marks = this.readLate.all(this.lateSeen) as [id: number, period: number, start: number][];
+    if (marks.length === 0) return;
+    for (const [id] of marks) this.lateSeen = Math.max(this.lateSeen, id);
+    if ((this.countLate.get() as number) > MAX_LATE) {
+      this.pruneLate();
+      this.entries.clear();
+      this.epoch = this.readEpoch.get() as number;
+      this.lateSeen = 0;
+      return;
+    }
+    for (const e of this.entries.values()) {
+      const starts = marks.filter(([, p, s]) => p === e.period && s >= e.lo && s < e.hi).map(([, , s]) => s);
+      if (starts.length === 0) continue;
+      e.derived = undefined;
+      let i = 0;
+      while (i < starts.length) {
+        // marks come sorted: consecutive buckets make one range, read with one query
+        let j = i;
+        while (j + 1 < starts.length && (starts[j + 1] as number) === (starts[j] as number) + e.period) j++;
+        const a = starts[i] as number;
+        const b = (starts[j] as number) + e.period;
+        for (let s = a; s < b; s += e.period) e.rows.delete(s);
+        for (const row of e.compute(a, b)) e.rows.set(row.start, row);
+        i = j + 1;
+      }
+    }
   }
 
   private slice(e: Entry<D>, from: number, to: number): CollectiveRow[] {
