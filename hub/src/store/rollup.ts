@@ -30,23 +30,27 @@ export interface RollupCell {
  * per deferred write, hub/src/store/rollup-buffer.ts) instead of once per reading.
  */
 export class RollupAccumulator {
-  private readonly cells = new Map<string, RollupCell>();
+  /** one map per period, keyed by series and bucket number: numbers hash faster than strings */
+  private readonly cells = new Map<number, Map<number, RollupCell>>();
   private readonly periods: readonly number[];
+  private count = 0;
 
   constructor(periods: readonly number[] = PERIOD_LIST) {
     this.periods = periods;
+    for (const p of periods) this.cells.set(p, new Map());
   }
 
   add(sensorId: number, ts: number, value: number): void {
     for (const period of this.periods) {
-      const start = bucketStart(ts, period);
-      const key = `${sensorId}:${period}:${start}`;
-      const cell = this.cells.get(key);
+      const bucket = Math.floor(ts / period);
+      const key = cellKey(sensorId, bucket);
+      const cells = this.cells.get(period) as Map<number, RollupCell>;
+      const cell = cells.get(key);
       if (!cell) {
-        this.cells.set(key, {
+        cells.set(key, {
           sensorId,
           period,
-          start,
+          start: bucket * period,
           count: 1,
           sum: value,
           min: value,
@@ -54,6 +58,7 @@ export class RollupAccumulator {
           last: value,
           lastTs: ts,
         });
+        this.count++;
         continue;
       }
       cell.count++;
@@ -69,10 +74,16 @@ export class RollupAccumulator {
 
   /** Combines a cell (or a partial aggregate of one bucket) into the one of its bucket. */
   addCell(c: RollupCell): void {
-    const key = `${c.sensorId}:${c.period}:${c.start}`;
-    const cell = this.cells.get(key);
+    let cells = this.cells.get(c.period);
+    if (!cells) {
+      cells = new Map();
+      this.cells.set(c.period, cells);
+    }
+    const key = cellKey(c.sensorId, Math.floor(c.start / c.period));
+    const cell = cells.get(key);
     if (!cell) {
-      this.cells.set(key, { ...c });
+      cells.set(key, { ...c });
+      this.count++;
       return;
     }
     cell.count += c.count;
@@ -91,14 +102,28 @@ export class RollupAccumulator {
 
   /** Removes the cells of these series. */
   drop(sensorIds: ReadonlySet<number>): void {
-    for (const [key, cell] of this.cells) if (sensorIds.has(cell.sensorId)) this.cells.delete(key);
+    for (const cells of this.cells.values()) {
+      for (const [key, cell] of cells) {
+        if (!sensorIds.has(cell.sensorId)) continue;
+        cells.delete(key);
+        this.count--;
+      }
+    }
   }
 
   get size(): number {
-    return this.cells.size;
+    return this.count;
   }
 
-  values(): IterableIterator<RollupCell> {
-    return this.cells.values();
+  *values(): IterableIterator<RollupCell> {
+    for (const cells of this.cells.values()) yield* cells.values();
   }
+}
+
+/**
+ * Bucket numbers stay below 2^27 (minutes since 1970 until the year 2225), so with series ids below
+ * 2^26 the key is an exact integer, unique per series and bucket.
+ */
+function cellKey(sensorId: number, bucket: number): number {
+  return sensorId * 2 ** 27 + bucket;
 }
