@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodesBody, RegisterBody, SeriesBody } from '../../protocol/index.ts';
@@ -196,6 +198,13 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
     expect(count("SELECT count(*) FROM household_links WHERE household_id = 'house-a'")).toBe(0);
     expect(count("SELECT count(*) FROM nodes WHERE id = 'house-a-meter'")).toBe(0);
     expect(count("SELECT count(*) FROM audit WHERE what LIKE 'erase household house-a%'")).toBe(1);
+    // no trace in the file either: erased rows are zeroed (secure_delete), the log truncated
+    const file = path.join(th.dataDir, 'communs.db');
+    const bytes = Buffer.concat(
+      [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)),
+    );
+    const audits = count("SELECT count(*) FROM audit WHERE what LIKE '%house-a-meter%'");
+    expect(bytes.includes('house-a-meter') ? 'found' : 'gone').toBe(audits > 0 ? 'found' : 'gone');
     // its node was cut off and cannot come back with its old secret
     expect(clients[0]?.connected).toBe(false);
   });

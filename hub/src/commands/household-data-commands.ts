@@ -43,6 +43,9 @@ export const householdErase: Command = {
     audit(ctx, io, `erase household ${h.id}: ${what}`);
     io.out(`${h.kind} ${h.id} erased: ${what}.`);
     io.out('Collective figures no longer count it; where fewer than 3 households remain they are withheld.');
+    io.out(
+      `Backups made before now still hold it: the daily ones in ${path.join(ctx.dataDir, 'backups')} are replaced within a week; delete any other copy by hand.`,
+    );
     return 0;
   },
 };

@@ -66,6 +66,7 @@ export function eraseHousehold(
   const { nodes, sensorIds } = summary;
   const inSensors = placeholders(sensorIds.length);
   const inNodes = placeholders(nodes.length);
+  // deleted rows are overwritten with zeros, not just unlinked (`secure_delete`, set in db.ts)
   try {
     db.transaction(() => {
       db.prepare(`DELETE FROM readings WHERE sensor_id IN (${inSensors})`).run(...sensorIds);
@@ -82,5 +83,7 @@ export function eraseHousehold(
     registry.load();
     throw err;
   }
+  // earlier versions of the erased pages still sit in the write-ahead log: copied back and cut off
+  db.pragma('wal_checkpoint(TRUNCATE)');
   return summary;
 }
