@@ -44,6 +44,10 @@ function sourceUrlPlugin(outdir) {
  */
 async function buildHub(entries, outdir) {
   const startedAt = Date.now();
+  const manifestFile = path.join(outdir, MANIFEST);
+  const previous = readManifest(manifestFile);
+  // while the files change, bin/communs.js sees no manifest and runs the sources
+  fs.rmSync(manifestFile, { force: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: entries,
@@ -62,10 +66,25 @@ async function buildHub(entries, outdir) {
     logLevel: 'warning',
     plugins: [sourceUrlPlugin(outdir)],
   });
-  const sources = Object.keys(result.metafile.inputs).map((p) => path.relative(ROOT, path.resolve(ROOT, p)));
-  const manifest = { startedAt, sources: [...sources, 'scripts/build-hub.mjs'] };
-  fs.writeFileSync(path.join(outdir, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
+  const relative = (p) => path.relative(ROOT, path.resolve(ROOT, p));
+  const sources = Object.keys(result.metafile.inputs).map(relative);
+  const files = Object.keys(result.metafile.outputs).map((p) => path.relative(outdir, path.resolve(ROOT, p)));
+  // A hub started from the previous build may still import() its chunks (the serial console, a
+  // QR code): they are kept one build longer, older ones removed.
+  const keep = new Set([...files, ...(previous?.files ?? []), MANIFEST]);
+  for (const f of fs.readdirSync(outdir)) if (!keep.has(f)) fs.rmSync(path.join(outdir, f), { force: true });
+  const manifest = { startedAt, sources: [...sources, 'scripts/build-hub.mjs'], files };
+  fs.writeFileSync(`${manifestFile}.tmp`, `${JSON.stringify(manifest, null, 1)}\n`);
+  fs.renameSync(`${manifestFile}.tmp`, manifestFile);
   return manifest;
+}
+
+function readManifest(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 async function cli(argv) {
@@ -81,7 +100,6 @@ async function cli(argv) {
       `--outdir must be inside ${ROOT} (its node_modules are resolved from there), got ${outdir}`,
     );
   }
-  fs.rmSync(outdir, { recursive: true, force: true });
   const { sources } = await buildHub(entries.length ? entries : ['bin/main.ts'], outdir);
   console.log(`build-hub: ${sources.length} sources → ${path.relative(ROOT, outdir)}/`);
 }
