@@ -18,18 +18,29 @@ export class HttpError extends Error {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendJsonText(res, status, JSON.stringify(body));
+  sendJsonParts(res, status, [JSON.stringify(body)]);
 }
 
-/** Sends a body that is JSON text already (series assembled from SQLite's own JSON, issue 8). */
-export function sendJsonText(res: ServerResponse, status: number, text: string): void {
+/**
+ * Sends a body that is JSON text already, in parts (series: the points come as bytes from SQLite
+ * or from the cache, issue 8); corked, so the parts leave in one write.
+ */
+export function sendJsonParts(
+  res: ServerResponse,
+  status: number,
+  parts: readonly (string | Uint8Array)[],
+): void {
+  let length = 0;
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': length,
     'cache-control': 'no-store',
   });
-  res.end(text);
+  res.cork();
+  for (const p of parts) if (p.length > 0) res.write(p);
+  res.end();
 }
 
 export function sendError(res: ServerResponse, status: number, error: string): void {

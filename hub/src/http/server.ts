@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import type { HubContext } from '../context.ts';
-import { HttpError, sendError, sendJson, sendJsonText } from './respond.ts';
+import { HttpError, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
@@ -52,7 +52,7 @@ export class HttpApi {
     this.route('GET', '/api/series', async (_req, res, url) => {
       // a household's private link also opens its own series (issue 5); a bad token changes nothing
       const owner = await ctx.links.resolve(url.searchParams.get('token'));
-      sendJsonText(res, 200, series(ctx, url.searchParams, owner));
+      sendJsonParts(res, 200, series(ctx, url.searchParams, owner));
     });
     this.route('GET', '/api/household', async (_req, res, url) =>
       sendJson(res, 200, await household(ctx, url.searchParams)),

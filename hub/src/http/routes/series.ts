@@ -7,7 +7,7 @@ import {
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { publicSensor } from '../../privacy.ts';
-import { pointsJson, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
+import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
 import { parseEnum, parseRange } from '../params.ts';
 import { HttpError } from '../respond.ts';
 
@@ -17,9 +17,13 @@ const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
  * (`quantity=power`). A private household's series answers as an unknown one, except to its owner:
  * `owner` is the household a valid private link opened (undefined without one). Answers the
- * `SeriesBody` as JSON text: the points arrive serialised from the store (issue 8).
+ * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (issue 8).
  */
-export function series(ctx: HubContext, params: URLSearchParams, owner?: string): string {
+export function series(
+  ctx: HubContext,
+  params: URLSearchParams,
+  owner?: string,
+): readonly (string | Uint8Array)[] {
   const { from, to } = parseRange(params, ctx.now(), 86_400_000);
   const step = parseEnum(params, 'step', STEPS, 'auto');
   const sensorParam = params.get('sensor');
@@ -77,6 +81,6 @@ export function series(ctx: HubContext, params: URLSearchParams, owner?: string)
 }
 
 /** `head` with the result's points as its last member, without parsing them again. */
-function bodyText(head: Omit<SeriesBody, 'points'>, r: SeriesResult): string {
-  return `${JSON.stringify(head).slice(0, -1)},"points":${pointsJson(r.points)}}`;
+function bodyText(head: Omit<SeriesBody, 'points'>, r: SeriesResult): readonly (string | Uint8Array)[] {
+  return [`${JSON.stringify(head).slice(0, -1)},"points":`, ...pointsParts(r.points), '}'];
 }
