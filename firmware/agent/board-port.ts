@@ -18,6 +18,8 @@ export interface BoardPort {
     baud: number,
     listener: (bytes: number[]) => void,
   ): void;
+  /** sends bytes to the sensor on the software serial port (its TX pin must have been given) */
+  serialWrite(bytes: number[]): void;
   /** sends a sysex message: command byte then 7-bit data bytes, without F0/F7 */
   sysexCommand(bytes: number[]): void;
   /** listens to sysex replies with this command byte; returns an unsubscribe */

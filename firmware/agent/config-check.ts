@@ -44,6 +44,9 @@ export function checkSensors(sensors: readonly SensorConfig[]): string | undefin
         return `${at}.type: a board has one software serial port and sensors[${serial}] uses it — use a second board`;
       }
       serial = i;
+      if (s.periodMinutes > 0 && !s.txPin) {
+        return `${at}.periodMinutes: the agent puts the sensor to sleep between measurements by writing to its RX input, and no "txPin" says where that is wired — wire it (through a divider for the SDS011) and set "txPin", or set "periodMinutes" to 0`;
+      }
     }
     const dupId = ids.get(s.id);
     if (dupId !== undefined) {

@@ -109,6 +109,15 @@ describe('node config loader', () => {
     );
   });
 
+  it('refuses a particulate duty cycle when no TX pin can carry the sleep command', async () => {
+    const dust = { type: 'sds011', id: 'pm', rxPin: 'D8' };
+    expect(await load({ ...base, sensors: [{ ...dust, periodMinutes: 5 }] })).toMatch(
+      /sensors\[0\]\.periodMinutes: .*no "txPin"/,
+    );
+    expect(await load({ ...base, sensors: [dust] })).toBe('ok');
+    expect(await load({ ...base, sensors: [{ ...dust, txPin: 'D9', periodMinutes: 5 }] })).toBe('ok');
+  });
+
   it('refuses two sensors with the same id', async () => {
     const sensors = [
       { type: 'ldr', id: 'a', pin: 'A0' },

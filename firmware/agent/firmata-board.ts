@@ -147,6 +147,11 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
     io.serialRead(portId, listener);
   }
 
+  serialWrite(bytes: number[]): void {
+    const io = this.ready;
+    io.serialWrite(io.SERIAL_PORT_IDs.SW_SERIAL0, bytes);
+  }
+
   sysexCommand(bytes: number[]): void {
     this.ready.sysexCommand(bytes);
   }

@@ -26,6 +26,7 @@ declare module 'firmata-io' {
     sysexResponse(command: number, handler: (this: Firmata, data: number[]) => void): this;
     serialConfig(options: { portId: number; baud: number; rxPin?: number; txPin?: number }): void;
     serialRead(portId: number, callback: (data: number[]) => void): void;
+    serialWrite(portId: number, bytes: number[]): void;
   }
 
   const bindTransport: { Firmata: typeof Firmata };

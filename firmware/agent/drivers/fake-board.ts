@@ -7,6 +7,7 @@ import type { BoardPort } from '../board-port.ts';
 export class FakeBoard implements BoardPort {
   readonly sent: number[][] = [];
   readonly i2cWrites: Array<{ address: number; bytes: number[] }> = [];
+  readonly serialWrites: number[][] = [];
   i2cEnabled = false;
   private readonly analog = new Map<number, (raw: number) => void>();
   private readonly sysex = new Map<number, Set<(data: number[]) => void>>();
@@ -34,6 +35,9 @@ export class FakeBoard implements BoardPort {
   }
   serialOpen(_rx: number, _tx: number | undefined, _baud: number, listener: (bytes: number[]) => void): void {
     this.serial = listener;
+  }
+  serialWrite(bytes: number[]): void {
+    this.serialWrites.push(bytes);
   }
   sysexCommand(bytes: number[]): void {
     this.sent.push(bytes);
