@@ -58,13 +58,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup() {
+const HOUSE = [
+  { type: 'meter-pulses', id: 'meter', pin: 'D2' },
+  { type: 'sht31', id: 'air' },
+];
+
+async function setup(wired: object[] = HOUSE, model: object = {}) {
   const broker = await brokerWithEar();
   cleanups.push(broker.close);
-  const sensors = [
-    { type: 'meter-pulses', id: 'meter', pin: 'D2' },
-    { type: 'sht31', id: 'air' },
-  ].map((s) => SensorConfig.parse(s));
+  const sensors = wired.map((s) => SensorConfig.parse(s));
   const config = NodeAgentConfig.parse({
     node: 'unit-node',
     secret: 'x',
@@ -82,7 +84,7 @@ async function setup() {
     sleep: async () => {},
     createTransport: () => {
       const b = new VirtualBoard({
-        model: VirtualModel.parse({ speed: 600, seed: 8 }),
+        model: VirtualModel.parse({ speed: 600, seed: 8, ...model }),
         sensors,
         tickMs: 100,
       });
@@ -131,5 +133,16 @@ describe('node agent', () => {
     await until(() => readings().length > after + 5 && agent.backlog.queued < 10);
     const seqs = [...new Set(readings().map((r) => r.seq))].sort((a, b) => a - b);
     expect(seqs).toEqual(seqs.map((_, i) => i));
+  });
+
+  it.each(['pms5003', 'sds011'])('publishes PM2.5 and PM10 from an %s on a virtual board', async (type) => {
+    const dust = { type, id: 'dust', rxPin: 'D8', txPin: 'D9' };
+    const { readings } = await setup([dust, { type: 'sht31', id: 'weather' }], { kind: 'outdoor' });
+    await until(() => ['dust-pm25', 'dust-pm10'].every((id) => readings().some((r) => r.sensor === id)));
+    for (const r of readings().filter((x) => x.sensor.startsWith('dust-'))) {
+      expect(r.unit).toBe('µg/m³');
+      expect(r.value).toBeGreaterThan(0);
+      expect(r.value).toBeLessThan(200);
+    }
   });
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SensorConfig, VirtualModel } from '../../protocol/index.ts';
+import { encodeParticulateCommand } from '../agent/drivers/particulate-commands.ts';
+import { ParticulateFrameParser } from '../agent/drivers/particulate-frames.ts';
 import {
   decodeClampReport,
   decodePulseReport,
   encodeClampConfig,
   encodePulseConfig,
 } from '../agent/extensions.ts';
-import { FIRMATA } from './firmata-constants.ts';
+import { FIRMATA, fromPairs, toPairs } from './firmata-constants.ts';
 import { VirtualBoard } from './virtual-board.ts';
 
 /** Collects what the board says, split into sysex messages and MIDI-style messages. */
@@ -115,4 +117,51 @@ describe('virtual board: Firmata at the byte level', () => {
     expect(report?.irms).toBeCloseTo(watts / (230 * 0.97) / 30, 3);
     board.unplug();
   });
+
+  it.each(['sds011', 'pms5003'] as const)(
+    'an %s on the software serial sends a frame a second, obeys sleep and wake, and reads high while settling',
+    async (model) => {
+      let now = Date.UTC(2026, 0, 12, 8, 0);
+      const board = new VirtualBoard({
+        model: VirtualModel.parse({ kind: 'outdoor', speed: 1 }),
+        sensors: [SensorConfig.parse({ type: model, id: 'pm', rxPin: 'D8', txPin: 'D9' })],
+        clock: () => now,
+        tickMs: 5,
+      });
+      const heard = listen(board);
+      const parser = new ParticulateFrameParser(model);
+      const frames = () =>
+        heard.sysex
+          .splice(0)
+          .filter((m) => m[0] === FIRMATA.SERIAL_MESSAGE && m[1] === 0x48)
+          .flatMap((m) => parser.push(fromPairs(m, 2)));
+      const write = (command: 'sleep' | 'wake') =>
+        board.write([0xf0, 0x60, 0x28, ...toPairs(encodeParticulateCommand(model, command)), 0xf7]);
+      const seconds = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          now += 1000;
+          await new Promise((r) => setTimeout(r, 15));
+        }
+      };
+      board.connect();
+      board.write([0xf0, 0x60, 0x18, 0x00, 0x4b, 0x00, 8, 9, 0xf7, 0xf0, 0x60, 0x38, 0x00, 0xf7]); // config, read
+      await seconds(3);
+      const truth = board.env.particulates();
+      const awake = frames();
+      expect(awake.length).toBeGreaterThanOrEqual(2);
+      // the SDS011 resolves 0.1 µg/m³, the PMS5003 1 µg/m³
+      expect(Math.abs((awake.at(-1)?.pm25 ?? 0) - truth.pm25)).toBeLessThanOrEqual(
+        model === 'sds011' ? 0.1 : 0.5,
+      );
+      write('sleep');
+      await seconds(3);
+      expect(frames()).toEqual([]);
+      write('wake');
+      await seconds(2);
+      const settling = frames();
+      expect(settling.length).toBeGreaterThanOrEqual(1);
+      expect(settling[0]?.pm25).toBeGreaterThan(board.env.particulates().pm25 * 1.3);
+      board.unplug();
+    },
+  );
 });

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { SensorConfig, VirtualModel } from '../../protocol/index.ts';
-import { encodeSds011 } from '../agent/drivers/particulate-frames.ts';
 import { SYSEX_CLAMP_RMS, SYSEX_PULSE_COUNTER } from '../agent/extensions.ts';
 import { BoardEnvironment } from './environment.ts';
 import {
@@ -10,6 +9,7 @@ import {
   fromPairs,
   toPairs,
 } from './firmata-constants.ts';
+import { VirtualParticulateSensor } from './particulate-sensor.ts';
 import { VirtualClamp, VirtualPulseCounter } from './virtual-extensions.ts';
 
 export interface VirtualBoardOptions {
@@ -49,6 +49,7 @@ export class VirtualBoard extends EventEmitter {
   private readonly analogOn = new Set<number>();
   private analogTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
+  private readonly particulate: VirtualParticulateSensor | undefined;
   private serialOn = false;
   private lastSerialAt = 0;
 
@@ -72,6 +73,14 @@ export class VirtualBoard extends EventEmitter {
       ampsPerVolt: clamp?.type === 'current-clamp' ? clamp.ampsPerVolt : 30,
       simNow: () => this.simNow(),
     });
+    const pm = opts.sensors.find((s) => s.type === 'sds011' || s.type === 'pms5003');
+    if (pm?.type === 'sds011' || pm?.type === 'pms5003') {
+      this.particulate = new VirtualParticulateSensor({
+        model: pm.type,
+        air: () => this.env.particulates(),
+        clock: this.clock,
+      });
+    }
   }
 
   /** Simulated time: the model runs `speed` times faster than the clock. */
@@ -268,9 +277,13 @@ export class VirtualBoard extends EventEmitter {
     this.sysex(FIRMATA.I2C_REPLY, [address & 0x7f, address >> 7, reg & 0x7f, reg >> 7, ...toPairs(bytes)]);
   }
 
-  /** Software serial: config then continuous read; the SDS011 on it sends a frame each second. */
+  /**
+   * Software serial (firmata serial-1.0.md): config, write, continuous read, close. The particulate
+   * sensor on it hears what the host writes and sends a frame each second while awake.
+   */
   private serial(data: readonly number[]): void {
     const sub = (data[0] ?? 0) & 0xf0;
+    if (sub === 0x20) this.particulate?.receive(fromPairs(data, 1));
     if (sub === 0x30) this.serialOn = true;
     if (sub === 0x50) this.serialOn = false;
   }
@@ -278,12 +291,11 @@ export class VirtualBoard extends EventEmitter {
   private tick(): void {
     for (const reply of this.pulses.poll()) this.sysex(SYSEX_PULSE_COUNTER, reply);
     for (const reply of this.clamp.poll()) this.sysex(SYSEX_CLAMP_RMS, reply);
-    // only the SDS011 frame is simulated; a PMS5003 config reads nothing from a virtual board
-    const pm = this.opts.sensors.find((s) => s.type === 'sds011');
-    if (this.serialOn && pm && this.clock() - this.lastSerialAt >= 1000) {
+    if (this.serialOn && this.particulate && this.clock() - this.lastSerialAt >= 1000) {
       this.lastSerialAt = this.clock();
+      const frame = this.particulate.frame();
       const portId = 0x08; // SW_SERIAL0
-      this.sysex(FIRMATA.SERIAL_MESSAGE, [0x40 | portId, ...toPairs(encodeSds011(this.env.particulates()))]);
+      if (frame) this.sysex(FIRMATA.SERIAL_MESSAGE, [0x40 | portId, ...toPairs(frame)]);
     }
   }
 }

@@ -69,3 +69,17 @@ export function parsePms5003(f: readonly number[]): ParticulateSample | undefine
   if (word(2) !== 28 || word(30) !== (sum & 0xffff)) return undefined;
   return { pm25: word(12), pm10: word(14) };
 }
+
+/**
+ * A PMS5003 frame as the sensor sends it, for virtual boards: CF=1 values equal to the atmospheric
+ * ones (the manual's two sets differ only in heavy pollution); particle counts are not modelled (0).
+ */
+export function encodePms5003(s: ParticulateSample): number[] {
+  const pm25 = Math.round(s.pm25);
+  const pm10 = Math.round(s.pm10);
+  const pm1 = Math.round(s.pm25 * 0.7);
+  const words = [28, pm1, pm25, pm10, pm1, pm25, pm10, 0, 0, 0, 0, 0, 0, 0];
+  const bytes = [0x42, 0x4d, ...words.flatMap((w) => [(w >> 8) & 0xff, w & 0xff])];
+  const sum = bytes.reduce((a, b) => a + b, 0);
+  return [...bytes, (sum >> 8) & 0xff, sum & 0xff];
+}
