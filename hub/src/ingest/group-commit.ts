@@ -19,6 +19,11 @@ export interface GroupCommitOptions<E, R> {
    */
   eagerBatch?: number;
   commit: (entries: E[]) => R;
+  /**
+   * Calls back once what was committed is on disk (hub/src/store/wal-sync.ts): the messages are
+   * acknowledged then. Without it, a commit is taken as durable when it returns.
+   */
+  durable?: (done: (err?: Error) => void) => void;
   /** called after a successful commit, outside the transaction */
   committed?: (result: R) => void;
   failed?: (err: Error, entries: number) => void;
@@ -66,7 +71,14 @@ export class GroupCommitter<E, R> {
       return false;
     }
     this.lastCommitTs = Date.now();
-    for (const p of batch) p.done();
+    const acknowledge = (err?: Error) => {
+      // the readings are committed but their sync failed: not acknowledged, so the nodes send
+      // them again (and the store absorbs them as duplicates)
+      if (err) this.opts.failed?.(err, batch.length);
+      for (const p of batch) p.done(err);
+    };
+    if (this.opts.durable) this.opts.durable(acknowledge);
+    else acknowledge();
     this.opts.committed?.(result);
     return true;
   }

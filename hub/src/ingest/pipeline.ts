@@ -50,7 +50,9 @@ export class IngestPipeline {
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
       eagerBatch: 64,
-      commit: (entries) => opts.store.commit(entries),
+      // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
+      commit: (entries) => opts.store.walSync.unsynced(() => opts.store.commit(entries)),
+      durable: (done) => opts.store.walSync.sync(done),
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });

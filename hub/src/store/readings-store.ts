@@ -7,6 +7,7 @@ import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
 import { RollupAccumulator } from './rollup.ts';
 import { RollupBuffer } from './rollup-buffer.ts';
+import { WalSync } from './wal-sync.ts';
 
 /** What one message contributes to a commit: its valid readings and its rejections. */
 export interface CommitEntry {
@@ -54,6 +55,8 @@ export class ReadingsStore {
   private readonly packed: PackedRanges;
   /** rollups of recent readings, written about once a minute (hub/src/store/rollup-buffer.ts) */
   readonly rollups: RollupBuffer;
+  /** ingest commits with `walSync.unsynced` and acknowledges after `walSync.sync` (wal-sync.ts) */
+  readonly walSync: WalSync;
   /** node counters not written yet (they go with the held rollups) */
   private readonly pendingNodes = new Map<string, NodeDelta>();
   private readonly stmts;
@@ -65,6 +68,7 @@ export class ReadingsStore {
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
     this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
+    this.walSync = new WalSync(opts.db);
     this.rollups.recover();
     const db = this.db;
     this.stmts = {

@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import { bucketStart, PERIODS, RollupAccumulator, type RollupCell } from './rollup.ts';
+import { withoutSync } from './wal-sync.ts';
 
 /** The `settings` row saying up to when deferred rollups were written (epoch ms). */
 export const FLUSHED_AT_KEY = 'rollups.flushed_at';
@@ -39,7 +40,6 @@ export class RollupBuffer {
   private held = new RollupAccumulator();
   private flushedAt: number;
   private readonly stmts;
-  private readonly syncFull: boolean;
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -74,10 +74,7 @@ export class RollupBuffer {
         )
         .raw(),
       deleteFrom: db.prepare('DELETE FROM rollups WHERE period = ? AND start >= ?'),
-      syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
-      syncFull: db.prepare('PRAGMA synchronous = FULL'),
     };
-    this.syncFull = (db.pragma('synchronous', { simple: true }) as number) >= 2;
     const marker = this.stmts.readMarker.get(FLUSHED_AT_KEY) as string | undefined;
     this.flushedAt = marker === undefined ? Number.NaN : Number(marker);
     buffers.set(db, this);
@@ -129,14 +126,7 @@ export class RollupBuffer {
       this.stmts.marker.run(FLUSHED_AT_KEY, String(this.nextMarker(now)));
     };
     if (this.db.inTransaction) write();
-    else {
-      if (this.syncFull) this.stmts.syncNormal.run();
-      try {
-        this.db.transaction(write)();
-      } finally {
-        if (this.syncFull) this.stmts.syncFull.run();
-      }
-    }
+    else withoutSync(this.db, () => this.db.transaction(write)());
     this.held = new RollupAccumulator();
     this.flushedAt = this.nextMarker(now);
   }
