@@ -18,29 +18,30 @@ export class HttpError extends Error {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendJsonParts(res, status, [JSON.stringify(body)]);
+  sendBody(res, status, JSON.stringify(body));
 }
 
 /**
  * Sends a body that is JSON text already, in parts (series: the points come as bytes from SQLite
- * or from the cache, issue 8); corked, so the parts leave in one write.
+ * or from the cache, issue 8), joined into one buffer: one write, a little cheaper than writing
+ * the parts corked (measured with a 100 KB body).
  */
 export function sendJsonParts(
   res: ServerResponse,
   status: number,
   parts: readonly (string | Uint8Array)[],
 ): void {
-  let length = 0;
-  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p) : p.byteLength;
+  sendBody(res, status, Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))));
+}
+
+function sendBody(res: ServerResponse, status: number, body: string | Buffer): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'content-type': 'application/json; charset=utf-8',
-    'content-length': length,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
     'cache-control': 'no-store',
   });
-  res.cork();
-  for (const p of parts) if (p.length > 0) res.write(p);
-  res.end();
+  res.end(body);
 }
 
 export function sendError(res: ServerResponse, status: number, error: string): void {

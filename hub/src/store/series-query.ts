@@ -15,10 +15,9 @@ export interface Points {
 }
 
 /**
- * Points already serialised: `{"t":[…],"value":[…],"min":[…],"max":[…]}` as JSON text in parts,
- * sent one after the other. Bytes straight from SQLite or from the cache are never turned into a
- * JS string (a day chart is ~100 KB: the string, its flattening and its encoding cost ~0.1 ms and
- * GC work per request).
+ * Points already serialised: `{"t":[…],"value":[…],"min":[…],"max":[…]}` as JSON text in parts.
+ * Bytes straight from SQLite or from the cache are never turned into a JS string (a day chart is
+ * ~100 KB: the string, its flattening and its encoding cost ~0.1 ms and GC work per request).
  */
 export class PointsJson {
   readonly parts: readonly (string | Uint8Array)[];
