@@ -26,13 +26,15 @@ type Row = Omit<Reading, 'seq'>;
  * History for one demo node over [from, to), computed straight from the same physical models the
  * virtual boards use (no Firmata, no MQTT: a few hundred thousand numbers in about a second), in
  * chunks of at most `chunk` readings with sequence numbers from 0. Energy totals start at 0 at
- * `from`, as a freshly installed meter reader's would.
+ * `from`, as a freshly installed meter reader's would; `ends` receives each energy sensor's last
+ * total and the time it was reached, for the live board to continue from.
  */
 export function* historyFor(
   plan: DemoNodePlan,
   from: number,
   to: number,
   chunk = 50_000,
+  ends?: Map<string, { wh: number; at: number }>,
 ): Generator<Reading[]> {
   let t = 0;
   const env = new BoardEnvironment(plan.model, plan.sensors, () => t);
@@ -51,6 +53,7 @@ export function* historyFor(
       }
     }
   }
+  for (const [id, wh] of totals) ends?.set(id, { wh, at: t - step });
   if (out.length > 0) yield out;
 }
 

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type MetaMessage, NodeAgentConfig, type Reading } from '../../protocol/index.ts';
+import type { TransportFactory } from '../agent/board-transport.ts';
 import { NodeAgent } from '../agent/node-agent.ts';
 import { MINUTE } from '../virtual/models/random.ts';
+import { VirtualBoard } from '../virtual/virtual-board.ts';
+import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
 import { kitPowerW } from './kit-power.ts';
+import { MeterStore } from './meter-store.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -36,6 +40,8 @@ export interface DemoOptions {
   /** history to backfill on first start, days */
   historyDays?: number;
   clock?: () => number;
+  /** how often the virtual meters' counts are written down, ms */
+  saveMetersEveryMs?: number;
 }
 
 /**
@@ -43,11 +49,15 @@ export interface DemoOptions {
  * board, logged in to the hub's broker with its own credentials, so the demo exercises the same
  * path as real sensors. On the hub's first start it also writes a few weeks of history from the
  * same models, before the live agents start (a counter's history must precede its live readings).
+ * The virtual meters keep their counts across restarts (MeterStore), continuing the history's
+ * totals: the demo stopping is not a meter event, so the hub records no counter reset for it.
  */
 export class Demo {
   private agents: NodeAgent[] = [];
   private stopped = false;
   private bringUp: Promise<void> = Promise.resolve();
+  private readonly saveMeters: Array<() => void> = [];
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DemoOptions) {}
 
@@ -68,6 +78,8 @@ export class Demo {
       );
     }
     const history = !hub.hasHistory();
+    this.saveTimer = setInterval(() => this.saveAllMeters(), this.opts.saveMetersEveryMs ?? MINUTE);
+    this.saveTimer.unref?.();
     let firstLive: () => void = () => undefined;
     const live = new Promise<void>((resolve) => {
       firstLive = resolve;
@@ -77,10 +89,11 @@ export class Demo {
       let total = 0;
       for (const p of plans) {
         if (this.stopped) break;
-        const firstSeq = history ? await this.backfill(p) : undefined;
+        const ends = new Map<string, { wh: number; at: number }>();
+        const firstSeq = history ? await this.backfill(p, ends) : undefined;
         total += firstSeq ?? 0;
         if (this.stopped) break;
-        await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq);
+        await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
         firstLive();
       }
       if (history && !this.stopped) {
@@ -95,7 +108,12 @@ export class Demo {
     return this.opts.historyDays ?? 21;
   }
 
-  private async startAgent(p: DemoNodePlan, secret: string, firstSeq: number | undefined): Promise<void> {
+  private async startAgent(
+    p: DemoNodePlan,
+    secret: string,
+    firstSeq: number | undefined,
+    ends: Map<string, { wh: number; at: number }>,
+  ): Promise<void> {
     const config = NodeAgentConfig.parse({
       node: p.node,
       secret,
@@ -112,6 +130,7 @@ export class Demo {
       sensors: p.sensors,
       queueDir: config.queue.dir,
       firstSeq,
+      createTransport: this.meterBoards(p, ends),
       log: this.opts.log,
     });
     await agent.start();
@@ -120,20 +139,64 @@ export class Demo {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.saveTimer);
     await this.bringUp;
     const agents = this.agents.reverse();
     this.agents = [];
     await Promise.all(agents.map((a) => a.stop()));
+    this.saveAllMeters();
+  }
+
+  /**
+   * For a node with a meter: virtual boards that keep its count, from the history just written
+   * (first start) or from the last run (MeterStore), then from one board object to the next.
+   */
+  private meterBoards(
+    p: DemoNodePlan,
+    ends: Map<string, { wh: number; at: number }>,
+  ): TransportFactory | undefined {
+    const meter = p.sensors.find((s) => s.type === 'meter-pulses');
+    if (meter?.type !== 'meter-pulses') return undefined;
+    const store = new MeterStore({
+      file: join(this.opts.dataDir, 'demo', `${p.node}.meter.json`),
+      log: this.opts.log,
+    });
+    const end = ends.get(meter.id);
+    const pulses = end && Math.floor((end.wh * meter.impPerKwh) / 1000);
+    let kept: MeterState | undefined =
+      end && pulses !== undefined
+        ? { count: pulses, blinks: pulses, energyWh: end.wh, at: end.at }
+        : store.load();
+    let board: VirtualBoard | undefined;
+    this.saveMeters.push(() => {
+      const state = board?.meterState();
+      if (state) store.save(state);
+    });
+    return () => {
+      kept = board?.meterState() ?? kept;
+      board = new VirtualBoard({ model: p.model, sensors: p.sensors, meter: kept });
+      return board;
+    };
+  }
+
+  private saveAllMeters(): void {
+    for (const save of this.saveMeters) {
+      try {
+        save();
+      } catch (err) {
+        this.opts.log(`cannot keep a virtual meter's count: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** Writes one node's history; returns the sequence number its live data continues at. */
-  private async backfill(p: DemoNodePlan): Promise<number> {
+  private async backfill(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): Promise<number> {
     const now = (this.opts.clock ?? Date.now)();
     const to = Math.floor(now / MINUTE) * MINUTE;
     const from = to - this.days * 86_400_000;
     const meta = metaFor(p);
     let count = 0;
-    for (const chunk of historyFor(p, from, to, 10_000)) {
+    for (const chunk of historyFor(p, from, to, 10_000, ends)) {
       if (this.stopped) break;
       this.opts.hub.backfill(meta, chunk);
       count += chunk.length;

@@ -98,6 +98,49 @@ describe('virtual board: Firmata at the byte level', () => {
     board.unplug();
   });
 
+  it('keeps a meter count across board objects: restored from an older state, it is never behind', async () => {
+    let now = Date.UTC(2026, 0, 12, 17, 0);
+    const sensors = [{ type: 'meter-pulses', id: 'm', pin: 'D2' }];
+    const count = async (board: VirtualBoard) => {
+      const heard = listen(board);
+      board.write([0xf0, 0x01, 0x01, 0x00, 0xf7]); // QUERY channel 0
+      await turn();
+      return decodePulseReport(heard.sysex.find((m) => m[0] === 0x01)?.slice(1) ?? [])?.count ?? -1;
+    };
+    const first = make(sensors, { seed: 5 }, () => now);
+    first.connect();
+    first.write([
+      0xf0,
+      ...encodePulseConfig({ channel: 0, enabled: true, activeLow: false, pullUp: false, minWidthUs: 5000 }),
+      0xf7,
+    ]);
+    now += 20 * 60_000 + 7_000;
+    const saved = first.meterState();
+    now += 9_000; // the crash came after the last save, mid-cell
+    const reported = await count(first);
+    first.unplug();
+    expect(reported).toBeGreaterThan(0);
+    now += 60_000; // the agent was away a minute; the board kept counting
+    const second = new VirtualBoard({
+      model: VirtualModel.parse({ speed: 1, seed: 5 }),
+      sensors: sensors.map((x) => SensorConfig.parse(x)),
+      clock: () => now,
+      tickMs: 60_000,
+      meter: saved,
+    });
+    second.connect();
+    const restored = await count(second);
+    expect(restored).toBeGreaterThanOrEqual(reported);
+    // an evening minute of a household is a few Wh at 1 pulse per Wh, not hundreds
+    expect(restored - reported).toBeLessThan(200);
+    // and what a fresh board counts: nothing yet
+    const fresh = make(sensors, { seed: 5 }, () => now);
+    fresh.connect();
+    expect(await count(fresh)).toBe(0);
+    second.unplug();
+    fresh.unplug();
+  });
+
   it('reports clamp windows with Irms following the load and the host calibration', async () => {
     let now = Date.UTC(2026, 0, 12, 12, 0);
     const board = make([{ type: 'current-clamp', id: 'c', pin: 'A0' }], { seed: 2 }, () => now);

@@ -10,7 +10,7 @@ import {
   toPairs,
 } from './firmata-constants.ts';
 import { VirtualParticulateSensor } from './particulate-sensor.ts';
-import { VirtualClamp, VirtualPulseCounter } from './virtual-extensions.ts';
+import { type MeterState, VirtualClamp, VirtualPulseCounter } from './virtual-extensions.ts';
 
 export interface VirtualBoardOptions {
   model: VirtualModel;
@@ -22,6 +22,8 @@ export interface VirtualBoardOptions {
   startAt?: number;
   /** how often the extensions run (pulse reports, clamp windows), real ms */
   tickMs?: number;
+  /** the pulse count of a board that kept it since an earlier object (VirtualBoard.meterState) */
+  meter?: MeterState;
 }
 
 const FIRMWARE_NAME = 'communs-virtual';
@@ -66,6 +68,7 @@ export class VirtualBoard extends EventEmitter {
       wiredChannel: meter?.type === 'meter-pulses' ? (meter.pin === 'D3' ? 1 : 0) : -1,
       simNow: () => this.simNow(),
       boardMs: () => this.boardMs(),
+      meter: opts.meter,
     });
     const clamp = opts.sensors.find((s) => s.type === 'current-clamp');
     this.clamp = new VirtualClamp({
@@ -81,6 +84,11 @@ export class VirtualBoard extends EventEmitter {
         clock: this.clock,
       });
     }
+  }
+
+  /** What the pulse counter holds now, for a board that is to keep its count; undefined without a meter. */
+  meterState(): MeterState | undefined {
+    return this.pulses.state();
   }
 
   /** Simulated time: the model runs `speed` times faster than the clock. */

@@ -27,11 +27,29 @@ interface Channel {
   lastPulseMs: number;
 }
 
+/** The meter's energy is integrated over fixed cells of simulated time, aligned on the epoch. */
+const CELL_MS = 15_000;
+
+/**
+ * What a virtual meter board keeps, to be carried over to the next board object: the wired
+ * channel's count, the meter's blinks so far, and its energy over whole cells up to `at`
+ * (simulated ms). Integrating again from `at` gives, bit for bit, what the board would have
+ * counted by any later time, so a count restored from an older state never runs behind one
+ * already reported.
+ */
+export interface MeterState {
+  count: number;
+  blinks: number;
+  energyWh: number;
+  at: number;
+}
+
 /**
  * The pulse-counter extension of firmware/mcu/src/pulse.c on a virtual board: the meter's LED blinks
  * once per 1/impPerKwh kWh of the household's modelled load; pulses are counted only while the
  * channel is enabled, as on the chip, and reported each tick (the firmware reports on change and
- * at least once a second).
+ * at least once a second). Given a `meter` state, the board is one that kept its count (and kept
+ * counting) while no agent was talking to it.
  */
 export class VirtualPulseCounter {
   private readonly ch: Channel[] = [0, 1].map(() => ({
@@ -40,9 +58,10 @@ export class VirtualPulseCounter {
     rejected: 0,
     lastPulseMs: 0,
   }));
+  /** energy of the whole cells up to `cellAt` */
   private energyWh = 0;
+  private cellAt: number;
   private blinks = 0;
-  private lastT: number;
 
   constructor(
     private readonly o: {
@@ -52,9 +71,35 @@ export class VirtualPulseCounter {
       wiredChannel: number;
       simNow: () => number;
       boardMs: () => number;
+      meter?: MeterState;
     },
   ) {
-    this.lastT = o.simNow();
+    this.cellAt = Math.floor(o.simNow() / CELL_MS) * CELL_MS;
+    const c = this.ch[o.wiredChannel];
+    if (o.meter && c) {
+      this.energyWh = o.meter.energyWh;
+      this.cellAt = o.meter.at;
+      this.blinks = o.meter.blinks;
+      Object.assign(c, { enabled: true, count: o.meter.count });
+      this.advance();
+      // the board's clock restarted with this object: no pulse time to report yet
+      c.lastPulseMs = 0;
+    } else {
+      // a fresh meter reader sees only what its LED blinks from now on
+      this.blinks = Math.floor(this.energyAt(o.simNow()).wh / this.whPerPulse);
+    }
+  }
+
+  /** the state to hand to the next board, or undefined when no meter is wired */
+  state(): MeterState | undefined {
+    const c = this.ch[this.o.wiredChannel];
+    if (!c) return undefined;
+    this.advance();
+    return { count: c.count, blinks: this.blinks, energyWh: this.energyWh, at: this.cellAt };
+  }
+
+  private get whPerPulse(): number {
+    return 1000 / this.o.impPerKwh;
   }
 
   reset(): void {
@@ -86,23 +131,42 @@ export class VirtualPulseCounter {
     return out;
   }
 
+  /**
+   * The meter's energy at simulated time t: whole cells are added to `energyWh` for good (always
+   * in the same order from the same state), the current cell counts in proportion at that cell's
+   * power, so the energy never decreases. Returns the linear pieces it crossed, newest last.
+   */
+  private energyAt(t: number): { wh: number; pieces: Array<[number, number, number, number]> } {
+    const pieces: Array<[number, number, number, number]> = [];
+    while (this.cellAt + CELL_MS <= t) {
+      const e0 = this.energyWh;
+      this.energyWh += (this.o.load.powerAt(this.cellAt + CELL_MS / 2) * CELL_MS) / HOUR;
+      pieces.push([this.cellAt, e0, this.cellAt + CELL_MS, this.energyWh]);
+      this.cellAt += CELL_MS;
+    }
+    const w = this.o.load.powerAt(this.cellAt + CELL_MS / 2);
+    const wh = this.energyWh + (w * Math.max(0, t - this.cellAt)) / HOUR;
+    pieces.push([this.cellAt, this.energyWh, t, wh]);
+    return { wh, pieces };
+  }
+
   private advance(): void {
     const t = this.o.simNow();
-    const t0 = this.lastT;
-    if (t <= t0) return;
-    this.lastT = t;
-    const e0 = this.energyWh;
-    this.energyWh += (this.o.load.meanPower(t0, t) * (t - t0)) / HOUR;
-    const whPerPulse = 1000 / this.o.impPerKwh;
-    const total = Math.floor(this.energyWh / whPerPulse);
+    const { wh, pieces } = this.energyAt(t);
+    const total = Math.floor(wh / this.whPerPulse);
     const fresh = total - this.blinks;
+    if (fresh <= 0) return;
     this.blinks = total;
     const c = this.ch[this.o.wiredChannel];
-    if (!c?.enabled || fresh <= 0) return;
+    if (!c?.enabled) return;
     c.count = (c.count + fresh) >>> 0;
-    // when the last blink happened, interpolating the energy over the step
-    const crossAt = t0 + ((total * whPerPulse - e0) / (this.energyWh - e0)) * (t - t0);
-    c.lastPulseMs = (this.o.boardMs() - Math.round(t - crossAt)) >>> 0;
+    // when the last blink happened: where the energy crossed its pulse, within the piece crossing it
+    const target = total * this.whPerPulse;
+    const piece = pieces.findLast(([, e0, , e1]) => e0 < target && target <= e1);
+    if (!piece) return;
+    const [t0, e0, t1, e1] = piece;
+    const crossAt = t0 + ((target - e0) / (e1 - e0)) * (t1 - t0);
+    c.lastPulseMs = Math.max(0, this.o.boardMs() - Math.round(t - crossAt)) >>> 0;
   }
 
   private report(channel: number): number[] {

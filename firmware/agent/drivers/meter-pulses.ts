@@ -20,8 +20,11 @@ export interface MeterPulsesOptions {
 
 /**
  * An electricity meter's LED read by a photodiode on an interrupt pin; the firmware counts the
- * pulses (pulse counter sysex). Energy is a running total in Wh since the agent started (the hub
- * stores deltas and detects resets). Power comes from the time between pulses on the board's own
+ * pulses (pulse counter sysex). Energy is a running total in Wh (the hub stores deltas and detects
+ * resets): it starts from the board's own count, so a board that kept its count while the agent
+ * restarted continues its total, and one that lost it (power cut, the reset an Uno does when its
+ * port opens) restarts from zero, which is the truth the hub records. A board replaced or reset
+ * while the agent runs is added to the total, since the agent saw both sides. Power comes from the time between pulses on the board's own
  * clock, which is exact even when reports are late: between two reads with new pulses,
  * P = Δpulses × Wh/imp × 3600 / Δt(last pulses). Without a new pulse the power can be at most one
  * pulse's worth over the time since the last one, so it decays instead of holding a stale value.
@@ -33,7 +36,7 @@ export class MeterPulsesDriver implements Driver {
   private unsubscribe: (() => void) | undefined;
   private latest: PulseReport | undefined;
   private previous: PulseReport | undefined;
-  private totalWh = 0;
+  private totalWh: number | undefined;
   private powerW: number | undefined;
 
   constructor(private readonly opts: MeterPulsesOptions) {
@@ -78,12 +81,13 @@ export class MeterPulsesDriver implements Driver {
     const before = this.previous;
     this.previous = now;
     if (!before) {
-      // the first report after (re)connecting only sets the baseline, but it still has a total
+      // the first report after (re)connecting only sets the baseline; the very first one, the total
+      this.totalWh ??= now.count * this.whPerPulse;
       return this.readings();
     }
     // a board that reset in between reports a smaller count: all of it is new
     const pulses = now.count >= before.count ? now.count - before.count : now.count;
-    this.totalWh += pulses * this.whPerPulse;
+    this.totalWh = (this.totalWh ?? 0) + pulses * this.whPerPulse;
     const msPerHour = 3_600_000;
     if (pulses > 0 && now.lastPulseMs !== before.lastPulseMs && before.lastPulseMs !== 0) {
       const dt = (now.lastPulseMs - before.lastPulseMs) >>> 0;
@@ -98,7 +102,7 @@ export class MeterPulsesDriver implements Driver {
   private readings(): DriverReading[] {
     const [energy, power] = this.sensors;
     const out: DriverReading[] = [
-      { sensor: energy?.id ?? '', quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
+      { sensor: energy?.id ?? '', quantity: 'energy', unit: 'Wh', value: round(this.totalWh ?? 0, 3) },
     ];
     if (this.powerW !== undefined) {
       out.push({ sensor: power?.id ?? '', quantity: 'power', unit: 'W', value: round(this.powerW, 1) });

@@ -1,0 +1,85 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoHubAccess } from '../../hub/src/demo-access.ts';
+import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
+import { Demo } from './demo.ts';
+
+const NODE = 'demo-h01-meter';
+let th: TestHub;
+beforeAll(async () => {
+  th = await startTestHub();
+});
+afterAll(async () => {
+  await th?.stop();
+});
+
+function demo(): Demo {
+  return new Demo({
+    households: 1,
+    mqttUrl: th.mqttUrl,
+    dataDir: th.dataDir,
+    hub: demoHubAccess(th.hub),
+    log: () => {},
+    publishIntervalS: 1,
+    historyDays: 1,
+  });
+}
+
+/** The meter's total as the hub last received it (readings hold the deltas). */
+function lastEnergy(): { ts: number; value: number } | undefined {
+  return th.hub.db
+    .prepare(
+      `SELECT last_total_ts AS ts, last_total AS value FROM sensors
+       WHERE node_id = ? AND sensor = 'meter-energy' AND last_total_ts IS NOT NULL`,
+    )
+    .get(NODE) as { ts: number; value: number } | undefined;
+}
+
+function counterEvents(): string[] {
+  return (
+    th.hub.db
+      .prepare(
+        `SELECT e.kind FROM counter_events e JOIN sensors s ON s.id = e.sensor_id
+         WHERE s.node_id = ? ORDER BY e.id`,
+      )
+      .all(NODE) as Array<{ kind: string }>
+  ).map((e) => e.kind);
+}
+
+/** Runs the demo until the meter has published a few live readings, then stops it. */
+async function runFor(d: Demo, readings = 4): Promise<void> {
+  await d.start();
+  const since = lastEnergy()?.ts ?? 0;
+  const deadline = Date.now() + 20_000;
+  let seen = 0;
+  let last = since;
+  while (seen < readings) {
+    if (Date.now() > deadline) throw new Error(`the demo meter published ${seen} readings in 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+    const ts = lastEnergy()?.ts ?? 0;
+    if (ts > last) {
+      seen += 1;
+      last = ts;
+    }
+  }
+  await d.stop();
+}
+
+describe('demo meters across agent restarts', () => {
+  it('continue their history and their count: no counter reset at first start or after a restart', async () => {
+    await runFor(demo());
+    const before = lastEnergy()?.value ?? 0;
+    expect(before).toBeGreaterThan(1000); // a day of a household's history, in Wh
+    await runFor(demo());
+    expect(lastEnergy()?.value).toBeGreaterThanOrEqual(before);
+    expect(counterEvents()).toEqual([]);
+  });
+
+  it('still records a reset when a board really lost its count', async () => {
+    // the kept count gone: a board that was unplugged from power
+    rmSync(join(th.dataDir, 'demo', `${NODE}.meter.json`));
+    await runFor(demo());
+    expect(counterEvents()).toEqual(['reset']);
+  });
+});
