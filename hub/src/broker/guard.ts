@@ -30,8 +30,11 @@ export interface FastPath {
 
 const CONNECT = 1;
 const PUBLISH = 3;
-/** Taken packets not yet settled before the guard stops reading the socket (a slow disk). */
-const MAX_UNSETTLED = 4096;
+/**
+ * Taken packets not yet settled before the guard stops reading the socket (a slow disk): as with
+ * aedes, which reads no more until a read is acknowledged, a node cannot queue without bound.
+ */
+const MAX_UNSETTLED = 1024;
 
 export class MqttGuard extends Duplex {
   readonly remoteAddress: string | undefined;
