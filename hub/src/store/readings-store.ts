@@ -6,7 +6,7 @@ import type { Db } from './db.ts';
 import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
 import { RollupAccumulator } from './rollup.ts';
-import { RollupBuffer } from './rollup-buffer.ts';
+import { RollupBuffer, UPSERT_ROLLUP } from './rollup-buffer.ts';
 import { WalSync } from './wal-sync.ts';
 
 /** What one message contributes to a commit: its valid readings and its rejections. */
@@ -75,17 +75,7 @@ export class ReadingsStore {
       insertReading: db.prepare(
         'INSERT OR IGNORE INTO readings (sensor_id, ts, seq, value) VALUES (?, ?, ?, ?)',
       ),
-      upsertRollup: db.prepare(
-        `INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
-         VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)
-         ON CONFLICT (sensor_id, period, start) DO UPDATE SET
-           count = count + excluded.count,
-           sum = sum + excluded.sum,
-           min = min(min, excluded.min),
-           max = max(max, excluded.max),
-           last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-           last_ts = max(last_ts, excluded.last_ts)`,
-      ),
+      upsertRollup: db.prepare(UPSERT_ROLLUP),
       updateCounter: db.prepare('UPDATE sensors SET last_total = ?, last_total_ts = ? WHERE id = ?'),
       counterEvent: db.prepare(
         'INSERT INTO counter_events (sensor_id, ts, kind, previous, current) VALUES (?, ?, ?, ?, ?)',

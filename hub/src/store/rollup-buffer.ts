@@ -10,6 +10,17 @@ export const FLUSH_EVERY_MS = 60_000;
 
 const MINUTE = PERIODS.minute;
 
+/** Adds a cell (a partial aggregate of one bucket) to the stored one. */
+export const UPSERT_ROLLUP = `INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
+  VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)
+  ON CONFLICT (sensor_id, period, start) DO UPDATE SET
+    count = count + excluded.count,
+    sum = sum + excluded.sum,
+    min = min(min, excluded.min),
+    max = max(max, excluded.max),
+    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+    last_ts = max(last_ts, excluded.last_ts)`;
+
 const buffers = new WeakMap<Db, RollupBuffer>();
 
 /**
@@ -46,17 +57,7 @@ export class RollupBuffer {
     this.now = opts.now ?? Date.now;
     const db = this.db;
     this.stmts = {
-      upsert: db.prepare(
-        `INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
-         VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)
-         ON CONFLICT (sensor_id, period, start) DO UPDATE SET
-           count = count + excluded.count,
-           sum = sum + excluded.sum,
-           min = min(min, excluded.min),
-           max = max(max, excluded.max),
-           last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-           last_ts = max(last_ts, excluded.last_ts)`,
-      ),
+      upsert: db.prepare(UPSERT_ROLLUP),
       replace: db.prepare(
         `INSERT OR REPLACE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
          VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)`,
