@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSerialConsole } from '../hub/src/console/serial-console.ts';
 import { connectNode, sendMeta, sendReadings } from './support/mqtt-node.ts';
+import { ptyPair } from './support/pty-pair.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
 
 /**
@@ -37,15 +38,7 @@ describe('the serial console over a real pseudo-terminal', () => {
   }
 
   beforeAll(async () => {
-    socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${hubEnd}`, `pty,raw,echo=0,link=${personEnd}`]);
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      socat.stderr?.on('data', (d) => {
-        log += d;
-        if (log.includes('starting data transfer loop')) resolve();
-      });
-      socat.on('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    });
+    socat = await ptyPair(hubEnd, personEnd);
     th = await startTestHub();
     terminal = new SerialPort({ path: personEnd, baudRate: 115_200 });
     await new Promise((r) => terminal.once('open', r));

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgentConfig, SensorConfig, VirtualModel } from '../../protocol/index.ts';
+import { ptyPair } from '../../tests/support/pty-pair.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import { NodeAgent } from './node-agent.ts';
@@ -24,20 +25,7 @@ describe('serial transport over a pseudo-terminal', () => {
   const sensors = [SensorConfig.parse({ type: 'sht31', id: 'air' })];
 
   beforeAll(async () => {
-    socat = spawn('socat', [
-      '-d',
-      '-d',
-      `pty,raw,echo=0,link=${agentEnd}`,
-      `pty,raw,echo=0,link=${boardEnd}`,
-    ]);
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      socat.stderr?.on('data', (d) => {
-        log += d;
-        if (log.includes('starting data transfer loop')) resolve();
-      });
-      socat.on('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-    });
+    socat = await ptyPair(agentEnd, boardEnd);
     th = await startTestHub();
     // the board's end: every byte between the pty and the virtual board, both ways
     wire = new SerialPort({ path: boardEnd, baudRate: 57_600 });
