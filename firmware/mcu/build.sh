@@ -15,6 +15,6 @@ cd "$here/src"
 avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -std=gnu99 -Os -Wall -Wextra -Werror \
   -ffunction-sections -fdata-sections -Wl,--gc-sections \
   -o "$work/communs-firmata.elf" \
-  main.c adc.c clamp.c clock.c firmata.c i2c.c pins.c pulse.c uart.c wire-out.c -lm
+  main.c adc.c clamp.c clock.c firmata.c i2c.c pins.c pulse.c serial.c uart.c wire-out.c -lm
 avr-objcopy -O ihex -R .eeprom "$work/communs-firmata.elf" "$out/communs-firmata.hex"
 avr-size "$work/communs-firmata.elf"

@@ -25,6 +25,7 @@ import {
   adcConfig,
   avrInstruction,
   CPU,
+  PinState,
   portBConfig,
   portCConfig,
   portDConfig,
@@ -65,6 +66,9 @@ export interface PulseTrain {
   /** Active level is low (open-collector S0 outputs with a pull-up). Default false. */
   activeLow?: boolean;
 }
+
+/** What the firmware does with a pin: drives it low or high, or leaves it an input. */
+export type PinDrive = 'low' | 'high' | 'input';
 
 /** A waveform for an analog pin: volts as a function of simulated time in seconds. */
 export type Waveform = (seconds: number) => number;
@@ -173,6 +177,39 @@ export class AvrBoard {
     return true;
   }
 
+  /** CPU cycles since power-on (16 per µs): the finest time base, for serial bit timing. */
+  get cycles(): number {
+    return this.machine ? this.machine.cpu.cycles : 0;
+  }
+
+  /** Calls `fn` at CPU cycle `cycle` (rounded to a whole cycle; at once if already past). */
+  atCycle(cycle: number, fn: () => void): void {
+    const { cpu } = this.running();
+    cpu.addClockEvent(() => fn(), Math.max(0, Math.round(cycle) - cpu.cycles));
+  }
+
+  /**
+   * Calls `listener` with the cycle whenever the firmware changes what it does with digital pin 0-19:
+   * drives it low or high, or leaves it an input. Returns a function that stops watching.
+   */
+  watchPin(pin: number, listener: (drive: PinDrive, cycle: number) => void): () => void {
+    const { cpu } = this.running();
+    const [port, index] = this.portOf(pin);
+    const driveOf = (): PinDrive => {
+      const state = port.pinState(index);
+      return state === PinState.Low ? 'low' : state === PinState.High ? 'high' : 'input';
+    };
+    let last = driveOf();
+    const onWrite = () => {
+      const now = driveOf();
+      if (now === last) return;
+      last = now;
+      listener(now, cpu.cycles);
+    };
+    port.addListener(onWrite);
+    return () => port.removeListener(onWrite);
+  }
+
   /** Calls `fn` at simulated time `timeMs` (exact to the cycle). */
   at(timeMs: number, fn: () => void): void {
     const { cpu } = this.running();
@@ -195,11 +232,17 @@ export class AvrBoard {
 
   /** Drives digital pin 0-19 (Firmata numbering: A0-A5 are 14-19) from outside. */
   setDigitalInput(pin: number, high: boolean): void {
+    const [port, index] = this.portOf(pin);
+    port.setPin(index, high);
+  }
+
+  /** The AVR port and bit of digital pin 0-19 (Firmata numbering). */
+  private portOf(pin: number): [AVRIOPort, number] {
     const { ports } = this.running();
     if (!Number.isInteger(pin) || pin < 0 || pin > 19) throw new Error(`pin must be 0-19, got ${pin}`);
-    if (pin < 8) ports.d.setPin(pin, high);
-    else if (pin < 14) ports.b.setPin(pin - 8, high);
-    else ports.c.setPin(pin - 14, high);
+    if (pin < 8) return [ports.d, pin];
+    if (pin < 14) return [ports.b, pin - 8];
+    return [ports.c, pin - 14];
   }
 
   /** Schedules a train of pulses on a digital pin; returns the simulated time the last one ends. */

@@ -11,6 +11,7 @@
 #include "pins.h"
 #include "protocol.h"
 #include "pulse.h"
+#include "serial.h"
 #include "uart.h"
 #include "wire-out.h"
 
@@ -57,6 +58,7 @@ void firmata_send_firmware(void) {
 }
 
 static void system_reset(void) {
+  serial_close();
   firmata_reset();
   pins_reset();
   i2c_reset();
@@ -91,6 +93,9 @@ static void dispatch_sysex(uint8_t id, const uint8_t *p, uint8_t n) {
       break;
     case I2C_REQUEST:
       i2c_request(p, n);
+      break;
+    case SERIAL_MESSAGE:
+      serial_sysex(p, n);
       break;
     case SYSEX_PULSE_COUNTER:
       pulse_sysex(p, n);

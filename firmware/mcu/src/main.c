@@ -11,12 +11,14 @@
 #include "i2c.h"
 #include "pins.h"
 #include "pulse.h"
+#include "serial.h"
 #include "uart.h"
 
 int main(void) {
   clock_init();
   uart_init();
   adc_init();
+  serial_init();
   pins_reset();
   clamp_reset();
   pulse_reset();
@@ -38,6 +40,7 @@ int main(void) {
     pins_poll_digital();
     clamp_poll();
     uint32_t now = clock_millis();
+    serial_poll(now);
     if (now - last_sample >= firmata_sampling_interval()) {
       last_sample = now;
       pins_send_analog();

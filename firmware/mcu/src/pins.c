@@ -5,9 +5,11 @@
  */
 #include "pins.h"
 #include <avr/io.h>
+#include <util/atomic.h>
 #include "adc.h"
 #include "i2c.h"
 #include "protocol.h"
+#include "serial.h"
 #include "uart.h"
 #include "wire-out.h"
 
@@ -19,14 +21,16 @@ static uint8_t last_sent[PORTS];
 static uint8_t analog_reporting;
 
 /* PINx, DDRx and PORTx sit at consecutive addresses on the ATmega328P (datasheet section 30). */
-static volatile uint8_t *pin_reg(uint8_t pin) {
+volatile uint8_t *pins_in_reg(uint8_t pin) {
   if (pin < 8) {
     return &PIND;
   }
   return pin < FIRST_ANALOG_PIN ? &PINB : &PINC;
 }
 
-static uint8_t pin_mask(uint8_t pin) {
+volatile uint8_t *pins_port_reg(uint8_t pin) { return pins_in_reg(pin) + 2; }
+
+uint8_t pins_mask(uint8_t pin) {
   if (pin < 8) {
     return (uint8_t)_BV(pin);
   }
@@ -46,26 +50,32 @@ static uint8_t supports(uint8_t pin, uint8_t mode) {
       return pin >= FIRST_ANALOG_PIN;
     case MODE_I2C:
       return pin == 18 || pin == 19;
+    case MODE_SERIAL:
+      return 1;
     default:
       return 0;
   }
 }
 
 static void apply_mode(uint8_t pin, uint8_t mode) {
-  volatile uint8_t *pinx = pin_reg(pin);
+  volatile uint8_t *pinx = pins_in_reg(pin);
   volatile uint8_t *ddr = pinx + 1;
   volatile uint8_t *port = pinx + 2;
-  uint8_t m = pin_mask(pin);
-  if (mode == MODE_OUTPUT) {
-    *port &= (uint8_t)~m;
-    *ddr |= m;
-  } else {
-    *ddr &= (uint8_t)~m;
-    /* I2C keeps the weak pull-ups on, as a bus without external resistors would otherwise float. */
-    if (mode == MODE_PULLUP || mode == MODE_I2C) {
-      *port |= m;
-    } else {
+  uint8_t m = pins_mask(pin);
+  /* Atomic: the software serial's interrupt writes its TX bit in the same PORTx. */
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) {
+    if (mode == MODE_OUTPUT) {
       *port &= (uint8_t)~m;
+      *ddr |= m;
+    } else {
+      *ddr &= (uint8_t)~m;
+      /* I2C keeps the weak pull-ups on, as a bus without external resistors would otherwise float;
+         a serial RX pin keeps its pull-up so an unconnected line idles high. */
+      if (mode == MODE_PULLUP || mode == MODE_I2C || mode == MODE_SERIAL) {
+        *port |= m;
+      } else {
+        *port &= (uint8_t)~m;
+      }
     }
   }
   if (pin >= FIRST_ANALOG_PIN && mode != MODE_ANALOG) {
@@ -88,8 +98,12 @@ void pins_reset(void) {
 }
 
 void pins_set_mode(uint8_t pin, uint8_t mode) {
-  if (!supports(pin, mode)) {
+  /* SERIAL is entered only through SERIAL_CONFIG, which names both pins. */
+  if (!supports(pin, mode) || mode == MODE_SERIAL) {
     return;
+  }
+  if (mode_of[pin] == MODE_SERIAL) {
+    serial_close(); /* the host takes a pin of the port for something else */
   }
   apply_mode(pin, mode);
   if (mode == MODE_I2C) {
@@ -101,11 +115,31 @@ void pins_write_pin(uint8_t pin, uint8_t value) {
   if (pin >= TOTAL_PINS || mode_of[pin] != MODE_OUTPUT) {
     return;
   }
-  volatile uint8_t *port = pin_reg(pin) + 2;
-  if (value) {
-    *port |= pin_mask(pin);
+  volatile uint8_t *port = pins_port_reg(pin);
+  uint8_t m = pins_mask(pin);
+  ATOMIC_BLOCK(ATOMIC_RESTORESTATE) {
+    if (value) {
+      *port |= m;
+    } else {
+      *port &= (uint8_t)~m;
+    }
+  }
+}
+
+void pins_claim_serial(uint8_t pin, uint8_t is_tx) {
+  if (is_tx) {
+    volatile uint8_t *pinx = pins_in_reg(pin);
+    uint8_t m = pins_mask(pin);
+    apply_mode(pin, MODE_SERIAL); /* input with pull-up: the line is already high */
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE) { *(pinx + 1) |= m; }
   } else {
-    *port &= (uint8_t)~pin_mask(pin);
+    apply_mode(pin, MODE_SERIAL);
+  }
+}
+
+void pins_release_serial(uint8_t pin) {
+  if (pin < TOTAL_PINS && mode_of[pin] == MODE_SERIAL) {
+    apply_mode(pin, MODE_INPUT);
   }
 }
 
@@ -123,7 +157,7 @@ static uint8_t read_port(uint8_t port) {
       break;
     }
     uint8_t mode = mode_of[pin];
-    if ((mode == MODE_INPUT || mode == MODE_PULLUP) && (*pin_reg(pin) & pin_mask(pin))) {
+    if ((mode == MODE_INPUT || mode == MODE_PULLUP) && (*pins_in_reg(pin) & pins_mask(pin))) {
       value |= (uint8_t)_BV(i);
     }
   }
@@ -182,13 +216,15 @@ void pins_send_analog(void) {
 }
 
 void pins_send_capabilities(void) {
-  static const uint8_t modes[] = {MODE_INPUT, MODE_OUTPUT, MODE_PULLUP, MODE_ANALOG, MODE_I2C};
+  static const uint8_t modes[] = {MODE_INPUT, MODE_OUTPUT, MODE_PULLUP, MODE_ANALOG, MODE_I2C, MODE_SERIAL};
   out_sysex_begin(CAPABILITY_RESPONSE);
   for (uint8_t pin = 0; pin < TOTAL_PINS; pin++) {
     for (uint8_t i = 0; i < sizeof modes; i++) {
       if (supports(pin, modes[i])) {
         out_u7(modes[i]);
-        out_u7(modes[i] == MODE_ANALOG ? 10 : 1); /* resolution in bits */
+        /* resolution in bits; for SERIAL, serial.md defines RES_RX0.. for hardware ports only, and
+           any of these pins can be the software port's RX or TX: 0 */
+        out_u7(modes[i] == MODE_ANALOG ? 10 : modes[i] == MODE_SERIAL ? 0 : 1);
       }
     }
     out_u7(0x7F);
@@ -212,6 +248,6 @@ void pins_send_state(uint8_t pin) {
   out_u7(pin);
   out_u7(mode_of[pin]);
   /* For outputs the state is the written level; for inputs, whether the pull-up is on. */
-  out_u7((*(pin_reg(pin) + 2) & pin_mask(pin)) ? 1 : 0);
+  out_u7((*(pins_in_reg(pin) + 2) & pins_mask(pin)) ? 1 : 0);
   out_sysex_end();
 }

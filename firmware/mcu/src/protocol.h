@@ -32,6 +32,10 @@
 #define I2C_CONFIG 0x78
 #define REPORT_FIRMWARE 0x79
 #define SAMPLING_INTERVAL 0x7A
+#define SERIAL_MESSAGE 0x60
+
+/* SERIAL_MESSAGE subcommands are ORed with the port id (serial.md). */
+#define SERIAL_REPLY 0x40
 
 /* User-defined sysex ids: Firmata reserves 0x01-0x0F for these. */
 #define SYSEX_PULSE_COUNTER 0x01
@@ -41,6 +45,7 @@
 #define MODE_OUTPUT 0x01
 #define MODE_ANALOG 0x02
 #define MODE_I2C 0x06
+#define MODE_SERIAL 0x0A
 #define MODE_PULLUP 0x0B
 
 #endif

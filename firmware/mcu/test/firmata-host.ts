@@ -22,7 +22,7 @@ export interface FirmataIo extends EventEmitter {
   version: { major: number; minor: number };
   pins: { supportedModes: number[]; mode?: number; value: number; analogChannel: number; state?: number }[];
   analogPins: number[];
-  MODES: Record<'INPUT' | 'OUTPUT' | 'ANALOG' | 'PULLUP' | 'I2C', number>;
+  MODES: Record<'INPUT' | 'OUTPUT' | 'ANALOG' | 'PULLUP' | 'I2C' | 'SERIAL', number>;
   pinMode(pin: number, mode: number): void;
   digitalWrite(pin: number, value: number): void;
   digitalRead(pin: number, callback: (value: number) => void): void;
@@ -39,6 +39,12 @@ export interface FirmataIo extends EventEmitter {
   i2cReadOnce(address: number, register: number, count: number, callback: (data: number[]) => void): void;
   i2cRead(address: number, register: number, count: number, callback: (data: number[]) => void): void;
   i2cStop(address: number): void;
+  SERIAL_PORT_IDs: { SW_SERIAL0: number; HW_SERIAL1: number };
+  serialConfig(options: { portId: number; baud: number; rxPin?: number; txPin?: number }): void;
+  serialWrite(portId: number, bytes: number[]): void;
+  serialRead(portId: number, callback: (data: number[]) => void): void;
+  serialStop(portId: number): void;
+  serialClose(portId: number): void;
   reset(): void;
 }
 

@@ -31,7 +31,12 @@ describe('communs-firmata handshake and core Firmata (real image in avr8js)', ()
     expect(io.pins).toHaveLength(20);
     expect(io.analogPins).toEqual([14, 15, 16, 17, 18, 19]);
     expect(io.pins[0]?.supportedModes).toEqual([]);
-    expect(io.pins[2]?.supportedModes).toEqual([io.MODES.INPUT, io.MODES.OUTPUT, io.MODES.PULLUP]);
+    expect(io.pins[2]?.supportedModes).toEqual([
+      io.MODES.INPUT,
+      io.MODES.OUTPUT,
+      io.MODES.SERIAL,
+      io.MODES.PULLUP,
+    ]);
     expect(io.pins[18]?.supportedModes).toContain(io.MODES.I2C);
     expect(io.pins[14]?.supportedModes).toContain(io.MODES.ANALOG);
   });
