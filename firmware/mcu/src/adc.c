@@ -45,8 +45,10 @@ static void advance(void) {
         break;
       case STEP_SCAN:
         if (scan_mask) {
+          /* no % here: a 16-bit division per step kept this ISR busy for up to 75 us, long
+             enough to corrupt the software serial's bit sampling */
           do {
-            scan_channel = (uint8_t)((scan_channel + 1) % 6);
+            scan_channel = scan_channel >= 5 ? 0 : (uint8_t)(scan_channel + 1);
           } while (!(scan_mask & _BV(scan_channel)));
           start(scan_channel);
           return;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeParticulateCommand } from '../../agent/drivers/particulate-commands.ts';
 import { encodePms5003, encodeSds011 } from '../../agent/drivers/particulate-frames.ts';
 import { UartPins } from '../../sim/uart-pins.ts';
+import { encodeClampConfig, encodePulseConfig } from '../sysex-codec.ts';
 import { type FirmataIo, useSimulatedFirmware } from './firmata-host.ts';
 
 /** The outdoor-air kit's wiring (hardware/outdoor-air/kit.json): sensor TX on D8, sensor RX on D9. */
@@ -103,6 +104,35 @@ describe('software serial SW_SERIAL0 at 9600 baud (Firmata serial.md, real image
     await board.runUntil(() => heard.length >= frame.length && received.length >= sleep.length, 80);
     expect(heard).toEqual(frame);
     expect(received).toEqual(sleep);
+  });
+
+  it('loses no byte while the clamp sequencer, the pulse counter and analog reporting interrupt it', async () => {
+    const { io, log, board } = await setup();
+    board.setAnalogWaveform(0, (t) => 2.5 + Math.sin(2 * Math.PI * 50 * t));
+    board.setAnalogVoltage(1, 1.2);
+    io.sysexCommand(
+      encodeClampConfig({ currentChannel: 0, voltageChannel: 1, mainsHz: 50, cycles: 5, enabled: true }),
+    );
+    io.sysexCommand(
+      encodePulseConfig({ channel: 0, enabled: true, activeLow: false, pullUp: false, minWidthUs: 1000 }),
+    );
+    io.analogRead(3, () => {});
+    const heard: number[] = [];
+    openPort(io, heard);
+    await board.advance(10);
+    const sensor = new UartPins(board, { boardRx: RX, boardTx: TX, baud: 9600 });
+    const received: number[] = [];
+    sensor.onByte = (b) => received.push(b);
+    board.pulseTrain(2, { startMs: board.timeMs + 1, count: 10, periodMs: 15, widthMs: 2 });
+    const frames: number[] = [];
+    for (let i = 0; i < 5; i++) frames.push(...encodePms5003({ pm25: 10 + i, pm10: 20 + i }));
+    sensor.send(frames);
+    const wake = encodeParticulateCommand('pms5003', 'wake');
+    io.serialWrite(io.SERIAL_PORT_IDs.SW_SERIAL0, wake);
+    await board.runUntil(() => heard.length >= frames.length && log.clamps.length >= 2, 400);
+    expect(heard).toEqual(frames);
+    expect(received).toEqual(wake);
+    expect(log.lastPulse(0)?.count).toBe(10);
   });
 
   it('puts the pins in SERIAL mode, lists SERIAL in the capabilities, and releases them on close', async () => {
