@@ -26,7 +26,12 @@ export interface BoardPort {
   onSysex(command: number, listener: (data: number[]) => void): () => void;
 }
 
-/** "A3" → 3, "D2" → 2 */
+/** "A3" → 3, "D2" → 2: an analog channel, or a digital pin given as Dn */
 export function pinNumber(pin: string): number {
   return Number(pin.slice(1));
+}
+
+/** The Uno's digital pin number: "D9" → 9, "A3" → 17 (A0–A5 are digital pins 14–19). */
+export function digitalPinNumber(pin: string): number {
+  return pin.startsWith('A') ? 14 + Number(pin.slice(1)) : Number(pin.slice(1));
 }

@@ -40,6 +40,13 @@ describe('particulate driver', () => {
     ]);
     expect(await d.read()).toEqual([]);
   });
+
+  it('opens the software serial port on the Uno pin numbers: D8 → 8, A3 → 17', () => {
+    const board = new FakeBoard();
+    const open = vi.spyOn(board, 'serialOpen');
+    new ParticulateDriver({ id: 'pm', type: 'pms5003', rxPin: 'A3', txPin: 'D9' }).attach(board);
+    expect(open.mock.calls[0]?.slice(0, 3)).toEqual([17, 9, 9600]);
+  });
 });
 
 describe('particulate sleep and wake commands', () => {

@@ -1,5 +1,5 @@
 import type { SensorDescription } from '../../../protocol/index.ts';
-import { type BoardPort, pinNumber } from '../board-port.ts';
+import { type BoardPort, digitalPinNumber } from '../board-port.ts';
 import type { Driver, DriverReading } from './driver.ts';
 import { encodeParticulateCommand, type ParticulateCommand } from './particulate-commands.ts';
 import {
@@ -66,8 +66,8 @@ export class ParticulateDriver implements Driver {
     this.parser = new ParticulateFrameParser(this.opts.type);
     this.clearWindow();
     this.done = undefined;
-    const tx = this.opts.txPin ? pinNumber(this.opts.txPin) : undefined;
-    board.serialOpen(pinNumber(this.opts.rxPin), tx, 9600, (bytes) => this.heard(bytes));
+    const tx = this.opts.txPin ? digitalPinNumber(this.opts.txPin) : undefined;
+    board.serialOpen(digitalPinNumber(this.opts.rxPin), tx, 9600, (bytes) => this.heard(bytes));
     if (this.periodMs > 0) this.wake();
     else {
       this.phase = 'continuous';

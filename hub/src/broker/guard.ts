@@ -50,6 +50,8 @@ export class MqttGuard extends Duplex {
   /** total size of the incomplete packet once its header is known, else 0 */
   private partialNeed = 0;
   private unsettled = 0;
+  /** packet ids of PUBACKs settled but not written yet */
+  private acks: number[] = [];
   /** aedes asked for no more data (its buffer is full) */
   private readFull = false;
   private writeFull = false;
@@ -66,19 +68,47 @@ export class MqttGuard extends Duplex {
     inner.on('close', () => this.destroy());
   }
 
-  /** Sends a PUBACK for a packet the fast path took (`id` > 0), or just releases it (QoS 0). */
+  /**
+   * Acknowledges a packet the fast path took (a PUBACK for packet id `id` > 0; nothing for QoS 0).
+   * The PUBACKs settled in one go (a commit's callbacks) leave in one write, at the end of the
+   * microtask or before anything aedes writes, whichever comes first, so their order holds.
+   */
   settle(id: number): void {
     this.unsettled--;
     if (this.destroyed) return;
-    if (id > 0 && !this.write(Buffer.from([0x40, 0x02, id >> 8, id & 0xff])) && !this.writeFull) {
+    if (id > 0) {
+      if (this.acks.length === 0) queueMicrotask(() => this.sendAcks());
+      this.acks.push(id);
+    }
+    this.flow();
+  }
+
+  override write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    if (this.acks.length > 0) this.sendAcks();
+    return (super.write as (c: unknown, e?: unknown, cb?: unknown) => boolean)(chunk, encoding, cb);
+  }
+
+  private sendAcks(): void {
+    const ids = this.acks;
+    if (ids.length === 0 || this.destroyed) return;
+    this.acks = [];
+    const buf = Buffer.allocUnsafe(4 * ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      buf[4 * i] = 0x40;
+      buf[4 * i + 1] = 0x02;
+      buf[4 * i + 2] = id >> 8;
+      buf[4 * i + 3] = id & 0xff;
+    }
+    if (!super.write(buf) && !this.writeFull) {
       // a client that does not read its acknowledgements is not read either
       this.writeFull = true;
       this.once('drain', () => {
         this.writeFull = false;
         this.flow();
       });
+      this.flow();
     }
-    this.flow();
   }
 
   override _read(): void {
