@@ -77,9 +77,13 @@ export function validateReadingsMessage(
 }
 
 export function validateReading(node: string, raw: unknown, opts: ValidateOptions): ValidReading | Rejected {
-  const r = Reading.safeParse(raw);
-  if (!r.success) return { reason: 'bad_schema', detail: describeZodError(r.error) };
-  const { sensor: sensorId, quantity, unit, value, ts, seq } = r.data;
+  let reading = wellFormed(node, raw, opts.registry);
+  if (!reading) {
+    const r = Reading.safeParse(raw);
+    if (!r.success) return { reason: 'bad_schema', detail: describeZodError(r.error) };
+    reading = r.data;
+  }
+  const { sensor: sensorId, quantity, unit, value, ts, seq } = reading;
   const sensor = opts.registry.sensor(node, sensorId);
   if (!sensor) return { reason: 'unknown_sensor', detail: `"${sensorId}" is not in the node's meta message` };
   if (sensor.quantity !== quantity) {
@@ -104,6 +108,29 @@ export function validateReading(node: string, raw: unknown, opts: ValidateOption
     return { reason: 'ts_future', detail: `timestamp ${iso(ts)} is ahead of the hub clock` };
   }
   return { sensor, ts, seq, value: canonical };
+}
+
+/**
+ * The common case without zod (a tenth of ingest's time per reading): a reading whose every field
+ * has the type `Reading` asks for, of a sensor the node declared (so its id and quantity are valid).
+ * Anything else goes through `Reading.safeParse`, which decides and says why.
+ */
+function wellFormed(node: string, raw: unknown, registry: Registry): Reading | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { sensor, quantity, unit, value, ts, seq } = raw as Record<string, unknown>;
+  if (
+    typeof sensor !== 'string' ||
+    typeof unit !== 'string' ||
+    unit.length < 1 ||
+    unit.length > 16 ||
+    (value !== null && !Number.isFinite(value)) ||
+    !Number.isInteger(ts) ||
+    !Number.isInteger(seq) ||
+    (seq as number) < 0
+  )
+    return undefined;
+  if (registry.sensor(node, sensor)?.quantity !== quantity) return undefined;
+  return { sensor, quantity, unit, value, ts, seq } as Reading;
 }
 
 function iso(ts: number): string {
