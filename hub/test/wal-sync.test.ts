@@ -34,7 +34,7 @@ describe('ingest durability off the event loop (WalSync)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('commits without SQLite’s sync, then syncs the WAL file once for every commit made before', async () => {
+  it('commits without SQLite’s sync, then acknowledges each commit, in order, once a sync started after it returns', async () => {
     const calls = spyFdatasync(50);
     const level = sync.unsynced(() => {
       db.prepare('INSERT INTO t VALUES (1)').run();
@@ -43,19 +43,40 @@ describe('ingest durability off the event loop (WalSync)', () => {
     expect(level).toBe(1); // NORMAL while committing
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL again for every other write
     const order: string[] = [];
-    const first = new Promise<void>((r) => sync.sync(() => r(void order.push('a'))));
-    // two more commits while the first sync runs: one more sync covers both
-    const later = [1, 2].map(
-      (i) =>
-        new Promise<void>((r) => {
-          sync.unsynced(() => db.prepare('INSERT INTO t VALUES (?)').run(i));
-          sync.sync(() => r(void order.push(`b${i}`)));
-        }),
-    );
-    await Promise.all([first, ...later]);
-    expect(order).toEqual(['a', 'b1', 'b2']);
-    expect(calls).toHaveLength(2);
+    const commit = (name: string) =>
+      new Promise<void>((r) => {
+        sync.unsynced(() => db.prepare('INSERT INTO t VALUES (2)').run());
+        sync.sync(() => r(void order.push(name)));
+      });
+    // two syncs run at once; the two commits made while they run share a third
+    await Promise.all(['a', 'b', 'c', 'd'].map(commit));
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    expect(calls).toHaveLength(3);
     expect(calls.every((f) => f.endsWith('test.db-wal'))).toBe(true);
+  });
+
+  it('a later sync that returns first acknowledges the commits before it too, still in order', async () => {
+    const delays = [150, 10];
+    const calls: number[] = [];
+    fs.fdatasync = ((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      calls.push(fd);
+      setTimeout(() => realFdatasync(fd, cb), delays.shift() ?? 0);
+    }) as Fdatasync;
+    const order: string[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      ['first', 'second'].map(
+        (name) =>
+          new Promise<void>((r) => {
+            sync.unsynced(() => db.prepare('INSERT INTO t VALUES (3)').run());
+            sync.sync(() =>
+              r(void order.push(`${name} ${Math.round(performance.now() - t0) < 100 ? 'early' : 'late'}`)),
+            );
+          }),
+      ),
+    );
+    expect(order).toEqual(['first early', 'second early']);
+    expect(calls).toHaveLength(2);
   });
 
   it('reports a failed sync to every commit waiting for it', async () => {
