@@ -1,18 +1,15 @@
 import type { Db } from './db.ts';
-import { blockTimes, decodeBlock, MAX_BLOCK_SPAN_MS, type RawReading } from './reading-block.ts';
+import {
+  type BlockRow,
+  blockTimes,
+  decodeBlock,
+  MAX_BLOCK_SPAN_MS,
+  type RawReading,
+} from './reading-block.ts';
 
 export type { RawReading } from './reading-block.ts';
 
-type BlockCols = {
-  t0: number;
-  t1: number;
-  n: number;
-  ts_off: string | null;
-  vals: string;
-  seq0: number | null;
-  seq1: number | null;
-  seq_off: string | null;
-};
+type BlockCols = Omit<BlockRow, 'sensor_id'>;
 
 /**
  * The one reader of raw readings: the recent rows of `readings` and the packed `reading_blocks`
