@@ -251,6 +251,8 @@ export class Hub {
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     this.ingest?.stop();
+    // the last commit's acknowledgements wait for their sync: the log must outlive it
+    await this.store?.walSync.idle();
     if (this.db?.open) {
       // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
       // leaves none to rebuild or lose

@@ -79,6 +79,17 @@ describe('ingest durability off the event loop (WalSync)', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('idle() resolves once every commit made so far is acknowledged (the hub closes the log after it)', async () => {
+    spyFdatasync(80);
+    let acknowledged = false;
+    sync.unsynced(() => db.prepare('INSERT INTO t VALUES (4)').run());
+    sync.sync(() => {
+      acknowledged = true;
+    });
+    await sync.idle();
+    expect(acknowledged).toBe(true);
+  });
+
   it('reports a failed sync to every commit waiting for it', async () => {
     spyFdatasync(0, Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
     const err = await new Promise<Error | undefined>((r) => sync.sync(r));

@@ -73,6 +73,12 @@ export class WalSync {
     else this.due = true;
   }
 
+  /** Resolves once every commit made so far is acknowledged (the hub waits for it before closing). */
+  idle(): Promise<void> {
+    if (this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.sync(() => resolve()));
+  }
+
   private start(): void {
     // the commits this sync covers: all those made before it starts
     const covers = this.released + this.waiting.length;
