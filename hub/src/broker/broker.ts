@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { parseNodeTopic, TOPIC_ROOT } from '../../../protocol/index.ts';
+import { parseNodeTopic, topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Registry } from '../store/registry.ts';
 import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
@@ -64,8 +64,11 @@ export class Broker {
     deniedTopics: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
-  /** subscriptions that could match a node's readings topic: those readings must go through aedes */
-  private readonly readingsWatchers = new Set<string>();
+  /**
+   * Subscriptions that could receive nodes' readings (kept for the broker's life: they are rare):
+   * those readings must go through aedes. By node for filters naming one, else as a list.
+   */
+  private readonly readingsWatchers = { byNode: new Set<string>(), wildcard: new Set<string>() };
   readonly throttle: LoginThrottle;
 
   constructor(opts: BrokerOptions) {
@@ -152,8 +155,7 @@ export class Broker {
         // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
         return done(null, null as unknown as Subscription);
       }
-      if (sub.topic.startsWith(`${TOPIC_ROOT}/`) || sub.topic.startsWith('+') || sub.topic.startsWith('#'))
-        this.readingsWatchers.add(sub.topic);
+      this.watch(sub.topic);
       done(null, sub);
     };
     // fired just before aedes handles the packets that arrived during login: the fast path can only
@@ -166,7 +168,7 @@ export class Broker {
         guard,
         node,
         ingest,
-        watched: (topic) => this.watched(topic),
+        watched: () => this.watched(node),
         alive: () => {
           const k = client as unknown as KeepaliveClient;
           if (k._keepaliveTimer && (k._keepaliveInterval ?? 0) > 0) k._keepaliveTimer.refresh();
@@ -235,9 +237,19 @@ export class Broker {
     await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
   }
 
-  private watched(topic: string): boolean {
-    if (this.readingsWatchers.size === 0) return false;
-    for (const filter of this.readingsWatchers) if (topicMatches(filter, topic)) return true;
+  /** Records a subscription filter if it can receive a node's readings. */
+  private watch(filter: string): void {
+    const level = filter.split('/')[3];
+    const named = level !== undefined && level !== '+' && level !== '#';
+    if (!topicMatches(filter, topics.readings(named ? level : 'any'))) return;
+    if (named) this.readingsWatchers.byNode.add(level);
+    else this.readingsWatchers.wildcard.add(filter);
+  }
+
+  private watched(node: string): boolean {
+    const { byNode, wildcard } = this.readingsWatchers;
+    if (byNode.has(node)) return true;
+    for (const filter of wildcard) if (topicMatches(filter, topics.readings(node))) return true;
     return false;
   }
 

@@ -17,21 +17,19 @@ import type { FastPath, MqttGuard } from './guard.ts';
  */
 export class NativeReadingsPath implements FastPath {
   private readonly topic: Buffer;
-  private readonly topicText: string;
 
   constructor(
     private readonly opts: {
       guard: MqttGuard;
       node: string;
       ingest: IngestPipeline;
-      /** true while some subscription would receive this topic: then aedes must route it */
-      watched: (topic: string) => boolean;
+      /** true once some subscription could receive this node's readings: then aedes must route them */
+      watched: () => boolean;
       /** the client was heard from: aedes' keepalive timer must not fire */
       alive: () => void;
     },
   ) {
-    this.topicText = topics.readings(opts.node);
-    this.topic = Buffer.from(this.topicText);
+    this.topic = Buffer.from(topics.readings(opts.node));
   }
 
   take(packet: Buffer, body: number): boolean {
@@ -51,7 +49,7 @@ export class NativeReadingsPath implements FastPath {
       // a QoS 1 packet id 0 (MQTT-2.3.1-1) is aedes' to refuse
       if (id === 0) return false;
     }
-    if (this.opts.watched(this.topicText)) return false;
+    if (this.opts.watched()) return false;
     this.opts.alive();
     const { guard } = this.opts;
     this.opts.ingest.receive(this.opts.node, 'readings', packet.subarray(payload), (err) => {
