@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rng } from '../../tests/support/rng.ts';
 import type { ValidReading } from '../src/ingest/validate.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
@@ -10,17 +11,6 @@ import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
-
-/** A small seeded generator (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('rollups', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-rollup-'));

@@ -2,6 +2,7 @@ import net from 'node:net';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNode, sendMeta } from '../support/mqtt-node.ts';
+import { rng } from '../support/rng.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
 import { recordFigure, rssMb, scale, sleep } from './support/figures.ts';
 import { connect, corpus, qos2Reuse } from './support/mqtt-corpus.ts';
@@ -116,14 +117,8 @@ describe('MQTT bad input (issue 7 §8)', () => {
   it(
     `${FUZZ_PACKETS} seeded random packets built with mqtt-packet, then mutated: no crash, health answers, memory bounded`,
     async () => {
-      let state = SEED;
-      const rnd = () => {
-        // mulberry32: a seeded generator, so a failure can be replayed with COMMUNS_FUZZ_SEED
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      // seeded, so a failure can be replayed with COMMUNS_FUZZ_SEED
+      const rnd = rng(SEED);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
       const topics = [
         'communs/v1/nodes/fuzz-a/readings',
