@@ -1,0 +1,133 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DAEMON = path.join(path.dirname(fileURLToPath(import.meta.url)), 'power-cut-fs.py');
+/** Debian's interpreter: `python3` on the PATH may be another one, without python3-fusepy */
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * A disk whose power can be cut: power-cut-fs.py mounted on `<dir>/mnt`, what is durable in
+ * `<dir>/backing` (docs/RELIABILITY.md, "The power-cut filesystem"). `mount`, then either `cut`
+ * (unsynced writes and uncommitted name changes forgotten) or `unmount` (an orderly shutdown that
+ * keeps everything); mount again to see what survived.
+ */
+export class PowerCutFs {
+  readonly dir: string;
+  readonly mountpoint: string;
+  readonly backing: string;
+  private readonly graveyard: string;
+  private daemon: ChildProcess | undefined;
+  private exited: Promise<void> | undefined;
+  private output = '';
+  /** cut: the daemon is gone, the mount still there */
+  private dead = false;
+
+  constructor(opts: { dir: string }) {
+    this.dir = opts.dir;
+    this.mountpoint = path.join(opts.dir, 'mnt');
+    this.backing = path.join(opts.dir, 'backing');
+    this.graveyard = path.join(opts.dir, 'graveyard');
+    for (const d of [this.mountpoint, this.backing, this.graveyard]) fs.mkdirSync(d, { recursive: true });
+  }
+
+  /**
+   * Null when a power-cut filesystem can be mounted here, otherwise one line saying why not and
+   * what to install; tries a real mount in `dir`.
+   */
+  static async unavailable(dir: string): Promise<string | null> {
+    if (!fs.existsSync('/dev/fuse')) return 'no /dev/fuse on this machine (FUSE is needed to cut the power)';
+    for (const [bin, pkg] of [
+      [PYTHON, 'python3'],
+      ['/usr/bin/fusermount3', 'fuse3'],
+    ] as const) {
+      if (!fs.existsSync(bin)) return `${bin} is missing: apt-get install ${pkg} python3-fusepy`;
+    }
+    try {
+      execFileSync(PYTHON, ['-c', 'import fusepy'], { stdio: 'pipe' });
+    } catch {
+      return 'the Python module fusepy is missing: apt-get install python3-fusepy';
+    }
+    const probe = new PowerCutFs({ dir });
+    try {
+      await probe.mount(10_000);
+      await probe.unmount();
+      return null;
+    } catch (err) {
+      await probe.cut().catch(() => {});
+      await probe.unmount().catch(() => {});
+      return `cannot mount a FUSE filesystem (${String((err as Error).message).split('\n')[0]}): run as root with /dev/fuse`;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  get mounted(): boolean {
+    return this.daemon !== undefined;
+  }
+
+  /** Mounts BACKING on the mountpoint; resolves once the kernel has set the mount up. */
+  async mount(timeoutMs = 10_000): Promise<void> {
+    if (this.daemon || this.dead) throw new Error('power-cut-fs is still mounted');
+    this.output = '';
+    const daemon = spawn(PYTHON, [DAEMON, this.backing, this.graveyard, this.mountpoint], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.daemon = daemon;
+    this.exited = new Promise((r) => daemon.once('exit', () => r()));
+    daemon.stderr?.on('data', (d: Buffer) => {
+      this.output += d.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        daemon.kill('SIGKILL');
+        reject(new Error(`power-cut-fs did not mount in ${timeoutMs} ms: ${this.output}`));
+      }, timeoutMs);
+      daemon.stdout?.on('data', (d: Buffer) => {
+        this.output += d.toString();
+        if (/^mounted$/m.test(this.output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      daemon.once('exit', (code) => {
+        clearTimeout(timer);
+        this.daemon = undefined;
+        reject(new Error(`power-cut-fs exited (${code}) before mounting: ${this.output.trim()}`));
+      });
+    });
+  }
+
+  /**
+   * The power goes: every write no fsync made durable and every name change no directory fsync
+   * committed are forgotten at once, and the mount goes dead (every use of it fails). Kill the
+   * processes using it, then `unmount` removes it.
+   */
+  async cut(): Promise<void> {
+    const daemon = this.daemon;
+    if (!daemon) return;
+    daemon.stdin?.end('cut\n');
+    await this.exited;
+    this.daemon = undefined;
+    this.dead = true;
+  }
+
+  /** After a cut, removes the dead mount; otherwise an orderly shutdown: held writes are written. */
+  async unmount(): Promise<void> {
+    if (this.dead) {
+      try {
+        execFileSync('fusermount3', ['-u', this.mountpoint], { stdio: 'pipe' });
+      } catch {
+        // still busy (a process not yet reaped): detach it, the kernel frees it once unused
+        execFileSync('fusermount3', ['-u', '-z', this.mountpoint], { stdio: 'pipe' });
+      }
+      this.dead = false;
+      return;
+    }
+    if (!this.daemon) return;
+    execFileSync('fusermount3', ['-u', this.mountpoint], { stdio: 'pipe' });
+    await this.exited;
+    this.daemon = undefined;
+  }
+}
