@@ -42,6 +42,11 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /**
+   * Loses acknowledged readings in a power cut, on purpose: a commit is acknowledged before its
+   * sync. Only for the power-cut test's broken hub (docs/RELIABILITY.md); never for real use.
+   */
+  unsafeAcknowledgeBeforeSync?: boolean;
 }
 
 export interface HubUrls {
@@ -111,7 +116,12 @@ export class Hub {
       this.bus = new LiveBus({ log });
       // one instance: the packer marks what it packed, the store's duplicate check reads it
       const packed = new PackedRanges({ db: this.db });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
+      this.store = new ReadingsStore({
+        db: this.db,
+        registry: this.registry,
+        packed,
+        unsafeAcknowledgeBeforeSync: opts.unsafeAcknowledgeBeforeSync ?? false,
+      });
       this.packer = new Packer({ db: this.db, ranges: packed, now, log });
       const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();

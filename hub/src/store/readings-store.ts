@@ -61,14 +61,25 @@ export class ReadingsStore {
   private readonly pendingNodes = new Map<string, NodeDelta>();
   private readonly stmts;
 
-  /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
-  constructor(opts: { db: Db; registry: Registry; now?: () => number; packed?: PackedRanges }) {
+  /**
+   * `packed`: the instance the packer raises (hub.ts); without a packer, one of its own.
+   * `unsafeAcknowledgeBeforeSync`: a test's broken hub (wal-sync.ts), never for real use.
+   */
+  constructor(opts: {
+    db: Db;
+    registry: Registry;
+    now?: () => number;
+    packed?: PackedRanges;
+    unsafeAcknowledgeBeforeSync?: boolean;
+  }) {
     this.db = opts.db;
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
     this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
-    this.walSync = new WalSync(opts.db);
+    this.walSync = new WalSync(opts.db, {
+      unsafeAcknowledgeBeforeSync: opts.unsafeAcknowledgeBeforeSync ?? false,
+    });
     this.rollups.recover();
     const db = this.db;
     this.stmts = {

@@ -35,6 +35,7 @@ export class WalSync {
   private readonly wal: string;
   private readonly enabled: boolean;
   private readonly db: Db;
+  private readonly acknowledgeBeforeSync: boolean;
   private running = 0;
   /** a commit arrived while MAX_RUNNING syncs ran: start one as soon as one returns */
   private due = false;
@@ -43,10 +44,16 @@ export class WalSync {
   /** commits acknowledged so far */
   private released = 0;
 
-  constructor(db: Db) {
+  /**
+   * `unsafeAcknowledgeBeforeSync` breaks the promise on purpose: each commit is acknowledged
+   * before its sync instead of after. It exists only for the power-cut test to show that it sees
+   * the readings such a hub loses (docs/RELIABILITY.md).
+   */
+  constructor(db: Db, opts: { unsafeAcknowledgeBeforeSync?: boolean } = {}) {
     this.wal = `${db.name}-wal`;
     this.enabled = (db.pragma('synchronous', { simple: true }) as number) >= FULL;
     this.db = db;
+    this.acknowledgeBeforeSync = opts.unsafeAcknowledgeBeforeSync ?? false;
   }
 
   /** Runs a commit without SQLite's sync; `sync` must follow before anything is acknowledged. */
@@ -64,11 +71,13 @@ export class WalSync {
 
   /** Calls `done` once every commit made so far is on disk (at once when the database does not sync). */
   sync(done: (err?: Error) => void): void {
+    if (this.acknowledgeBeforeSync) done();
+    const acknowledge = this.acknowledgeBeforeSync ? () => {} : done;
     if (!this.enabled) {
-      done();
+      acknowledge();
       return;
     }
-    this.waiting.push(done);
+    this.waiting.push(acknowledge);
     if (this.running < MAX_RUNNING) this.start();
     else this.due = true;
   }

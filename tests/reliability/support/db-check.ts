@@ -5,6 +5,8 @@ import { PERIOD_LIST } from '../../../hub/src/store/rollup.ts';
 
 export interface DbCheck {
   quickCheck: string;
+  /** `PRAGMA integrity_check`, when asked for (it reads every page: slower) */
+  integrityCheck?: string;
   /** node id → sequence numbers stored */
   seqs: Map<string, Set<number>>;
   rows: number;
@@ -33,11 +35,17 @@ function rollupMismatches(db: Db): number {
   return bad;
 }
 
-/** Opens the database the way the hub does at start, runs `PRAGMA quick_check`, reads what is stored. */
-export function checkDb(file: string): DbCheck {
+/**
+ * Opens the database the way the hub does at start, runs `PRAGMA quick_check` (and
+ * `integrity_check` with `integrity`), reads what is stored.
+ */
+export function checkDb(file: string, opts: { integrity?: boolean } = {}): DbCheck {
   const db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const integrityCheck = opts.integrity
+      ? String(db.pragma('integrity_check', { simple: true }))
+      : undefined;
     const seqs = new Map<string, Set<number>>();
     const rows = db
       .prepare(
@@ -49,7 +57,7 @@ export function checkDb(file: string): DbCheck {
       set.add(r.seq);
       seqs.set(r.node, set);
     }
-    return { quickCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
+    return { quickCheck, integrityCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
   } finally {
     db.close();
   }

@@ -13,6 +13,11 @@ commands on stdin, one a line:
     cut   the power goes: every write not synced and every name change no directory fsync
           made durable is forgotten, and the process exits at once, leaving the mount dead
           (`fusermount3 -u MOUNTPOINT` removes it). End of input is a cut too.
+    arm N cut|kill PID...
+          at the N-th sync request (fsync, fdatasync, directory fsync) from now on, before it
+          is served: `cut` sends SIGSTOP to the PIDs (the machine stops), then cuts as above;
+          `kill` sends them SIGKILL and serves the sync (kill -9 at the same moment, the disk
+          keeping everything). Prints "cut at ..." or "killed at ..." naming the request.
 A clean unmount (`fusermount3 -u`) is an orderly shutdown instead: everything is kept.
 
 Data: each file's writes (write, truncate, O_TRUNC) are held in memory in 4 KiB pages, as a page
@@ -29,6 +34,7 @@ half-survives (a cut forgets all of them).
 
 import errno
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -117,6 +123,8 @@ class PowerCutFs(Operations):
         # name changes no directory fsync has committed yet, oldest first
         self.log = []
         self.buried = 0
+        # [sync requests left, "cut" or "kill", pids]: see `arm`
+        self.trigger = None
 
     def __call__(self, op, *args):
         with self.mutex:
@@ -128,13 +136,49 @@ class PowerCutFs(Operations):
 
     def cut(self):
         with self.mutex:
-            self.down = True
-            for h in self.held.values():
-                os.close(h.fd)
-            self.held.clear()
-            for entry in reversed(self.log):
-                self._undo(entry)
-            self.log.clear()
+            self._forget()
+
+    def arm(self, n, action, pids):
+        """At the n-th sync request from now on, `action` comes before it is served."""
+        with self.mutex:
+            self.trigger = [n, action, pids]
+
+    def _forget(self):
+        self.down = True
+        for h in self.held.values():
+            os.close(h.fd)
+        self.held.clear()
+        for entry in reversed(self.log):
+            self._undo(entry)
+        self.log.clear()
+
+    def _sync_requested(self, what):
+        """Called (under the mutex) by every fsync, fdatasync and directory fsync."""
+        if self.trigger is None:
+            return
+        self.trigger[0] -= 1
+        if self.trigger[0] > 0:
+            return
+        _, action, pids = self.trigger
+        self.trigger = None
+        if action == "kill":
+            # kill -9 at this moment; the disk keeps everything, the sync is served
+            self._signal(pids, signal.SIGKILL)
+            print(f"killed at {what}", flush=True)
+            return
+        # the machine stops (nothing more leaves it), the disk forgets, this process dies
+        self._signal(pids, signal.SIGSTOP)
+        self._forget()
+        print(f"cut at {what}", flush=True)
+        os._exit(0)
+
+    @staticmethod
+    def _signal(pids, sig):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
 
     def destroy(self, path):
         for h in self.held.values():
@@ -244,6 +288,7 @@ class PowerCutFs(Operations):
         return 0
 
     def fsyncdir(self, path, datasync, fh):
+        self._sync_requested(f"fsync of directory {path}")
         # a journal commit: every name change so far is durable
         self.log.clear()
         return 0
@@ -346,6 +391,7 @@ class PowerCutFs(Operations):
         return 0
 
     def fsync(self, path, datasync, fh):
+        self._sync_requested(f"{'fdatasync' if datasync else 'fsync'} of {path}")
         st = os.fstat(fh)
         h = self.held.pop((st.st_dev, st.st_ino), None)
         if h is not None:
@@ -366,9 +412,12 @@ def main():
 
     def control():
         for line in sys.stdin:
-            if line.strip() == "cut":
+            words = line.split()
+            if words == ["cut"]:
                 fs.cut()
                 os._exit(0)
+            if len(words) >= 3 and words[0] == "arm":
+                fs.arm(int(words[1]), words[2], [int(w) for w in words[3:]])
         # the test is gone: forget as a cut does, and leave no dead mount behind
         fs.cut()
         subprocess.run(["fusermount3", "-u", "-z", mountpoint], check=False)

@@ -21,8 +21,11 @@ export class PowerCutFs {
   private daemon: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
   private output = '';
-  /** cut: the daemon is gone, the mount still there */
+  /** after a cut: the daemon is gone, its dead mount still there */
   private dead = false;
+  private unmounting = false;
+  /** told whenever the daemon prints something or exits */
+  private heard: (() => void) | undefined;
 
   constructor(opts: { dir: string }) {
     this.dir = opts.dir;
@@ -63,10 +66,6 @@ export class PowerCutFs {
     }
   }
 
-  get mounted(): boolean {
-    return this.daemon !== undefined;
-  }
-
   /** Mounts BACKING on the mountpoint; resolves once the kernel has set the mount up. */
   async mount(timeoutMs = 10_000): Promise<void> {
     if (this.daemon || this.dead) throw new Error('power-cut-fs is still mounted');
@@ -75,28 +74,29 @@ export class PowerCutFs {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.daemon = daemon;
-    this.exited = new Promise((r) => daemon.once('exit', () => r()));
-    daemon.stderr?.on('data', (d: Buffer) => {
+    const collect = (d: Buffer) => {
       this.output += d.toString();
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        daemon.kill('SIGKILL');
-        reject(new Error(`power-cut-fs did not mount in ${timeoutMs} ms: ${this.output}`));
-      }, timeoutMs);
-      daemon.stdout?.on('data', (d: Buffer) => {
-        this.output += d.toString();
-        if (/^mounted$/m.test(this.output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      daemon.once('exit', (code) => {
-        clearTimeout(timer);
+      this.heard?.();
+    };
+    daemon.stdout?.on('data', collect);
+    daemon.stderr?.on('data', collect);
+    this.exited = new Promise((resolve) =>
+      daemon.once('close', () => {
         this.daemon = undefined;
-        reject(new Error(`power-cut-fs exited (${code}) before mounting: ${this.output.trim()}`));
-      });
-    });
+        // gone without an orderly unmount (a cut): the dead mount stays until `unmount`
+        this.dead = !this.unmounting;
+        this.heard?.();
+        resolve();
+      }),
+    );
+    try {
+      await this.waitFor(/^mounted$/m, timeoutMs);
+    } catch (err) {
+      daemon.kill('SIGKILL');
+      await this.exited;
+      this.dead = false;
+      throw new Error(`power-cut-fs did not mount: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -105,12 +105,26 @@ export class PowerCutFs {
    * processes using it, then `unmount` removes it.
    */
   async cut(): Promise<void> {
-    const daemon = this.daemon;
-    if (!daemon) return;
-    daemon.stdin?.end('cut\n');
+    this.daemon?.stdin?.end('cut\n');
     await this.exited;
-    this.daemon = undefined;
-    this.dead = true;
+  }
+
+  /**
+   * At the `n`-th sync request (fsync, fdatasync, directory fsync) from now on, before it is
+   * served, the daemon itself either cuts (`cut`: SIGSTOP to `pids`, then as `cut()`) or kills
+   * (`kill`: SIGKILL to `pids`, the disk keeping everything). Resolves with the request it
+   * happened at, or null when `timeoutMs` passed first (the trigger stays set: `cut()` anyway).
+   */
+  async atSync(n: number, action: 'cut' | 'kill', pids: number[], timeoutMs: number): Promise<string | null> {
+    const from = this.output.length;
+    this.daemon?.stdin?.write(`arm ${n} ${action} ${pids.join(' ')}\n`);
+    try {
+      const line = await this.waitFor(/^(cut|killed) at (.*)$/m, timeoutMs, from);
+      if (action === 'cut') await this.exited;
+      return line;
+    } catch {
+      return null;
+    }
   }
 
   /** After a cut, removes the dead mount; otherwise an orderly shutdown: held writes are written. */
@@ -126,8 +140,34 @@ export class PowerCutFs {
       return;
     }
     if (!this.daemon) return;
-    execFileSync('fusermount3', ['-u', this.mountpoint], { stdio: 'pipe' });
-    await this.exited;
-    this.daemon = undefined;
+    this.unmounting = true;
+    try {
+      execFileSync('fusermount3', ['-u', this.mountpoint], { stdio: 'pipe' });
+      await this.exited;
+    } finally {
+      this.unmounting = false;
+    }
+  }
+
+  /** Resolves with the first line matching `re` the daemon printed after `from`; rejects when it exits first. */
+  private waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => done(new Error(`nothing matched ${re} in ${timeoutMs} ms: ${this.output}`)),
+        timeoutMs,
+      );
+      const done = (err: Error | null, line?: string) => {
+        clearTimeout(timer);
+        this.heard = undefined;
+        if (err) reject(err);
+        else resolve(line as string);
+      };
+      this.heard = () => {
+        const m = re.exec(this.output.slice(from));
+        if (m) done(null, m[0]);
+        else if (!this.daemon) done(new Error(`power-cut-fs exited: ${this.output.trim()}`));
+      };
+      this.heard();
+    });
   }
 }
