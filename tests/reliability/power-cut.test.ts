@@ -16,7 +16,7 @@ import { ResendingNode } from './support/resending-node.ts';
 // knows how the hub makes readings durable: only what it acknowledged and what is there afterwards.
 
 const CUTS = scale(20, 200);
-const NODES = scale(3, 8);
+const NODES = scale(2, 8);
 /** readings each node produces per 100 ms while the hub runs */
 const BURST = scale(20, 40);
 /** once every node is being acknowledged, a cut comes within this many ms… */
@@ -309,9 +309,9 @@ describe.skipIf(skipReason !== null)('power cut under load (issue 13)', () => {
       0,
     );
     recordFigure('power-cut-ack-before-sync', {
-      item: '1 power cut, hub broken on purpose',
+      item: '1 power cut: a hub broken on purpose',
       tried: `the same harness on a hub that acknowledges each commit before its sync (COMMUNS_TEST_ONLY_ACK_BEFORE_SYNC), every cut at one of its next ${SYNCS} sync requests (seed ${SEED}), stopped at the first loss`,
-      lost: `what it must: ${lost} acknowledged readings missing after cut ${o.cuts} (${whereText(o)}) of ${o.acked} acknowledged — the harness sees a hub that acknowledges too early`,
+      lost: `what it must: ${lost} of ${o.acked} acknowledged readings missing after ${o.cuts} cut(s), ${whereText(o)}: the harness sees a hub that acknowledges too early`,
       figures: { cuts: o.cuts, acked: o.acked, lost, seed: SEED },
     });
   }, 240_000);
@@ -328,10 +328,35 @@ describe.skipIf(skipReason !== null)('power cut under load (issue 13)', () => {
     expect(o.acked).toBeGreaterThan(0);
     expect(Object.fromEntries(o.lost)).toEqual({});
     recordFigure('power-cut-kill-only', {
-      item: '1 kill -9 of the hub broken on purpose',
+      item: '1 power cut: kill -9 alone, the same broken hub',
       tried: `${o.cuts} kill -9 of the same broken hub at the same kind of moment (${whereText(o)}), the disk keeping every write as the kernel's page cache does`,
       lost: `nothing (0 of ${o.acked} acknowledged readings missing): kill -9 alone cannot show this fault, hence the power-cut filesystem`,
       figures: { cuts: o.cuts, acked: o.acked, lost: lostCount(o) },
     });
   }, 120_000);
+
+  it('FINDING, asserted as it is today: a finished automatic backup does not survive a power cut (renamed into place, its directory never fsynced), it comes back as .partial, which the next start deletes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-powercut-backup-'));
+    dirs.push(dir);
+    const disk = new PowerCutFs({ dir });
+    provision(path.join(disk.backing, 'data', 'communs.db'), ['backup-0']);
+    running = { disk, nodes: [] };
+    await disk.mount();
+    const hub = await spawnHub(path.join(disk.mountpoint, 'data'));
+    running.hub = hub;
+    const backups = path.join(disk.mountpoint, 'data', 'backups');
+    const finished = () =>
+      fs.existsSync(backups) ? fs.readdirSync(backups).filter((f) => f.endsWith('.db')) : [];
+    // the hub takes its first backup a few seconds after the start
+    const file = await eventually(() => finished()[0], {
+      timeoutMs: 30_000,
+      what: 'the first automatic backup',
+    });
+    await cut('power', 0, hub, disk, () => 0);
+    running = { nodes: [] };
+    const after = fs.readdirSync(path.join(disk.backing, 'data', 'backups'));
+    // once the backup's directory is fsynced after the rename, `after` holds `file`: turn this around
+    expect(after).not.toContain(file);
+    expect(after).toContain(`${file}.partial`);
+  }, 60_000);
 });

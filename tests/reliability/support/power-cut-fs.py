@@ -26,10 +26,10 @@ Writes through O_DIRECT arrive here as well and are held the same way (a disk's 
 loses them as well). close() keeps nothing. Names: create, mkdir, mknod, symlink, unlink, rmdir,
 rename, chmod and chown change BACKING at once and are logged; fsync of any directory commits the
 whole log (a journal commit); a cut undoes the log newest first. Timestamps are kept as they are.
-Stricter than ext4 (data=ordered): no commit every 5 s, fsync of a file keeps neither its name nor
-its size change made by truncate unless the file's own fsync follows, close() of a rewritten file
-syncs nothing. Kinder than real disks: what a sync wrote is never torn, and no unsynced write ever
-half-survives (a cut forgets all of them).
+Stricter than ext4 (data=ordered): no commit every 5 s; a file's fsync does not make its name
+durable; a truncate lasts only with the file's own fsync; close() of a rewritten file syncs nothing.
+Kinder than real disks: what a sync wrote is never torn, and no unsynced write ever half-survives
+(a cut forgets all of them).
 """
 
 import errno
@@ -244,7 +244,8 @@ class PowerCutFs(Operations):
         return 0
 
     def getattr(self, path, fh=None):
-        st = os.lstat(self._path(path))
+        # by descriptor when there is one: an open file may have lost its name
+        st = os.fstat(fh) if fh is not None else os.lstat(self._path(path))
         attrs = {
             key: getattr(st, key)
             for key in ("st_mode", "st_nlink", "st_uid", "st_gid", "st_size", "st_blocks", "st_ino")
