@@ -127,9 +127,10 @@ filesystem forgets and its process exits, the hub is killed (SIGKILL), the dead 
 **What is checked** after each restart, once the hub has recovered what survived and before any new
 load: every reading a node holds a PUBACK for is in the database; \`PRAGMA integrity_check\` is "ok";
 every rollup equals the aggregate of its bucket's raw readings (the hub rebuilds at start those it
-held in memory). At the end the nodes resend what was never acknowledged, the hub stops cleanly, the
-power is cut right after the clean stop, and after one more start every reading produced is stored
-exactly once, with no sequence gap and every rollup equal to the raw readings.
+held in memory). At the end the nodes resend what was never acknowledged, the hub stops cleanly and
+the power is cut right after; then, without a new start (which would rebuild the rollups), every
+reading produced must be stored exactly once, with no sequence gap and every rollup equal to the
+raw readings.
 
 **The hub broken on purpose.** With \`COMMUNS_TEST_ONLY_ACK_BEFORE_SYNC=lose-acknowledged-readings\` in its
 environment (read once by \`hub/src/cli/hub-command.ts\`; no flag, and the hub says so on stderr),

@@ -168,9 +168,8 @@ class PowerCutFs(Operations):
             return
         # the machine stops (nothing more leaves it), the disk forgets, this process dies
         self._signal(pids, signal.SIGSTOP)
-        self._forget()
         print(f"cut at {what}", flush=True)
-        os._exit(0)
+        exit_after(self._forget)
 
     @staticmethod
     def _signal(pids, sig):
@@ -407,6 +406,19 @@ class PowerCutFs(Operations):
         return 0
 
 
+def exit_after(forget):
+    """Runs a cut and ends the process however it went: a cut that could not undo what it
+    should have is an error the test must see (exit status 1), never a process left running."""
+    code = 0
+    try:
+        forget()
+    except Exception as err:
+        print(f"power-cut-fs: the cut failed: {err!r}", file=sys.stderr, flush=True)
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def main():
     backing, graveyard, mountpoint = sys.argv[1:4]
     fs = PowerCutFs(os.path.realpath(backing), os.path.realpath(graveyard))
@@ -415,14 +427,17 @@ def main():
         for line in sys.stdin:
             words = line.split()
             if words == ["cut"]:
-                fs.cut()
-                os._exit(0)
+                exit_after(fs.cut)
             if len(words) >= 3 and words[0] == "arm":
                 fs.arm(int(words[1]), words[2], [int(w) for w in words[3:]])
         # the test is gone: forget as a cut does, and leave no dead mount behind
-        fs.cut()
-        subprocess.run(["fusermount3", "-u", "-z", mountpoint], check=False)
-        os._exit(0)
+        def forget_and_detach():
+            try:
+                fs.cut()
+            finally:
+                subprocess.run(["fusermount3", "-u", "-z", mountpoint], check=False)
+
+        exit_after(forget_and_detach)
 
     threading.Thread(target=control, daemon=True).start()
     # no direct_io: SQLite's WAL index (-shm) needs a shared writable mmap, which needs the page cache

@@ -7,6 +7,8 @@ const DAEMON = path.join(path.dirname(fileURLToPath(import.meta.url)), 'power-cu
 /** Debian's interpreter: `python3` on the PATH may be another one, without python3-fusepy */
 const PYTHON = '/usr/bin/python3';
 
+class CutFailed extends Error {}
+
 /**
  * A disk whose power can be cut: power-cut-fs.py mounted on `<dir>/mnt`, what is durable in
  * `<dir>/backing` (docs/RELIABILITY.md, "The power-cut filesystem"). `mount`, then either `cut`
@@ -21,6 +23,7 @@ export class PowerCutFs {
   private daemon: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
   private output = '';
+  private exitCode: number | null = null;
   /** after a cut: the daemon is gone, its dead mount still there */
   private dead = false;
   private unmounting = false;
@@ -70,6 +73,7 @@ export class PowerCutFs {
   async mount(timeoutMs = 10_000): Promise<void> {
     if (this.daemon || this.dead) throw new Error('power-cut-fs is still mounted');
     this.output = '';
+    this.exitCode = null;
     const daemon = spawn(PYTHON, [DAEMON, this.backing, this.graveyard, this.mountpoint], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -81,8 +85,9 @@ export class PowerCutFs {
     daemon.stdout?.on('data', collect);
     daemon.stderr?.on('data', collect);
     this.exited = new Promise((resolve) =>
-      daemon.once('close', () => {
+      daemon.once('close', (code) => {
         this.daemon = undefined;
+        this.exitCode = code;
         // gone without an orderly unmount (a cut): the dead mount stays until `unmount`
         this.dead = !this.unmounting;
         this.heard?.();
@@ -107,6 +112,7 @@ export class PowerCutFs {
   async cut(): Promise<void> {
     this.daemon?.stdin?.end('cut\n');
     await this.exited;
+    this.checkExit();
   }
 
   /**
@@ -121,10 +127,17 @@ export class PowerCutFs {
     try {
       const line = await this.waitFor(/^(cut|killed) at (.*)$/m, timeoutMs, from);
       if (action === 'cut') await this.exited;
+      this.checkExit();
       return line;
-    } catch {
+    } catch (err) {
+      if (err instanceof CutFailed) throw err;
       return null;
     }
+  }
+
+  /** A cut that could not undo what it should have leaves the disk in no state worth testing. */
+  private checkExit(): void {
+    if (this.exitCode) throw new CutFailed(`power-cut-fs: ${this.output.trim()}`);
   }
 
   /** After a cut, removes the dead mount; otherwise an orderly shutdown: held writes are written. */
