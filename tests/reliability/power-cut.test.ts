@@ -110,7 +110,7 @@ interface Trial {
   env?: NodeJS.ProcessEnv;
   /** stop after the first check that finds an acknowledged reading missing */
   untilLoss?: boolean;
-  /** after the cuts: replay, a clean stop, a cut right after it, a start, and the totals */
+  /** after the cuts: replay, a clean stop, a cut right after it, then the totals (no new start) */
   finish?: boolean;
 }
 
@@ -118,7 +118,7 @@ interface Outcome {
   cuts: number;
   /** where the cuts came: "a moment", or the sync request ("fdatasync communs.db-wal") */
   where: Map<string, number>;
-  /** readings acknowledged when the last cut came */
+  /** readings acknowledged, as of the last check */
   acked: number;
   /** acknowledged readings missing after a restart, per node (each counted once) */
   lost: Map<string, number[]>;

@@ -194,8 +194,9 @@ class PowerCutFs(Operations):
         return os.path.join(self.backing, path.lstrip("/"))
 
     def _grave(self):
+        # unique across mounts too: a name left by an earlier mount is never reused
         self.buried += 1
-        return os.path.join(self.graveyard, str(self.buried))
+        return os.path.join(self.graveyard, f"{os.getpid()}-{self.buried}")
 
     def _bury(self, full):
         grave = self._grave()

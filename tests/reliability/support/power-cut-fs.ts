@@ -82,6 +82,8 @@ export class PowerCutFs {
       this.output += d.toString();
       this.heard?.();
     };
+    // a `cut` sent just as the daemon cut by itself (`atSync`) meets a closed pipe: nothing to do
+    daemon.stdin?.on('error', () => {});
     daemon.stdout?.on('data', collect);
     daemon.stderr?.on('data', collect);
     this.exited = new Promise((resolve) =>
