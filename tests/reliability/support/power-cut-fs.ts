@@ -65,7 +65,7 @@ export class PowerCutFs {
       await probe.unmount().catch(() => {});
       return `cannot mount a FUSE filesystem (${String((err as Error).message).split('\n')[0]}): run as root with /dev/fuse`;
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
   }
 
