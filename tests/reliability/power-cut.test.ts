@@ -231,9 +231,18 @@ async function trial(t: Trial, abort: AbortSignal): Promise<Outcome> {
       // the cut comes once every node is being acknowledged: on a busy machine the first logins
       // can take seconds, and a cut before any acknowledgement would test nothing
       await eventually(() => nodes.every((n, i) => n.acked.size > (before[i] ?? 0)), {
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
         everyMs: 20,
         what: 'acknowledgements from the restarted hub',
+      }).catch((err: Error) => {
+        const state = nodes.map(
+          (n) =>
+            `${n.opts.node}: ${n.connections} connections, ${n.failedConnects} failed, ${n.acked.size} acknowledged, ${n.unacked} waiting`,
+        );
+        const said = hub.output().trim().split('\n').slice(-10);
+        throw new Error(
+          `${err.message} after cut ${out.cuts}\n${state.join('\n')}\nthe hub said:\n${said.join('\n')}`,
+        );
       });
       const where = await cut(t.fault, t.atSyncShare, hub, disk, random);
       out.where.set(where, (out.where.get(where) ?? 0) + 1);
