@@ -6,7 +6,7 @@ import { quantityFromHa } from '../src/interop/ha-classes.ts';
 import { tasmota } from '../src/interop/tasmota.ts';
 import type { DeviceRow } from '../src/store/device-store.ts';
 
-const plug: DeviceRow = { node: 'plug', format: 'tasmota', topic: 'plug_1', config: { sensors: {} } };
+const plug: DeviceRow = { node: 'plug', format: 'tasmota', topic: 'plug_1', config: { sensors: {}, ignore: [] } };
 
 describe('interop adapters, pure parts', () => {
   it('Tasmota Time without an offset is wall-clock time in the hub zone, across DST', () => {
@@ -47,7 +47,7 @@ describe('interop adapters, pure parts', () => {
     expect(out?.readings.find((r) => r.sensor === 'bme280-pressure')?.value).toBeCloseTo(1013.25, 1);
   });
 
-  it('airrohr SDS_P1 is PM10 and SDS_P2 PM2.5; diagnostics and PM1 are skipped without a rejection', () => {
+  it('airrohr SDS_P1 is PM10, SDS_P2 PM2.5 and P0 PM1; diagnostics are skipped without a rejection', () => {
     const body = {
       esp8266id: '42',
       sensordatavalues: [
@@ -62,16 +62,17 @@ describe('interop adapters, pure parts', () => {
     expect(out.readings.map((r) => [r.sensor, r.quantity])).toEqual([
       ['sds-pm10', 'pm10'],
       ['sds-pm25', 'pm25'],
+      ['pms-pm1', 'pm1'],
       ['dht-temperature', 'temperature'],
     ]);
     expect(out.rejections).toEqual([]);
   });
 
   it('Home Assistant classes and units give quantities only when the unit fits', () => {
-    expect(quantityFromHa('carbon_dioxide', 'ppm')).toBe('co2');
-    expect(quantityFromHa('temperature', 'lx')).toBeUndefined();
-    expect(quantityFromHa(undefined, 'kWh')).toBe('energy');
-    expect(quantityFromHa(undefined, '%')).toBeUndefined();
+    expect(quantityFromHa({ deviceClass: 'carbon_dioxide', unit: 'ppm' })).toBe('co2');
+    expect(quantityFromHa({ deviceClass: 'temperature', unit: 'lx' })).toBeUndefined();
+    expect(quantityFromHa({ unit: 'kWh' })).toBe('energy');
+    expect(quantityFromHa({ unit: '%' })).toBeUndefined();
   });
 
   it('ACL filters (MQTT-4.7.1): # covers the parent level, a subscription must stay inside its entry', () => {

@@ -37,6 +37,16 @@ export const SensorMapping = z.object({
 });
 export type SensorMapping = z.infer<typeof SensorMapping>;
 
-/** The `device_config` column: per-key mappings declared on the console or learned from discovery. */
-export const DeviceConfig = z.object({ sensors: z.record(z.string(), SensorMapping).default({}) });
+/**
+ * The `device_config` column: per-key mappings declared on the console or learned from discovery,
+ * the keys the admin chose to ignore (`device map ID KEY ignore`), and, for a device whose clock
+ * writes local time without an offset (Tasmota), the zone it is in when not the neighbourhood's.
+ */
+export const DeviceConfig = z.object({
+  sensors: z.record(z.string(), SensorMapping).default({}),
+  ignore: z.array(z.string()).default([]),
+  timeZone: z.string().optional(),
+  /** ESPHome: the node name its discovery topics carry, learned when it differs from its prefix */
+  nodeName: z.string().optional(),
+});
 export type DeviceConfig = z.infer<typeof DeviceConfig>;

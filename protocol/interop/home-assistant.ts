@@ -38,6 +38,10 @@ export const ForeignDiscovery = z
     dev_cla: z.string().optional(),
     state_topic: z.string().optional(),
     stat_t: z.string().optional(),
+    state_class: z.string().optional(),
+    stat_cla: z.string().optional(),
+    /** the base that a leading or trailing `~` in the topics stands for */
+    '~': z.string().optional(),
     name: z.string().nullable().optional(),
     object_id: z.string().optional(),
     obj_id: z.string().optional(),
@@ -45,11 +49,20 @@ export const ForeignDiscovery = z
   .transform((d) => ({
     unit: d.unit_of_measurement ?? d.unit_of_meas,
     deviceClass: d.device_class ?? d.dev_cla,
-    stateTopic: d.state_topic ?? d.stat_t,
+    stateTopic: expandBase(d.state_topic ?? d.stat_t, d['~']),
+    stateClass: d.state_class ?? d.stat_cla,
     name: d.name ?? undefined,
     objectId: d.object_id ?? d.obj_id,
   }));
 export type ForeignDiscovery = z.infer<typeof ForeignDiscovery>;
+
+/** HA's topic abbreviation: `~` at the start or end of a topic is the config's `~` value. */
+function expandBase(topic: string | undefined, base: string | undefined): string | undefined {
+  if (topic === undefined || base === undefined) return topic;
+  if (topic.startsWith('~')) return base + topic.slice(1);
+  if (topic.endsWith('~')) return topic.slice(0, -1) + base;
+  return topic;
+}
 
 /** Where the hub publishes the states its discovery configs point to. */
 export const HA_STATE_ROOT = 'communs/v1/ha/';

@@ -159,6 +159,16 @@ export const en = {
   'quantity.sound': 'Sound level',
   'quantity.rssi': 'Radio signal',
   'quantity.battery': 'Battery',
+  'quantity.apparent_power': 'Apparent power',
+  'quantity.reactive_power': 'Reactive power',
+  'quantity.energy_exported': 'Energy exported',
+  'quantity.gas': 'Gas',
+  'quantity.frequency': 'Frequency',
+  'quantity.voc_index': 'VOC index',
+  'quantity.nox_index': 'NOx index',
+  'quantity.pm1': 'PM1',
+  'quantity.illuminance': 'Illuminance',
+  'quantity.duration': 'Duration',
   'quantity.other': '{quantity}',
 } as const satisfies Record<string, string>;
 

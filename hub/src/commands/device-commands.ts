@@ -16,7 +16,9 @@ import { audit, type Command, CommandError } from './command.ts';
 function parseMapping(text: string): [string, SensorMapping] {
   const m = /^([^=\s]{1,64})=([a-z_0-9]+):(\S{1,16})$/.exec(text);
   if (!m?.[1] || !m[2] || !m[3])
-    throw new CommandError(`"${text}" must be KEY=QUANTITY:UNIT, e.g. temp_salon=temperature:°C`);
+    throw new CommandError(
+      `"${text}" must be KEY=QUANTITY:UNIT (e.g. temp_salon=temperature:°C) or KEY ignore`,
+    );
   const q = Quantity.safeParse(m[2]);
   if (!q.success)
     throw new CommandError(`"${m[2]}" is not a quantity: use ${Object.keys(QUANTITIES).join(', ')}`);
@@ -125,19 +127,39 @@ export const deviceAdd: Command = {
   },
 };
 
+/** `KEY=QUANTITY:UNIT` and `KEY ignore` pairs, in the order given. */
+function mapWords(words: string[]): { sensors: Record<string, SensorMapping>; ignore: string[] } {
+  const sensors: Record<string, SensorMapping> = {};
+  const ignore: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (words[i + 1] === 'ignore' && !word.includes('=')) {
+      ignore.push(word.slice(0, 64));
+      i++;
+      continue;
+    }
+    const [key, mapping] = parseMapping(word);
+    sensors[key] = mapping;
+  }
+  return { sensors, ignore };
+}
+
 export const deviceMap: Command = {
   name: 'device map',
-  usage: 'device map ID KEY=QUANTITY:UNIT [...]',
-  summary: 'say what an ESPHome object id or emonhub key measures',
+  usage: 'device map ID KEY=QUANTITY:UNIT|KEY ignore [...]',
+  summary:
+    'say what a device field measures (Tasmota ANALOG.A0, ESPHome object id, emonhub key), or ignore it',
   async run(ctx, { positionals }, io) {
     const [id, ...pairs] = positionals;
     const devices = new DeviceStore({ db: ctx.db });
     if (!id || !devices.get(id)) throw new CommandError(`no device "${id ?? ''}": see "device list"`);
     if (pairs.length === 0) throw new CommandError(`nothing to map — usage: ${this.usage}`);
-    devices.mapSensors(id, Object.fromEntries(pairs.map(parseMapping)));
+    const { sensors, ignore } = mapWords(pairs);
+    devices.mapSensors(id, sensors, ignore);
     await ctx.interop?.devicesChanged();
     audit(ctx, io, `device map ${id} ${pairs.join(' ')}`);
-    io.out(`${id}: ${pairs.length} mapping(s) saved.`);
+    const n = Object.keys(sensors).length;
+    io.out(`${id}: ${n} mapping(s) saved${ignore.length ? `, ${ignore.join(', ')} ignored` : ''}.`);
     return 0;
   },
 };

@@ -47,6 +47,19 @@ export function emptyResult(): AdapterResult {
   return { meta: [], readings: [], rejections: [] };
 }
 
+/**
+ * A field of a foreign message the hub has no mapping for: rejected as `unknown_field` (counted on the
+ * node, shown with the fix) unless the admin silenced it with `device map ID KEY ignore`.
+ */
+export function unknownField(out: AdapterResult, device: DeviceRow, key: string, what = 'field'): void {
+  if (device.config.ignore.includes(key)) return;
+  const k = key.slice(0, 40);
+  out.rejections.push({
+    reason: 'unknown_field',
+    detail: `${what} "${k}" is not mapped: "device map ${device.node} ${k}=QUANTITY:UNIT" stores it, "device map ${device.node} ${k} ignore" silences it`,
+  });
+}
+
 /** Adds a reading and declares its sensor once per message. */
 export function addReading(out: AdapterResult, r: ForeignReading, label?: string): void {
   if (!out.meta.some((m) => m.id === r.sensor)) {
