@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Quantity } from '../quantities.ts';
+import { TimeZone } from '../time-zone.ts';
 
 /**
  * How a provisioned device speaks. `native` is the Communs protocol (topics.ts); the others are
@@ -45,7 +46,7 @@ export type SensorMapping = z.infer<typeof SensorMapping>;
 export const DeviceConfig = z.object({
   sensors: z.record(z.string(), SensorMapping).default({}),
   ignore: z.array(z.string()).default([]),
-  timeZone: z.string().optional(),
+  timeZone: TimeZone.optional(),
   /** ESPHome: the node name its discovery topics carry, learned when it differs from its prefix */
   nodeName: z.string().optional(),
 });

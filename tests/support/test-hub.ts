@@ -13,6 +13,8 @@ export interface TestHubOptions {
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the hub's clock (default Date.now) */
+  now?: () => number;
 }
 
 export interface TestHub {
@@ -48,6 +50,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       mqttPort,
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
+      ...(opts.now ? { now: opts.now } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       log: (line) => {
         log.push(line);

@@ -1,4 +1,4 @@
-import { NodeId, QUANTITIES, Quantity } from '../../../protocol/index.ts';
+import { NodeId, QUANTITIES, Quantity, TimeZone } from '../../../protocol/index.ts';
 import {
   DeviceFormat,
   DeviceTopic,
@@ -71,7 +71,7 @@ function setupHint(format: DeviceFormat, id: string, secret: string, topic: stri
 export const deviceAdd: Command = {
   name: 'device add',
   usage:
-    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...]',
+    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...] [--timezone ZONE]',
   summary: 'provision a device that speaks another format: prints its credentials once',
   options: {
     format: { type: 'string' },
@@ -79,6 +79,7 @@ export const deviceAdd: Command = {
     household: { type: 'string' },
     name: { type: 'string' },
     sensor: { type: 'string', multiple: true },
+    timezone: { type: 'string' },
   },
   async run(ctx, { positionals, values }, io) {
     const id = positionals[0];
@@ -99,6 +100,12 @@ export const deviceAdd: Command = {
       if (format.data === 'peer') topic = ok.data;
     }
     const sensors = mappings(values.sensor);
+    let timeZone: string | undefined;
+    if (values.timezone !== undefined) {
+      const zone = TimeZone.safeParse(values.timezone);
+      if (!zone.success) throw new CommandError(`--timezone ${zone.error.issues[0]?.message}`);
+      timeZone = zone.data;
+    }
     const devices = new DeviceStore({ db: ctx.db });
     if (topic && devices.byTopic(format.data, topic)) {
       throw new CommandError(`another ${format.data} device already uses the topic "${topic}"`);
@@ -108,7 +115,7 @@ export const deviceAdd: Command = {
     try {
       ctx.db.transaction(() => {
         secret = ctx.registry.addNode({ id, name: values.name as string | undefined, household }).secret;
-        devices.add({ node: id, format: format.data, topic, sensors });
+        devices.add({ node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) });
       })();
     } catch (err) {
       if (err instanceof RegistryError) throw new CommandError(err.message);

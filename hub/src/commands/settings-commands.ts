@@ -1,4 +1,6 @@
+import { TimeZone } from '../../../protocol/index.ts';
 import type { HubContext } from '../context.ts';
+import { systemTimeZone } from '../interop/device-time.ts';
 import { type SettingKey, type Settings, SettingsSchema } from '../store/settings.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { parseNumber } from './format.ts';
@@ -43,12 +45,21 @@ const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Sett
     usage: 'settings set url http://ADDRESS:PORT|none',
     parse: ([u]) => ({ publicUrl: u === 'none' ? '' : (u ?? '').replace(/\/+$/, '') }),
   },
+  timezone: {
+    usage: 'settings set timezone ZONE|system',
+    parse: ([z]) => {
+      if (z === 'system') return { timeZone: '' };
+      const zone = TimeZone.safeParse(z);
+      if (!zone.success) throw new CommandError(zone.error.issues[0]?.message ?? 'not a time zone');
+      return { timeZone: zone.data };
+    },
+  },
 };
 
 export const settingsShow: Command = {
   name: 'settings',
   usage: 'settings',
-  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL)',
+  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL, time zone)',
   run(ctx, _args, io) {
     const s = ctx.settings.get();
     io.out(`neighbourhood  ${s.neighbourhood}`);
@@ -56,6 +67,7 @@ export const settingsShow: Command = {
     io.out(`grid           ${s.gridGco2PerKwh} g CO2/kWh`);
     io.out(`power          ${s.hubPowerW} W declared for the hub`);
     io.out(`url            ${s.publicUrl || `(not set: links use ${ctx.baseUrl()})`}`);
+    io.out(`timezone       ${s.timeZone || `${systemTimeZone()} (the system's)`}`);
     io.out(`change one with: settings set ${Object.keys(KEYS).join('|')} VALUE...`);
     return 0;
   },

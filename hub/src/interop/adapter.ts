@@ -29,8 +29,13 @@ export interface AdapterInput {
   payload: Buffer;
   device: DeviceRow;
   now: number;
-  /** the hub's time zone, for device clocks that send local time without an offset (Tasmota) */
+  /** the neighbourhood's time zone, for device clocks that send local time without an offset (Tasmota) */
   timeZone: string;
+  /**
+   * true when the message comes straight from the device (the embedded broker); false when a broker
+   * in between may have held it (external broker mode), so an old time may be a late delivery
+   */
+  live: boolean;
 }
 
 /** One foreign format: which topics its devices own, and how a message becomes readings. */

@@ -10,7 +10,7 @@ import type { Registry } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import { airrohrRoute } from './airrohr-route.ts';
 import { counterEvents } from './counter-events-route.ts';
-import { hubTimeZone } from './device-time.ts';
+import { systemTimeZone } from './device-time.ts';
 import { type ExternalBrokerOptions, ExternalIngest } from './external-broker.ts';
 import { Federation } from './federation.ts';
 import { HaDiscovery, type Publisher } from './ha-discovery.ts';
@@ -26,7 +26,8 @@ export interface InteropOptions {
   version: string;
   /** set: ingest attaches to this broker instead of the embedded one */
   externalBroker?: ExternalBrokerOptions;
-  timeZone?: string;
+  /** the hub's clock */
+  now?: () => number;
   log: (line: string) => void;
 }
 
@@ -62,7 +63,8 @@ export class Interop implements InteropControl {
       registry,
       committer: opts.ingest.committer,
       maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
-      timeZone: opts.timeZone ?? hubTimeZone(),
+      timeZone: () => settings.get().timeZone || systemTimeZone(),
+      ...(opts.now ? { now: opts.now } : {}),
       onHaStatus: (text) => void this.discovery.onHaStatus(text),
       onFederation: (node, topic, payload) =>
         this.federation.receive(topic, payload, this.devices.get(node)?.topic ?? undefined),

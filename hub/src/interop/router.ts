@@ -21,7 +21,8 @@ export interface InteropRouterOptions {
   committer: GroupCommitter<CommitEntry, CommitResult>;
   maxPastMs: () => number;
   maxFutureMs?: number;
-  timeZone: string;
+  /** the neighbourhood's time zone, for device clocks without an offset (read at each message) */
+  timeZone: () => string;
   now?: () => number;
   /** `homeassistant/status` from a resident's Home Assistant */
   onHaStatus: (payload: string) => void;
@@ -77,7 +78,7 @@ export class InteropRouter {
     if (!device || !publishFilters(device).some((f) => topicMatches(f, topic))) {
       return done(new Error(`${node} may not publish to ${topic}`));
     }
-    this.route(device, topic, payload, done);
+    this.route(device, topic, payload, done, true);
   }
 
   /** The device a topic belongs to, for ingest from an external broker (which did the ACL). */
@@ -96,7 +97,8 @@ export class InteropRouter {
     return undefined;
   }
 
-  route(device: DeviceRow, topic: string, payload: Buffer, done: (err?: Error) => void): void {
+  /** `live`: the device published to the hub itself, so its message cannot be a late delivery. */
+  route(device: DeviceRow, topic: string, payload: Buffer, done: (err?: Error) => void, live = false): void {
     if (device.format === 'homeassistant') {
       this.opts.onHaStatus(payload.toString('utf8').trim());
       return done();
@@ -109,7 +111,8 @@ export class InteropRouter {
       );
     }
     const adapter = ADAPTERS[device.format];
-    const result = adapter?.map({ topic, payload, device, now: this.now(), timeZone: this.opts.timeZone });
+    const now = this.now();
+    const result = adapter?.map({ topic, payload, device, now, timeZone: this.opts.timeZone(), live });
     // a topic of the device with nothing to store (INFO, RESULT, debug): accepted, not counted
     if (!result) return done();
     this.ingest(device, result, done);

@@ -11,7 +11,7 @@ import {
   sensorSlug,
   unknownField,
 } from './adapter.ts';
-import { parseDeviceTime } from './device-time.ts';
+import { clockOff, parseDeviceTime } from './device-time.ts';
 
 /**
  * Tasmota (https://tasmota.github.io/docs/MQTT/): `tele/<topic>/SENSOR` every TelePeriod,
@@ -79,7 +79,7 @@ export const tasmota: Adapter = {
     'tasmota/discovery/+/sensors',
   ],
   subscribeFilters: (t) => [`cmnd/${t}/#`, `cmnd/${t}_fb/#`, 'cmnd/tasmotas/#'],
-  map({ topic, payload, device, now, timeZone }) {
+  map({ topic, payload, device, now, timeZone, live }) {
     const kind = topic.slice(`tele/${device.topic}/`.length);
     if (!topic.startsWith('tele/')) return undefined;
     if (kind === 'LWT') {
@@ -108,7 +108,15 @@ export const tasmota: Adapter = {
     }
     const msg = parsed.value;
     if (kind === 'STATE') return mapState(msg, out);
-    const ts = parseDeviceTime(msg.Time, device.config.timeZone ?? timeZone) ?? now;
+    const zone = device.config.timeZone ?? timeZone;
+    const clock = parseDeviceTime(msg.Time, zone);
+    const off = clock === undefined ? undefined : clockOff(String(msg.Time), clock, now, zone, live);
+    if (off) {
+      // a whole message of readings shifted by hours: refused once, with the offset seen
+      out.rejections.push({ reason: 'clock_off', detail: off });
+      return out;
+    }
+    const ts = clock ?? now;
     for (const [key, value] of Object.entries(msg)) {
       if (!isObject(value)) mapScalar(key, value, device, ts, out);
       else if (key === 'ENERGY') mapEnergy(value, device, ts, out);

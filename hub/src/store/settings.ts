@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZone } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
 
 /** Settings the admin sets on the console and the dashboard shows. Defaults make a first start work. */
@@ -16,6 +17,11 @@ export const SettingsSchema = z.object({
   rawRetentionDays: z.number().int().min(1).max(3650).default(30),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
+  /**
+   * the neighbourhood's time zone, in which device clocks without an offset (Tasmota's `Time`) are
+   * read; empty: the system's
+   */
+  timeZone: z.union([z.literal(''), TimeZone]).default(''),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
