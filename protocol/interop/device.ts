@@ -27,6 +27,14 @@ export const DeviceTopic = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "-" or "." (a single topic level)');
 
+/** ESPHome's `topic_prefix` may span levels ("maison/salon"): up to 8, none empty, no wildcards. */
+export const PrefixTopic = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64}){0,7}$/,
+    'use topic levels of letters, digits, "_", "-" or ".", separated by "/" (e.g. maison/salon)',
+  );
+
 /**
  * What a foreign key means (`--sensor temp_living=temperature:°C`): for ESPHome object ids and
  * emonhub keys that carry no unit on the wire.

@@ -2,6 +2,7 @@ import { NodeId, QUANTITIES, Quantity, TimeZone } from '../../../protocol/index.
 import {
   DeviceFormat,
   DeviceTopic,
+  PrefixTopic,
   type SensorMapping,
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
@@ -95,7 +96,8 @@ export const deviceAdd: Command = {
       );
     }
     if (topic !== null) {
-      const ok = DeviceTopic.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
+      const schema = format.data === 'esphome' ? PrefixTopic : DeviceTopic;
+      const ok = schema.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
       if (!ok.success) throw new CommandError(`--topic "${topic}": ${ok.error.issues[0]?.message}`);
       if (format.data === 'peer') topic = ok.data;
     }

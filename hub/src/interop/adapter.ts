@@ -22,6 +22,8 @@ export interface AdapterResult {
   status?: StatusMessage;
   /** key mappings learned from the device's own discovery message (ESPHome) */
   learned?: Record<string, SensorMapping>;
+  /** ESPHome: the node name its discovery topics carry, when it is not its topic prefix */
+  nodeName?: string;
 }
 
 export interface AdapterInput {

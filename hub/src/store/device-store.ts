@@ -27,6 +27,7 @@ export class DeviceStore {
   private readonly now: () => number;
   private readonly stmts;
   private readonly cache = new Map<string, DeviceRow | null>();
+  private byFormat: Map<DeviceFormat, DeviceRow[]> | undefined;
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -58,6 +59,16 @@ export class DeviceStore {
 
   invalidate(): void {
     this.cache.clear();
+    this.byFormat = undefined;
+  }
+
+  /** The devices of one format (an external broker's ESPHome topics are matched against them). */
+  ofFormat(format: DeviceFormat): DeviceRow[] {
+    if (!this.byFormat) {
+      this.byFormat = new Map();
+      for (const d of this.list()) this.byFormat.set(d.format, [...(this.byFormat.get(d.format) ?? []), d]);
+    }
+    return this.byFormat.get(format) ?? [];
   }
 
   /** The non-native format of a node, or undefined for a native node (the common, fast case). */
@@ -91,6 +102,7 @@ export class DeviceStore {
     };
     this.stmts.insert.run(d.node, d.format, d.topic, JSON.stringify(config), this.now());
     this.cache.delete(d.node);
+    this.byFormat = undefined;
   }
 
   /**
@@ -116,11 +128,13 @@ export class DeviceStore {
     if (!row) return;
     this.stmts.setConfig.run(JSON.stringify(change(row.config)), node);
     this.cache.delete(node);
+    this.byFormat = undefined;
   }
 
   remove(node: string): void {
     this.stmts.remove.run(node);
     this.cache.delete(node);
+    this.byFormat = undefined;
   }
 }
 
