@@ -7,6 +7,7 @@ import {
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
+import type { HubContext } from '../context.ts';
 import { DeviceStore } from '../store/device-store.ts';
 import { FederationStore } from '../store/federation-store.ts';
 import { getFlag, setFlag } from '../store/interop-flags.ts';
@@ -36,36 +37,62 @@ function mappings(values: unknown): Record<string, SensorMapping> {
   return Object.fromEntries(list.map(parseMapping));
 }
 
+/** Where devices reach the hub: the `url` setting's host when set, the real ports always. */
+interface HubAddress {
+  host: string;
+  mqttPort: number;
+  httpPort: number;
+}
+
+function hubAddress(ctx: HubContext): HubAddress {
+  const base = new URL(ctx.baseUrl());
+  const set = ctx.settings.get().publicUrl !== '';
+  // a hub listening on loopback or on every address has no address a device could use: the admin fills it in
+  const local = /^(127\.|localhost$|0\.0\.0\.0$|\[?::1?\]?$)/.test(base.hostname);
+  return {
+    host: set || !local ? base.hostname : 'HUB-ADDRESS',
+    mqttPort: ctx.mqttPort?.() ?? 1883,
+    httpPort: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
+  };
+}
+
 /** How to point each kind of device at the hub, printed with its credentials. */
-function setupHint(format: DeviceFormat, id: string, secret: string, topic: string | null): string[] {
+function setupHint(
+  format: DeviceFormat,
+  id: string,
+  secret: string,
+  topic: string | null,
+  hub: HubAddress,
+): string[] {
+  const { host, mqttPort, httpPort } = hub;
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
+        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
+        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
       ];
     case 'emonhub':
       return [
-        `emonhub.conf [[MQTT]]: mqtt_host = HUB-ADDRESS, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        `emonhub.conf [[MQTT]]: mqtt_host = ${host}, mqtt_port = ${mqttPort}, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
       ];
     case 'airrohr':
       return [
-        `airrohr web page, "Send to own API": server HUB-ADDRESS, path /data.php, port 8080, user ${id}, password ${secret}`,
+        `airrohr web page, "Send to own API": server ${host}, path /data.php, port ${httpPort}, user ${id}, password ${secret}`,
       ];
     case 'homeassistant':
       return [
-        `Home Assistant MQTT integration: broker HUB-ADDRESS, port 1883, username ${id}, password ${secret}, discovery prefix homeassistant`,
+        `Home Assistant MQTT integration: broker ${host}, port ${mqttPort}, username ${id}, password ${secret}, discovery prefix homeassistant`,
       ];
     case 'peer':
       return [
-        `On the peer hub's console: peer add NAME mqtt://THIS-HUB:1883 --user ${id} --password ${secret}`,
+        `On the peer hub's console: peer add NAME mqtt://${host}:${mqttPort} --user ${id} --password ${secret}`,
       ];
     default:
-      return [JSON.stringify({ node: id, secret, hub: 'mqtt://HUB-ADDRESS:1883' })];
+      return [JSON.stringify({ node: id, secret, hub: `mqtt://${host}:${mqttPort}` })];
   }
 }
 
@@ -131,7 +158,7 @@ export const deviceAdd: Command = {
     io.out(`  username: ${id}`);
     io.out(`  password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the device now.');
-    for (const line of setupHint(format.data, id, secret, topic)) io.out(line);
+    for (const line of setupHint(format.data, id, secret, topic, hubAddress(ctx))) io.out(line);
     return 0;
   },
 };
