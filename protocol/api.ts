@@ -42,7 +42,10 @@ export const SensorInfo = z.object({
   id: z.string(),
   series: z.string(),
   quantity: Quantity,
+  /** the quantity's canonical unit: the one its values are stored and served in (/api/series) */
   unit: z.string(),
+  /** the unit the device declared and sends, converted at ingest */
+  sourceUnit: z.string(),
   label: z.string().nullable(),
 });
 export type SensorInfo = z.infer<typeof SensorInfo>;

@@ -29,5 +29,5 @@ export function sensorFixture(
   quantity: SensorInfo['quantity'],
   unit: string,
 ): SensorInfo {
-  return { id, series: `${node}/${id}`, quantity, unit, label: null };
+  return { id, series: `${node}/${id}`, quantity, unit, sourceUnit: unit, label: null };
 }

@@ -1,6 +1,7 @@
 import {
   MetaMessage,
   type NodeChannel,
+  QUANTITIES,
   type Quantity,
   StatusMessage,
   seriesName,
@@ -133,7 +134,8 @@ export class IngestPipeline {
         node: r.sensor.node_id,
         sensor: r.sensor.sensor,
         quantity: r.sensor.quantity,
-        unit: r.sensor.unit,
+        // the value is canonical (validate.ts converted it), so is its unit
+        unit: QUANTITIES[r.sensor.quantity].unit,
         ts: r.ts,
         value: r.value,
       });

@@ -5,7 +5,7 @@ import type {
   RegisterBody,
   SettingsBody,
 } from '../../../../protocol/index.ts';
-import { seriesName } from '../../../../protocol/index.ts';
+import { QUANTITIES, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
@@ -71,7 +71,8 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
-      unit: s.unit,
+      unit: QUANTITIES[s.quantity].unit,
+      sourceUnit: s.unit,
       label: named ? s.label : null,
     })),
   };
@@ -93,7 +94,7 @@ export function register(ctx: HubContext): RegisterBody {
         node: node.id,
         sensor: s.sensor,
         quantity: s.quantity,
-        unit: s.unit,
+        unit: QUANTITIES[s.quantity].unit,
         label: isPublicDetail(h) ? s.label : null,
         household: h && isPublicDetail(h) ? h.name : null,
         sharing,
