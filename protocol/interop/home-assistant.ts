@@ -8,11 +8,22 @@ import { z } from 'zod';
 export const HA_PREFIX = 'homeassistant';
 export const HA_STATUS_TOPIC = `${HA_PREFIX}/status`;
 
+/** An MQTT topic whose retained `online`/`offline` says whether an entity's state can be trusted. */
+export const HaAvailability = z.object({
+  topic: z.string(),
+  payload_available: z.string(),
+  payload_not_available: z.string(),
+});
+
 export const HaSensorConfig = z.object({
   name: z.string(),
   unique_id: z.string(),
-  object_id: z.string(),
+  /** `sensor.<unique_id>`: replaces the `object_id` Home Assistant deprecated in 2025.10 */
+  default_entity_id: z.string(),
   state_topic: z.string(),
+  availability: z.array(HaAvailability).min(1),
+  /** `all`: available only while every availability topic says so (the hub and the node) */
+  availability_mode: z.enum(['all', 'any', 'latest']),
   unit_of_measurement: z.string().optional(),
   device_class: z.string().optional(),
   state_class: z.enum(['measurement', 'total', 'total_increasing']),
@@ -64,5 +75,7 @@ function expandBase(topic: string | undefined, base: string | undefined): string
   return topic;
 }
 
-/** Where the hub publishes the states its discovery configs point to. */
+/** Where the hub publishes the states and availability its discovery configs point to. */
 export const HA_STATE_ROOT = 'communs/v1/ha/';
+export const HA_ONLINE = 'online';
+export const HA_OFFLINE = 'offline';

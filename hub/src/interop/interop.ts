@@ -56,7 +56,15 @@ export class Interop implements InteropControl {
     const { db, registry, bus, settings, log } = opts;
     this.devices = new DeviceStore({ db });
     this.federationStore = new FederationStore({ db });
-    this.discovery = new HaDiscovery({ db, registry, bus, settings, version: opts.version, log });
+    this.discovery = new HaDiscovery({
+      db,
+      registry,
+      bus,
+      settings,
+      version: opts.version,
+      log,
+      ...(opts.now ? { now: opts.now } : {}),
+    });
     this.federation = new Federation({ store: this.federationStore, bus, settings, log });
     this.router = new InteropRouter({
       devices: this.devices,
@@ -105,7 +113,7 @@ export class Interop implements InteropControl {
   }
 
   async stop(): Promise<void> {
-    this.discovery.stop();
+    await this.discovery.stop();
     await this.federation.stop();
     await this.external?.stop();
   }
