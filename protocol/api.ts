@@ -68,6 +68,8 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** what the board's firmware said, as the node last reported it; null when it said nothing */
+  boardMessages: z.object({ count: z.number().int(), last: z.string().nullable() }).nullable(),
   sensors: z.array(SensorInfo),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;

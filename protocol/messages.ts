@@ -40,6 +40,10 @@ export const StatusMessage = z.object({
   queued: z.number().int().nonnegative().optional(),
   /** readings the node's queue had to drop (oldest first) when full */
   dropped: z.number().int().nonnegative().optional(),
+  /** messages the board's firmware sent since the agent started (Firmata STRING_DATA: a bad config, an I2C device not answering) */
+  boardMessages: z.number().int().nonnegative().optional(),
+  /** the last of them, as the firmware wrote it */
+  lastBoardMessage: z.string().max(120).optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;
 

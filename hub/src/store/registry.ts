@@ -69,6 +69,8 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** node id → what its board's firmware said, from its status (not stored: the node repeats it) */
+  private readonly boardNotes = new Map<string, { count: number; last: string | null }>();
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -294,8 +296,15 @@ export class Registry {
     row.power_w = meta.powerW ?? null;
   }
 
+  /** What a node's board firmware said (status `boardMessages`): kept in memory, the node repeats it. */
+  boardMessages(nodeId: string): { count: number; last: string | null } | undefined {
+    return this.boardNotes.get(nodeId);
+  }
+
   applyStatus(nodeId: string, status: StatusMessage, ts: number): void {
     const row = this.requireNode(nodeId);
+    if (status.boardMessages)
+      this.boardNotes.set(nodeId, { count: status.boardMessages, last: status.lastBoardMessage ?? null });
     row.status = status.state;
     row.status_ts = ts;
     if (status.rssi !== undefined) row.rssi = status.rssi;

@@ -67,6 +67,7 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
+    boardMessages: ctx.registry.boardMessages(row.id) ?? null,
     sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
