@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIELDS as AIRROHR_FIELDS } from '../../hub/src/interop/airrohr.ts';
+import { CLIMATE_KEYS, ENERGY_KEYS } from '../../hub/src/interop/tasmota.ts';
 import { MIGRATIONS } from '../../hub/src/store/migrations.ts';
 import { NodeAgentConfig, QUANTITY_NAMES, REJECT_REASONS } from '../../protocol/index.ts';
 
@@ -76,5 +78,13 @@ describe('docs stay true to the code', () => {
       }
     }
     expect(samples).toBeGreaterThanOrEqual(5);
+  });
+
+  it('docs/INTEROP.md lists every key the Tasmota and airrohr adapters map', () => {
+    const doc = read('docs/INTEROP.md');
+    for (const key of Object.keys(ENERGY_KEYS)) expect(doc, key).toContain(`\`ENERGY.${key}\``);
+    for (const key of Object.keys(CLIMATE_KEYS))
+      expect(doc, key).toMatch(new RegExp(`\`(<BLOCK>\\.)?${key.replace('.', '\\.')}\``));
+    for (const field of Object.keys(AIRROHR_FIELDS)) expect(doc, field).toContain(`\`${field}\``);
   });
 });

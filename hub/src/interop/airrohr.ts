@@ -17,7 +17,7 @@ import {
  * `<SENSOR>_<field>`: SDS_P1 is PM10 and SDS_P2 PM2.5 (the firmware's naming), BME280_pressure is
  * in Pa; DHT22 sends bare `temperature`/`humidity`. The body carries no time: the hub's clock is used.
  */
-const FIELDS: Record<string, { quantity: Quantity; unit: string; suffix: string }> = {
+export const FIELDS: Record<string, { quantity: Quantity; unit: string; suffix: string }> = {
   P0: { quantity: 'pm1', unit: 'µg/m³', suffix: 'pm1' },
   P1: { quantity: 'pm10', unit: 'µg/m³', suffix: 'pm10' },
   P2: { quantity: 'pm25', unit: 'µg/m³', suffix: 'pm25' },

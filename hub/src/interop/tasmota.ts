@@ -27,7 +27,7 @@ interface KeySpec {
 }
 
 /** ENERGY keys (https://tasmota.github.io/docs/Power-Monitoring-Calibration/): scalar or one value a phase. */
-const ENERGY_KEYS: Record<string, KeySpec> = {
+export const ENERGY_KEYS: Record<string, KeySpec> = {
   Total: { sensor: 'energy', quantity: 'energy', unit: 'kWh' },
   Power: { sensor: 'power', quantity: 'power', unit: 'W' },
   ApparentPower: { sensor: 'apparent-power', quantity: 'apparent_power', unit: 'VA' },
@@ -46,7 +46,7 @@ const ENERGY_KEYS: Record<string, KeySpec> = {
 const ENERGY_IGNORED = new Set(['TotalStartTime', 'Yesterday', 'Period', 'ExportTariff', 'Load']);
 
 /** Keys of climate and air sensor blocks (BME280, SHT3X, SCD40, PMS5003, SDS0X1, DS18B20, BH1750, ...). */
-const CLIMATE_KEYS: Record<string, { suffix: string; quantity: Quantity; unit: string }> = {
+export const CLIMATE_KEYS: Record<string, { suffix: string; quantity: Quantity; unit: string }> = {
   Temperature: { suffix: 'temperature', quantity: 'temperature', unit: '°C' },
   Humidity: { suffix: 'humidity', quantity: 'humidity', unit: '%' },
   Pressure: { suffix: 'pressure', quantity: 'pressure', unit: 'hPa' },
