@@ -8,6 +8,7 @@ import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
+import { DiskWatch } from './disk-watch.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
@@ -44,6 +45,8 @@ export interface HubOptions {
   commitLogBytes?: number;
   /** false: native readings go through aedes like every other message (benchmarks compare both) */
   fastPath?: boolean;
+  /** start a new, empty database on purpose (`--new`); the old one is kept aside */
+  fresh?: boolean;
 }
 
 export interface HubUrls {
@@ -72,6 +75,7 @@ export class Hub {
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
+  private diskWatch: DiskWatch | undefined;
   private started = false;
 
   constructor(opts: HubOptions) {
@@ -98,23 +102,34 @@ export class Hub {
       const opened = openOrRecoverDb({
         file: this.dbFile,
         backupsDir: this.backupsDir,
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.fresh ? { fresh: true } : {}),
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
       const now = opts.now ?? Date.now;
+      const notices = new Set<string>(opened.notices);
+      let foldNotice: string | undefined;
       this.store = new Store({
         db: opened.db,
         now,
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        onFoldHealth: (problem) => {
+          if (foldNotice) notices.delete(foldNotice);
+          foldNotice = undefined;
+          if (problem === null) return;
+          foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
+          notices.add(foldNotice);
+          log(`fold failed: ${problem}`);
+        },
       });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
       const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
       this.packer = this.store.packer({ now, log });
-      const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry,
@@ -215,6 +230,8 @@ export class Hub {
         },
       });
       this.backups.start();
+      this.diskWatch = new DiskWatch({ dir: opts.dataDir, notices, log });
+      this.diskWatch.start();
       this.started = true;
       return this.urls();
     } catch (err) {
@@ -235,6 +252,7 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    this.diskWatch?.stop();
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();

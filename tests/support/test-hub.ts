@@ -13,6 +13,8 @@ export interface TestHubOptions {
   foldEveryMs?: number;
   /** false: native readings through aedes (hub/src/broker/fast-path.ts) */
   fastPath?: boolean;
+  /** start a new, empty database on purpose (`communs hub --new`) */
+  fresh?: boolean;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
@@ -57,6 +59,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       foldEveryMs: opts.foldEveryMs ?? 0,
       commitLogBytes: 1024 * 1024,
       ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
+      ...(opts.fresh ? { fresh: true } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       log: (line) => {
         log.push(line);

@@ -13,6 +13,10 @@ export interface HubArgs {
   console: string | undefined;
   consoleBaud: number;
   commitWindowMs: number;
+  /** how often what ingest holds in memory is written into the database */
+  foldEveryMs: number;
+  /** start a new, empty database on purpose */
+  fresh: boolean;
   /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
   broker: { url: string; username?: string; password?: string } | undefined;
   help: boolean;
@@ -27,7 +31,10 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-  --commit-window MS  group commit window in ms (default 250, at most 1000)
+  --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
+  --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
+  --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
+                      without it, a missing, empty or damaged database is restored from the newest backup
   --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
   --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
@@ -60,6 +67,8 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         console: { type: 'string' },
         'console-baud': { type: 'string' },
         'commit-window': { type: 'string' },
+        'fold-every': { type: 'string' },
+        new: { type: 'boolean' },
         broker: { type: 'string' },
         'broker-user': { type: 'string' },
         'broker-password': { type: 'string' },
@@ -97,7 +106,9 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '250', 0, 1000),
+    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
+    fresh: values.new === true,
+    foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
     broker: brokerArg(values, env),
     help: values.help === true,
   };

@@ -26,6 +26,8 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     mqttPort: args.mqttPort,
     host: args.host,
     commitWindowMs: args.commitWindowMs,
+    foldEveryMs: args.foldEveryMs,
+    ...(args.fresh ? { fresh: true } : {}),
     ...(args.broker ? { broker: args.broker } : {}),
     log,
   });

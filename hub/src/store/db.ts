@@ -39,6 +39,18 @@ export function openDb(opts: OpenDbOptions): Db {
   return db;
 }
 
+/** A database that holds nothing a neighbourhood would miss: no household, no node, no reading. */
+export function isEmptyDb(db: Db): boolean {
+  const n = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM households) + (SELECT count(*) FROM nodes)
+            + (SELECT count(*) FROM reading_blocks) + (SELECT count(*) FROM readings)`,
+    )
+    .pluck()
+    .get() as number;
+  return n === 0;
+}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -31,6 +31,8 @@ export interface StoreOptions {
   commitLogBytes?: number;
   /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
   foldEveryMs?: number;
+  /** told when a fold fails (a full disk) and when one succeeds again */
+  onFoldHealth?: (problem: string | null) => void;
 }
 
 /**
@@ -89,6 +91,7 @@ export class Store {
           }
         : {}),
       ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+      ...(opts.onFoldHealth ? { onFoldHealth: opts.onFoldHealth } : {}),
       packed: this.packed,
       rejections: this.rejections,
       counterEvents: this.counterEvents,
