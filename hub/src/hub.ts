@@ -18,8 +18,6 @@ import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
 import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import type { Registry } from './store/registry.ts';
-import type { SettingsStore } from './store/settings.ts';
 import { Store } from './store/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

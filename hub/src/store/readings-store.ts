@@ -351,7 +351,8 @@ export class ReadingsStore {
     const stage = this.registry.stage();
     const reject = (node: string, r: Rejected, s: NodeStats) => {
       s.rejected++;
-      (record.rejections ??= []).push([node, now, r.reason, r.detail]);
+      record.rejections = record.rejections ?? [];
+      record.rejections.push([node, now, r.reason, r.detail]);
       result.rejections.push({ ...r, node });
     };
     for (const entry of entries) {
@@ -383,7 +384,8 @@ export class ReadingsStore {
     if (counters.size > 0) record.counters = [...counters].map(([id, c]) => [id, c.total, c.ts]);
     for (const [node, s] of stats) {
       if (!s.known) continue;
-      (record.nodeStats ??= []).push([node, s.accepted, s.rejected, s.lastSeen, s.maxSeq, s.gaps]);
+      record.nodeStats = record.nodeStats ?? [];
+      record.nodeStats.push([node, s.accepted, s.rejected, s.lastSeen, s.maxSeq, s.gaps]);
       result.touchedNodes.add(node);
     }
     return { record, result };
@@ -418,7 +420,8 @@ export class ReadingsStore {
       }
       counters.set(sensor.id, outcome.next);
       if (outcome.event) {
-        (record.events ??= []).push([sensor.id, ts, outcome.event, state.total, value]);
+        record.events = record.events ?? [];
+        record.events.push([sensor.id, ts, outcome.event, state.total, value]);
         result.counterEvents.push({ sensor, ts, kind: outcome.event });
       }
       value = outcome.delta;
