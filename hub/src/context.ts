@@ -5,6 +5,7 @@ import type { HouseholdLinks } from './store/household-links.ts';
 import type { Registry } from './store/registry.ts';
 import type { SeriesQuery } from './store/series-query.ts';
 import type { SettingsStore } from './store/settings.ts';
+import type { TrustedClock } from './time/trusted-clock.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
@@ -37,4 +38,14 @@ export interface HubContext {
   mqttPort?: () => number;
   /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
   interop?: InteropControl;
+  /** the hub's time and whether it is trusted (`time set` on the console) */
+  clock: TrustedClock;
+  /** the SNTP server: its port, or why it is off; absent when no hub runs */
+  ntp?: () => NtpState;
+}
+
+export interface NtpState {
+  port: number | null;
+  off: string | undefined;
+  counters: { answered: number; unsynchronised: number; ignored: number } | undefined;
 }

@@ -15,6 +15,7 @@ import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
 import { AutoBackup } from './store/auto-backup.ts';
+import { ClockStore } from './store/clock-store.ts';
 import type { Db } from './store/db.ts';
 import { HouseholdLinks } from './store/household-links.ts';
 import { Packer } from './store/packer.ts';
@@ -24,6 +25,8 @@ import { openOrRecoverDb } from './store/recover-db.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
+import { SntpServer } from './time/sntp-server.ts';
+import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,8 +40,13 @@ export interface HubOptions {
   /** where the built dashboard is; default dashboard/dist */
   staticRoot?: string;
   synchronous?: 'FULL' | 'NORMAL';
-  /** the hub's clock (tests step it by ±1 h); default Date.now */
+  /** the machine's clock (tests step it by ±1 h); default Date.now. The hub's own is `clock`. */
   now?: () => number;
+  /**
+   * Serve SNTP on this UDP port (docs/DEPLOY.md). `required: false` turns it off with a line when
+   * the port cannot be bound (123 needs a privilege); `required: true` makes that a start failure.
+   */
+  ntp?: { port: number; required: boolean };
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
@@ -73,6 +81,10 @@ export class Hub {
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
+  clock!: TrustedClock;
+  sntp: SntpServer | undefined;
+  /** why the SNTP server is off, when it is */
+  ntpOff: string | undefined;
   private started = false;
 
   constructor(opts: HubOptions) {
@@ -103,7 +115,21 @@ export class Hub {
         log,
       });
       this.db = opened.db;
-      const now = opts.now ?? Date.now;
+      const notices = new Set<string>(opened.notices);
+      let clockNotice: string | undefined;
+      this.clock = new TrustedClock({
+        system: opts.now ?? Date.now,
+        store: new ClockStore({ db: this.db }),
+        aheadMs: NODE_AHEAD_MS,
+        log,
+        onChange: (_trusted, notice) => {
+          if (clockNotice) notices.delete(clockNotice);
+          clockNotice = notice;
+          if (notice) notices.add(notice);
+        },
+      });
+      this.clock.start();
+      const now = this.clock.now;
       this.registry = new Registry({ db: this.db });
       this.registry.load();
       this.settings = new SettingsStore({ db: this.db });
@@ -113,7 +139,6 @@ export class Hub {
       const packed = new PackedRanges({ db: this.db });
       this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
       this.packer = new Packer({ db: this.db, ranges: packed, now, log });
-      const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry: this.registry,
@@ -124,6 +149,7 @@ export class Hub {
         // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
         commitWindowMs: opts.commitWindowMs ?? 250,
         now,
+        maxFutureMs: NODE_AHEAD_MS,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
         log,
@@ -160,6 +186,8 @@ export class Hub {
         baseUrl: () =>
           this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
+        clock: this.clock,
+        ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
       this.http = new HttpApi({
         ctx: this.ctx,
@@ -198,6 +226,7 @@ export class Hub {
           .catch(() => {});
       });
       await listen(this.http.server, opts.httpPort, opts.host);
+      await this.startNtp();
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({
         ctx: this.ctx,
@@ -228,6 +257,28 @@ export class Hub {
     }
   }
 
+  private async startNtp(): Promise<void> {
+    const { ntp, host } = this.opts;
+    if (!ntp) {
+      this.ntpOff = 'not asked for (--ntp-port off)';
+      return;
+    }
+    const sntp = new SntpServer({
+      host,
+      port: ntp.port,
+      now: this.clock.now,
+      synchronised: () => this.clock.trusted,
+    });
+    try {
+      await sntp.start();
+      this.sntp = sntp;
+    } catch (err) {
+      if (ntp.required) throw err;
+      this.ntpOff = ntpBindFailure(err as NodeJS.ErrnoException, ntp.port);
+      this.log(`NTP server off: ${this.ntpOff}`);
+    }
+  }
+
   urls(): HubUrls {
     const http = this.http.server.address() as import('node:net').AddressInfo;
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
@@ -240,6 +291,8 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    await this.sntp?.stop();
+    this.sntp = undefined;
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();
@@ -257,6 +310,7 @@ export class Hub {
       // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
       // leaves none to rebuild or lose
       this.store?.flush();
+      this.clock?.stop();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
@@ -266,6 +320,18 @@ export class Hub {
 
   get running(): boolean {
     return this.started;
+  }
+}
+
+/** Why the SNTP port could not be bound, and what to do, in words. */
+export function ntpBindFailure(err: NodeJS.ErrnoException, port: number): string {
+  switch (err.code) {
+    case 'EACCES':
+      return `port ${port} needs a privilege: run the hub as the service (communs service install grants it), or give --ntp-port off`;
+    case 'EADDRINUSE':
+      return `port ${port} is in use: another NTP server runs on this machine; point the devices at it, or give --ntp-port off`;
+    default:
+      return `port ${port}: ${err.message}`;
   }
 }
 

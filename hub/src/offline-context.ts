@@ -3,11 +3,13 @@ import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
+import { ClockStore } from './store/clock-store.ts';
 import { openDb } from './store/db.ts';
 import { HouseholdLinks } from './store/household-links.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
+import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 /**
  * A context over the database alone, for `communs console` when no hub runs. It takes the data
@@ -22,6 +24,17 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
   registry.load();
   const settings = new SettingsStore({ db });
   settings.load();
+  // `time set` here is kept for this boot of the machine and taken up by the hub when it starts
+  const clock = new TrustedClock({
+    system: Date.now,
+    store: new ClockStore({ db }),
+    aheadMs: NODE_AHEAD_MS,
+    log: () => {},
+  });
+  clock.check();
+  const notices = new Set(['the hub is not running: this console works on the database directly']);
+  const clockNotice = clock.state().notice;
+  if (clockNotice) notices.add(clockNotice);
   const ctx: HubContext = {
     db,
     dataDir,
@@ -32,15 +45,16 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     bus: new LiveBus(),
     version: VERSION,
     startedAt: Date.now(),
-    now: Date.now,
+    now: clock.now,
     ingestState: () => ({ pending: 0, lastCommitTs: null }),
-    notices: new Set(['the hub is not running: this console works on the database directly']),
+    notices,
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
     links: new HouseholdLinks({ db }),
     forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
+    clock,
   };
   return {
     ctx,
