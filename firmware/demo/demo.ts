@@ -124,6 +124,8 @@ export class Demo {
       powerW: kitPowerW(p.kit),
       publishIntervalS: this.opts.publishIntervalS ?? 5,
       queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
+      // the demo runs inside the hub's process: its clock is the hub's already
+      time: false,
     });
     const agent = new NodeAgent({
       config,

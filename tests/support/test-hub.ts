@@ -13,6 +13,10 @@ export interface TestHubOptions {
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the machine's clock as the hub sees it (default Date.now) */
+  now?: () => number;
+  /** serve SNTP on a free UDP port (`hub.sntp.port`) */
+  ntp?: boolean;
 }
 
 export interface TestHub {
@@ -49,6 +53,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.ntp ? { ntp: { port: 0, required: true } } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
