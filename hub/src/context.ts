@@ -1,5 +1,6 @@
 import type { InteropControl } from './interop/interop.ts';
 import type { LiveBus } from './live-bus.ts';
+import type { MetricsSources } from './metrics/hub-figures.ts';
 import type { Db } from './store/db.ts';
 import type { HouseholdLinks } from './store/household-links.ts';
 import type { Registry } from './store/registry.ts';
@@ -38,6 +39,8 @@ export interface HubContext {
   mqttPort?: () => number;
   /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
   interop?: InteropControl;
+  /** what `/metrics` and `status` count */
+  metrics: MetricsSources;
   /** the hub's time and whether it is trusted (`time set` on the console) */
   clock: TrustedClock;
   /** the SNTP server: its port, or why it is off; absent when no hub runs */

@@ -13,10 +13,12 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { ingestTimings } from './metrics/histogram.ts';
 import { Retention } from './retention.ts';
 import { AutoBackup } from './store/auto-backup.ts';
 import { ClockStore } from './store/clock-store.ts';
 import type { Db } from './store/db.ts';
+import { FiguresStore } from './store/figures-store.ts';
 import { HouseholdLinks } from './store/household-links.ts';
 import { Packer } from './store/packer.ts';
 import { PackedRanges } from './store/raw-readings.ts';
@@ -82,6 +84,8 @@ export class Hub {
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
   clock!: TrustedClock;
+  /** commit and sync latencies, for /metrics */
+  readonly timings = ingestTimings();
   sntp: SntpServer | undefined;
   /** why the SNTP server is off, when it is */
   ntpOff: string | undefined;
@@ -187,6 +191,12 @@ export class Hub {
           this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
         clock: this.clock,
+        metrics: {
+          figures: new FiguresStore({ db: this.db }),
+          timings: this.timings,
+          broker: () => this.broker?.counters,
+          backupsDir: this.backupsDir,
+        },
         ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
       this.http = new HttpApi({

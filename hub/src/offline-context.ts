@@ -3,8 +3,10 @@ import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
+import { ingestTimings } from './metrics/histogram.ts';
 import { ClockStore } from './store/clock-store.ts';
 import { openDb } from './store/db.ts';
+import { FiguresStore } from './store/figures-store.ts';
 import { HouseholdLinks } from './store/household-links.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
@@ -55,6 +57,12 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
     clock,
+    metrics: {
+      figures: new FiguresStore({ db }),
+      timings: ingestTimings(),
+      broker: () => undefined,
+      backupsDir: path.join(dataDir, 'backups'),
+    },
   };
   return {
     ctx,
