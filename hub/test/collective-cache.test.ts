@@ -7,6 +7,7 @@ import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
@@ -27,7 +28,7 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
   const write = (node: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, 'p');
     if (!sensor) throw new Error('no sensor');
-    store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    store.commit([entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
 
   it('answer again from memory, and see late readings, node moves and erased rollups at once', () => {

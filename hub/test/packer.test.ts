@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rng } from '../../tests/support/rng.ts';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { Retention } from '../src/retention.ts';
 import { writeReadingsCsv } from '../src/store/csv-export.ts';
 import { type Db, openDb } from '../src/store/db.ts';
@@ -17,6 +16,7 @@ import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry, type SensorRow } from '../src/store/registry.ts';
 import { SeriesQuery } from '../src/store/series-query.ts';
 import { SettingsStore } from '../src/store/settings.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -60,8 +60,7 @@ function fixture(nodes: Array<[node: string, household: string]>): Fixture {
 
 function store(f: Fixture, node: string, readings: RawReading[]) {
   const sensor = f.sensor(node);
-  const valid: ValidReading[] = readings.map((r) => ({ sensor, ts: r.ts, seq: r.seq ?? 0, value: r.value }));
-  return f.store.commit([{ node, readings: valid, rejections: [] }]);
+  return f.store.commit([entryOf(sensor, readings)], ANY_TIME);
 }
 
 /** Values as the hub stores them: one decimal, unit conversions, counter deltas, extremes. */
@@ -224,9 +223,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
     // and a fresh store (a restart) finds the packed range from the file
     const restarted = new ReadingsStore({ db: f.db, registry: f.registry, now: () => NOW });
     const sensor = f.sensor('n1');
-    const r = restarted.commit([
-      { node: 'n1', readings: [{ sensor, ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }], rejections: [] },
-    ]);
+    const r = restarted.commit([entryOf(sensor, [{ ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }])], ANY_TIME);
     expect(r.rejections.map((x) => x.reason)).toEqual(['duplicate']);
   });
 

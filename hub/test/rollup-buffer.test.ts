@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { type Db, openDb } from '../src/store/db.ts';
 import { eraseHousehold } from '../src/store/household-erase.ts';
 import { HouseholdLinks } from '../src/store/household-links.ts';
@@ -11,6 +10,7 @@ import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { FLUSH_EVERY_MS, FLUSHED_AT_KEY, flushRollups } from '../src/store/rollup-buffer.ts';
 import { type Points, pointsJson, SeriesQuery } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const MINUTE = 60_000;
 
@@ -50,8 +50,8 @@ describe('rollups of recent readings held in memory', () => {
   const commit = (node: string, times: number[]) => {
     const sensor = registry.sensor(node, 'p');
     if (!sensor) throw new Error(`no sensor on ${node}`);
-    const readings: ValidReading[] = times.map((ts) => ({ sensor, ts, seq: ++seq, value: (seq % 37) * 10 }));
-    return store.commit([{ node, readings, rejections: [] }]);
+    const points = times.map((ts) => ({ ts, seq: ++seq, value: (seq % 37) * 10 }));
+    return store.commit([entryOf(sensor, points, clock)], ANY_TIME);
   };
   afterAll(() => {
     if (db.open) db.close();

@@ -7,6 +7,7 @@ import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
@@ -26,7 +27,7 @@ describe('series answered as JSON text (issue 8)', () => {
   const write = (node: string, sensorId: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, sensorId);
     if (!sensor) throw new Error(`no sensor ${node}/${sensorId}`);
-    store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    store.commit([entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
   for (const n of ['a', 'b', 'c']) {
     registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });

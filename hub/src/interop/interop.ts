@@ -60,8 +60,7 @@ export class Interop implements InteropControl {
     this.router = new InteropRouter({
       devices: this.devices,
       registry,
-      committer: opts.ingest.committer,
-      maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
+      submit: (submission, done) => opts.ingest.submit(submission, done),
       timeZone: opts.timeZone ?? hubTimeZone(),
       onHaStatus: (text) => void this.discovery.onHaStatus(text),
       onFederation: (node, topic, payload) =>

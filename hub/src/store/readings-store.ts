@@ -1,7 +1,8 @@
 import type { RejectReason } from '../../../protocol/index.ts';
 import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
-import type { Rejected, ValidReading } from '../ingest/validate.ts';
+import type { Submission } from '../ingest/submission.ts';
+import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
 import type { Db } from './db.ts';
 import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
@@ -9,11 +10,17 @@ import { RollupAccumulator } from './rollup.ts';
 import { RollupBuffer, UPSERT_ROLLUP } from './rollup-buffer.ts';
 import { WalSync } from './wal-sync.ts';
 
-/** What one message contributes to a commit: its valid readings and its rejections. */
-export interface CommitEntry {
-  node: string;
-  readings: ValidReading[];
-  rejections: Rejected[];
+/** One message in a commit: what its source submitted, and when the hub received it. */
+export interface CommitEntry extends Submission {
+  receivedAt: number;
+}
+
+/** How far from the hub's clock a reading's time may be (ingest's settings, read at each commit). */
+export interface TimeLimits {
+  /** readings older than this are refused as `ts_past` (they would fall out of raw retention at once) */
+  maxPastMs: number;
+  /** a node clock this far ahead of the hub is refused as `ts_future` */
+  maxFutureMs: number;
 }
 
 /** A reading as it was stored: value in canonical unit, a delta for counters. */
@@ -44,9 +51,11 @@ interface NodeDelta {
 }
 
 /**
- * Writes readings, their rollups, counter state and rejection records in one transaction. Called
- * by the group committer; a throw (disk full, I/O error) rolls everything back and leaves the
- * in-memory state of the registry untouched, so the same batch can be retried.
+ * Commits a batch of submissions in one transaction: for each message in arrival order, its
+ * registry changes (meta, status), then its readings checked against the registry as the batch has
+ * left it so far (validate → normalise → duplicates → counters), its rejections, the rollups and the
+ * node counters. A throw (disk full, I/O error) rolls everything back and leaves the registry's
+ * memory untouched, so the same batch can be retried.
  */
 export class ReadingsStore {
   private readonly db: Db;
@@ -94,11 +103,12 @@ export class ReadingsStore {
     };
   }
 
-  commit(entries: readonly CommitEntry[]): CommitResult {
+  commit(entries: readonly CommitEntry[], limits: TimeLimits): CommitResult {
     const now = this.now();
     const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
     const counters = new Map<number, CounterState>();
     const nodes = new Map<string, NodeDelta>();
+    const stage = this.registry.stage();
     // rollups of readings older than `deferFrom` are written now; newer ones wait in memory
     const direct = new RollupAccumulator();
     const deferred = new RollupAccumulator();
@@ -107,19 +117,34 @@ export class ReadingsStore {
     const run = this.db.transaction(() => {
       for (const entry of entries) {
         const delta = this.nodeDelta(nodes, entry.node, now);
-        for (const r of entry.rejections) this.reject(result, delta, entry.node, r, now);
-        for (const reading of entry.readings) {
-          const stored = this.storeReading(reading, counters, result);
+        for (const r of entry.rejections ?? []) this.reject(result, delta, entry.node, r, now);
+        if (entry.meta) stage.applyMeta(entry.node, entry.meta);
+        if (entry.status) stage.applyStatus(entry.node, entry.status, entry.receivedAt);
+        const check = { sensors: stage, now: entry.receivedAt, ...limits };
+        for (const [i, raw] of (entry.readings ?? []).entries()) {
+          const valid = validateReading(entry.node, raw, check);
+          if ('reason' in valid) {
+            this.reject(
+              result,
+              delta,
+              entry.node,
+              { ...valid, detail: `readings[${i}]: ${valid.detail}` },
+              now,
+            );
+            continue;
+          }
+          const stored = this.storeReading(valid, counters, result);
           if ('reason' in stored) {
             this.reject(result, delta, entry.node, stored, now);
             continue;
           }
           delta.accepted++;
-          trackSeq(delta, reading.seq);
-          (reading.ts >= deferFrom ? deferred : direct).add(reading.sensor.id, reading.ts, stored.value);
+          trackSeq(delta, valid.seq);
+          (valid.ts >= deferFrom ? deferred : direct).add(valid.sensor.id, valid.ts, stored.value);
           result.stored.push(stored);
         }
       }
+      stage.write();
       for (const cell of direct.values()) this.stmts.upsertRollup.run(cell);
       wroteHeld = this.rollups.writeIfDue(deferred);
       for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
@@ -132,6 +157,7 @@ export class ReadingsStore {
       }
     });
     run();
+    stage.published();
     this.rollups.committed(deferred, wroteHeld);
     if (wroteHeld) this.pendingNodes.clear();
     else mergeNodes(this.pendingNodes, nodes);
