@@ -154,6 +154,7 @@ export class Hub {
         commitWindowMs: opts.commitWindowMs ?? 250,
         now,
         maxFutureMs: NODE_AHEAD_MS,
+        timings: this.timings,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
         log,

@@ -1,6 +1,7 @@
 import { type Quantity, seriesName } from '../../../protocol/index.ts';
 import type { CollectiveLive } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
+import type { Histogram, IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
@@ -20,6 +21,8 @@ export interface IngestOptions {
   log: (line: string) => void;
   /** told when a commit fails or succeeds again (disk full and back) */
   onStoreHealth?: (ok: boolean, err?: Error) => void;
+  /** where commit and sync latencies are counted (/metrics) */
+  timings?: IngestTimings;
 }
 
 /**
@@ -47,13 +50,21 @@ export class IngestPipeline {
       eagerBatch: 64,
       // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
       commit: (entries) =>
-        opts.store.walSync.unsynced(() =>
-          opts.store.commit(entries, {
-            maxPastMs: opts.maxPastMs(),
-            maxFutureMs: opts.maxFutureMs ?? 10 * 60_000,
-          }),
+        timed(opts.timings?.commit, () =>
+          opts.store.walSync.unsynced(() =>
+            opts.store.commit(entries, {
+              maxPastMs: opts.maxPastMs(),
+              maxFutureMs: opts.maxFutureMs ?? 10 * 60_000,
+            }),
+          ),
         ),
-      durable: (done) => opts.store.walSync.sync(done),
+      durable: (done) => {
+        const started = performance.now();
+        opts.store.walSync.sync((err) => {
+          opts.timings?.sync.observe((performance.now() - started) / 1000);
+          done(err);
+        });
+      },
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });
@@ -130,5 +141,14 @@ export class IngestPipeline {
       this.storeOk = false;
       this.opts.onStoreHealth?.(false, err);
     }
+  }
+}
+
+function timed<T>(h: Histogram | undefined, work: () => T): T {
+  const started = performance.now();
+  try {
+    return work();
+  } finally {
+    h?.observe((performance.now() - started) / 1000);
   }
 }
