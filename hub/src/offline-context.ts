@@ -21,7 +21,14 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
   const lock = new DataLock(dataDir);
   lock.acquire();
   const dbFile = path.join(dataDir, 'communs.db');
-  const db = openDb({ file: dbFile });
+  let db: ReturnType<typeof openDb>;
+  try {
+    db = openDb({ file: dbFile });
+  } catch (err) {
+    // a database this console cannot open (newer, damaged) must not keep the hub out
+    lock.release();
+    throw err;
+  }
   const registry = new Registry({ db });
   registry.load();
   const settings = new SettingsStore({ db });

@@ -2,6 +2,7 @@ import { NTP_PORT } from '../../../protocol/sntp.ts';
 import { DataDirError } from '../data-lock.ts';
 import { startDemo } from '../demo-access.ts';
 import { Hub } from '../hub.ts';
+import { NewerSchemaError } from '../store/db.ts';
 import { HUB_USAGE, parseHubArgs, UsageError } from './hub-args.ts';
 
 /** `communs hub`: runs until SIGINT/SIGTERM; every failure a user can cause is one line. */
@@ -59,7 +60,8 @@ export async function runHubCommand(argv: string[]): Promise<number> {
   } catch (err) {
     await hub.stop().catch(() => {});
     console.error(`communs hub: ${explain(err as NodeJS.ErrnoException, args)}`);
-    return 1;
+    // 3: the data needs a person, restarting cannot help (the systemd unit does not restart on it)
+    return err instanceof NewerSchemaError ? 3 : 1;
   }
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -91,7 +93,7 @@ export function explain(
     ntpPort?: number | 'auto' | false;
   },
 ): string {
-  if (err instanceof DataDirError) return err.message;
+  if (err instanceof DataDirError || err instanceof NewerSchemaError) return err.message;
   const which = (port: number | undefined) =>
     err.syscall === 'bind' && port === args.ntpPort
       ? `NTP port ${port} (--ntp-port)`

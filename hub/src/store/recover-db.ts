@@ -30,7 +30,7 @@ class DamagedDb extends Error {
 export function openOrRecoverDb(opts: RecoverOptions): Opened {
   if (!fs.existsSync(opts.file)) return { db: openDb(opts), notices: [] };
   try {
-    return { db: openChecked(opts.file, opts.synchronous), notices: [] };
+    return { db: openChecked(opts.file, opts.synchronous, opts), notices: [] };
   } catch (err) {
     if (!isDamage(err)) throw err;
     return recover(opts, err as Error);
@@ -49,7 +49,7 @@ function recover(opts: RecoverOptions, cause: Error): Opened {
   for (const backup of listBackups(opts.backupsDir)) {
     try {
       fs.copyFileSync(backup, opts.file);
-      const db = openChecked(opts.file, opts.synchronous);
+      const db = openChecked(opts.file, opts.synchronous, opts);
       const when = new Date(fs.statSync(backup).mtimeMs).toISOString();
       opts.log(`restored ${backup}`);
       return {
@@ -71,8 +71,17 @@ function recover(opts: RecoverOptions, cause: Error): Opened {
   };
 }
 
-function openChecked(file: string, synchronous: 'FULL' | 'NORMAL' | undefined): Db {
-  const db = openDb({ file, ...(synchronous ? { synchronous } : {}) });
+function openChecked(
+  file: string,
+  synchronous: 'FULL' | 'NORMAL' | undefined,
+  opts: { backupsDir: string; log: (line: string) => void },
+): Db {
+  const db = openDb({
+    file,
+    ...(synchronous ? { synchronous } : {}),
+    backupsDir: opts.backupsDir,
+    log: opts.log,
+  });
   try {
     // quick_check reads every page but skips index cross-checks: O(size), seconds on a Pi
     const result = db.pragma('quick_check', { simple: true });
