@@ -155,6 +155,7 @@ export class Hub {
         now,
         maxFutureMs: NODE_AHEAD_MS,
         timings: this.timings,
+        clock: this.clock,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
         log,

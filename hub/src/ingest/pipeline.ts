@@ -6,6 +6,7 @@ import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
 import type { Submission } from './submission.ts';
+import type { Rejected } from './validate.ts';
 
 export interface IngestOptions {
   registry: Registry;
@@ -23,6 +24,8 @@ export interface IngestOptions {
   onStoreHealth?: (ok: boolean, err?: Error) => void;
   /** where commit and sync latencies are counted (/metrics) */
   timings?: IngestTimings;
+  /** the hub's clock: while it is not trusted, readings are held (hub/src/time/trusted-clock.ts) */
+  clock?: { readonly trusted: boolean };
 }
 
 /**
@@ -79,7 +82,23 @@ export class IngestPipeline {
 
   /** One message of one node, from any source; `done` acknowledges it once it is durable. */
   submit(submission: Submission, done: (err?: Error) => void): void {
-    this.committer.enqueue({ ...submission, receivedAt: this.now() }, done);
+    const receivedAt = this.now();
+    const n = submission.readings?.length ?? 0;
+    if (n > 0 && this.opts.clock?.trusted === false) {
+      // The hub cannot tell a right time from a wrong one: its readings are not stored under a
+      // wrong date nor acknowledged, so the node keeps them and sends them again (store and
+      // forward) once the time is set. Its meta and status still apply; the refusal is counted.
+      const held: Rejected = {
+        reason: 'clock_untrusted',
+        detail: `${n} reading(s) held by the node: the hub's clock is not trusted until the time is set`,
+      };
+      const rejections = [...(submission.rejections ?? []), held];
+      this.committer.enqueue({ ...submission, readings: undefined, rejections, receivedAt }, (err) =>
+        done(err ?? new Error(held.detail)),
+      );
+      return;
+    }
+    this.committer.enqueue({ ...submission, receivedAt }, done);
   }
 
   private publishLive(result: CommitResult): void {

@@ -72,6 +72,8 @@ export class TrustedClock {
 
   start(): void {
     this.check();
+    // a trusted start is a time known good from now on
+    this.tick();
     this.timer = setInterval(() => this.tick(), this.opts.everyMs ?? 60_000);
     this.timer.unref();
   }
