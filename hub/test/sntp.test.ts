@@ -221,5 +221,5 @@ describe('--ntp-port: off with a line when the default port cannot be bound, fat
     expect(out).toMatch(/^ {2}NTP {8}off: not asked for \(--ntp-port off\)$/m);
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-  });
+  }, 60_000);
 });
