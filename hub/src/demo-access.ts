@@ -9,7 +9,8 @@ const BACKFILL_KEY = 'demo_backfilled_at';
  * broker with each node's own credentials, like any node's.
  */
 export function demoHubAccess(hub: Hub) {
-  const { registry, settings, ingest } = hub;
+  const { ingest } = hub;
+  const { registry, settings } = hub.store;
   return {
     ensureHousehold(h: {
       id: string;

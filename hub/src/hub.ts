@@ -15,18 +15,12 @@ import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { ingestTimings } from './metrics/histogram.ts';
 import { Retention } from './retention.ts';
-import { AutoBackup } from './store/auto-backup.ts';
-import { ClockStore } from './store/clock-store.ts';
-import type { Db } from './store/db.ts';
-import { FiguresStore } from './store/figures-store.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Packer } from './store/packer.ts';
-import { PackedRanges } from './store/raw-readings.ts';
-import { ReadingsStore } from './store/readings-store.ts';
+import type { AutoBackup } from './store/auto-backup.ts';
+import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import type { Registry } from './store/registry.ts';
+import type { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
 import { SntpServer } from './time/sntp-server.ts';
 import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
@@ -61,17 +55,14 @@ export interface HubUrls {
 }
 
 /**
- * The hub: one process, wired by hand (STYLE rule 5) — store, registry, ingest, broker, HTTP,
- * local console, retention — started in that order and stopped in reverse.
+ * The hub: one process, wired by hand — store, ingest, broker, HTTP, local console, retention —
+ * started in that order and stopped in reverse (docs/ARCHITECTURE.md).
  */
 export class Hub {
   readonly opts: HubOptions;
   readonly log: (line: string) => void;
   private readonly lock: DataLock;
-  db!: Db;
-  registry!: Registry;
-  settings!: SettingsStore;
-  store!: ReadingsStore;
+  store!: Store;
   ingest!: IngestPipeline;
   broker!: Broker;
   interop!: Interop;
@@ -118,12 +109,14 @@ export class Hub {
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-      this.db = opened.db;
       const notices = new Set<string>(opened.notices);
+      const system = opts.now ?? Date.now;
+      // the store reads the hub's time, which the clock keeps from what the store remembers
+      this.store = new Store({ db: opened.db, now: () => (this.clock ? this.clock.now() : system()) });
       let clockNotice: string | undefined;
       this.clock = new TrustedClock({
-        system: opts.now ?? Date.now,
-        store: new ClockStore({ db: this.db }),
+        system,
+        store: this.store.clock,
         aheadMs: NODE_AHEAD_MS,
         log,
         onChange: (_trusted, notice) => {
@@ -134,19 +127,13 @@ export class Hub {
       });
       this.clock.start();
       const now = this.clock.now;
-      this.registry = new Registry({ db: this.db });
-      this.registry.load();
-      this.settings = new SettingsStore({ db: this.db });
-      this.settings.load();
+      const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
-      // one instance: the packer marks what it packed, the store's duplicate check reads it
-      const packed = new PackedRanges({ db: this.db });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
-      this.packer = new Packer({ db: this.db, ranges: packed, now, log });
+      this.packer = this.store.packer({ now, log });
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
-        registry: this.registry,
-        store: this.store,
+        registry,
+        store: this.store.readings,
         bus: this.bus,
         collective,
         // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
@@ -157,7 +144,7 @@ export class Hub {
         timings: this.timings,
         clock: this.clock,
         // follows the retention set on the console: older readings would be purged at once
-        maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
+        maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
         log,
         onStoreHealth: (ok, err) => {
           const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
@@ -169,12 +156,10 @@ export class Hub {
         },
       });
       this.ctx = {
-        db: this.db,
+        store: this.store,
         dataDir: opts.dataDir,
-        dbFile: this.dbFile,
-        registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
-        settings: this.settings,
+        registry,
+        settings,
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),
@@ -186,15 +171,12 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        links: new HouseholdLinks({ db: this.db }),
         forgetSeries: (ids) => collective.forget(ids),
         nextPurge: () => this.retention?.nextRun ?? null,
-        baseUrl: () =>
-          this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
+        baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
         clock: this.clock,
         metrics: {
-          figures: new FiguresStore({ db: this.db }),
           timings: this.timings,
           broker: () => this.broker?.counters,
           backupsDir: this.backupsDir,
@@ -207,11 +189,9 @@ export class Hub {
         log,
       });
       this.interop = new Interop({
-        db: this.db,
-        registry: this.registry,
+        store: this.store,
         ingest: this.ingest,
         bus: this.bus,
-        settings: this.settings,
         http: this.http,
         version: VERSION,
         externalBroker: opts.broker,
@@ -220,7 +200,7 @@ export class Hub {
       this.ctx.interop = this.interop;
       if (!opts.broker) {
         this.broker = new Broker({
-          registry: this.registry,
+          registry,
           ingest: this.ingest,
           host: opts.host,
           port: opts.mqttPort,
@@ -247,11 +227,10 @@ export class Hub {
         log,
       });
       await this.localConsole.start();
-      this.retention = new Retention({ db: this.db, settings: this.settings, log });
+      this.retention = new Retention({ store: this.store, log });
       this.retention.start();
       this.packer.start();
-      this.backups = new AutoBackup({
-        db: this.db,
+      this.backups = this.store.autoBackup({
         dir: this.backupsDir,
         log,
         onHealth: (ok, err) => {
@@ -317,15 +296,11 @@ export class Hub {
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     this.ingest?.stop();
     // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.walSync.idle();
-    if (this.db?.open) {
-      // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
-      // leaves none to rebuild or lose
-      this.store?.flush();
-      this.clock?.stop();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    await this.store?.readings.walSync.idle();
+    // the time, saved while the database is open
+    if (this.store?.open) this.clock?.stop();
+    // rollups and node counters held in memory are written: a clean stop leaves none to rebuild
+    this.store?.close();
     this.lock.release();
     this.started = false;
   }

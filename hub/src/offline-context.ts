@@ -4,13 +4,8 @@ import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
 import { ingestTimings } from './metrics/histogram.ts';
-import { ClockStore } from './store/clock-store.ts';
 import { openDb } from './store/db.ts';
-import { FiguresStore } from './store/figures-store.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
 import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 /**
@@ -20,23 +15,19 @@ import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 export function openOfflineContext(dataDir: string): { ctx: HubContext; close: () => void } {
   const lock = new DataLock(dataDir);
   lock.acquire();
-  const dbFile = path.join(dataDir, 'communs.db');
-  let db: ReturnType<typeof openDb>;
+  let store: Store;
   try {
-    db = openDb({ file: dbFile });
+    store = new Store({ db: openDb({ file: path.join(dataDir, 'communs.db') }) });
   } catch (err) {
     // a database this console cannot open (newer, damaged) must not keep the hub out
     lock.release();
     throw err;
   }
-  const registry = new Registry({ db });
-  registry.load();
-  const settings = new SettingsStore({ db });
-  settings.load();
+  const { registry, settings } = store;
   // `time set` here is kept for this boot of the machine and taken up by the hub when it starts
   const clock = new TrustedClock({
     system: Date.now,
-    store: new ClockStore({ db }),
+    store: store.clock,
     aheadMs: NODE_AHEAD_MS,
     log: () => {},
   });
@@ -45,11 +36,9 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
   const clockNotice = clock.state().notice;
   if (clockNotice) notices.add(clockNotice);
   const ctx: HubContext = {
-    db,
+    store,
     dataDir,
-    dbFile,
     registry,
-    series: new SeriesQuery({ db }),
     settings,
     bus: new LiveBus(),
     version: VERSION,
@@ -59,13 +48,11 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     notices,
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
-    links: new HouseholdLinks({ db }),
     forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
     clock,
     metrics: {
-      figures: new FiguresStore({ db }),
       timings: ingestTimings(),
       broker: () => undefined,
       backupsDir: path.join(dataDir, 'backups'),
@@ -74,7 +61,7 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
   return {
     ctx,
     close: () => {
-      db.close();
+      store.close();
       lock.release();
     },
   };

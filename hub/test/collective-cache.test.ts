@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
 import { ANY_TIME, entryOf } from './commit-entry.ts';
 
@@ -18,7 +19,11 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
   const store = new ReadingsStore({ db, registry });
   const t0 = Date.UTC(2026, 10, 1);
   const now = t0 + 3 * 3_600_000;
-  const query = new SeriesQuery({ db, now: () => now });
+  const query = new SeriesQuery({
+    db,
+    now: () => now,
+    rollups: new RollupReader({ db, held: store.rollups }),
+  });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -171,7 +171,7 @@ describe('every earlier schema is migrated without loss', () => {
       expect(node?.sensors.map((s) => s.id)).toEqual(['meter-energy', 'meter-power']);
       expect(node?.accepted).toBe(3);
       expect(node?.clockOffsetMs).toBeNull();
-      expect(await hub.registry.authenticate('tilleuls-compteur', 's3cret')).toBe(true);
+      expect(await hub.store.registry.authenticate('tilleuls-compteur', 's3cret')).toBe(true);
     });
   }
 

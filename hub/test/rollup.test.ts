@@ -7,6 +7,7 @@ import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
 import { ANY_TIME, entryOf } from './commit-entry.ts';
 
@@ -72,7 +73,7 @@ describe('rollups', () => {
   });
 
   it('the collective aggregate is the sum of the households’ means per bucket, and is withheld below 3 households', () => {
-    const query = new SeriesQuery({ db });
+    const query = new SeriesQuery({ db, rollups: new RollupReader({ db, held: store.rollups }) });
     const t0 = Date.UTC(2026, 10, 1);
     const r = query.collective('power', t0, t0 + 3 * 86_400_000, 'hour');
     expect(r.households).toBe(3);

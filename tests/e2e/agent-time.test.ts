@@ -59,7 +59,9 @@ describe("a node agent stamps its readings with the hub's time", () => {
   it("without the hub time, its readings are an hour in the hub's future and refused (the check can fail)", async () => {
     const th = await hubBehind();
     await agentFor(th, 'clock-own', false);
-    await eventually(async () => ((th.hub.registry.node('clock-own')?.rejected ?? 0) > 0 ? true : undefined));
+    await eventually(async () =>
+      (th.hub.store.registry.node('clock-own')?.rejected ?? 0) > 0 ? true : undefined,
+    );
     const { output } = await th.run('node rejections clock-own');
     expect(output).toContain('ts_future');
   });

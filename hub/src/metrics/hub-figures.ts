@@ -4,12 +4,10 @@ import type { BrokerCounters } from '../broker/broker.ts';
 import type { HubContext } from '../context.ts';
 import { nodeState } from '../node-state.ts';
 import { listBackups } from '../store/auto-backup.ts';
-import type { FiguresStore } from '../store/figures-store.ts';
 import type { IngestTimings } from './histogram.ts';
 
-/** Where the figures come from, wired by hub.ts (and the offline console). */
+/** Where the figures not in the store come from, wired by hub.ts (and the offline console). */
 export interface MetricsSources {
-  figures: FiguresStore;
   timings: IngestTimings;
   broker: () => BrokerCounters | undefined;
   backupsDir: string;
@@ -48,7 +46,10 @@ export function collectFigures(ctx: HubContext): Family[] {
     states[s] = (states[s] ?? 0) + 1;
     accepted += n.accepted;
   }
-  const rejected = m.figures.rejectedByReason();
+  const rejected = new Map(
+    ctx.store.rejections.topReasons(REJECT_REASONS.length).map((r) => [r.reason, r.n]),
+  );
+  const sizes = ctx.store.sizes();
   const ingest = ctx.ingestState();
   const backups = listBackups(m.backupsDir);
   const newest = backups[0];
@@ -86,13 +87,8 @@ export function collectFigures(ctx: HubContext): Family[] {
     ]),
     histogram('communs_commit_duration_seconds', 'time to write one group commit', m.timings.commit),
     histogram('communs_sync_duration_seconds', 'time to sync the WAL after a commit', m.timings.sync),
-    gauge('communs_database_bytes', 'size of communs.db', [{ value: fileSize(ctx.dbFile) }], 'bytes'),
-    gauge(
-      'communs_wal_bytes',
-      'size of its write-ahead log',
-      [{ value: fileSize(`${ctx.dbFile}-wal`) }],
-      'bytes',
-    ),
+    gauge('communs_database_bytes', 'size of communs.db', [{ value: sizes.db }], 'bytes'),
+    gauge('communs_wal_bytes', 'size of its write-ahead log', [{ value: sizes.wal }], 'bytes'),
     gauge('communs_backups', 'complete backups in the data directory', [{ value: backups.length }]),
     gauge(
       'communs_last_backup_timestamp_seconds',
@@ -178,12 +174,4 @@ function histogram(name: string, help: string, h: IngestTimings['commit']): Fami
       { suffix: '_count', value: snap.count },
     ],
   };
-}
-
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
 }

@@ -1,11 +1,12 @@
-import type { RejectReason } from '../../../protocol/index.ts';
 import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
 import type { Submission } from '../ingest/submission.ts';
 import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import { CounterEventLog } from './counter-event-log.ts';
 import type { Db } from './db.ts';
 import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
+import { RejectionLog } from './rejection-log.ts';
 import { RollupAccumulator } from './rollup.ts';
 import { RollupBuffer, UPSERT_ROLLUP } from './rollup-buffer.ts';
 import { WalSync } from './wal-sync.ts';
@@ -39,9 +40,6 @@ export interface CommitResult {
   touchedNodes: Set<string>;
 }
 
-/** How many of a node's last rejections are kept for the console and the API. */
-export const KEEP_REJECTIONS = 20;
-
 interface NodeDelta {
   accepted: number;
   rejected: number;
@@ -68,14 +66,25 @@ export class ReadingsStore {
   readonly walSync: WalSync;
   /** node counters not written yet (they go with the held rollups) */
   private readonly pendingNodes = new Map<string, NodeDelta>();
+  private readonly rejections: RejectionLog;
+  private readonly counterEvents: CounterEventLog;
   private readonly stmts;
 
-  /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
-  constructor(opts: { db: Db; registry: Registry; now?: () => number; packed?: PackedRanges }) {
+  /** `packed`: the instance the packer raises (store.ts); without a packer, one of its own */
+  constructor(opts: {
+    db: Db;
+    registry: Registry;
+    now?: () => number;
+    packed?: PackedRanges;
+    rejections?: RejectionLog;
+    counterEvents?: CounterEventLog;
+  }) {
     this.db = opts.db;
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
+    this.rejections = opts.rejections ?? new RejectionLog({ db: opts.db });
+    this.counterEvents = opts.counterEvents ?? new CounterEventLog({ db: opts.db });
     this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
     this.walSync = new WalSync(opts.db);
     this.rollups.recover();
@@ -86,19 +95,8 @@ export class ReadingsStore {
       ),
       upsertRollup: db.prepare(UPSERT_ROLLUP),
       updateCounter: db.prepare('UPDATE sensors SET last_total = ?, last_total_ts = ? WHERE id = ?'),
-      counterEvent: db.prepare(
-        'INSERT INTO counter_events (sensor_id, ts, kind, previous, current) VALUES (?, ?, ?, ?, ?)',
-      ),
       updateNode: db.prepare(
         'UPDATE nodes SET accepted = accepted + ?, rejected = rejected + ?, last_seen = max(coalesce(last_seen, 0), ?), max_seq = ?, gaps = ? WHERE id = ?',
-      ),
-      insertRejection: db.prepare('INSERT INTO rejections (node_id, ts, reason, detail) VALUES (?, ?, ?, ?)'),
-      countRejection: db.prepare(
-        `INSERT INTO rejection_counts (node_id, reason, count) VALUES (?, ?, 1)
-         ON CONFLICT (node_id, reason) DO UPDATE SET count = count + 1`,
-      ),
-      pruneRejections: db.prepare(
-        'DELETE FROM rejections WHERE node_id = ? AND id <= (SELECT id FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
       ),
     };
   }
@@ -152,7 +150,7 @@ export class ReadingsStore {
       // rollups, about once a minute, not as a page per node and commit
       if (wroteHeld) this.writeNodes(mergeNodes(mergeNodes(new Map(), this.pendingNodes), nodes));
       for (const [node, d] of nodes) {
-        if (d.rejected > 0) this.stmts.pruneRejections.run(node, node, KEEP_REJECTIONS);
+        if (d.rejected > 0) this.rejections.prune(node);
         result.touchedNodes.add(node);
       }
     });
@@ -184,7 +182,7 @@ export class ReadingsStore {
       }
       counters.set(sensor.id, outcome.next);
       if (outcome.event) {
-        this.stmts.counterEvent.run(sensor.id, ts, outcome.event, state.total, value);
+        this.counterEvents.record(sensor.id, ts, outcome.event, state.total, value);
         result.counterEvents.push({ sensor, ts, kind: outcome.event });
       }
       value = outcome.delta;
@@ -228,8 +226,7 @@ export class ReadingsStore {
 
   private reject(result: CommitResult, delta: NodeDelta, node: string, r: Rejected, now: number): void {
     delta.rejected++;
-    this.stmts.insertRejection.run(node, now, r.reason, r.detail);
-    this.stmts.countRejection.run(node, r.reason satisfies RejectReason);
+    this.rejections.record(node, now, r.reason, r.detail);
     result.rejections.push({ ...r, node });
   }
 
