@@ -164,6 +164,22 @@ describe('communs service: the systemd units', () => {
     expect(verify(r.out, 'communs-node-kitchen-meter')).toEqual({ code: 0, said: '' });
   });
 
+  it('keeps /home readable when the config lives there, hidden otherwise', async () => {
+    const home = fs.mkdtempSync('/home/communs-test-');
+    fs.chmodSync(home, 0o755);
+    try {
+      const inHome = (await run(['install', '--print', '--node', nodeConfig(home, { type: 'virtual' })])).out;
+      expect(inHome.split('\n')).toContain('ProtectHome=read-only');
+      const elsewhere = (await run(['install', '--print', '--node', nodeConfig(tmp(), { type: 'virtual' })]))
+        .out;
+      expect(elsewhere.split('\n')).toContain(
+        ROOT.startsWith('/home/') ? 'ProtectHome=read-only' : 'ProtectHome=yes',
+      );
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('a node on a virtual board opens no device', async () => {
     const config = nodeConfig(tmp(), { type: 'virtual' });
     const unit = (await run(['install', '--print', '--node', config])).out;

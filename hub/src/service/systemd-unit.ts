@@ -51,13 +51,14 @@ export const nodeUnitName = (node: string): string => `communs-node-${node}`;
  * it names, has its own /tmp, no new privileges, no kernel or clock access, and only the socket
  * families it uses (AF_NETLINK: node lists the network interfaces).
  */
-function hardening(writable: string[], device: string | undefined, root: string): string[] {
+function hardening(writable: string[], device: string | undefined, readable: string[]): string[] {
+  const inHome = [...writable, ...readable].some((p) => isUnder(p, '/home') || isUnder(p, '/root'));
   const lines = [
     'NoNewPrivileges=yes',
     'ProtectSystem=strict',
     `ReadWritePaths=${writable.map(quote).join(' ')}`,
-    // a checkout under /home must stay readable; anywhere else /home is hidden
-    `ProtectHome=${isUnder(root, '/home') || isUnder(root, '/root') ? 'read-only' : 'yes'}`,
+    // a checkout or a config under /home must stay readable; otherwise /home is hidden
+    `ProtectHome=${inHome ? 'read-only' : 'yes'}`,
     'PrivateTmp=yes',
     'ProtectKernelTunables=yes',
     'ProtectKernelModules=yes',
@@ -123,7 +124,7 @@ export function hubUnit(o: HubUnitOptions): string {
     // up to 2000 MQTT connections, each a socket
     'LimitNOFILE=8192',
     ...caps,
-    ...hardening([o.dataDir], o.consoleDevice, o.launch.root),
+    ...hardening([o.dataDir], o.consoleDevice, [o.launch.root]),
     '',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -152,7 +153,7 @@ export function nodeUnit(o: NodeUnitOptions): string {
     'StandardError=journal',
     `SyslogIdentifier=${nodeUnitName(o.node)}`,
     'CapabilityBoundingSet=',
-    ...hardening([o.queueDir], o.serialDevice, o.launch.root),
+    ...hardening([o.queueDir], o.serialDevice, [o.launch.root, o.config]),
     '',
     '[Install]',
     'WantedBy=multi-user.target',
