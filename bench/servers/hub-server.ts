@@ -60,7 +60,7 @@ serveRequests(
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       return {
         tables: Object.fromEntries(rows.map((r) => [r.name, r.bytes])),
-        readings: count('SELECT count(*) AS n FROM readings'),
+        readings: count('SELECT count(*) AS n FROM all_readings'),
         rollups: count('SELECT count(*) AS n FROM rollups'),
         pageSize: db.pragma('page_size', { simple: true }) as number,
       };

@@ -46,6 +46,10 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
+  foldEveryMs?: number;
+  /** the commit log's size in bytes (default 8 MiB; tests use less) */
+  commitLogBytes?: number;
 }
 
 export interface HubUrls {
@@ -112,7 +116,16 @@ export class Hub {
       const notices = new Set<string>(opened.notices);
       const system = opts.now ?? Date.now;
       // the store reads the hub's time, which the clock keeps from what the store remembers
-      this.store = new Store({ db: opened.db, now: () => (this.clock ? this.clock.now() : system()) });
+      this.store = new Store({
+        db: opened.db,
+        now: () => (this.clock ? this.clock.now() : system()),
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+        ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+      });
+      const replayed = this.store.readings.open();
+      if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      // checked once the log is applied again: the newest reading may be there
       let clockNotice: string | undefined;
       this.clock = new TrustedClock({
         system,
@@ -136,9 +149,9 @@ export class Hub {
         store: this.store.readings,
         bus: this.bus,
         collective,
-        // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
-        // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
-        commitWindowMs: opts.commitWindowMs ?? 250,
+        // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
+        // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
+        commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
         now,
         maxFutureMs: NODE_AHEAD_MS,
         timings: this.timings,
@@ -294,12 +307,10 @@ export class Hub {
     }
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
-    this.ingest?.stop();
-    // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.readings.walSync.idle();
+    // the last commits are made durable and acknowledged, then everything held is folded into SQLite
+    await this.ingest?.stop();
     // the time, saved while the database is open
     if (this.store?.open) this.clock?.stop();
-    // rollups and node counters held in memory are written: a clean stop leaves none to rebuild
     this.store?.close();
     this.lock.release();
     this.started = false;
@@ -321,5 +332,8 @@ export function ntpBindFailure(err: NodeJS.ErrnoException, port: number): string
       return `port ${port}: ${err.message}`;
   }
 }
+
+/** The group commit window of `communs hub` (`--commit-window`). */
+export const DEFAULT_COMMIT_WINDOW_MS = 600;
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

@@ -1,7 +1,7 @@
 import { type Quantity, seriesName } from '../../../protocol/index.ts';
 import type { CollectiveLive } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
-import type { Histogram, IngestTimings } from '../metrics/histogram.ts';
+import type { IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
@@ -51,22 +51,25 @@ export class IngestPipeline {
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
       eagerBatch: 64,
-      // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
-      commit: (entries) =>
-        timed(opts.timings?.commit, () =>
-          opts.store.walSync.unsynced(() =>
-            opts.store.commit(entries, {
-              maxPastMs: opts.maxPastMs(),
-              maxFutureMs: opts.maxFutureMs ?? 10 * 60_000,
-            }),
-          ),
-        ),
-      durable: (done) => {
+      // a commit-log record stays a few MB at most, whatever the messages carry
+      weight: (entry) => entry.readings?.length ?? 0,
+      maxWeight: 20_000,
+      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts); the time
+      // to check a commit and the time its record takes to reach the disk are counted (/metrics)
+      commit: (entries, done) => {
         const started = performance.now();
-        opts.store.walSync.sync((err) => {
-          opts.timings?.sync.observe((performance.now() - started) / 1000);
-          done(err);
-        });
+        let returned: number | undefined;
+        opts.store.commit(
+          entries,
+          { maxPastMs: opts.maxPastMs(), maxFutureMs: opts.maxFutureMs ?? 10 * 60_000 },
+          (err, result) => {
+            const end = performance.now();
+            opts.timings?.sync.observe((end - (returned ?? end)) / 1000);
+            done(err, result);
+          },
+        );
+        returned = performance.now();
+        opts.timings?.commit.observe((returned - started) / 1000);
       },
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
@@ -75,8 +78,9 @@ export class IngestPipeline {
 
   start(): void {}
 
-  stop(): void {
-    this.committer.stop();
+  /** Commits what is queued and refuses anything later; resolves once it is durable. */
+  async stop(): Promise<void> {
+    await this.committer.stop();
     if (this.aggregateTimer) clearTimeout(this.aggregateTimer);
   }
 
@@ -160,14 +164,5 @@ export class IngestPipeline {
       this.storeOk = false;
       this.opts.onStoreHealth?.(false, err);
     }
-  }
-}
-
-function timed<T>(h: Histogram | undefined, work: () => T): T {
-  const started = performance.now();
-  try {
-    return work();
-  } finally {
-    h?.observe((performance.now() - started) / 1000);
   }
 }

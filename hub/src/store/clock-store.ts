@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import type { RecentReadings } from './recent-readings.ts';
 
 /** The hub's last known good time, kept as the `clock.saved` row of `settings` (docs/DATA.md). */
 export interface SavedTime {
@@ -15,9 +16,12 @@ const KEY = 'clock.saved';
 /** What the hub's trusted clock reads and writes in the database. */
 export class ClockStore {
   private readonly db: Db;
+  private readonly recent: RecentReadings | undefined;
 
-  constructor(opts: { db: Db }) {
+  /** `recent`: the readings committed since the last fold, held in memory (readings-store.ts) */
+  constructor(opts: { db: Db; recent?: RecentReadings }) {
     this.db = opts.db;
+    this.recent = opts.recent;
   }
 
   saved(): SavedTime | null {
@@ -47,11 +51,13 @@ export class ClockStore {
       .run(KEY, JSON.stringify(t));
   }
 
-  /** The time of the newest raw reading stored, rows or packed blocks; null when there is none. */
+  /** The time of the newest raw reading stored (held in memory, rows, blocks); null when none is. */
   newestReadingTs(): number | null {
-    const rows = this.db.prepare('SELECT max(ts) FROM readings').pluck().get() as number | null;
-    const blocks = this.db.prepare('SELECT max(t1) FROM reading_blocks').pluck().get() as number | null;
-    if (rows === null) return blocks;
-    return blocks === null ? rows : Math.max(rows, blocks);
+    const found = [
+      this.recent?.newest() ?? null,
+      this.db.prepare('SELECT max(ts) FROM readings').pluck().get() as number | null,
+      this.db.prepare('SELECT max(t1) FROM reading_blocks').pluck().get() as number | null,
+    ].filter((t): t is number => t !== null);
+    return found.length ? Math.max(...found) : null;
   }
 }
