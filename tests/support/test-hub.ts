@@ -19,6 +19,10 @@ export interface TestHubOptions {
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the machine's clock as the hub sees it (default Date.now) */
+  now?: () => number;
+  /** serve SNTP on a free UDP port (`hub.sntp.port`) */
+  ntp?: boolean;
 }
 
 export interface TestHub {
@@ -61,6 +65,8 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
       ...(opts.fresh ? { fresh: true } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.ntp ? { ntp: { port: 0, required: true } } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);

@@ -165,8 +165,8 @@ export class ReadingsStore {
       ),
       updateFields: db.prepare(
         `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
-         status = @status, status_ts = @status_ts, rssi = @rssi, battery = @battery,
-         last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
+         status = @status, status_ts = @status_ts, clock_offset_ms = @clock_offset_ms, rssi = @rssi,
+         battery = @battery, last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
       ),
       insertSensor: db.prepare(
         `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
@@ -496,7 +496,9 @@ export class ReadingsStore {
     }
     this.rollups.write();
     for (const [id, [total, ts]] of this.heldCounters) this.stmts.updateCounter.run(total, ts, id);
-    for (const n of this.heldFields.values()) this.stmts.updateFields.run(n);
+    // a record written before nodes had a clock offset carries none
+    for (const n of this.heldFields.values())
+      this.stmts.updateFields.run({ ...n, clock_offset_ms: n.clock_offset_ms ?? null });
     for (const [node, d] of this.heldNodes)
       this.stmts.updateStats.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
     this.counterEvents.writePending();

@@ -47,7 +47,7 @@ export function openOrRecoverDb(opts: RecoverOptions): Opened {
     return restore(opts, 'was empty (0 bytes)');
   }
   try {
-    return { db: openChecked(opts.file, opts.synchronous), notices: [] };
+    return { db: openChecked(opts.file, opts.synchronous, opts), notices: [] };
   } catch (err) {
     if (!isDamage(err)) throw err;
     const aside = setAside(opts, 'corrupt');
@@ -62,7 +62,7 @@ function restore(opts: RecoverOptions, what: string): Opened {
     try {
       fs.copyFileSync(backup, opts.file);
       fs.chmodSync(opts.file, 0o600);
-      const db = openChecked(opts.file, opts.synchronous);
+      const db = openChecked(opts.file, opts.synchronous, opts);
       if (isEmptyDb(db)) {
         db.close();
         throw new Error('it holds no household, node or reading');
@@ -119,8 +119,17 @@ function usableBackups(opts: RecoverOptions): string[] {
   return listBackups(opts.backupsDir).filter((f) => fs.statSync(f).size > 0);
 }
 
-function openChecked(file: string, synchronous: 'FULL' | 'NORMAL' | undefined): Db {
-  const db = openDb({ file, ...(synchronous ? { synchronous } : {}) });
+function openChecked(
+  file: string,
+  synchronous: 'FULL' | 'NORMAL' | undefined,
+  opts: { backupsDir: string; log: (line: string) => void },
+): Db {
+  const db = openDb({
+    file,
+    ...(synchronous ? { synchronous } : {}),
+    backupsDir: opts.backupsDir,
+    log: opts.log,
+  });
   try {
     // quick_check reads every page but skips index cross-checks: O(size), seconds on a Pi
     const result = db.pragma('quick_check', { simple: true });

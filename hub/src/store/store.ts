@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
+import { ClockStore } from './clock-store.ts';
 import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import { writeReadingsCsv, writeRollupsCsv } from './csv-export.ts';
@@ -59,6 +60,8 @@ export class Store {
   readonly rollups: RollupReader;
   readonly series: SeriesQuery;
   readonly expired: ExpiredReadings;
+  /** the hub's last known good time (hub/src/time/trusted-clock.ts) */
+  readonly clock: ClockStore;
   private readonly db: Db;
   private readonly eraser: HouseholdEraser;
 
@@ -100,6 +103,7 @@ export class Store {
     this.rollups = new RollupReader({ db, held: this.readings.rollups });
     this.series = new SeriesQuery({ db, rollups: this.rollups, raw: this.raw, now });
     this.expired = new ExpiredReadings({ db, recent: this.readings.recent });
+    this.clock = new ClockStore({ db, recent: this.readings.recent });
     this.eraser = new HouseholdEraser({
       db,
       registry: this.registry,
