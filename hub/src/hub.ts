@@ -19,7 +19,7 @@ import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
 import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import type { Store } from './store/store.ts';
+import { Store } from './store/store.ts';
 import { SntpServer } from './time/sntp-server.ts';
 import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
@@ -81,16 +81,13 @@ export class Hub {
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
-<<<<<<< HEAD
   private diskWatch: DiskWatch | undefined;
-=======
   clock!: TrustedClock;
   /** commit and sync latencies, for /metrics */
   readonly timings = ingestTimings();
   sntp: SntpServer | undefined;
   /** why the SNTP server is off, when it is */
   ntpOff: string | undefined;
->>>>>>> ops
   private started = false;
 
   constructor(opts: HubOptions) {
@@ -122,28 +119,25 @@ export class Hub {
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-<<<<<<< HEAD
-      const now = opts.now ?? Date.now;
-      const notices = new Set<string>(opened.notices);
-      let foldNotice: string | undefined;
-=======
       const notices = new Set<string>(opened.notices);
       const system = opts.now ?? Date.now;
+      let foldNotice: string | undefined;
       // the store reads the hub's time, which the clock keeps from what the store remembers
->>>>>>> ops
-      this.store = new Store(
+      this.store = new Store({
         db: opened.db,
         now: () => (this.clock ? this.clock.now() : system()),
         commitLog: path.join(opts.dataDir, 'ingest.log'),
-        ...(opts.foldEveryMs !== undefined ? foldEveryMs: opts.foldEveryMs : ),
-        ...(opts.commitLogBytes !== undefined ? commitLogBytes: opts.commitLogBytes : ),
-        onFoldHealth: (problem) => 
+        ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+        ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        onFoldHealth: (problem) => {
           if (foldNotice) notices.delete(foldNotice);
           foldNotice = undefined;
           if (problem === null) return;
           foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
           notices.add(foldNotice);
-          log(`fold failed: ${problem}`);,);
+          log(`fold failed: ${problem}`);
+        },
+      });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
       // checked once the log is applied again: the newest reading may be there
@@ -319,12 +313,9 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
-<<<<<<< HEAD
     this.diskWatch?.stop();
-=======
     await this.sntp?.stop();
     this.sntp = undefined;
->>>>>>> ops
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();

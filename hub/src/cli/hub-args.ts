@@ -13,15 +13,12 @@ export interface HubArgs {
   console: string | undefined;
   consoleBaud: number;
   commitWindowMs: number;
-<<<<<<< HEAD
   /** how often what ingest holds in memory is written into the database */
   foldEveryMs: number;
   /** start a new, empty database on purpose */
   fresh: boolean;
-=======
   /** SNTP: a port, `auto` (123 when the process may bind it, off otherwise), or off */
   ntpPort: number | 'auto' | false;
->>>>>>> ops
   /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
   broker: { url: string; username?: string; password?: string } | undefined;
   help: boolean;
@@ -36,16 +33,12 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-<<<<<<< HEAD
   --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
   --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
   --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
                       without it, a missing, empty or damaged database is restored from the newest backup
-=======
-  --commit-window MS  group commit window in ms (default 250, at most 1000)
   --ntp-port N|off    serve the time on the LAN over SNTP (env COMMUNS_NTP_PORT; default 123 when the
                       hub may bind it, off otherwise; 0 = any free port)
->>>>>>> ops
   --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
   --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
@@ -78,12 +71,9 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         console: { type: 'string' },
         'console-baud': { type: 'string' },
         'commit-window': { type: 'string' },
-<<<<<<< HEAD
         'fold-every': { type: 'string' },
         new: { type: 'boolean' },
-=======
         'ntp-port': { type: 'string' },
->>>>>>> ops
         broker: { type: 'string' },
         'broker-user': { type: 'string' },
         'broker-password': { type: 'string' },
@@ -121,14 +111,10 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-<<<<<<< HEAD
     commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
     fresh: values.new === true,
     foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
-=======
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '250', 0, 1000),
     ntpPort: ntpPort((values['ntp-port'] as string | undefined) ?? env.COMMUNS_NTP_PORT),
->>>>>>> ops
     broker: brokerArg(values, env),
     help: values.help === true,
   };

@@ -28,10 +28,8 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     mqttPort: args.mqttPort,
     host: args.host,
     commitWindowMs: args.commitWindowMs,
-<<<<<<< HEAD
     foldEveryMs: args.foldEveryMs,
     ...(args.fresh ? { fresh: true } : {}),
-=======
     ...(args.ntpPort !== false
       ? {
           ntp:
@@ -40,7 +38,6 @@ export async function runHubCommand(argv: string[]): Promise<number> {
               : { port: args.ntpPort, required: true },
         }
       : {}),
->>>>>>> ops
     ...(args.broker ? { broker: args.broker } : {}),
     log,
   });

@@ -69,7 +69,6 @@ export function openDb(opts: OpenDbOptions): Db {
   return db;
 }
 
-<<<<<<< HEAD
 /** A database that holds nothing a neighbourhood would miss: no household, no node, no reading. */
 export function isEmptyDb(db: Db): boolean {
   const n = db
@@ -80,7 +79,8 @@ export function isEmptyDb(db: Db): boolean {
     .pluck()
     .get() as number;
   return n === 0;
-=======
+}
+
 /**
  * `VACUUM INTO` writes a consistent, compact copy in one statement (synchronous, unlike the online
  * backup API): `backups/pre-migration-v4-to-v5-<time>.db`. Restoring it and running the older hub
@@ -98,7 +98,6 @@ function backupBeforeMigration(db: Db, opts: OpenDbOptions, from: number, to: nu
   fs.chmodSync(partial, 0o600);
   fs.renameSync(partial, file);
   opts.log?.(`database schema ${from} → ${to}: the database as it was is kept in ${file}`);
->>>>>>> ops
 }
 
 export function schemaVersion(db: Db): number {
