@@ -83,7 +83,7 @@ describe('the node agent says what is wrong, once', () => {
     expect(lines.filter((l) => l.includes('StandardFirmata'))).toHaveLength(1);
     // the meta the hub keeps names the firmware the board reported, once it answered
     await until(
-      () => th.hub.registry.node('stock-1')?.firmware?.startsWith('StandardFirmata') || undefined,
+      () => th.hub.store.registry.node('stock-1')?.firmware?.startsWith('StandardFirmata') || undefined,
       20_000,
     );
     // the analog sensor needs nothing of ours: its readings arrive
@@ -100,7 +100,7 @@ describe('the node agent says what is wrong, once', () => {
     const said = await until(() => lines.find((l) => l.includes('i2c: no answer from device')), 40_000);
     expect(said).toMatch(/firmware says/);
     await until(
-      () => th.hub.registry.node('ours-1')?.firmware?.startsWith('communs-firmata') || undefined,
+      () => th.hub.store.registry.node('ours-1')?.firmware?.startsWith('communs-firmata') || undefined,
       20_000,
     );
     const n = await until(async () => {

@@ -19,6 +19,7 @@ export function nodeFixture(patch: Partial<NodeInfo> & { id: string }): NodeInfo
     battery: null,
     powerW: null,
     boardMessages: null,
+    clockOffsetMs: null,
     sensors: [],
     ...patch,
   };

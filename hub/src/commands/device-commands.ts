@@ -7,10 +7,8 @@ import {
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
+import { NTP_PORT } from '../../../protocol/sntp.ts';
 import type { HubContext } from '../context.ts';
-import { DeviceStore } from '../store/device-store.ts';
-import { FederationStore } from '../store/federation-store.ts';
-import { getFlag, setFlag } from '../store/interop-flags.ts';
 import { RegistryError } from '../store/registry.ts';
 import { audit, type Command, CommandError } from './command.ts';
 
@@ -45,39 +43,66 @@ interface HubAddress {
 }
 
 function hubAddress(ctx: HubContext): HubAddress {
-  const base = new URL(ctx.baseUrl());
-  const set = ctx.settings.get().publicUrl !== '';
-  // a hub listening on loopback or on every address has no address a device could use: the admin fills it in
-  const local = /^(127\.|localhost$|0\.0\.0\.0$|\[?::1?\]?$)/.test(base.hostname);
+  const set = ctx.settings.get().publicUrl;
+  const base = new URL(set || ctx.baseUrl());
+  // no running hub (the offline console), or one listening on loopback or on every address: there is
+  // no address a device could use, the admin fills it in
+  const unknown =
+    !set && (!ctx.mqttPort || /^(127\.|localhost$|0\.0\.0\.0$|\[?::1?\]?$)/.test(base.hostname));
   return {
-    host: set || !local ? base.hostname : 'HUB-ADDRESS',
+    host: unknown ? 'HUB-ADDRESS' : base.hostname,
     mqttPort: ctx.mqttPort?.() ?? 1883,
     httpPort: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
   };
 }
 
-/** How to point each kind of device at the hub, printed with its credentials. */
+/**
+ * Whether devices can take their time from the hub: Tasmota and ESPHome ask NTP's port 123 only.
+ * Without a running hub (the offline console) the hub's default is assumed: 123 when it may bind it.
+ */
+function ntpForDevices(ctx: HubContext): { served: true } | { served: false; why: string } {
+  const ntp = ctx.ntp?.();
+  if (!ntp || ntp.port === NTP_PORT) return { served: true };
+  return {
+    served: false,
+    why: ntp.port === null ? `NTP is off: ${ntp.off}` : `NTP is on port ${ntp.port}, not 123`,
+  };
+}
+
+/** How to point each kind of device at the hub (broker and clock), printed with its credentials. */
 function setupHint(
   format: DeviceFormat,
   id: string,
   secret: string,
   topic: string | null,
   hub: HubAddress,
+  ntp: ReturnType<typeof ntpForDevices>,
 ): string[] {
   const { host, mqttPort, httpPort } = hub;
+  // a device without internet keeps the hub's time: its readings are stamped with it
+  const noNtp = ntp.served
+    ? []
+    : [`The hub gives no time to devices (${ntp.why}): point their NTP server at a time server on your LAN.`];
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
+        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? `; NtpServer1 ${host}` : ''}`,
+        ...noNtp,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
+        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
+          ntp.served ? `\ntime:\n  - platform: sntp\n    servers:\n      - ${host}` : ''
+        }`,
+        ...noNtp,
       ];
     case 'emonhub':
       return [
         `emonhub.conf [[MQTT]]: mqtt_host = ${host}, mqtt_port = ${mqttPort}, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        ...(ntp.served
+          ? [`Its machine takes the time from the hub: NTP=${host} in /etc/systemd/timesyncd.conf`]
+          : noNtp),
       ];
     case 'airrohr':
       return [
@@ -135,17 +160,17 @@ export const deviceAdd: Command = {
       if (!zone.success) throw new CommandError(`--timezone ${zone.error.issues[0]?.message}`);
       timeZone = zone.data;
     }
-    const devices = new DeviceStore({ db: ctx.db });
+    const devices = ctx.store.devices;
     if (topic && devices.byTopic(format.data, topic)) {
       throw new CommandError(`another ${format.data} device already uses the topic "${topic}"`);
     }
     const household = (values.household as string | undefined) ?? null;
     let secret = '';
     try {
-      ctx.db.transaction(() => {
-        secret = ctx.registry.addNode({ id, name: values.name as string | undefined, household }).secret;
-        devices.add({ node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) });
-      })();
+      secret = devices.addWithNode(ctx.registry, {
+        node: { id, name: values.name as string | undefined, household },
+        device: { node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) },
+      });
     } catch (err) {
       if (err instanceof RegistryError) throw new CommandError(err.message);
       throw err;
@@ -158,7 +183,8 @@ export const deviceAdd: Command = {
     io.out(`  username: ${id}`);
     io.out(`  password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the device now.');
-    for (const line of setupHint(format.data, id, secret, topic, hubAddress(ctx))) io.out(line);
+    const lines = setupHint(format.data, id, secret, topic, hubAddress(ctx), ntpForDevices(ctx));
+    for (const line of lines) io.out(line);
     return 0;
   },
 };
@@ -187,7 +213,7 @@ export const deviceMap: Command = {
     'say what a device field measures (Tasmota ANALOG.A0, ESPHome object id, emonhub key), or ignore it',
   async run(ctx, { positionals }, io) {
     const [id, ...pairs] = positionals;
-    const devices = new DeviceStore({ db: ctx.db });
+    const devices = ctx.store.devices;
     if (!id || !devices.get(id)) throw new CommandError(`no device "${id ?? ''}": see "device list"`);
     if (pairs.length === 0) throw new CommandError(`nothing to map — usage: ${this.usage}`);
     const { sensors, ignore } = mapWords(pairs);
@@ -205,7 +231,7 @@ export const deviceList: Command = {
   usage: 'device list',
   summary: 'devices with their format and topic',
   run(ctx, _args, io) {
-    const rows = new DeviceStore({ db: ctx.db }).list();
+    const rows = ctx.store.devices.list();
     if (rows.length === 0)
       io.out('no devices yet: add one with "device add ID --format tasmota --topic TOPIC"');
     for (const d of rows) {
@@ -225,11 +251,11 @@ export const haDiscovery: Command = {
   async run(ctx, { positionals }, io) {
     const word = positionals[0];
     if (word !== 'on' && word !== 'off') {
-      io.out(`Home Assistant discovery is ${getFlag(ctx.db, 'ha_discovery') ? 'on' : 'off'}.`);
+      io.out(`Home Assistant discovery is ${ctx.store.flags.get('ha_discovery') ? 'on' : 'off'}.`);
       return word === undefined ? 0 : 2;
     }
     if (ctx.interop) await ctx.interop.setDiscovery(word === 'on');
-    else setFlag(ctx.db, 'ha_discovery', word === 'on');
+    else ctx.store.flags.set('ha_discovery', word === 'on');
     audit(ctx, io, `ha discovery ${word}`);
     io.out(`Home Assistant discovery ${word}${ctx.interop ? '' : ' (applied when the hub starts)'}.`);
     return 0;
@@ -247,7 +273,7 @@ export const peerAdd: Command = {
       throw new CommandError(`a peer name such as "quartier-nord" is needed — usage: ${this.usage}`);
     if (!url || !/^(mqtts?|wss?):\/\/[^\s/]+/.test(url))
       throw new CommandError(`"${url ?? ''}" must be a broker URL such as mqtt://10.0.0.7:1883`);
-    const store = new FederationStore({ db: ctx.db });
+    const store = ctx.store.federation;
     try {
       store.addPeer(
         {
@@ -273,7 +299,7 @@ export const peerList: Command = {
   usage: 'peer list',
   summary: 'peer hubs this hub shares aggregates with',
   run(ctx, _args, io) {
-    const peers = new FederationStore({ db: ctx.db }).peers();
+    const peers = ctx.store.federation.peers();
     if (peers.length === 0) io.out('no peers: add one with "peer add NAME mqtt://HOST:PORT"');
     for (const p of peers) io.out(`${p.name.padEnd(22)} ${p.url}${p.username ? ` (as ${p.username})` : ''}`);
     return 0;
@@ -286,8 +312,7 @@ export const peerRemove: Command = {
   summary: 'stop sharing with a peer hub',
   async run(ctx, { positionals }, io) {
     const name = positionals[0] ?? '';
-    if (!new FederationStore({ db: ctx.db }).removePeer(name))
-      throw new CommandError(`no peer "${name}": see "peer list"`);
+    if (!ctx.store.federation.removePeer(name)) throw new CommandError(`no peer "${name}": see "peer list"`);
     await ctx.interop?.peersChanged();
     audit(ctx, io, `peer remove ${name}`);
     io.out(`peer ${name} removed.`);

@@ -5,8 +5,7 @@ import { K_ANONYMITY } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
 import { LATE_MS, nodeState } from '../node-state.ts';
 import { publicSensor } from '../privacy.ts';
-import type { Db } from '../store/db.ts';
-import { getFlag, keptName, setFlag } from '../store/interop-flags.ts';
+import type { InteropFlags } from '../store/interop-flags.ts';
 import type { Registry, SensorRow } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import { HA_CLASSES } from './ha-classes.ts';
@@ -26,7 +25,7 @@ export interface Publisher {
 }
 
 export interface HaDiscoveryOptions {
-  db: Db;
+  flags: InteropFlags;
   registry: Registry;
   bus: LiveBus;
   settings: SettingsStore;
@@ -75,7 +74,7 @@ export class HaDiscovery {
   }
 
   get enabled(): boolean {
-    return getFlag(this.opts.db, 'ha_discovery');
+    return this.opts.flags.get('ha_discovery');
   }
 
   /**
@@ -123,7 +122,7 @@ export class HaDiscovery {
   }
 
   async setEnabled(on: boolean): Promise<void> {
-    setFlag(this.opts.db, 'ha_discovery', on);
+    this.opts.flags.set('ha_discovery', on);
     if (on) await this.publishAll();
     else await this.removeAll();
   }
@@ -243,7 +242,7 @@ export class HaDiscovery {
   /** The hub as HA knows it: its id is chosen once, from the neighbourhood's name at that time. */
   private hub(): HubIdentity {
     const name = this.opts.settings.get().neighbourhood;
-    this.hubId ??= keptName(this.opts.db, 'ha_id', () => neighbourhoodSlug(name).replace(/-/g, '_'));
+    this.hubId ??= this.opts.flags.keptName('ha_id', () => neighbourhoodSlug(name).replace(/-/g, '_'));
     return { id: this.hubId, name, version: this.opts.version };
   }
 
