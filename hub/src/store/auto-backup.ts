@@ -105,6 +105,7 @@ export class AutoBackup {
       fs.renameSync(partial, file);
       this.prune();
       this.lastBackup = file;
+      log(`automatic backup written: ${file} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB)`);
       this.opts.onHealth?.(true);
       return file;
     } catch (err) {
