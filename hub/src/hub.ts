@@ -53,6 +53,8 @@ export interface HubOptions {
   fastPath?: boolean;
   /** start a new, empty database on purpose (`--new`); the old one is kept aside */
   fresh?: boolean;
+  /** threads that read charts on their own connections (default 1; 0: on the hub's thread) */
+  readWorkers?: number;
 }
 
 export interface HubUrls {
@@ -129,6 +131,8 @@ export class Hub {
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        readWorkers: opts.readWorkers ?? 1,
+        log,
         onFoldHealth: (problem) => {
           if (foldNotice) notices.delete(foldNotice);
           foldNotice = undefined;
@@ -140,6 +144,7 @@ export class Hub {
       });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      await this.store.startReaders();
       // checked once the log is applied again: the newest reading may be there
       let clockNotice: string | undefined;
       this.clock = new TrustedClock({
@@ -330,6 +335,7 @@ export class Hub {
     await this.ingest?.stop();
     // the time, saved while the database is open
     if (this.store?.open) this.clock?.stop();
+    await this.store?.stopReaders();
     this.store?.close();
     this.lock.release();
     this.started = false;

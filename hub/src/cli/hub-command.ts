@@ -30,6 +30,7 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     commitWindowMs: args.commitWindowMs,
     foldEveryMs: args.foldEveryMs,
     ...(args.fresh ? { fresh: true } : {}),
+    readWorkers: args.readWorkers,
     ...(args.ntpPort !== false
       ? {
           ntp:
