@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { asLog } from '../log.ts';
 
 export interface ReadPoolOptions {
   /** the database file (its WAL and shared-memory files beside it) */
@@ -106,7 +107,7 @@ export class ReadPool {
         else p.resolve(m.row);
       });
       worker.on('error', (err) => {
-        this.opts.log(`read worker failed (${err.message}): reading on the hub's thread`);
+        asLog(this.opts.log).warn(`read worker failed (${err.message}): reading on the hub's thread`);
         this.drop(slot, err);
         resolve();
       });
