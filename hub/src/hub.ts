@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
-import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
@@ -13,6 +12,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { CollectivePublisher } from './privacy/collective-publisher.ts';
 import { Retention } from './retention.ts';
 import { AutoBackup } from './store/auto-backup.ts';
 import type { Db } from './store/db.ts';
@@ -70,6 +70,7 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  publisher!: CollectivePublisher;
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
@@ -114,12 +115,10 @@ export class Hub {
       this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
       this.packer = new Packer({ db: this.db, ranges: packed, now, log });
       const notices = new Set<string>(opened.notices);
-      const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry: this.registry,
         store: this.store,
         bus: this.bus,
-        collective,
         // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
         // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
         commitWindowMs: opts.commitWindowMs ?? 250,
@@ -136,12 +135,21 @@ export class Hub {
           }
         },
       });
+      const series = new SeriesQuery({ db: this.db });
+      this.publisher = new CollectivePublisher({
+        ledger: series.ledger,
+        registry: this.registry,
+        settings: this.settings,
+        bus: this.bus,
+        now,
+        log,
+      });
       this.ctx = {
         db: this.db,
         dataDir: opts.dataDir,
         dbFile: this.dbFile,
         registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
+        series,
         settings: this.settings,
         bus: this.bus,
         version: VERSION,
@@ -155,7 +163,8 @@ export class Hub {
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
         links: new HouseholdLinks({ db: this.db }),
-        forgetSeries: (ids) => collective.forget(ids),
+        liveFigures: () => this.publisher.current(),
+        withdrawHousehold: (w) => this.withdrawHousehold(w),
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () =>
           this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
@@ -191,12 +200,14 @@ export class Hub {
         await this.broker.start();
       }
       await this.interop.start(this.broker);
-      // collective figures (k >= 3 already applied) are public: retained for late subscribers
+      // collective figures as the privacy rule published them (withheld ones too, value null):
+      // retained, so a late subscriber gets the current one and never a stale figure
       this.bus.on('aggregate', (a) => {
         this.broker
           ?.publish(topics.publicAggregate(a.quantity), JSON.stringify(a), { retain: true })
           .catch(() => {});
       });
+      this.publisher.start();
       await listen(this.http.server, opts.httpPort, opts.host);
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({
@@ -228,6 +239,18 @@ export class Hub {
     }
   }
 
+  /**
+   * A household was erased or stopped sharing: the live figures that counted it are withdrawn (the
+   * next minute is published without it), and so are its Home Assistant entities. Says what it did.
+   */
+  private async withdrawHousehold(w: { series: { node: string; sensor: string }[] }): Promise<string[]> {
+    this.publisher.withdrawLive();
+    const lines = ['live collective figures withdrawn: the next minute is published without it'];
+    const ha = await this.interop?.discovery.withdraw(w.series);
+    if (ha) lines.push(`home assistant: ${ha} retained config(s) and state(s) emptied`);
+    return lines;
+  }
+
   urls(): HubUrls {
     const http = this.http.server.address() as import('node:net').AddressInfo;
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
@@ -240,6 +263,7 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    this.publisher?.stop();
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();

@@ -38,7 +38,6 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
     links: new HouseholdLinks({ db }),
-    forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
   };

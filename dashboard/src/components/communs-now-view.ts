@@ -115,7 +115,8 @@ export class CommunsNowView extends LitElement {
   /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
   private extendCurve(a: LiveAggregate): void {
     const body = this.power.value;
-    if (!body || body.withheld) return;
+    const v = a.value;
+    if (!body || v === null) return;
     const { t, value } = body.points;
     const last = t.at(-1) ?? 0;
     if (a.ts - last < 60_000) return;
@@ -126,9 +127,9 @@ export class CommunsNowView extends LitElement {
       ...body,
       points: {
         t: [...t.slice(start), a.ts],
-        value: [...value.slice(start), a.value],
-        min: [...body.points.min.slice(start), a.value],
-        max: [...body.points.max.slice(start), a.value],
+        value: [...value.slice(start), v],
+        min: [...body.points.min.slice(start), v],
+        max: [...body.points.max.slice(start), v],
       },
     };
   }

@@ -31,6 +31,11 @@ export function flushRollups(db: Db): void {
   buffers.get(db)?.flush();
 }
 
+/** True when rollups of a bucket of `period` that starts before `before` wait in memory for `db`. */
+export function heldBefore(db: Db, period: number, before: number): boolean {
+  return buffers.get(db)?.heldBefore(period, before) ?? false;
+}
+
 /**
  * Rollups of recent readings, held in memory and written about once a minute instead of at every
  * commit. A commit used to rewrite three rollup rows (minute, hour, day) for every series in it,
@@ -90,6 +95,11 @@ export class RollupBuffer {
 
   get heldCells(): number {
     return this.held.size;
+  }
+
+  heldBefore(period: number, before: number): boolean {
+    for (const cell of this.held.values()) if (cell.period === period && cell.start < before) return true;
+    return false;
   }
 
   /**

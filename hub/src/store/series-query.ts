@@ -1,6 +1,6 @@
 import { QUANTITIES, type Quantity, type QuantitySpec, type SeriesStep } from '../../../protocol/index.ts';
-import { K_ANONYMITY } from '../collective.ts';
 import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
+import { CollectiveLedger } from './collective-ledger.ts';
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { SensorRow } from './registry.ts';
@@ -45,9 +45,19 @@ export function pointsJson(points: Points | PointsJson): string {
     .join('');
 }
 
+/** A run of withheld buckets [from, to) and the reason (a code of hub/src/privacy/aggregate-rule.ts, or `partial`). */
+export interface Gap {
+  from: number;
+  to: number;
+  reason: string;
+}
+
 export interface CollectiveResult extends SeriesResult {
   households: number;
-  withheld?: string;
+  /** withheld buckets, as runs */
+  gaps: Gap[];
+  /** the households whose series are public: their sum (or mean) per bucket, always publishable */
+  named: { households: number; points: PointsJson };
 }
 
 /** A response stays under this many points when the step is chosen automatically. */
@@ -62,12 +72,13 @@ const LATE_GRACE_MS = 60_000;
 
 /**
  * Reads series for the API: raw readings for short spans, the right rollup for longer ones, and
- * collective aggregates over all households' series of a quantity (withheld below k households).
+ * collective figures as the privacy ledger published them (hub/src/privacy/collective-publisher.ts).
  */
 export class SeriesQuery {
   private readonly db: Db;
   private readonly now: () => number;
   private readonly cache: CollectiveCache<Columns>;
+  readonly ledger: CollectiveLedger;
   /** per quantity and period: the open buckets last computed, and the state they were read in */
   private readonly openBuckets = new Map<string, { stamp: string; columns: Columns }>();
   private readonly stmts;
@@ -76,6 +87,7 @@ export class SeriesQuery {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
     this.cache = new CollectiveCache({ db: this.db });
+    this.ledger = new CollectiveLedger({ db: this.db });
     this.stmts = {
       // recent rows and packed blocks, merged by time
       raw: new RawReadings({ db: this.db }),
@@ -87,13 +99,16 @@ export class SeriesQuery {
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
       // the quantity; without statistics the planner scanned the whole rollups table instead
       // (326 ms for a year of 200 series, 48 ms with the search)
-      collective: this.db.prepare(
+      // the named part: households sharing now, from the first bucket that began once they did
+      // (docs/PRIVACY.md); their series are public, so their sum is too
+      named: this.db.prepare(
         `SELECT r.start AS start, sum(r.sum) AS total, sum(r.sum / r.count) AS sumOfMeans, avg(r.sum / r.count) AS meanOfMeans,
                 min(r.min) AS min, max(r.max) AS max, count(DISTINCT n.household_id) AS households
          FROM sensors s
          JOIN nodes n ON n.id = s.node_id
+         JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
-         WHERE s.quantity = ? AND n.household_id IS NOT NULL
+         WHERE s.quantity = ? AND r.start >= sp.since
          GROUP BY r.start ORDER BY r.start`,
       ),
       // changes on this connection (ingest, erasures, registry) and commits by other ones
@@ -109,7 +124,16 @@ export class SeriesQuery {
     return 'day';
   }
 
-  series(sensor: SensorRow, from: number, to: number, step: SeriesStep | 'auto'): SeriesResult {
+  /** One series; `notBefore`: nothing earlier is shown, not even a bucket that began earlier. */
+  series(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    notBefore?: number,
+  ): SeriesResult {
+    if (notBefore !== undefined && notBefore > from) from = notBefore;
+    if (to < from) to = from;
     let chosen = step === 'auto' ? this.chooseStep(to - from, false) : step;
     if (chosen === 'raw') {
       const n = this.stmts.raw.count(sensor.id, from, to);
@@ -136,22 +160,68 @@ export class SeriesQuery {
     flushRollups(this.db);
     const stmt =
       QUANTITIES[sensor.quantity].kind === 'counter' ? this.stmts.rollupCounter : this.stmts.rollupGauge;
-    const json = stmt.get(sensor.id, period, alignDown(from, period), to) as Buffer;
+    const first =
+      notBefore !== undefined && notBefore >= from
+        ? Math.ceil(from / period) * period
+        : alignDown(from, period);
+    const json = stmt.get(sensor.id, period, first, to) as Buffer;
     return { step: chosen, stepMs: period, points: new PointsJson([json]) };
   }
 
-  collective(quantity: Quantity, from: number, to: number, step: SeriesStep | 'auto'): CollectiveResult {
+  /**
+   * A collective figure as published (docs/PRIVACY.md): the buckets the ledger holds, never finer
+   * than the quantity's base bucket (`basePeriod`: a finer step is answered at the base one), with
+   * the withheld ones as gaps, and the named households' part beside it.
+   */
+  collective(
+    quantity: Quantity,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    basePeriod: number,
+  ): CollectiveResult {
     let chosen = step === 'auto' ? this.chooseStep(to - from, true) : step;
-    if (chosen === 'raw') chosen = 'minute';
+    if (chosen === 'raw' || PERIODS[chosen] < basePeriod) chosen = stepOf(basePeriod);
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
+    const start = alignDown(from, period);
+    const rows = this.ledger.rows(quantity, period, start, to);
+    const points: Points = { t: [], value: [], min: [], max: [] };
+    const gaps: Gap[] = [];
+    let households = 0;
+    for (const r of rows) {
+      if (r.value !== null) {
+        points.t.push(r.start);
+        points.value.push(r.value);
+        points.min.push(r.value);
+        points.max.push(r.value);
+        households = Math.max(households, r.households ?? 0);
+        continue;
+      }
+      const last = gaps.at(-1);
+      const reason = r.withheld ?? 'too_few';
+      if (last && last.to === r.start && last.reason === reason) last.to = r.start + period;
+      else gaps.push({ from: r.start, to: r.start + period, reason });
+    }
+    const named = this.named(quantity, start, to, period);
+    return {
+      step: chosen,
+      stepMs: period,
+      points,
+      households,
+      gaps,
+      named: {
+        households: named.households,
+        points: new PointsJson(['{"t":[', named.t, '],"value":[', named.value, ']}']),
+      },
+    };
+  }
+
+  /** The named households' part of a quantity, closed buckets from memory, the open ones from SQLite. */
+  private named(quantity: Quantity, start: number, to: number, period: number): Columns {
     flushRollups(this.db);
     const spec = QUANTITIES[quantity];
-    const compute = (a: number, b: number) =>
-      this.stmts.collective.all(period, a, b, quantity) as CollectiveRow[];
-    const start = alignDown(from, period);
-    // closed buckets from memory, serialised once (every screen asks for the same ones), the open
-    // ones from SQLite
+    const compute = (a: number, b: number) => this.stmts.named.all(period, a, b, quantity) as CollectiveRow[];
     const closedEnd = Math.max(start, Math.min(to, alignDown(this.now() - LATE_GRACE_MS, period)));
     const closed = this.cache.derived(`${quantity}:${period}`, period, start, closedEnd, compute, (rows) =>
       columnsOf(rows, spec),
@@ -159,35 +229,16 @@ export class SeriesQuery {
     const open = this.openColumns(`${quantity}:${period}`, closedEnd, Math.ceil(to / period), () =>
       columnsOf(compute(closedEnd, to), spec),
     );
-    const sep = closed.shown > 0 && open.shown > 0 ? ',' : '';
-    const points = new PointsJson([
-      '{"t":[',
-      closed.t,
-      sep,
-      open.t,
-      '],"value":[',
-      closed.value,
-      sep,
-      open.value,
-      '],"min":[',
-      closed.min,
-      sep,
-      open.min,
-      '],"max":[',
-      closed.max,
-      sep,
-      open.max,
-      ']}',
-    ]);
-    const households = Math.max(closed.households, open.households);
-    const result: CollectiveResult = { step: chosen, stepMs: period, points, households };
-    const withheldBuckets = closed.withheld + open.withheld;
-    if (withheldBuckets > 0 && closed.shown + open.shown === 0) {
-      result.withheld = `fewer than ${K_ANONYMITY} households contribute: the aggregate would reveal them`;
-    } else if (withheldBuckets > 0) {
-      result.withheld = `${withheldBuckets} period(s) with fewer than ${K_ANONYMITY} households are left out`;
-    }
-    return result;
+    const join = (a: Uint8Array, b: Uint8Array) =>
+      a.length > 0 && b.length > 0 ? Buffer.concat([a, Buffer.from(','), b]) : a.length > 0 ? a : b;
+    return {
+      t: join(closed.t, open.t),
+      value: join(closed.value, open.value),
+      min: join(closed.min, open.min),
+      max: join(closed.max, open.max),
+      shown: closed.shown + open.shown,
+      households: Math.max(closed.households, open.households),
+    };
   }
 
   /**
@@ -217,9 +268,8 @@ interface Columns {
   value: Uint8Array;
   min: Uint8Array;
   max: Uint8Array;
-  /** buckets shown, and buckets left out because fewer than k households contributed */
+  /** buckets shown */
   shown: number;
-  withheld: number;
   /** the most households any bucket had */
   households: number;
 }
@@ -227,14 +277,8 @@ interface Columns {
 function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns {
   const points: Points = { t: [], value: [], min: [], max: [] };
   let households = 0;
-  let withheld = 0;
   for (const row of rows) {
     households = Math.max(households, row.households);
-    // a bucket to which fewer than k households contributed would reveal them: left out
-    if (row.households < K_ANONYMITY) {
-      withheld++;
-      continue;
-    }
     const value =
       spec.kind === 'counter' ? row.total : spec.collective === 'sum' ? row.sumOfMeans : row.meanOfMeans;
     points.t.push(row.start);
@@ -249,7 +293,6 @@ function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns 
     min: list(points.min),
     max: list(points.max),
     shown: points.t.length,
-    withheld,
     households,
   };
 }
@@ -259,6 +302,10 @@ function rollupJsonSql(value: string): string {
   return `SELECT CAST(json_object('t', json_group_array(start), 'value', json_group_array(v), 'min', json_group_array(min), 'max', json_group_array(max)) AS BLOB)
           FROM (SELECT start, ${value} AS v, min, max FROM rollups
                 WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start)`;
+}
+
+function stepOf(period: number): Exclude<SeriesStep, 'raw'> {
+  return period >= PERIODS.day ? 'day' : period >= PERIODS.hour ? 'hour' : 'minute';
 }
 
 function alignDown(ts: number, period: number): number {

@@ -30,15 +30,21 @@ export class Neighbourhood {
   private readonly sent = new Map<string, Sent[]>();
   private seq = 0;
 
+  /**
+   * `sharingSince`: when the households that share started sharing (the scenario's past readings
+   * were public when they were measured); a precondition set up in the hub's registry.
+   */
   constructor(
     private readonly th: TestHub,
     readonly prefix: string,
+    private readonly sharingSince = Date.now() - 7 * 86_400_000,
   ) {}
 
   async add(name: string, sharing: SharingLevel, quantities: ScenarioQuantity[]): Promise<Member> {
     const household = `${this.prefix}${name}`;
     const node = `${household}-node`;
     const { secret } = await this.th.addNode(node, { household, sharing });
+    if (sharing !== 'private') this.backdateSharing(household);
     const client = await connectNode(this.th.mqttUrl, node, secret);
     await sendMeta(
       client,
@@ -48,6 +54,17 @@ export class Neighbourhood {
     const m: Member = { household, node, sharing, quantities, client };
     this.members.set(household, m);
     return m;
+  }
+
+  private backdateSharing(household: string): void {
+    const db = this.th.hub.db;
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sharing_periods'").get();
+    if (!has) return;
+    db.prepare('UPDATE sharing_periods SET since = ? WHERE household_id = ? AND until IS NULL').run(
+      this.sharingSince,
+      household,
+    );
+    this.th.hub.registry.load();
   }
 
   member(name: string): Member {

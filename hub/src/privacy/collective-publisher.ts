@@ -1,0 +1,304 @@
+import { type LiveAggregate, QUANTITIES, type Quantity } from '../../../protocol/index.ts';
+import type { LiveBus } from '../live-bus.ts';
+import type { CollectiveLedger, HouseholdBucket, LedgerRow } from '../store/collective-ledger.ts';
+import type { Registry } from '../store/registry.ts';
+import type { SettingsStore } from '../store/settings.ts';
+import {
+  type Contribution,
+  describeWithheld,
+  figureOf,
+  type Judgement,
+  judge,
+  namedFigureOf,
+  type PrivacyPolicy,
+  type WithheldReason,
+} from './aggregate-rule.ts';
+import { exposureOf } from './exposure.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The finest bucket a quantity's collective figure is decided at: a minute for gauges (the live
+ * figure), an hour for counters (a meter that reports every few minutes is in every hour, not in
+ * every minute). Coarser buckets are made of the published ones only, never decided apart: a coarse
+ * figure minus the finer ones inside it would otherwise give away the withheld ones.
+ */
+export function basePeriod(q: Quantity): number {
+  return QUANTITIES[q].kind === 'counter' ? HOUR : MINUTE;
+}
+
+export function coarsePeriods(q: Quantity): number[] {
+  return QUANTITIES[q].kind === 'counter' ? [DAY] : [HOUR, DAY];
+}
+
+/** A bucket is decided once it ended this long ago: readings sent on time are in by then. */
+export const SETTLE_MS = 15_000;
+/** At most this much of a quantity's history is decided in one step (the event loop turns between). */
+const CHUNK_MS = DAY;
+/** A decided bucket this recent is the live figure. */
+const LIVE_MS = 5 * MINUTE;
+
+export interface PublisherOptions {
+  ledger: CollectiveLedger;
+  registry: Registry;
+  settings: SettingsStore;
+  bus: LiveBus;
+  now?: () => number;
+  log: (line: string) => void;
+  intervalMs?: number;
+}
+
+interface Latest {
+  start: number;
+  row: LedgerRow;
+  judgement: Judgement;
+}
+
+export function policyOf(settings: SettingsStore): PrivacyPolicy {
+  const s = settings.get();
+  return { k: s.privacyK, dominance: s.privacyDominance };
+}
+
+/**
+ * The one place collective figures become public (docs/PRIVACY.md). Once a bucket has settled, it
+ * reads each household's part of it, asks the aggregate rule, and records the verdict in the
+ * ledger: every public output (the series API, the live stream, the public MQTT topics, Home
+ * Assistant, federation, the shared screen) reads figures from there and nowhere else. The newest
+ * minute of each gauge goes out on the live bus as an `aggregate` event, published or withheld.
+ */
+export class CollectivePublisher {
+  private readonly opts: PublisherOptions;
+  private readonly now: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  /** per quantity: where deciding resumes */
+  private readonly horizon = new Map<Quantity, number>();
+  private readonly latest = new Map<Quantity, Latest>();
+  private readonly emitted = new Map<Quantity, string>();
+
+  constructor(opts: PublisherOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.run(), this.opts.intervalMs ?? 500);
+    this.timer.unref();
+    this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.timer = undefined;
+    this.soon = undefined;
+  }
+
+  /** Something was committed: look again shortly (several commits make one look). */
+  nudge(): void {
+    if (this.stopped || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.run();
+    }, 200);
+    this.soon.unref();
+  }
+
+  /** The newest live figure of each gauge, as last emitted. */
+  current(): LiveAggregate[] {
+    return [...this.latest.entries()].map(([q, l]) => this.live(q, l));
+  }
+
+  /**
+   * A household was erased or stopped sharing: the live figures that counted it are withdrawn at
+   * once (the next minute publishes afresh), so no retained copy goes on counting it.
+   */
+  withdrawLive(): void {
+    for (const [q, l] of this.latest) {
+      const withdrawn: LiveAggregate = {
+        ...this.live(q, l),
+        value: null,
+        households: null,
+        sensors: null,
+        named: null,
+        withheld: 'a household changed: the figure is computed again with the next minute',
+      };
+      this.opts.bus.emit('aggregate', withdrawn);
+      this.emitted.set(q, 'withdrawn');
+    }
+  }
+
+  /** Decides whatever has settled, a day of history at a time, the event loop turning in between. */
+  run(): void {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      const behind = this.step();
+      if (behind && !this.stopped) setImmediate(() => this.run());
+    } catch (err) {
+      this.opts.log(`collective figures: ${(err as Error).message}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * One step: returns true when history is left to decide. The rollups held in memory are written
+   * only when a bucket is to be decided (about once a minute), not at every step.
+   */
+  step(): boolean {
+    const { ledger } = this.opts;
+    const now = this.now();
+    const plan: { q: Quantity; base: number; from: number; to: number; settled: number }[] = [];
+    let due = false;
+    for (const q of this.quantities()) {
+      const base = basePeriod(q);
+      const settled = Math.floor((now - SETTLE_MS) / base) * base;
+      let from = this.horizon.get(q);
+      if (from === undefined) {
+        // a quantity seen for the first time: its history starts at its first rollup
+        ledger.flush();
+        from = ledger.resumeAt(q, base) ?? settled;
+        due = true;
+      }
+      const to = Math.min(settled, from + CHUNK_MS);
+      plan.push({ q, base, from, to, settled });
+      if (from < to || ledger.pendingBefore(base, from)) due = true;
+    }
+    let behind = false;
+    if (due) {
+      ledger.flush();
+      for (const { q, base, from, to, settled } of plan) {
+        if (from < to) this.decide(q, from, to);
+        // writes to buckets before this are late from now on: marked, and looked at again
+        ledger.evaluatedUpTo(base, Math.max(from, to));
+        this.horizon.set(q, Math.max(from, to));
+        if (to < settled) behind = true;
+      }
+      this.decideLate();
+    }
+    this.emitLive(now);
+    return behind;
+  }
+
+  private quantities(): Quantity[] {
+    const out = new Set<Quantity>();
+    for (const s of this.opts.registry.allSensors()) out.add(s.quantity);
+    return [...out].sort();
+  }
+
+  /** Late writes to decided buckets: a withheld one may pass now; a published one stays as it is. */
+  private decideLate(): void {
+    const marks = this.opts.ledger.takeLate();
+    const byQuantity = new Map<Quantity, number[]>();
+    for (const m of marks) {
+      if (m.period !== basePeriod(m.quantity)) continue;
+      const list = byQuantity.get(m.quantity) ?? [];
+      list.push(m.start);
+      byQuantity.set(m.quantity, list);
+    }
+    for (const [q, starts] of byQuantity) {
+      const base = basePeriod(q);
+      starts.sort((a, b) => a - b);
+      let i = 0;
+      // consecutive buckets make one range (a replay or a backfill is one run), a day at most
+      while (i < starts.length) {
+        let j = i;
+        const first = starts[i] as number;
+        while (
+          j + 1 < starts.length &&
+          (starts[j + 1] as number) === (starts[j] as number) + base &&
+          (starts[j + 1] as number) < first + CHUNK_MS
+        )
+          j++;
+        this.decide(q, first, (starts[j] as number) + base);
+        i = j + 1;
+      }
+    }
+  }
+
+  private decide(q: Quantity, from: number, to: number): void {
+    const { ledger, registry, settings } = this.opts;
+    const spec = QUANTITIES[q];
+    const counter = spec.kind === 'counter';
+    const base = basePeriod(q);
+    const policy = policyOf(settings);
+    const measure = spec.collective === 'mean' ? 'weight' : 'value';
+    const combine = counter || spec.collective === 'sum' ? 'sum' : 'mean';
+    const rows: LedgerRow[] = [];
+    let newest: { start: number; judgement: Judgement } | undefined;
+    for (const [start, parts] of byBucket(ledger.parts(q, counter, base, from, to))) {
+      const contributions: Contribution[] = parts.map((p) => ({
+        household: p.household,
+        value: p.value,
+        weight: p.series,
+        exposure: exposureOf(registry.sharingPeriods(p.household), start, start + base),
+      }));
+      const j = judge(contributions, policy, measure);
+      const row: LedgerRow = j.publish
+        ? {
+            start,
+            value: figureOf(j, combine),
+            series: j.named.weight + j.remainder.weight,
+            households: j.named.households + j.remainder.households,
+            private: j.remainder.households,
+            withheld: null,
+          }
+        : { start, value: null, series: null, households: null, private: 0, withheld: j.reason ?? 'too_few' };
+      rows.push(row);
+      if (!newest || start > newest.start) newest = { start, judgement: j };
+    }
+    ledger.record(q, base, counter, rows, coarsePeriods(q));
+    // the live figure is what the ledger holds for the newest minute (a published one stays as it was)
+    const prev = this.latest.get(q);
+    if (counter || !newest || (prev && newest.start < prev.start)) return;
+    const stored = ledger.rows(q, base, newest.start, newest.start + base)[0];
+    if (stored) this.latest.set(q, { start: newest.start, row: stored, judgement: newest.judgement });
+  }
+
+  private emitLive(now: number): void {
+    for (const [q, l] of this.latest) {
+      if (now - l.start > LIVE_MS) continue;
+      const event = this.live(q, l);
+      const key = JSON.stringify(event);
+      if (this.emitted.get(q) === key) continue;
+      this.emitted.set(q, key);
+      this.opts.bus.emit('aggregate', event);
+    }
+  }
+
+  private live(q: Quantity, l: Latest): LiveAggregate {
+    const spec = QUANTITIES[q];
+    const combine = spec.collective === 'mean' ? 'mean' : 'sum';
+    const named = namedFigureOf(l.judgement, combine);
+    const out: LiveAggregate = {
+      quantity: q,
+      unit: spec.unit,
+      ts: l.start,
+      stepMs: basePeriod(q),
+      value: l.row.value,
+      households: l.row.households,
+      sensors: l.row.series,
+      named: named === null ? null : { value: named, households: l.judgement.named.households },
+    };
+    if (l.row.withheld)
+      out.withheld = describeWithheld(l.row.withheld as WithheldReason, policyOf(this.opts.settings));
+    return out;
+  }
+}
+
+function byBucket(parts: readonly HouseholdBucket[]): Map<number, HouseholdBucket[]> {
+  const out = new Map<number, HouseholdBucket[]>();
+  for (const p of parts) {
+    const list = out.get(p.start) ?? [];
+    list.push(p);
+    out.set(p.start, list);
+  }
+  return out;
+}

@@ -1,0 +1,200 @@
+import type { Quantity } from '../../../protocol/index.ts';
+import type { Db } from './db.ts';
+import { flushRollups, heldBefore } from './rollup-buffer.ts';
+
+/** What one household put into one bucket of a quantity: the sum of its series' bucket values. */
+export interface HouseholdBucket {
+  start: number;
+  household: string;
+  /** gauges: the sum of its series' bucket means; counters: the sum of its series' deltas */
+  value: number;
+  /** how many of its series reported in the bucket */
+  series: number;
+}
+
+/** A bucket of a collective figure as it was published (or withheld, with the reason). */
+export interface LedgerRow {
+  start: number;
+  /** null: withheld */
+  value: number | null;
+  series: number | null;
+  households: number | null;
+  /** how many households beyond the named ones it counted when published: > 0 makes it final */
+  private: number;
+  withheld: string | null;
+}
+
+/** A bucket that changed after it was evaluated (a late reading, a replay) and may be evaluated again. */
+export interface LateMark {
+  quantity: Quantity;
+  period: number;
+  start: number;
+}
+
+/**
+ * The collective figures as published (docs/PRIVACY.md, table `published_buckets` in docs/DATA.md),
+ * and what the publisher reads to decide them: each household's part of each bucket. A published
+ * bucket that counted private households is never written again: once someone has read a figure, a
+ * new version would give away exactly what changed. A withheld bucket may be published later (a household's replay brings the
+ * remainder to k), so late writes to the rollups of evaluated buckets are marked, by TEMP triggers
+ * on this connection, for the publisher to look at again.
+ */
+export class CollectiveLedger {
+  private readonly db: Db;
+  private readonly stmts;
+
+  constructor(opts: { db: Db }) {
+    this.db = opts.db;
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS ledger_horizon (period INTEGER PRIMARY KEY, horizon INTEGER NOT NULL);
+      CREATE TEMP TABLE IF NOT EXISTS ledger_late (
+        quantity TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL,
+        PRIMARY KEY (quantity, period, start)) WITHOUT ROWID;
+      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_insert AFTER INSERT ON main.rollups
+        WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
+        BEGIN
+          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
+        END;
+      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_update AFTER UPDATE ON main.rollups
+        WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
+        BEGIN
+          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
+        END;
+    `);
+    this.stmts = {
+      // one row per bucket and household; the CROSS JOIN keeps rollups the inner loop, searched by
+      // its primary key for each sensor of the quantity (series-query.ts does the same)
+      gaugeParts: this.db.prepare(
+        `SELECT r.start AS start, n.household_id AS household, sum(r.sum / r.count) AS value, count(*) AS series
+         FROM sensors s JOIN nodes n ON n.id = s.node_id
+         CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
+         WHERE s.quantity = ? AND n.household_id IS NOT NULL
+         GROUP BY r.start, n.household_id ORDER BY r.start`,
+      ),
+      counterParts: this.db.prepare(
+        `SELECT r.start AS start, n.household_id AS household, sum(r.sum) AS value, count(*) AS series
+         FROM sensors s JOIN nodes n ON n.id = s.node_id
+         CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
+         WHERE s.quantity = ? AND n.household_id IS NOT NULL
+         GROUP BY r.start, n.household_id ORDER BY r.start`,
+      ),
+      firstBucket: this.db
+        .prepare(
+          `SELECT min(r.start) FROM sensors s JOIN nodes n ON n.id = s.node_id
+           CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ?
+           WHERE s.quantity = ? AND n.household_id IS NOT NULL`,
+        )
+        .pluck(),
+      lastEvaluated: this.db
+        .prepare('SELECT max(start) FROM published_buckets WHERE quantity = ? AND period = ?')
+        .pluck(),
+      rows: this.db.prepare(
+        `SELECT start, value, series, households, private, withheld FROM published_buckets
+         WHERE quantity = ? AND period = ? AND start >= ? AND start < ? ORDER BY start`,
+      ),
+      // a bucket published with private households in it stays as it is: only a withheld one, or
+      // one that only named households made, is decided again
+      put: this.db.prepare(
+        `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
+         VALUES (@quantity, @period, @start, @value, @series, @households, @private, @withheld)
+         ON CONFLICT (quantity, period, start) DO UPDATE SET
+           value = excluded.value, series = excluded.series, households = excluded.households,
+           private = excluded.private, withheld = excluded.withheld
+         WHERE published_buckets.withheld IS NOT NULL OR published_buckets.private = 0`,
+      ),
+      lateAll: this.db.prepare(
+        'SELECT quantity, period, start FROM ledger_late ORDER BY quantity, period, start',
+      ),
+      clearLate: this.db.prepare('DELETE FROM ledger_late'),
+      countLate: this.db.prepare('SELECT count(*) FROM ledger_late').pluck(),
+      setHorizon: this.db.prepare(
+        `INSERT INTO ledger_horizon (period, horizon) VALUES (?, ?)
+         ON CONFLICT (period) DO UPDATE SET horizon = max(horizon, excluded.horizon)`,
+      ),
+      // coarse buckets made of the published base buckets inside them (their mean for gauges,
+      // their sum for counters): they add nothing to what the base buckets publish
+      derive: this.db.prepare(
+        `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
+         SELECT @quantity, @period, @start,
+                CASE WHEN @counter THEN (CASE WHEN count(*) FILTER (WHERE withheld IS NOT NULL) = 0 THEN sum(value) END)
+                     ELSE avg(value) END,
+                max(series), max(households), max(private),
+                CASE WHEN @counter AND count(*) FILTER (WHERE withheld IS NOT NULL) > 0 THEN 'partial'
+                     WHEN count(value) = 0 THEN 'partial' END
+         FROM published_buckets
+         WHERE quantity = @quantity AND period = @base AND start >= @start AND start < @start + @period
+         HAVING count(*) > 0
+         ON CONFLICT (quantity, period, start) DO UPDATE SET
+           value = excluded.value, series = excluded.series, households = excluded.households,
+           private = excluded.private, withheld = excluded.withheld`,
+      ),
+    };
+  }
+
+  /** Writes the rollups held in memory, so that what is read next is complete. */
+  flush(): void {
+    flushRollups(this.db);
+  }
+
+  /**
+   * True when something may have changed in buckets before `horizon` at `period` since they were
+   * decided: late writes marked, or rollups of such buckets still held in memory.
+   */
+  pendingBefore(period: number, horizon: number): boolean {
+    return heldBefore(this.db, period, horizon) || (this.stmts.countLate.get() as number) > 0;
+  }
+
+  /** Each household's part of each bucket [from, to) of a quantity at `period`. */
+  parts(quantity: Quantity, counter: boolean, period: number, from: number, to: number): HouseholdBucket[] {
+    const stmt = counter ? this.stmts.counterParts : this.stmts.gaugeParts;
+    return stmt.all(period, from, to, quantity) as HouseholdBucket[];
+  }
+
+  /** Where evaluation of a quantity resumes: after the last bucket evaluated, else its first rollup. */
+  resumeAt(quantity: Quantity, period: number): number | null {
+    const last = this.stmts.lastEvaluated.get(quantity, period) as number | null;
+    if (last !== null) return last + period;
+    return this.stmts.firstBucket.get(period, quantity) as number | null;
+  }
+
+  /** Marks buckets before `horizon` at `period` as evaluated: later writes to them are late. */
+  evaluatedUpTo(period: number, horizon: number): void {
+    this.stmts.setHorizon.run(period, horizon);
+  }
+
+  /**
+   * Records the verdicts of base buckets (a published one is never overwritten) and refreshes the
+   * coarse buckets that contain them, in one transaction.
+   */
+  record(
+    quantity: Quantity,
+    base: number,
+    counter: boolean,
+    rows: readonly LedgerRow[],
+    coarse: readonly number[],
+  ): void {
+    if (rows.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of rows) this.stmts.put.run({ quantity, period: base, ...r });
+      for (const period of coarse) {
+        const starts = new Set(rows.map((r) => Math.floor(r.start / period) * period));
+        for (const start of starts)
+          this.stmts.derive.run({ quantity, period, base, start, counter: counter ? 1 : 0 });
+      }
+    })();
+  }
+
+  /** Buckets of a quantity at `period` in [from, to), as published or withheld. */
+  rows(quantity: Quantity, period: number, from: number, to: number): LedgerRow[] {
+    return this.stmts.rows.all(quantity, period, from, to) as LedgerRow[];
+  }
+
+  /** Takes the marks of late writes since the last call. */
+  takeLate(): LateMark[] {
+    const marks = this.stmts.lateAll.all() as LateMark[];
+    if (marks.length > 0) this.stmts.clearLate.run();
+    return marks;
+  }
+}
