@@ -56,6 +56,14 @@ export class CollectiveLedger {
           INSERT OR IGNORE INTO ledger_late (quantity, period, start)
           SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
         END;
+      -- an erasure: buckets decided with the erased data are decided again, except those whose
+      -- published figure counted private households (it stays: a new one would publish the difference)
+      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_delete AFTER DELETE ON main.rollups
+        WHEN OLD.start < (SELECT horizon FROM ledger_horizon WHERE period = OLD.period)
+        BEGIN
+          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          SELECT quantity, OLD.period, OLD.start FROM main.sensors WHERE id = OLD.sensor_id;
+        END;
       CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_update AFTER UPDATE ON main.rollups
         WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
         BEGIN

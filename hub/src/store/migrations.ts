@@ -170,8 +170,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 5: the aggregate privacy model (docs/PRIVACY.md). When each household's data was public
   // (community or open): a bucket in which a household was public does not count towards the
-  // protection of the private ones, and its series is public only from \`since\` on. Households that
-  // share already are taken as sharing since they were added.
+  // protection of the private ones, and its series is public only from \`since\` on. A household that
+  // shares from the start (0) has no private past; those that share already are taken as such.
   // Collective figures as published: a bucket whose published figure counted private households
   // never changes (a new version would give away exactly what changed); a withheld bucket, or one
   // made of named households only, may be published again later.
@@ -183,7 +183,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (household_id, since)
   ) WITHOUT ROWID;
   INSERT INTO sharing_periods (household_id, since, until)
-    SELECT id, created_at, NULL FROM households WHERE sharing IN ('community', 'open');
+    SELECT id, 0, NULL FROM households WHERE sharing IN ('community', 'open');
   CREATE TABLE published_buckets (
     quantity   TEXT NOT NULL,
     period     INTEGER NOT NULL,

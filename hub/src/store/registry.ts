@@ -181,7 +181,8 @@ export class Registry {
       )
       .run(row);
     this.households.set(row.id, row);
-    this.recordSharing(row.id, undefined, row.sharing, row.created_at);
+    // a household that shares from the start has no private past: its series are public whole
+    this.recordSharing(row.id, undefined, row.sharing, 0);
     return row;
   }
 
