@@ -204,7 +204,9 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
     ]);
     expect(dump).not.toContain('house-a');
     // two named households remain (101 + 102 W): the minute is decided again without it
-    expect((await settledCollective(undefined, (b) => b.points.value[0] === 203)).body.points.value).toEqual([203]);
+    expect((await settledCollective(undefined, (b) => b.points.value[0] === 203)).body.points.value).toEqual([
+      203,
+    ]);
     const db = th.hub.db;
     const count = (sql: string, ...p: unknown[]) =>
       db
