@@ -29,16 +29,20 @@ const STREETS = [
   'Rue Victor Hugo',
 ];
 
-/** The sharing levels cycle so every level is present from three households on. */
+/**
+ * The sharing levels cycle so every level is present from three households on, and the default
+ * eight have three private ones: the collective figure beyond the named households passes k = 3
+ * (docs/PRIVACY.md).
+ */
 const SHARING: Sharing[] = [
   'community',
   'open',
   'private',
   'community',
+  'private',
   'open',
   'private',
   'community',
-  'open',
 ];
 
 /**
