@@ -171,3 +171,22 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(live.at(-1)).toMatchObject({ quantity: 'power', value: null, households: null });
   });
 });
+
+describe('the privacy settings on the console', () => {
+  it('k may only be raised and the dominance share only lowered, each refusal one line', async () => {
+    const { startTestHub } = await import('../../tests/support/test-hub.ts');
+    const th = await startTestHub();
+    try {
+      expect((await th.run('settings set privacy k 5')).code).toBe(0);
+      const lower = await th.run('settings set privacy k 3');
+      expect(lower).toEqual({ code: 2, output: 'error: k may only be raised: it is 5, got 3' });
+      expect((await th.run('settings set privacy dominance 40')).code).toBe(0);
+      expect((await th.run('settings set privacy dominance 50')).output).toMatch(/may only be lowered/);
+      expect((await th.run('settings set privacy dominance 90')).code).toBe(2);
+      expect(th.hub.settings.get()).toMatchObject({ privacyK: 5, privacyDominance: 0.4 });
+      expect((await th.run('settings')).output).toMatch(/privacy +k = 5 private households, none above 40 %/);
+    } finally {
+      await th.stop();
+    }
+  });
+});
