@@ -95,8 +95,21 @@ export const SeriesBody = z.object({
   households: z.number().int().optional(),
   /** collective only: set when buckets of the range are withheld (docs/PRIVACY.md), in words */
   withheld: z.string().optional(),
-  /** collective only: the withheld buckets, as runs [from, to), with the reason in words */
-  gaps: z.array(z.object({ from: z.number(), to: z.number(), reason: z.string() })).optional(),
+  /**
+   * collective only: the withheld buckets, as runs [from, to), with the reason: `too_few` (fewer
+   * than k private households beyond the named ones), `dominated` (one of them above the share),
+   * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
+   * finer ones are withheld)
+   */
+  gaps: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        reason: z.enum(['too_few', 'dominated', 'exposed_only', 'partial']),
+      }),
+    )
+    .optional(),
   /**
    * collective only: the part of the households whose series are public (their sum, or their mean
    * for averaged quantities), bucket by bucket: always shown, withheld buckets included

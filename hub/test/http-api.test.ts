@@ -127,7 +127,8 @@ describe('HTTP API', () => {
     }
     expect(body.series).toBe('collective/power');
     expect(body.points.t).toEqual([]);
-    expect(body.gaps?.[0]?.reason).toMatch(/fewer than 3 private households/);
+    expect(body.gaps?.[0]?.reason).toBe('too_few');
+    expect(body.withheld).toMatch(/fewer than 3 private households/);
     expect(body.withheld).toMatch(/^withheld: /);
     expect(body.named?.households).toBe(2);
     expect(body.named?.points.t.length).toBeGreaterThan(0);

@@ -49,7 +49,7 @@ export function pointsJson(points: Points | PointsJson): string {
 export interface Gap {
   from: number;
   to: number;
-  reason: string;
+  reason: 'too_few' | 'dominated' | 'exposed_only' | 'partial';
 }
 
 export interface CollectiveResult extends SeriesResult {
@@ -199,7 +199,7 @@ export class SeriesQuery {
         continue;
       }
       const last = gaps.at(-1);
-      const reason = r.withheld ?? 'too_few';
+      const reason = (r.withheld ?? 'too_few') as Gap['reason'];
       if (last && last.to === r.start && last.reason === reason) last.to = r.start + period;
       else gaps.push({ from: r.start, to: r.start + period, reason });
     }

@@ -41,7 +41,8 @@ export function series(
       const quantity = quantityParam as Quantity;
       const r = ctx.series.collective(quantity, from, to, step, basePeriod(quantity));
       const policy = policyOf(ctx.settings);
-      const gaps = r.gaps.map((g: Gap) => ({ ...g, reason: reasonText(g.reason, policy) }));
+      const gaps = r.gaps;
+      const reasons = [...new Set(gaps.map((g: Gap) => reasonText(g.reason, policy)))].join('; ');
       const head: Omit<SeriesBody, 'points' | 'named'> = {
         status: 'ok',
         series: `collective/${quantity}`,
@@ -55,10 +56,7 @@ export function series(
       };
       if (gaps.length > 0) {
         head.gaps = gaps;
-        head.withheld =
-          r.households === 0
-            ? `withheld: ${[...new Set(gaps.map((g) => g.reason))].join('; ')}`
-            : `${gaps.length} stretch(es) withheld: ${[...new Set(gaps.map((g) => g.reason))].join('; ')}`;
+        head.withheld = r.households === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
       }
       return [
         `${JSON.stringify(head).slice(0, -1)},"named":{"households":${r.named.households},"points":`,
