@@ -160,7 +160,8 @@ export const LiveAggregate = z.object({
   households: z.number().int().nullable(),
   sensors: z.number().int().nullable(),
   named: z.object({ value: z.number(), households: z.number().int() }).nullable(),
-  withheld: z.string().optional(),
+  /** why `value` is null: as in `SeriesBody.gaps`, or `withdrawn` (a household changed: see the next minute) */
+  withheld: z.enum(['too_few', 'dominated', 'exposed_only', 'withdrawn']).optional(),
 });
 export type LiveAggregate = z.infer<typeof LiveAggregate>;
 

@@ -7,6 +7,7 @@ import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
+import { privacyDoc } from './http/routes/privacy-doc.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
@@ -175,6 +176,9 @@ export class Hub {
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
         log,
       });
+      this.http.route('GET', '/api/privacy', (_req, res) =>
+        privacyDoc(path.join(ROOT, 'docs/PRIVACY.md'), res),
+      );
       this.interop = new Interop({
         db: this.db,
         registry: this.registry,

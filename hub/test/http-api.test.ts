@@ -69,6 +69,17 @@ describe('HTTP API', () => {
     fs.rmSync(staticRoot, { recursive: true, force: true });
   });
 
+  it('GET /api/privacy serves the privacy model as plain text, under the same CSP', async () => {
+    const res = await fetch(`${th.httpUrl}/api/privacy`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const text = await res.text();
+    expect(text).toMatch(/^# Privacy/);
+    expect(text).toContain('## The threat model');
+    expect(text).toContain('## What each public output may reveal');
+  });
+
   it('GET /api/health answers ok with the schema', async () => {
     const res = await fetch(`${th.httpUrl}/api/health`);
     expect(res.status).toBe(200);

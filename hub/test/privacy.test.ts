@@ -58,7 +58,6 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
     return client;
   }
 
-  const collective = () => api<SeriesBody>(`/api/series?quantity=power&from=${FROM}&to=${TO}&step=minute`);
   /** The collective once the publisher has decided the minute (it does once the minute has settled). */
   async function settledCollective(token: string | undefined, ready: (b: SeriesBody) => boolean) {
     const path = `/api/series?quantity=power&from=${FROM}&to=${TO}&step=minute`;

@@ -5,7 +5,6 @@ import type { Registry } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import {
   type Contribution,
-  describeWithheld,
   figureOf,
   type Judgement,
   judge,
@@ -127,7 +126,7 @@ export class CollectivePublisher {
         households: null,
         sensors: null,
         named: null,
-        withheld: 'a household changed: the figure is computed again with the next minute',
+        withheld: 'withdrawn',
       };
       this.opts.bus.emit('aggregate', withdrawn);
       this.emitted.set(q, 'withdrawn');
@@ -287,8 +286,7 @@ export class CollectivePublisher {
       sensors: l.row.series,
       named: named === null ? null : { value: named, households: l.judgement.named.households },
     };
-    if (l.row.withheld)
-      out.withheld = describeWithheld(l.row.withheld as WithheldReason, policyOf(this.opts.settings));
+    if (l.row.withheld) out.withheld = l.row.withheld as WithheldReason;
     return out;
   }
 }

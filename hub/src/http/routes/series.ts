@@ -56,7 +56,8 @@ export function series(
       };
       if (gaps.length > 0) {
         head.gaps = gaps;
-        head.withheld = r.households === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
+        head.withheld =
+          r.households === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
       }
       return [
         `${JSON.stringify(head).slice(0, -1)},"named":{"households":${r.named.households},"points":`,
