@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CollectiveLedger } from '../src/store/collective-ledger.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
-import type { CollectiveResult } from '../src/store/series-query.ts';
-import { type Points, pointsJson, SeriesQuery } from '../src/store/series-query.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
+import { type CollectiveResult, type Points, pointsJson, SeriesQuery } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 /** The named households' part of a collective result: what the cache serves. */
 const pointsOf = (r: CollectiveResult) => JSON.parse(pointsJson(r.named.points)) as Points;
@@ -20,7 +22,12 @@ describe("the named households' part of collective figures, closed buckets kept 
   const registry = new Registry({ db, now: () => t0 - 86_400_000 });
   const store = new ReadingsStore({ db, registry });
   const now = t0 + 3 * 3_600_000;
-  const query = new SeriesQuery({ db, now: () => now });
+  const query = new SeriesQuery({
+    db,
+    now: () => now,
+    rollups: new RollupReader({ db, held: store.rollups }),
+    ledger: new CollectiveLedger({ db, held: store.rollups }),
+  });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -33,7 +40,7 @@ describe("the named households' part of collective figures, closed buckets kept 
   const write = (node: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, 'p');
     if (!sensor) throw new Error('no sensor');
-    store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    store.commit([entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
 
   it('answer again from memory, and see late readings, node moves and erased rollups at once', () => {

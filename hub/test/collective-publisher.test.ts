@@ -11,6 +11,7 @@ import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { SettingsStore } from '../src/store/settings.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -40,7 +41,7 @@ describe('the collective publisher: every collective figure decided once, by the
   const settings = new SettingsStore({ db });
   settings.load();
   const bus = new LiveBus();
-  const ledger = new CollectiveLedger({ db });
+  const ledger = new CollectiveLedger({ db, held: store.rollups });
   const live: LiveAggregate[] = [];
   bus.on('aggregate', (a) => live.push(a));
   let publisher: CollectivePublisher;
@@ -71,7 +72,7 @@ describe('the collective publisher: every collective figure decided once, by the
   const write = (id: string, q: string, ts: number, value: number) => {
     const sensor = registry.sensor(`${id}-n`, q);
     if (!sensor) throw new Error(`no sensor ${id}/${q}`);
-    store.commit([{ node: `${id}-n`, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    store.commit([entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
   const decideAll = () => {
     while (publisher.step()) {
@@ -183,7 +184,7 @@ describe('the privacy settings on the console', () => {
       expect((await th.run('settings set privacy dominance 40')).code).toBe(0);
       expect((await th.run('settings set privacy dominance 50')).output).toMatch(/may only be lowered/);
       expect((await th.run('settings set privacy dominance 90')).code).toBe(2);
-      expect(th.hub.settings.get()).toMatchObject({ privacyK: 5, privacyDominance: 0.4 });
+      expect(th.hub.store.settings.get()).toMatchObject({ privacyK: 5, privacyDominance: 0.4 });
       expect((await th.run('settings')).output).toMatch(/privacy +k = 5 private households, none above 40 %/);
     } finally {
       await th.stop();

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../tests/support/rng.ts';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 describe('rollups', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-rollup-'));
@@ -32,15 +32,14 @@ describe('rollups', () => {
     for (let batch = 0; batch < 20; batch++) {
       const entries = ['n1', 'n2', 'n3'].map((node) => {
         const sensor = registry.sensor(node, 'p')!;
-        const readings: ValidReading[] = Array.from({ length: 300 }, () => ({
-          sensor,
+        const points = Array.from({ length: 300 }, () => ({
           ts: t0 + Math.floor(rand() * 3 * 86_400_000),
           seq: ++seq,
           value: Math.round(rand() * 3000 * 100) / 100,
         }));
-        return { node, readings, rejections: [] };
+        return entryOf(sensor, points);
       });
-      store.commit(entries);
+      store.commit(entries, ANY_TIME);
     }
     for (const period of PERIOD_LIST) {
       const direct = db

@@ -3,10 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CollectiveLedger } from '../src/store/collective-ledger.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
@@ -19,7 +22,12 @@ describe('series answered as JSON text (issue 8)', () => {
   const registry = new Registry({ db, now: () => t0 - 86_400_000 });
   const store = new ReadingsStore({ db, registry });
   let now = t0 + 3 * 3_600_000;
-  const query = new SeriesQuery({ db, now: () => now });
+  const query = new SeriesQuery({
+    db,
+    now: () => now,
+    rollups: new RollupReader({ db, held: store.rollups }),
+    ledger: new CollectiveLedger({ db, held: store.rollups }),
+  });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -27,7 +35,7 @@ describe('series answered as JSON text (issue 8)', () => {
   const write = (node: string, sensorId: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, sensorId);
     if (!sensor) throw new Error(`no sensor ${node}/${sensorId}`);
-    store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    store.commit([entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
   for (const n of ['a', 'b', 'c']) {
     registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });

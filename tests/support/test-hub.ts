@@ -87,13 +87,13 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     dataDir,
     log,
     addHousehold(id, sharing = 'community', kind = 'household') {
-      if (!hub.registry.household(id))
-        hub.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
+      if (!hub.store.registry.household(id))
+        hub.store.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
     },
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: hub.registry.addNode({ id, household }).secret };
+      return { secret: hub.store.registry.addNode({ id, household }).secret };
     },
     async run(line) {
       const out: string[] = [];

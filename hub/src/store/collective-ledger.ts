@@ -1,6 +1,12 @@
 import type { Quantity } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
-import { flushRollups, heldBefore } from './rollup-buffer.ts';
+import type { RollupCell } from './rollup.ts';
+
+/** The rollup cells ingest holds in memory (hub/src/store/rollup-buffer.ts), and the way to write them. */
+export interface HeldCells {
+  heldCells(period: number): Iterable<RollupCell>;
+  flush(): void;
+}
 
 /** What one household put into one bucket of a quantity: the sum of its series' bucket values. */
 export interface HouseholdBucket {
@@ -41,10 +47,12 @@ export interface LateMark {
  */
 export class CollectiveLedger {
   private readonly db: Db;
+  private readonly held: HeldCells;
   private readonly stmts;
 
-  constructor(opts: { db: Db }) {
+  constructor(opts: { db: Db; held: HeldCells }) {
     this.db = opts.db;
+    this.held = opts.held;
     this.db.exec(`
       CREATE TEMP TABLE IF NOT EXISTS ledger_horizon (period INTEGER PRIMARY KEY, horizon INTEGER NOT NULL);
       CREATE TEMP TABLE IF NOT EXISTS ledger_late (
@@ -141,9 +149,12 @@ export class CollectiveLedger {
     };
   }
 
-  /** Writes the rollups held in memory, so that what is read next is complete. */
+  /**
+   * Writes the rollups held in memory, so that what is decided next is complete: the publisher is a
+   * writer (it records verdicts), and does this about once a minute, when a bucket is due.
+   */
   flush(): void {
-    flushRollups(this.db);
+    this.held.flush();
   }
 
   /**
@@ -151,7 +162,8 @@ export class CollectiveLedger {
    * decided: late writes marked, or rollups of such buckets still held in memory.
    */
   pendingBefore(period: number, horizon: number): boolean {
-    return heldBefore(this.db, period, horizon) || (this.stmts.countLate.get() as number) > 0;
+    for (const cell of this.held.heldCells(period)) if (cell.start < horizon) return true;
+    return (this.stmts.countLate.get() as number) > 0;
   }
 
   /** Each household's part of each bucket [from, to) of a quantity at `period`. */

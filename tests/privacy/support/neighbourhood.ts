@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { QUANTITIES, type Quantity, type SharingLevel, topics } from '../../../protocol/index.ts';
+import { hubDb } from '../../support/hub-db.ts';
 import { connectNode, sendMeta } from '../../support/mqtt-node.ts';
 import type { TestHub } from '../../support/test-hub.ts';
 
@@ -57,14 +58,14 @@ export class Neighbourhood {
   }
 
   private backdateSharing(household: string): void {
-    const db = this.th.hub.db;
+    const db = hubDb(this.th.hub);
     const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sharing_periods'").get();
     if (!has) return;
     db.prepare('UPDATE sharing_periods SET since = ? WHERE household_id = ? AND until IS NULL').run(
       this.sharingSince,
       household,
     );
-    this.th.hub.registry.load();
+    this.th.hub.store.registry.load();
   }
 
   member(name: string): Member {

@@ -4,16 +4,15 @@ import {
   QUANTITY_NAMES,
   type Quantity,
   type SeriesBody,
+  SeriesParams,
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { describeWithheld, type WithheldReason } from '../../privacy/aggregate-rule.ts';
 import { basePeriod, policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
 import { type Gap, pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
-import { parseEnum, parseRange } from '../params.ts';
+import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
-
-const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
 
 /**
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
@@ -26,10 +25,11 @@ export function series(
   params: URLSearchParams,
   owner?: string,
 ): readonly (string | Uint8Array)[] {
-  const { from, to } = parseRange(params, ctx.now(), 86_400_000);
-  const step = parseEnum(params, 'step', STEPS, 'auto');
-  const sensorParam = params.get('sensor');
-  const quantityParam = params.get('quantity');
+  const query = parseParams(SeriesParams, params);
+  const { from, to } = rangeOf(query, ctx.now(), 86_400_000);
+  const { step } = query;
+  const sensorParam = query.sensor ?? null;
+  const quantityParam = query.quantity ?? null;
   try {
     if (quantityParam !== null) {
       if (!(QUANTITY_NAMES as string[]).includes(quantityParam)) {
@@ -39,7 +39,7 @@ export function series(
         );
       }
       const quantity = quantityParam as Quantity;
-      const r = ctx.series.collective(quantity, from, to, step, basePeriod(quantity));
+      const r = ctx.store.series.collective(quantity, from, to, step, basePeriod(quantity));
       const policy = policyOf(ctx.settings);
       const gaps = r.gaps;
       const reasons = [...new Set(gaps.map((g: Gap) => reasonText(g.reason, policy)))].join('; ');
@@ -81,7 +81,7 @@ export function series(
     // stays in the private remainder of the collective figures: docs/PRIVACY.md)
     const household = ctx.registry.householdOfSensor(sensor.id);
     const notBefore = mine || !household ? undefined : ctx.registry.publicSince(household.id);
-    const r = ctx.series.series(sensor, from, to, step, notBefore ?? undefined);
+    const r = ctx.store.series.series(sensor, from, to, step, notBefore ?? undefined);
     const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
