@@ -1,6 +1,6 @@
+import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import { QUANTITIES, type Quantity, type SharingLevel, topics } from '../../../protocol/index.ts';
-import { hubDb } from '../../support/hub-db.ts';
 import { connectNode, sendMeta } from '../../support/mqtt-node.ts';
 import type { TestHub } from '../../support/test-hub.ts';
 
@@ -58,13 +58,18 @@ export class Neighbourhood {
   }
 
   private backdateSharing(household: string): void {
-    const db = hubDb(this.th.hub);
-    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sharing_periods'").get();
-    if (!has) return;
-    db.prepare('UPDATE sharing_periods SET since = ? WHERE household_id = ? AND until IS NULL').run(
-      this.sharingSince,
-      household,
-    );
+    // a connection of its own, as an admin's sqlite3 shell would write: the registry reads it back
+    const db = new Database(this.th.hub.dbFile, { fileMustExist: true });
+    try {
+      const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sharing_periods'").get();
+      if (!has) return;
+      db.prepare('UPDATE sharing_periods SET since = ? WHERE household_id = ? AND until IS NULL').run(
+        this.sharingSince,
+        household,
+      );
+    } finally {
+      db.close();
+    }
     this.th.hub.store.registry.load();
   }
 
