@@ -30,18 +30,18 @@ const STREETS = [
 ];
 
 /**
- * The sharing levels cycle so every level is present from three households on, and the default
- * eight have three private ones: the collective figure beyond the named households passes k = 3
+ * The sharing levels cycle so every level is present from three households on, and six or more
+ * have three private ones: the collective figure beyond the named households passes k = 3
  * (docs/PRIVACY.md).
  */
 const SHARING: Sharing[] = [
   'community',
+  'private',
   'open',
   'private',
   'community',
   'private',
   'open',
-  'private',
   'community',
 ];
 
