@@ -146,6 +146,21 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('energy', DAY, Math.floor(h / DAY) * DAY)?.value).toBe(300);
   });
 
+  it('late rollups of one bucket from several series in one commit are marked once, and ingest commits', () => {
+    const m = t0 + 50 * MINUTE;
+    const ids = [household('private'), household('private'), household('private')];
+    decideAll();
+    const entries = ids.map((id, i) => {
+      const sensor = registry.sensor(`${id}-n`, 'power');
+      if (!sensor) throw new Error('no sensor');
+      return entryOf(sensor, [{ ts: m + 1000 + i, seq: m + i, value: 100 + i }]);
+    });
+    // one commit writes three rollups of the same minute, after that minute was decided
+    expect(() => store.commit(entries, ANY_TIME)).not.toThrow();
+    decideAll();
+    expect(row('power', MINUTE, m)?.value).toBe(303);
+  });
+
   it('emits the newest minute live, published or withheld with the reason, and withdraws it on request', () => {
     now = Date.UTC(2026, 11, 1, 12, 0, 30);
     const m = Date.UTC(2026, 11, 1, 11, 59);

@@ -55,13 +55,17 @@ export class CollectiveLedger {
     this.held = opts.held;
     this.db.exec(`
       CREATE TEMP TABLE IF NOT EXISTS ledger_horizon (period INTEGER PRIMARY KEY, horizon INTEGER NOT NULL);
+      -- marks are deleted and inserted, never INSERT OR IGNORE: the conflict clause of the outer
+      -- statement (ingest's upsert of rollups) overrides a trigger's
       CREATE TEMP TABLE IF NOT EXISTS ledger_late (
         quantity TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL,
         PRIMARY KEY (quantity, period, start)) WITHOUT ROWID;
       CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_insert AFTER INSERT ON main.rollups
         WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
         BEGIN
-          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          DELETE FROM ledger_late WHERE period = NEW.period AND start = NEW.start
+            AND quantity = (SELECT quantity FROM main.sensors WHERE id = NEW.sensor_id);
+          INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
         END;
       -- an erasure: buckets decided with the erased data are decided again, except those whose
@@ -69,13 +73,17 @@ export class CollectiveLedger {
       CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_delete AFTER DELETE ON main.rollups
         WHEN OLD.start < (SELECT horizon FROM ledger_horizon WHERE period = OLD.period)
         BEGIN
-          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          DELETE FROM ledger_late WHERE period = OLD.period AND start = OLD.start
+            AND quantity = (SELECT quantity FROM main.sensors WHERE id = OLD.sensor_id);
+          INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, OLD.period, OLD.start FROM main.sensors WHERE id = OLD.sensor_id;
         END;
       CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_update AFTER UPDATE ON main.rollups
         WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
         BEGIN
-          INSERT OR IGNORE INTO ledger_late (quantity, period, start)
+          DELETE FROM ledger_late WHERE period = NEW.period AND start = NEW.start
+            AND quantity = (SELECT quantity FROM main.sensors WHERE id = NEW.sensor_id);
+          INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
         END;
     `);
