@@ -78,6 +78,8 @@ export class CollectivePublisher {
   private readonly horizon = new Map<Quantity, number>();
   private readonly latest = new Map<Quantity, Latest>();
   private readonly emitted = new Map<Quantity, string>();
+  /** late marks taken from the ledger and not decided yet, per quantity */
+  private readonly late = new Map<Quantity, Set<number>>();
 
   constructor(opts: PublisherOptions) {
     this.opts = opts;
@@ -180,8 +182,8 @@ export class CollectivePublisher {
         this.horizon.set(q, Math.max(from, to));
         if (to < settled) behind = true;
       }
-      this.decideLate();
-    }
+      if (this.decideLate()) behind = true;
+    } else if (this.late.size > 0 && this.decideLate()) behind = true;
     this.emitLive(now);
     return behind;
   }
@@ -192,34 +194,38 @@ export class CollectivePublisher {
     return [...out].sort();
   }
 
-  /** Late writes to decided buckets: a withheld one may pass now; a published one stays as it is. */
-  private decideLate(): void {
-    const marks = this.opts.ledger.takeLate();
-    const byQuantity = new Map<Quantity, number[]>();
-    for (const m of marks) {
+  /**
+   * Late writes to decided buckets: a withheld one may pass now; a published one stays as it is.
+   * A day of them per quantity at a time (a backfill or a long replay marks weeks): returns true
+   * when some are left for the next step, the event loop turning in between.
+   */
+  private decideLate(): boolean {
+    for (const m of this.opts.ledger.takeLate()) {
       if (m.period !== basePeriod(m.quantity)) continue;
-      const list = byQuantity.get(m.quantity) ?? [];
-      list.push(m.start);
-      byQuantity.set(m.quantity, list);
+      const list = this.late.get(m.quantity) ?? new Set<number>();
+      list.add(m.start);
+      this.late.set(m.quantity, list);
     }
-    for (const [q, starts] of byQuantity) {
+    let left = false;
+    for (const [q, set] of this.late) {
       const base = basePeriod(q);
-      starts.sort((a, b) => a - b);
+      const starts = [...set].sort((a, b) => a - b);
+      const first = starts[0];
+      if (first === undefined) continue;
+      const day = starts.filter((t) => t < first + CHUNK_MS);
+      // consecutive buckets make one range (a replay or a backfill is one run)
       let i = 0;
-      // consecutive buckets make one range (a replay or a backfill is one run), a day at most
-      while (i < starts.length) {
+      while (i < day.length) {
         let j = i;
-        const first = starts[i] as number;
-        while (
-          j + 1 < starts.length &&
-          (starts[j + 1] as number) === (starts[j] as number) + base &&
-          (starts[j + 1] as number) < first + CHUNK_MS
-        )
-          j++;
-        this.decide(q, first, (starts[j] as number) + base);
+        while (j + 1 < day.length && (day[j + 1] as number) === (day[j] as number) + base) j++;
+        this.decide(q, day[i] as number, (day[j] as number) + base);
         i = j + 1;
       }
+      for (const t of day) set.delete(t);
+      if (set.size > 0) left = true;
+      else this.late.delete(q);
     }
+    return left;
   }
 
   private decide(q: Quantity, from: number, to: number): void {
