@@ -28,7 +28,8 @@ describe('interop: Home Assistant MQTT discovery', () => {
 
   beforeAll(async () => {
     th = await startTestHub();
-    secrets = await threeHouseholds(th);
+    // three community households and three private ones, whose figures the rule may publish
+    secrets = await threeHouseholds(th, [100, 200, 300], 3);
     const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
     expect((await th.run('ha discovery on')).code).toBe(0);
     ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
@@ -45,7 +46,8 @@ describe('interop: Home Assistant MQTT discovery', () => {
   });
 
   it('a subscriber sees retained configs with full keys, classes and units, only for what sharing allows', async () => {
-    const power = await until(() => configs.get(COLLECTIVE_POWER));
+    // the collective figure's config comes with its first published minute (docs/PRIVACY.md)
+    const power = await until(() => configs.get(COLLECTIVE_POWER), 90_000);
     expect(power).toMatchObject({
       unique_id: 'communs_communs_collective_power',
       device_class: 'power',
@@ -63,6 +65,22 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect(energy?.state_topic).toBe('communs/v1/ha/communs/n1/energy');
     // the private household's series is never offered
     expect([...configs.keys()].some((t) => t.includes('secret_node'))).toBe(false);
+  });
+
+  it('states follow readings: the collective figure as the rule published it, series as they arrive', async () => {
+    // 100 + 200 + 300 W shared, and 3 × 50 W of private households counted anonymously
+    await until(() => states.get('communs/v1/ha/communs/collective/power') === '750', 30_000);
+    const n2 = await connectNode(th.mqttUrl, 'n2', secrets.n2 ?? '');
+    const ts = Date.now();
+    await sendReadings(n2, 'n2', [
+      { sensor: 'power', quantity: 'power', unit: 'W', value: 210, ts, seq: 3 },
+      { sensor: 'energy', quantity: 'energy', unit: 'kWh', value: 10.0005, ts, seq: 4 },
+    ]);
+    await n2.endAsync();
+    expect(await until(() => states.get('communs/v1/ha/communs/n2/power'))).toBe('210');
+    // energy goes out as the meter's running total in kWh, not as the stored delta
+    expect(await until(() => states.get('communs/v1/ha/communs/n2/energy'))).toBe('10.0005');
+    expect([...states.keys()].some((t) => t.includes('secret-node'))).toBe(false);
   });
 
   it('every config follows the discovery rules Home Assistant documents (default_entity_id, availability, names, units)', async () => {
@@ -109,9 +127,10 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect(discoveryViolations(live())).toEqual([]);
   });
 
-  it('an aggregate below 3 households gets no config at all', async () => {
-    // CO2 from two households only
-    for (const n of ['n1', 'n2']) {
+  it('a collective figure the rule withholds gets no config at all', async () => {
+    // CO2 from one community and one private household: a remainder of one household is withheld
+    const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
+    for (const n of ['n1', 'secret-node']) {
       const c = await connectNode(th.mqttUrl, n, secrets[n] ?? '');
       await sendMeta(c, n, [
         { id: 'power', quantity: 'power', unit: 'W' },
@@ -119,34 +138,37 @@ describe('interop: Home Assistant MQTT discovery', () => {
         { id: 'co2', quantity: 'co2', unit: 'ppm' },
       ]);
       await sendReadings(c, n, [
-        { sensor: 'co2', quantity: 'co2', unit: 'ppm', value: 600, ts: Date.now(), seq: 50 },
+        { sensor: 'co2', quantity: 'co2', unit: 'ppm', value: 600, ts: minuteAgo, seq: 50 },
       ]);
       await c.endAsync();
     }
+    // the minute is decided once it has settled; the power figure of the same minute shows it was
+    const powerBefore = states.get('communs/v1/ha/communs/collective/power');
+    await until(
+      () => states.get('communs/v1/ha/communs/collective/power') !== powerBefore || undefined,
+      90_000,
+    );
     await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
     await until(() => configs.get('homeassistant/sensor/communs_communs_n1_co2/config'));
     await new Promise((r) => setTimeout(r, 1500));
     expect(configs.has('homeassistant/sensor/communs_communs_collective_co2/config')).toBe(false);
-  });
+  }, 120_000);
 
-  it('the collective energy is a kWh total_increasing entity whose every step covers 3 households', async () => {
-    const step = async (n: string, kwh: number, seq: number) => {
-      const c = await connectNode(th.mqttUrl, n, secrets[n] ?? '');
+  it('the collective energy is a kWh total_increasing entity: the sum of the hours the rule published', async () => {
+    // three more households with a meter each, read twice in an hour long settled
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+    for (const n of ['e1', 'e2', 'e3']) {
+      const { secret } = await th.addNode(n, { household: `h-${n}`, sharing: 'private' });
+      const c = await connectNode(th.mqttUrl, n, secret);
+      await sendMeta(c, n, [{ id: 'meter', quantity: 'energy', unit: 'kWh' }]);
       await sendReadings(c, n, [
-        { sensor: 'energy', quantity: 'energy', unit: 'kWh', value: kwh, ts: Date.now(), seq },
+        { sensor: 'meter', quantity: 'energy', unit: 'kWh', value: 5, ts: hour + 10 * 60_000, seq: 1 },
+        { sensor: 'meter', quantity: 'energy', unit: 'kWh', value: 5.05, ts: hour + 20 * 60_000, seq: 2 },
       ]);
       await c.endAsync();
-    };
-    const topic = 'communs/v1/ha/communs/collective/energy';
-    // small steps: the counter guard refuses a rise faster than a household could use
-    await step('n1', 10.05, 60);
-    await step('n2', 10.02, 60);
-    await new Promise((r) => setTimeout(r, 300));
-    // two households' increase alone would tell them apart: not published
-    const before = states.get(topic);
-    expect(before === undefined || Number(before) === 0).toBe(true);
-    await step('n3', 10.01, 60);
-    expect(await until(() => states.get(topic) !== before && states.get(topic))).toBe('0.08');
+    }
+    // 3 × 50 Wh in that hour; the hours since add what the rule published of them (nothing here)
+    expect(await until(() => states.get('communs/v1/ha/communs/collective/energy'), 90_000)).toBe('0.15');
     const energy = await until(() => configs.get(COLLECTIVE_ENERGY));
     expect(energy).toMatchObject({
       device_class: 'energy',
@@ -154,7 +176,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
       unit_of_measurement: 'kWh',
     });
     expect(discoveryViolations(live())).toEqual([]);
-  });
+  }, 120_000);
 
   it('unique ids and state topics stay when the neighbourhood is renamed', async () => {
     const ids = [...live().values()].map((x) => x.unique_id).sort();

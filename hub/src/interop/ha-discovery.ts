@@ -1,7 +1,6 @@
-import { QUANTITIES, type Quantity } from '../../../protocol/index.ts';
+import { type LiveAggregate, QUANTITIES, type Quantity } from '../../../protocol/index.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
 import { HA_OFFLINE, HA_ONLINE } from '../../../protocol/interop/home-assistant.ts';
-import { K_ANONYMITY } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
 import { LATE_MS, nodeState } from '../node-state.ts';
 import { publicSensor } from '../privacy.ts';
@@ -17,6 +16,7 @@ import {
   hubAvailabilityTopic,
   nodeAvailabilityTopic,
   seriesEntity,
+  seriesTopics,
 } from './ha-entities.ts';
 
 /** Whatever carries the hub's own MQTT publishes: the embedded broker, or the external one. */
@@ -24,8 +24,20 @@ export interface Publisher {
   publish(topic: string, payload: string, opts?: { retain?: boolean; qos?: 0 | 1 }): Promise<void>;
 }
 
+/** The collective figures as the aggregate privacy rule published them (docs/PRIVACY.md). */
+export interface PublishedFigures {
+  rows(
+    quantity: Quantity,
+    period: number,
+    from: number,
+    to: number,
+  ): Array<{ start: number; value: number | null }>;
+}
+
 export interface HaDiscoveryOptions {
   flags: InteropFlags;
+  /** where the collective energy's published hours are read */
+  figures: PublishedFigures;
   registry: Registry;
   bus: LiveBus;
   settings: SettingsStore;
@@ -36,22 +48,23 @@ export interface HaDiscoveryOptions {
   checkEveryMs?: number;
 }
 
-/** What Home Assistant would be shown: one series, or a figure made of several households. */
-export type Shown = { kind: 'series'; sensor: SensorRow } | { kind: 'aggregate'; households: number };
+/** What Home Assistant would be shown: one series, or a collective figure as the rule decided it. */
+export type Shown = { kind: 'series'; sensor: SensorRow } | { kind: 'aggregate'; figure: LiveAggregate };
 
-/** A collective gauge stays available this long after its last figure that met the rule. */
+/** A collective gauge stays available this long after its last published figure. */
 const AGGREGATE_FRESH_MS = 3 * 60_000;
-/** The collective energy total moves only in steps of 3+ households: its figures come sparser. */
-const ENERGY_FRESH_MS = 15 * 60_000;
+/** Energy's collective figure is decided by the hour (hub/src/privacy/collective-publisher.ts). */
+const HOUR = 3_600_000;
 
 /**
  * Home Assistant MQTT discovery (https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery),
- * opt-in with `ha discovery on`. Retained configs for the collective figures that meet the privacy
- * rule and for series of `community`/`open` households, never `private` ones: every such decision
- * goes through `shows`. Each entity is available while the hub and its node (or its figure) are. The
- * collective energy is a running total in kWh (`total_increasing`, for HA's Energy dashboard) that
- * moves only by increases whose households pass the same rule. Configs are published again when HA
- * says it is `online`.
+ * opt-in with `ha discovery on`. Retained configs for the collective figures the aggregate privacy
+ * rule published (docs/PRIVACY.md) and for series of `community`/`open` households, never `private`
+ * ones: every such decision goes through `shows`. Each entity is available while the hub and its node
+ * (or its figure) are; a withheld figure is `None` (unknown in HA) and unavailable. The collective
+ * energy is a running total in kWh (`total_increasing`, for HA's Energy dashboard): the sum of the
+ * hours the rule published. Configs are published again when HA says it is `online`, and emptied when
+ * a household is erased or turns private (`withdraw`).
  */
 export class HaDiscovery {
   private readonly opts: HaDiscoveryOptions;
@@ -60,10 +73,10 @@ export class HaDiscovery {
   private readonly published = new Set<string>();
   /** availability topic → the payload last published there */
   private readonly availability = new Map<string, string>();
-  /** collective figures by quantity: when one last met the rule */
-  private readonly figures = new Map<Quantity, number>();
-  /** the collective energy: published total, and each household's increase waiting (Wh) */
-  private readonly energy = { total: 0, pending: new Map<string, number>(), at: 0 };
+  /** collective figures ever published since start, by quantity: when last, and whether withheld now */
+  private readonly figures = new Map<Quantity, { at: number; withheld: boolean }>();
+  /** the collective energy: the sum of the published hours (Wh), once there is one */
+  private energyTotal: number | undefined;
   private unsubscribe: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private hubId: string | undefined;
@@ -79,10 +92,10 @@ export class HaDiscovery {
 
   /**
    * The one privacy gate of what a resident's Home Assistant is shown: a series only if its household
-   * shares it, a collective figure only if enough households make it.
+   * shares it, a collective figure only as the aggregate rule published it (withheld: no value).
    */
   shows(s: Shown): boolean {
-    return s.kind === 'series' ? publicSensor(this.opts.registry, s.sensor) : s.households >= K_ANONYMITY;
+    return s.kind === 'series' ? publicSensor(this.opts.registry, s.sensor) : s.figure.value !== null;
   }
 
   async start(publisher: Publisher): Promise<void> {
@@ -90,12 +103,17 @@ export class HaDiscovery {
     const { bus } = this.opts;
     this.unsubscribe = [
       bus.on('aggregate', (a) => {
-        if (!this.shows({ kind: 'aggregate', households: a.households })) return;
-        this.figures.set(a.quantity, this.now());
-        void this.publishState(aggregateEntity(this.hub(), a.quantity), a.quantity, a.value);
+        const entity = aggregateEntity(this.hub(), a.quantity);
+        const shown = this.shows({ kind: 'aggregate', figure: a });
+        const known = this.figures.get(a.quantity);
+        // a figure never published gets no config; one withheld since is "None" (unknown in HA)
+        if (!shown && !known) return;
+        this.figures.set(a.quantity, { at: shown ? this.now() : (known?.at ?? 0), withheld: !shown });
+        void this.publishState(entity, a.quantity, shown ? a.value : null).then(() =>
+          this.refreshAvailability(),
+        );
       }),
       bus.on('reading', (r) => {
-        if (r.quantity === 'energy') this.addEnergy(r.sensorId, r.value);
         // checked before building the entity: this runs for every stored reading
         if (!this.publisher || !this.enabled) return;
         const sensor = this.opts.registry.sensorById(r.sensorId);
@@ -107,7 +125,7 @@ export class HaDiscovery {
       }),
       bus.on('node', () => void this.refreshAvailability()),
     ];
-    this.timer = setInterval(() => void this.refreshAvailability(), this.opts.checkEveryMs ?? LATE_MS / 4);
+    this.timer = setInterval(() => void this.refresh(), this.opts.checkEveryMs ?? LATE_MS / 4);
     this.timer.unref();
     if (this.enabled) await this.publishAll();
   }
@@ -135,12 +153,9 @@ export class HaDiscovery {
   /** Every entity the hub may show now: configs retained, so HA finds them whenever it connects. */
   entities(): Entity[] {
     const { registry } = this.opts;
-    const now = this.now();
     const out: Entity[] = [];
-    for (const [q, at] of [...this.figures].sort(([a], [b]) => a.localeCompare(b))) {
-      if (now - at <= AGGREGATE_FRESH_MS) out.push(aggregateEntity(this.hub(), q));
-    }
-    if (this.energy.at > 0) out.push(aggregateEntity(this.hub(), 'energy'));
+    for (const q of [...this.figures.keys()].sort()) out.push(aggregateEntity(this.hub(), q));
+    if (this.energyTotal !== undefined) out.push(aggregateEntity(this.hub(), 'energy'));
     for (const s of registry.allSensors()) {
       if (this.shows({ kind: 'series', sensor: s })) out.push(this.seriesEntity(s));
     }
@@ -165,21 +180,49 @@ export class HaDiscovery {
     await this.setAvailability(hubAvailabilityTopic(this.hub()), HA_OFFLINE).catch(() => {});
   }
 
+  /** The periodic check: the collective energy's newly published hours, then availability. */
+  private async refresh(): Promise<void> {
+    await this.refreshEnergy();
+    await this.refreshAvailability();
+  }
+
   /**
-   * The collective energy: each household's stored increase waits until households enough have
-   * one, so that no published step of the total is the increase of fewer than the rule allows. A
-   * household whose increase is still zero (a meter's first reading) does not count as one.
+   * The collective energy as the sum of the hours the aggregate rule published. A published hour is
+   * never written again and a withheld one may only be published later, so the sum only grows.
    */
-  private addEnergy(sensorId: number, wh: number): void {
-    const household = this.opts.registry.householdOfSensor(sensorId);
-    if (!household || wh <= 0) return;
-    const e = this.energy;
-    e.pending.set(household.id, (e.pending.get(household.id) ?? 0) + wh);
-    if (!this.shows({ kind: 'aggregate', households: e.pending.size })) return;
-    for (const increase of e.pending.values()) e.total += increase;
-    e.pending.clear();
-    e.at = this.now();
-    void this.publishState(aggregateEntity(this.hub(), 'energy'), 'energy', e.total);
+  private async refreshEnergy(): Promise<void> {
+    if (!this.publisher || !this.enabled) return;
+    const hours = this.opts.figures.rows('energy', HOUR, 0, this.now());
+    const published = hours.filter((h) => h.value !== null);
+    if (published.length === 0) return;
+    const total = published.reduce((sum, h) => sum + (h.value ?? 0), 0);
+    if (total === this.energyTotal) return;
+    this.energyTotal = total;
+    await this.publishState(aggregateEntity(this.hub(), 'energy'), 'energy', total);
+  }
+
+  /**
+   * A household erased or no longer sharing: the retained configs and states of its series are
+   * emptied (HA removes the entities, the broker forgets the values). Returns how many topics.
+   */
+  async withdraw(series: readonly { node: string; sensor: string }[]): Promise<number> {
+    if (!this.publisher) return 0;
+    const hub = this.hub();
+    let n = 0;
+    for (const s of series) {
+      const { configTopic, stateTopic } = seriesTopics(hub, s.node, s.sensor);
+      await this.clear(configTopic);
+      await this.publisher.publish(stateTopic, '', { retain: true, qos: 1 }).catch(() => {});
+      n += 2;
+    }
+    // and whether its nodes are online: nothing of the household stays retained
+    for (const node of new Set(series.map((s) => s.node))) {
+      const topic = nodeAvailabilityTopic(hub, node);
+      this.availability.delete(topic);
+      await this.publisher.publish(topic, '', { retain: true, qos: 1 }).catch(() => {});
+      n += 1;
+    }
+    return n;
   }
 
   private async refreshAvailability(): Promise<void> {
@@ -195,14 +238,13 @@ export class HaDiscovery {
       const up = state === 'online' || state === 'late';
       await this.setAvailability(nodeAvailabilityTopic(hub, node), up ? HA_ONLINE : HA_OFFLINE);
     }
-    for (const [q, at] of this.figures) {
-      const fresh = now - at <= AGGREGATE_FRESH_MS;
+    for (const [q, f] of this.figures) {
+      const fresh = !f.withheld && now - f.at <= AGGREGATE_FRESH_MS;
       await this.setAvailability(aggregateAvailabilityTopic(hub, q), fresh ? HA_ONLINE : HA_OFFLINE);
     }
-    if (this.energy.at > 0) {
-      const fresh = now - this.energy.at <= ENERGY_FRESH_MS;
-      await this.setAvailability(aggregateAvailabilityTopic(hub, 'energy'), fresh ? HA_ONLINE : HA_OFFLINE);
-    }
+    // a running total stays true between the hours it moves
+    if (this.energyTotal !== undefined)
+      await this.setAvailability(aggregateAvailabilityTopic(hub, 'energy'), HA_ONLINE);
   }
 
   /** Publishes an availability payload (retained) when it changed. */
@@ -212,19 +254,18 @@ export class HaDiscovery {
     await this.publisher.publish(topic, payload, { retain: true, qos: 1 });
   }
 
-  private async publishState(entity: Entity, quantity: Quantity, canonical: number): Promise<void> {
+  private async publishState(entity: Entity, quantity: Quantity, canonical: number | null): Promise<void> {
     if (!this.publisher || !this.enabled) return;
     if (!this.published.has(entity.configTopic)) {
       await this.send(entity);
       await this.refreshAvailability();
     }
     const ha = HA_CLASSES[quantity];
-    const value = Number((canonical * ha.scale).toFixed(ha.precision + 2));
+    const value =
+      canonical === null ? 'None' : String(Number((canonical * ha.scale).toFixed(ha.precision + 2)));
     // QoS 1 like the config: aedes drops a message to a subscriber once a later one reached it, and
     // a QoS 0 state (delivered at once) would overtake its QoS 1 config (stored first), which is lost
-    await this.publisher
-      .publish(entity.config.state_topic, String(value), { retain: true, qos: 1 })
-      .catch(() => {});
+    await this.publisher.publish(entity.config.state_topic, value, { retain: true, qos: 1 }).catch(() => {});
   }
 
   private async send(e: Entity): Promise<void> {

@@ -92,6 +92,20 @@ export function aggregateEntity(hub: HubIdentity, q: Quantity): Entity {
   });
 }
 
+/** Where a series' config and state live, from its node and sensor ids alone (an erased one too). */
+export function seriesTopics(
+  hub: HubIdentity,
+  node: string,
+  sensor: string,
+): { id: string; configTopic: string; stateTopic: string } {
+  const id = `communs_${hub.id}_${`${node}_${sensor}`.replace(/-/g, '_')}`;
+  return {
+    id,
+    configTopic: `${HA_PREFIX}/sensor/${id}/config`,
+    stateTopic: `${HA_STATE_ROOT}${hub.id}/${node}/${sensor}`,
+  };
+}
+
 /** One series of a node; `siblings` are all the sensors of that node, so names stay distinct. */
 export function seriesEntity(
   hub: HubIdentity,
@@ -99,12 +113,12 @@ export function seriesEntity(
   node: { name: string; board: string | null },
   siblings: readonly SensorRow[],
 ): Entity {
-  const key = `${s.node_id}_${s.sensor}`.replace(/-/g, '_');
+  const topics = seriesTopics(hub, s.node_id, s.sensor);
   return entity(hub, {
-    id: `communs_${hub.id}_${key}`,
+    id: topics.id,
     name: entityNames(siblings, node.name).get(s.sensor) ?? s.sensor,
     quantity: s.quantity,
-    stateTopic: `${HA_STATE_ROOT}${hub.id}/${s.node_id}/${s.sensor}`,
+    stateTopic: topics.stateTopic,
     availability: [hubAvailabilityTopic(hub), nodeAvailabilityTopic(hub, s.node_id)],
     device: {
       identifiers: [`communs_${hub.id}_${s.node_id.replace(/-/g, '_')}`],

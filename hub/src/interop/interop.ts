@@ -55,6 +55,7 @@ export class Interop implements InteropControl {
     this.federationStore = store.federation;
     this.discovery = new HaDiscovery({
       flags: store.flags,
+      figures: store.series.ledger,
       registry,
       bus,
       settings,
