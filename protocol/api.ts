@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REJECT_REASONS } from './messages.ts';
 import { Quantity } from './quantities.ts';
+import { Tariff, TariffModel, TempoColour } from './tariff.ts';
 
 /**
  * Bodies of the read-only HTTP API (docs/API.md). The hub builds them, tests validate them with
@@ -171,7 +172,22 @@ export type HouseholdBody = z.infer<typeof HouseholdBody>;
 export const SettingsBody = z.object({
   status: z.literal('ok'),
   neighbourhood: z.string(),
-  tariff: z.object({ perKwh: z.number(), dailyCharge: z.number(), currency: z.string() }),
+  /**
+   * The tariff in force today, summed up: `perKwh` is the mean price of a constant load
+   * (docs/MONEY.md), `model` says which kind of tariff it is.
+   */
+  tariff: z.object({
+    perKwh: z.number(),
+    dailyCharge: z.number(),
+    currency: z.string(),
+    model: TariffModel,
+  }),
+  /** every tariff with the date it applies from, oldest first */
+  tariffs: z.array(Tariff),
+  /** the colour of today's and tomorrow's Tempo days, when known */
+  tempo: z.object({ today: TempoColour.nullable(), tomorrow: TempoColour.nullable() }),
+  /** the hub's time zone: tariff hours and dates are read in it */
+  timeZone: z.string(),
   gridGco2PerKwh: z.number(),
   hubPowerW: z.number(),
   rawRetentionDays: z.number(),

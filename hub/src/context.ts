@@ -5,6 +5,7 @@ import type { HouseholdLinks } from './store/household-links.ts';
 import type { Registry } from './store/registry.ts';
 import type { SeriesQuery } from './store/series-query.ts';
 import type { SettingsStore } from './store/settings.ts';
+import type { TariffStore } from './store/tariff-store.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
@@ -14,6 +15,8 @@ export interface HubContext {
   registry: Registry;
   series: SeriesQuery;
   settings: SettingsStore;
+  /** tariffs with their dates, and Tempo day colours (docs/MONEY.md) */
+  tariffs: TariffStore;
   bus: LiveBus;
   version: string;
   startedAt: number;

@@ -24,6 +24,7 @@ import { openOrRecoverDb } from './store/recover-db.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
+import { TariffStore } from './store/tariff-store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -141,8 +142,9 @@ export class Hub {
         dataDir: opts.dataDir,
         dbFile: this.dbFile,
         registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
+        series: new SeriesQuery({ db: this.db, now }),
         settings: this.settings,
+        tariffs: new TariffStore({ db: this.db }),
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),

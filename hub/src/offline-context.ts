@@ -8,6 +8,7 @@ import { HouseholdLinks } from './store/household-links.ts';
 import { Registry } from './store/registry.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
+import { TariffStore } from './store/tariff-store.ts';
 
 /**
  * A context over the database alone, for `communs console` when no hub runs. It takes the data
@@ -29,6 +30,7 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     registry,
     series: new SeriesQuery({ db }),
     settings,
+    tariffs: new TariffStore({ db }),
     bus: new LiveBus(),
     version: VERSION,
     startedAt: Date.now(),

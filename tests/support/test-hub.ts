@@ -13,6 +13,8 @@ export interface TestHubOptions {
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the hub's clock (default Date.now): tests of dated figures set it to a known day */
+  now?: () => number;
 }
 
 export interface TestHub {
@@ -49,6 +51,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
