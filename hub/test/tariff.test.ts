@@ -1,107 +1,42 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CostBody, type Reading, SettingsBody } from '../../protocol/index.ts';
-import { connectNode, getJson, sendMeta, sendReadings } from '../../tests/support/mqtt-node.ts';
+import { CostBody, SettingsBody } from '../../protocol/index.ts';
+import { getJson } from '../../tests/support/mqtt-node.ts';
+import {
+  feedPricedNeighbourhood,
+  NOW,
+  type PricedNeighbourhood,
+  paris,
+} from '../../tests/support/priced-neighbourhood.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
-import { LocalClock } from '../src/cost/local-time.ts';
 import { openDb } from '../src/store/db.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
 import { TariffStore } from '../src/store/tariff-store.ts';
 
-const paris = new LocalClock({ timeZone: 'Europe/Paris' });
-/** The UTC instant of a Paris wall-clock time. */
-function at(local: string): number {
-  const wall = Date.parse(`${local}:00Z`);
-  return wall - paris.offsetAt(wall - paris.offsetAt(wall));
-}
-
-/** The hub believes it is noon on 2 February 2026 in Paris (its clock runs on from there). */
-const NOW = at('2026-02-02T12:00');
-
-/**
- * Energy used per hour by household A (B uses twice as much, C three times). Prices, from the
- * tariffs the test sets on the console:
- *   single to 14 Jan: 0.20/kWh, 0.48/day
- *   Tempo 15–31 Jan: blue 0.16/0.13, white 0.19/0.15, red 0.66/0.16 (peak/off-peak), 0.60/day
- *   HP/HC from 1 Feb: 0.25/0.20, off-peak 22:00–06:00, 0.36/day
- * Tempo colours: 14 Jan white, 15 Jan red, 20 Jan white; 31 Jan not known.
- */
-const HOURS: [string, number, string][] = [
-  ['2026-01-14T20:00', 1000, 'single: 1 kWh × 0.20 = 0.20'],
-  ['2026-01-15T05:00', 1000, 'Tempo, still the white day of the 14th, off-peak: 0.15'],
-  ['2026-01-15T18:00', 2000, 'Tempo red, peak: 2 × 0.66 = 1.32'],
-  ['2026-01-31T23:00', 1000, 'Tempo, colour not known: blue off-peak 0.13'],
-  ['2026-02-01T00:00', 1000, 'HP/HC from 1 Feb, off-peak: 0.20'],
-  ['2026-02-01T12:00', 1000, 'HP/HC, peak: 0.25'],
-];
-// energy 2.25; daily charges for the hours with data: 0.48/24 + 2 × 0.60/24 + 0.60/24 + 2 × 0.36/24
+/** Home A's hand computation over 14 Jan – 1 Feb, from the prices in tests/support/priced-neighbourhood.ts:
+ * 0.20 + 0.15 + 1.32 + 0.13 + 0.20 + 0.25 = 2.25 of energy; daily charges for the hours with data:
+ * 0.48/24 + 2 × 0.60/24 + 0.60/24 + 2 × 0.36/24 = 0.125. A alone on 20 Jan adds 0.19 + 0.60/24. */
 const A_ENERGY_COST = 2.25;
 const A_STANDING = 0.125;
-/** and A alone, on a white Tempo day, peak: 1 kWh × 0.19 + 0.60/24 (fewer than 3 households that hour) */
-const A_ONLY: [string, number] = ['2026-01-20T10:00', 1000];
+const at = paris;
 
 describe('tariffs on the console and the cost of energy over HTTP', () => {
   let th: TestHub;
-  const clients: MqttClient[] = [];
+  let priced: PricedNeighbourhood;
   let tokenA = '';
   const started = Date.now();
 
-  async function meter(id: string, sharing: 'private' | 'community' | 'open', scale: number, extra = false) {
-    const { secret } = await th.addNode(id, { household: `home-${id}`, sharing });
-    const c = await connectNode(th.mqttUrl, id, secret);
-    clients.push(c);
-    await sendMeta(c, id, [{ id: 'energy', quantity: 'energy', unit: 'Wh' }]);
-    const hours = [...HOURS.map(([h, wh]) => [h, wh] as [string, number]), ...(extra ? [A_ONLY] : [])].sort(
-      (a, b) => at(a[0]) - at(b[0]),
-    );
-    const first = hours[0]?.[0] ?? '';
-    // the first reading is the meter's starting total (no energy); each later one lands in its hour
-    const readings: Reading[] = [
-      { sensor: 'energy', quantity: 'energy', unit: 'Wh', value: 0, ts: at(first) + 60_000, seq: 0 },
-    ];
-    let total = 0;
-    hours.forEach(([h, wh], i) => {
-      total += wh * scale;
-      readings.push({
-        sensor: 'energy',
-        quantity: 'energy',
-        unit: 'Wh',
-        value: total,
-        ts: at(h) + 31 * 60_000,
-        seq: i + 1,
-      });
-    });
-    await sendReadings(c, id, readings);
-  }
-
   beforeAll(async () => {
     th = await startTestHub({ now: () => NOW + (Date.now() - started) });
-    for (const line of [
-      'settings set timezone Europe/Paris',
-      'tariff set single --price 0.20 --daily 0.48 --from 2025-08-01',
-      'tariff set tempo --blue-hp 0.16 --blue-hc 0.13 --white-hp 0.19 --white-hc 0.15 --red-hp 0.66 --red-hc 0.16 --daily 0.60 --from 2026-01-15',
-      'tariff set hphc --hp 0.25 --hc 0.20 --hours 22:00-06:00 --daily 0.36 --from 2026-02-01',
-      'tariff tempo-day 2026-01-14 white',
-      'tariff tempo-day 2026-01-15 red',
-      'tariff tempo-day 2026-01-20 white',
-      'tariff tempo-day 2026-02-03 red',
-    ]) {
-      const r = await th.run(line);
-      expect(r.code, `${line}: ${r.output}`).toBe(0);
-    }
-    await meter('a', 'private', 1, true);
-    await meter('b', 'community', 2);
-    await meter('c', 'open', 3);
-    const link = await th.run('household link home-a');
-    tokenA = /\/h\/([A-Za-z0-9_-]+)/.exec(link.output)?.[1] ?? '';
+    priced = await feedPricedNeighbourhood(th);
+    tokenA = priced.tokenA;
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.endAsync()));
-    await th.stop();
+    await priced?.stop();
+    await th?.stop();
   });
 
   const cost = async (query: string) => {

@@ -96,14 +96,15 @@ describe('dashboard in Chromium against a real hub', () => {
     await page.close();
   }, 60_000);
 
-  it('the history chart draws a year from rollups and downloads what it shows as CSV', async () => {
+  it('the history chart draws a year of monthly bars and downloads what it shows as CSV', async () => {
     const page = await open('/history?range=year&series=collective/energy', { locale: 'en' });
     await page.waitForFunction(() => performance.getEntriesByName('communs:chart-drawn').length > 0, null, {
       timeout: 20_000,
     });
-    await expect(page.locator('communs-chart figcaption').textContent()).resolves.toMatch(
-      /Collective energy/,
+    await expect(page.locator('communs-bar-chart caption').textContent()).resolves.toMatch(
+      /^Neighbourhood · Energy, \d{4} \(kWh per month\)$/,
     );
+    await expect(page.locator('communs-bar-chart .labels li').count()).resolves.toBe(12);
     await expect(
       page.locator('communs-history-view button[aria-pressed="true"]').textContent(),
     ).resolves.toContain('Year');
@@ -113,8 +114,9 @@ describe('dashboard in Chromium against a real hub', () => {
     ]);
     const file = await download.path();
     const csv = fs.readFileSync(file, 'utf8');
-    expect(csv.split('\n')[0]).toBe('series,unit,ts,iso_time,value');
-    expect(download.suggestedFilename()).toMatch(/^communs-collective-energy-year-\d{4}-\d\d-\d\d\.csv$/);
+    expect(csv.split('\n')[0]).toBe('series,unit,ts,iso_time,value,cost,currency');
+    expect(csv.split('\n')[1]).toMatch(/^collective\/energy,kWh,\d+,\d{4}-.*Z,[\d.]+,[\d.]+,EUR$/);
+    expect(download.suggestedFilename()).toMatch(/^communs-collective-energy-year-\d{4}-01-01\.csv$/);
     await shoot(page, 'history');
     await page.close();
   }, 60_000);
@@ -284,7 +286,7 @@ describe('dashboard in Chromium against a real hub', () => {
     await expect
       .poll(() => page.locator('communs-household-view h2').textContent(), { timeout: 20_000 })
       .toBe(`Your household: ${home.name}`);
-    await page.locator('communs-household-view communs-chart').first().waitFor({ timeout: 20_000 });
+    await page.locator('communs-household-view communs-bar-chart').first().waitFor({ timeout: 20_000 });
     await shoot(page, 'household');
     expect((await th.run(`household unlink ${home.id}`)).code).toBe(0);
     await page.reload();
