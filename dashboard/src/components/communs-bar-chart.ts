@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { LocaleController } from '../controllers/locale-controller.ts';
-import { formatNumber } from '../format/format-number.ts';
+import { formatNumber, withUnit } from '../format/format-number.ts';
 import { getLocale } from '../i18n/localize.ts';
 import { barScale, labelStride } from '../model/bar-scale.ts';
 import { styleProps } from '../styles/style-props.ts';
@@ -178,7 +178,7 @@ export class CommunsBarChart extends LitElement {
     const said = (b: Bar) =>
       b.value === null
         ? '—'
-        : `${formatNumber(b.value, locale, digits(b.value))} ${this.symbol}${b.note ? ` · ${b.note}` : ''}`;
+        : `${withUnit(formatNumber(b.value, locale, digits(b.value)), this.symbol)}${b.note ? ` · ${b.note}` : ''}`;
     return html`<figure>
       <p class="unit">${this.unit}</p>
       <div class="chart" aria-hidden="true" style=${styleProps({ '--bars': String(n) })}>
@@ -189,7 +189,7 @@ export class CommunsBarChart extends LitElement {
           ${scale.ticks.map((t) => html`<div class=${t === 0 ? 'grid zero' : 'grid'} style=${styleProps({ bottom: pct(t) })}></div>`)}
           <ol class="bars">
             ${this.bars.map(
-              (b) => html`<li title=${`${b.title}: ${said(b)}`}>
+              (b) => html`<li title=${`${b.title} — ${said(b)}`}>
                 ${values && b.value !== null ? html`<span class="value">${formatNumber(b.value, locale, digits(b.value))}</span>` : nothing}
                 ${
                   b.value === null
