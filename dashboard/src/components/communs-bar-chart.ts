@@ -115,8 +115,9 @@ export class CommunsBarChart extends LitElement {
     }
     .labels li {
       text-align: center;
-      white-space: nowrap;
+      white-space: pre;
       overflow: visible;
+      line-height: 1.2;
     }
     .visually-hidden {
       position: absolute;
@@ -169,12 +170,13 @@ export class CommunsBarChart extends LitElement {
     const scale = barScale(max);
     const n = Math.max(1, this.bars.length);
     const slotPx = (this.widthPx || 600) / n;
-    // a label is about four characters wide; a value above its bar about as wide as the bar allows
-    const stride = labelStride(n, (this.widthPx || 600) * 0.9, this.fontPx * 3.6);
+    // a character is about 0.6 em wide: the longest line of a label decides how many fit
+    const chars = Math.max(1, ...this.bars.map((b) => Math.max(...b.label.split('\n').map((l) => l.length))));
+    const stride = labelStride(n, (this.widthPx || 600) * 0.9, this.fontPx * (0.62 * chars + 0.8));
     const values = n <= 12 && slotPx >= this.fontPx * 3.4;
     // sizes set through the CSSOM: the page's CSP (default-src 'self') refuses inline style attributes
     const pct = (v: number) => `${(v / scale.top) * 100}%`;
-    const digits = (v: number) => (v >= 100 ? 0 : v >= 10 ? 1 : 2);
+    const digits = (v: number) => (v >= 100 ? 0 : v >= 1 ? 1 : 2);
     const said = (b: Bar) =>
       b.value === null
         ? '—'

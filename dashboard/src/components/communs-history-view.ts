@@ -124,7 +124,7 @@ export class CommunsHistoryView extends LitElement {
       /* alone on the shared screen, the chart takes the room the controls leave */
       :host([kiosk]) communs-chart,
       :host([kiosk]) communs-bar-chart {
-        --communs-chart-height: 42vh;
+        --communs-chart-height: 36vh;
       }
     `,
   ];
@@ -324,7 +324,8 @@ export class CommunsHistoryView extends LitElement {
       <ul data-testid="compare">
         ${line(msg(`history.previous.${r}` as MessageKey), d.comparison.previous, d.previous)}
         ${
-          d.comparison.lastYear && r !== 'year'
+          // the shared screen keeps to one line: the period before
+          d.comparison.lastYear && r !== 'year' && !this.kiosk
             ? line(msg(`history.lastYear.${r}` as MessageKey), d.comparison.lastYear, d.lastYear)
             : nothing
         }

@@ -7,8 +7,8 @@ describe('formatSlot', () => {
   it('labels bars briefly, in the page language', () => {
     expect(formatSlot(monday, 'hour', 'fr')).toBe('14 h');
     expect(formatSlot(monday, 'hour', 'en-GB')).toBe('14');
-    expect(formatSlot(monday, 'day', 'fr', true)).toBe('lun. 9');
-    expect(formatSlot(monday, 'day', 'en-GB', true)).toBe('Mon 9');
+    expect(formatSlot(monday, 'day', 'fr', true)).toBe('lun.\n9');
+    expect(formatSlot(monday, 'day', 'en', true)).toBe('Mon\n9');
     expect(formatSlot(monday, 'day', 'fr')).toBe('9');
     expect(formatSlot(new Date(2026, 1, 1).getTime(), 'month', 'fr')).toBe('févr.');
   });
