@@ -271,6 +271,40 @@ describe('dashboard in Chromium against a real hub', () => {
     await page.close();
   }, 90_000);
 
+  it('History and the household page fit a phone, a laptop and a TV, in French and English', async () => {
+    const home = th.hub.registry
+      .listHouseholds()
+      .find(
+        (h) => h.sharing === 'private' && th.hub.registry.listNodes().some((n) => n.household_id === h.id),
+      );
+    const token = /\/h\/([A-Za-z0-9_-]+)/.exec((await th.run(`household link ${home?.id}`)).output)?.[1];
+    const sizes = { phone: [390, 844], laptop: [1366, 768], tv: [1920, 1080] } as const;
+    for (const [route, name, size, lang, selector] of [
+      ['/history?range=week', 'history-week-fr', 'laptop', 'fr', '[data-testid="period-total"]'],
+      ['/history?range=month', 'history-month-phone-fr', 'phone', 'fr', '[data-testid="period-total"]'],
+      ['/history?range=week', 'history-week-tv-en', 'tv', 'en', '[data-testid="period-total"]'],
+      ['/history?range=day', 'history-day-phone-en', 'phone', 'en', '[data-testid="period-total"]'],
+      [`/h/${token}`, 'household-fr', 'laptop', 'fr', '[data-testid="household-total"]'],
+      [`/h/${token}`, 'household-phone-fr', 'phone', 'fr', '[data-testid="household-total"]'],
+      [`/h/${token}`, 'household-phone-en', 'phone', 'en', '[data-testid="household-total"]'],
+      [`/h/${token}`, 'household-tv-en', 'tv', 'en', '[data-testid="household-total"]'],
+    ] as const) {
+      const page = await open(route, { locale: lang });
+      const [width, height] = sizes[size];
+      await page.setViewportSize({ width, height });
+      await expect
+        .poll(() => page.locator(selector).textContent(), { timeout: 20_000 })
+        .toMatch(lang === 'fr' ? /kWh · ≈\s[\d\s]+,\d\d\s€/ : /kWh · ≈\s€[\d,]+\.\d\d/);
+      await page.waitForTimeout(300);
+      // nothing runs off the side of a phone
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${name}: sideways scroll`).toBeLessThanOrEqual(0);
+      expect(await page.locator('communs-error-card').count(), name).toBe(0);
+      await shoot(page, name);
+      await page.close();
+    }
+  }, 120_000);
+
   it("a household's link opens its private detail, and stops working once revoked", async () => {
     const home = th.hub.registry
       .listHouseholds()

@@ -138,7 +138,7 @@ export class CommunsBarChart extends LitElement {
   @property() label = '';
 
   @state() private widthPx = 0;
-  @state() private fontPx = 16;
+  @state() private fontPx = 14;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
   private resize: ResizeObserver | null = null;
@@ -147,7 +147,9 @@ export class CommunsBarChart extends LitElement {
     super.connectedCallback();
     this.resize = new ResizeObserver(() => {
       this.widthPx = this.clientWidth;
-      this.fontPx = Number.parseFloat(getComputedStyle(this).fontSize) || 16;
+      // the labels' own type size (smaller than the page's, larger on the shared screen)
+      const labels = this.renderRoot.querySelector('.labels') ?? this;
+      this.fontPx = Number.parseFloat(getComputedStyle(labels).fontSize) || 14;
     });
     this.resize.observe(this);
   }
@@ -170,9 +172,9 @@ export class CommunsBarChart extends LitElement {
     const scale = barScale(max);
     const n = Math.max(1, this.bars.length);
     const slotPx = (this.widthPx || 600) / n;
-    // a character is about 0.6 em wide: the longest line of a label decides how many fit
+    // a character is about 0.55 em wide: the longest line of a label decides how many fit
     const chars = Math.max(1, ...this.bars.map((b) => Math.max(...b.label.split('\n').map((l) => l.length))));
-    const stride = labelStride(n, (this.widthPx || 600) * 0.9, this.fontPx * (0.62 * chars + 0.8));
+    const stride = labelStride(n, (this.widthPx || 600) * 0.9, this.fontPx * (0.55 * chars + 0.4));
     const values = n <= 12 && slotPx >= this.fontPx * 3.4;
     // sizes set through the CSSOM: the page's CSP (default-src 'self') refuses inline style attributes
     const pct = (v: number) => `${(v / scale.top) * 100}%`;
@@ -207,10 +209,13 @@ export class CommunsBarChart extends LitElement {
           ${this.bars.map((b, i) => html`<li>${i % stride === 0 ? b.label : ''}</li>`)}
         </ol>
       </div>
-      <table class="visually-hidden">
-        <caption>${this.label} (${this.unit})</caption>
-        ${this.bars.map((b) => html`<tr><th scope="row">${b.title}</th><td>${said(b)}</td></tr>`)}
-      </table>
+      <!-- a table grows to its content whatever its width: a 1px box around it keeps the page from scrolling -->
+      <div class="visually-hidden">
+        <table>
+          <caption>${this.label} (${this.unit})</caption>
+          ${this.bars.map((b) => html`<tr><th scope="row">${b.title}</th><td>${said(b)}</td></tr>`)}
+        </table>
+      </div>
     </figure>`;
   }
 }

@@ -92,8 +92,14 @@ export class CommunsHistoryView extends LitElement {
         display: block;
         margin-bottom: var(--communs-space-xs);
       }
+      /* the longest series name must not push the page sideways on a phone */
+      .controls > div {
+        flex: 1 1 16rem;
+        min-width: 0;
+        max-width: 36rem;
+      }
       select {
-        max-width: 100%;
+        width: 100%;
       }
       .period {
         display: flex;
