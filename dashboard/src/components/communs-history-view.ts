@@ -7,13 +7,12 @@ import { type CostBody, fetchCost } from '../data/cost.ts';
 import { downloadText } from '../data/download.ts';
 import { fetchNodes } from '../data/nodes.ts';
 import { fetchSeries } from '../data/series.ts';
-import { formatMoney } from '../format/format-money.ts';
 import { formatPeriod } from '../format/format-period.ts';
-import { formatSlot, formatSlotLong } from '../format/format-slot.ts';
 import { changeText, figuresText } from '../i18n/figures-text.ts';
 import { getLocale, type MessageKey, msg, plural, quantityName } from '../i18n/localize.ts';
 import { compareFigures } from '../model/change.ts';
 import { downsample } from '../model/downsample.ts';
+import { energyBars } from '../model/energy-bars.ts';
 import {
   type Comparison,
   comparisonWindows,
@@ -21,7 +20,6 @@ import {
   parseDateKey,
   periodContaining,
   periodKey,
-  periodSlots,
   shiftPeriod,
   slotOf,
 } from '../model/history-period.ts';
@@ -291,23 +289,7 @@ export class CommunsHistoryView extends LitElement {
   }
 
   private bars(d: EnergyLoaded): Bar[] {
-    const locale = getLocale();
-    const slot = slotOf(d.period.range);
-    const slots = periodSlots(d.period);
-    const index = new Map(d.cost.buckets.t.map((t, i) => [t, i]));
-    const now = Date.now();
-    return slots.map((start, k) => {
-      const i = index.get(start);
-      const next = slots[k + 1] ?? d.period.end;
-      const cost = i === undefined ? undefined : d.cost.buckets.cost[i];
-      return {
-        label: formatSlot(start, slot, locale, d.period.range === 'week'),
-        title: formatSlotLong(start, slot, locale),
-        value: i === undefined ? null : (d.cost.buckets.wh[i] ?? 0) / 1000,
-        ...(cost === undefined ? {} : { note: `≈ ${formatMoney(cost, d.cost.currency, locale)}` }),
-        partial: start <= now && now < next,
-      };
-    });
+    return energyBars(d.period, d.cost.buckets, d.cost.currency, getLocale(), Date.now());
   }
 
   private renderCompare(d: EnergyLoaded) {

@@ -10,13 +10,12 @@ import { ApiError } from '../data/http.ts';
 import { fetchSeries } from '../data/series.ts';
 import { fetchSettings } from '../data/settings.ts';
 import { formatWeekday } from '../format/format-date-time.ts';
-import { formatMoney } from '../format/format-money.ts';
 import { formatPeriod } from '../format/format-period.ts';
-import { formatSlot, formatSlotLong } from '../format/format-slot.ts';
 import { changeText, figuresText } from '../i18n/figures-text.ts';
 import { getLocale, type MessageKey, msg, plural, quantityName } from '../i18n/localize.ts';
 import { compareFigures } from '../model/change.ts';
-import { type Period, periodContaining, periodKey, periodSlots, slotOf } from '../model/history-period.ts';
+import { energyBars } from '../model/energy-bars.ts';
+import { type Period, periodContaining, periodKey, slotOf } from '../model/history-period.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { csvFileName, seriesToCsv } from '../model/series-csv.ts';
 import { compareWithTypicalDay } from '../model/typical-day.ts';
@@ -192,22 +191,7 @@ export class CommunsHouseholdView extends LitElement {
   }
 
   private bars(d: PeriodLoaded): Bar[] {
-    const locale = getLocale();
-    const slot = slotOf(d.period.range);
-    const slots = periodSlots(d.period);
-    const index = new Map(d.mine.buckets.t.map((t, i) => [t, i]));
-    const now = Date.now();
-    return slots.map((start, k) => {
-      const i = index.get(start);
-      const cost = i === undefined ? undefined : d.mine.buckets.cost[i];
-      return {
-        label: formatSlot(start, slot, locale, d.period.range === 'week'),
-        title: formatSlotLong(start, slot, locale),
-        value: i === undefined ? null : (d.mine.buckets.wh[i] ?? 0) / 1000,
-        ...(cost === undefined ? {} : { note: `≈ ${formatMoney(cost, d.mine.currency, locale)}` }),
-        partial: start <= now && now < (slots[k + 1] ?? d.period.end),
-      };
-    });
+    return energyBars(d.period, d.mine.buckets, d.mine.currency, getLocale(), Date.now());
   }
 
   private renderNeighbourhood(d: PeriodLoaded) {
