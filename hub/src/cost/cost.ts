@@ -5,7 +5,7 @@ import type {
   Tariff,
   TempoColour,
 } from '../../../protocol/tariff.ts';
-import { addDays, type LocalClock } from './local-time.ts';
+import type { LocalClock, LocalTime } from './local-time.ts';
 
 /**
  * The cost of energy, hour by hour, under the tariffs the admin set (docs/MONEY.md says how, with a
@@ -71,6 +71,7 @@ export function priceHours(
   const tariffOn = memo((date: string) => tariffOnDate(book.tariffs, date));
   const dayLength = memo((date: string) => book.clock.dayLength(date));
   const assumed = new Set<string>();
+  const compiled = new Map<Tariff, Window[]>();
   const hours: PricedHour[] = [];
   for (let i = 0; i < t.length; i++) {
     const start = t[i] ?? 0;
@@ -81,9 +82,10 @@ export function priceHours(
     for (let a = start; a < end; ) {
       const local = book.clock.local(a);
       const tariff = tariffOn(local.date);
-      const next = nextCut(tariff, local.month, local.minute);
+      const windows = windowsOf(tariff, compiled);
+      const next = nextCut(tariff, windows, local.month, local.minute);
       const b = Math.min(end, a + (next - local.minute) * MINUTE);
-      energyCost += ((energy * ((b - a) / HOUR)) / 1000) * priceAt(tariff, local, book, assumed);
+      energyCost += ((energy * ((b - a) / HOUR)) / 1000) * priceAt(tariff, windows, local, book, assumed);
       const paid = Math.max(0, Math.min(b, opts.until) - a);
       standingCost += (tariff.dailyCharge * opts.homes * paid) / dayLength(local.date);
       a = b;
@@ -181,10 +183,37 @@ export function tariffOnDate(tariffs: readonly Tariff[], date: string): Tariff {
 
 /** True when `minute` of a day in `month` lies in one of the off-peak windows. */
 export function isOffPeak(windows: readonly OffPeakWindow[], month: number, minute: number): boolean {
+  return inWindows(compile(windows), month, minute);
+}
+
+/** Off-peak windows in minutes of the day, read once per computation rather than once per hour. */
+interface Window {
+  from: number;
+  to: number;
+  months: readonly [number, number] | undefined;
+}
+
+const TEMPO_WINDOWS = compile(TEMPO_OFF_PEAK);
+
+function compile(windows: readonly OffPeakWindow[]): Window[] {
+  return windows.map((w) => ({ from: minuteOf(w.from), to: minuteOf(w.to), months: w.months }));
+}
+
+function windowsOf(tariff: Tariff, compiled: Map<Tariff, Window[]>): Window[] {
+  if (tariff.model === 'tempo') return TEMPO_WINDOWS;
+  if (tariff.model === 'single') return [];
+  let w = compiled.get(tariff);
+  if (!w) {
+    w = compile(tariff.offPeakHours);
+    compiled.set(tariff, w);
+  }
+  return w;
+}
+
+function inWindows(windows: readonly Window[], month: number, minute: number): boolean {
   for (const w of windows) {
     if (!inMonths(w, month)) continue;
-    const from = minuteOf(w.from);
-    const to = minuteOf(w.to);
+    const { from, to } = w;
     if (from < to ? minute >= from && minute < to : from > to && (minute >= from || minute < to)) return true;
   }
   return false;
@@ -192,7 +221,8 @@ export function isOffPeak(windows: readonly OffPeakWindow[], month: number, minu
 
 function priceAt(
   tariff: Tariff,
-  local: { date: string; minute: number; month: number },
+  windows: readonly Window[],
+  local: LocalTime,
   book: TariffBook,
   assumed: Set<string>,
 ): number {
@@ -200,28 +230,27 @@ function priceAt(
     case 'single':
       return tariff.perKwh;
     case 'peak-offpeak':
-      return isOffPeak(tariff.offPeakHours, local.month, local.minute) ? tariff.offPeak : tariff.peak;
+      return inWindows(windows, local.month, local.minute) ? tariff.offPeak : tariff.peak;
     case 'tempo': {
-      const day = local.minute < TEMPO_DAY_STARTS_AT ? addDays(local.date, -1) : local.date;
+      const day = local.minute < TEMPO_DAY_STARTS_AT ? book.clock.dateOf(local.day - 1).date : local.date;
       let colour = book.tempoColour(day);
       if (colour === undefined) {
         assumed.add(day);
         colour = 'blue';
       }
-      const off = isOffPeak(TEMPO_OFF_PEAK, local.month, local.minute);
+      const off = inWindows(windows, local.month, local.minute);
       return off ? tariff.prices[colour].offPeak : tariff.prices[colour].peak;
     }
   }
 }
 
 /** The next minute of the day (after `minute`, up to midnight = 1440) at which the price may change. */
-function nextCut(tariff: Tariff, month: number, minute: number): number {
-  const windows =
-    tariff.model === 'peak-offpeak' ? tariff.offPeakHours : tariff.model === 'tempo' ? TEMPO_OFF_PEAK : [];
+function nextCut(tariff: Tariff, windows: readonly Window[], month: number, minute: number): number {
   let next = DAY_MINUTES;
   for (const w of windows) {
     if (!inMonths(w, month)) continue;
-    for (const edge of [minuteOf(w.from), minuteOf(w.to)]) if (edge > minute && edge < next) next = edge;
+    if (w.from > minute && w.from < next) next = w.from;
+    if (w.to > minute && w.to < next) next = w.to;
   }
   if (tariff.model === 'tempo' && TEMPO_DAY_STARTS_AT > minute && TEMPO_DAY_STARTS_AT < next)
     next = TEMPO_DAY_STARTS_AT;
@@ -229,12 +258,13 @@ function nextCut(tariff: Tariff, month: number, minute: number): number {
 }
 
 function offPeakMinutes(windows: readonly OffPeakWindow[], month: number): number {
+  const compiled = compile(windows);
   let n = 0;
-  for (let m = 0; m < DAY_MINUTES; m++) if (isOffPeak(windows, month, m)) n++;
+  for (let m = 0; m < DAY_MINUTES; m++) if (inWindows(compiled, month, m)) n++;
   return n;
 }
 
-function inMonths(w: OffPeakWindow, month: number): boolean {
+function inMonths(w: { months?: readonly [number, number] | undefined }, month: number): boolean {
   if (!w.months) return true;
   const [a, b] = w.months;
   return a <= b ? month >= a && month <= b : month >= a || month <= b;

@@ -6,6 +6,8 @@ const DAY = 86_400_000;
 export interface LocalTime {
   /** `YYYY-MM-DD` */
   date: string;
+  /** the local date as days since 1970-01-01 (the day before is `day - 1`) */
+  day: number;
   /** minutes since local midnight, 0–1439 */
   minute: number;
   /** 1–12 */
@@ -50,6 +52,7 @@ export class LocalClock {
   private readonly format: Intl.DateTimeFormat;
   private readonly dayOffsets = new Map<number, number>();
   private readonly quarterOffsets = new Map<number, number>();
+  private readonly dates = new Map<number, { date: string; month: number }>();
 
   constructor(opts: { timeZone: string }) {
     if (!isTimeZone(opts.timeZone)) throw new Error(`unknown time zone "${opts.timeZone}"`);
@@ -87,12 +90,21 @@ export class LocalClock {
   }
 
   local(utc: number): LocalTime {
-    const d = new Date(utc + this.offsetAt(utc));
-    return {
-      date: d.toISOString().slice(0, 10),
-      minute: d.getUTCHours() * 60 + d.getUTCMinutes(),
-      month: d.getUTCMonth() + 1,
-    };
+    const wall = utc + this.offsetAt(utc);
+    const day = Math.floor(wall / DAY);
+    const { date, month } = this.dateOf(day);
+    return { date, day, minute: Math.floor((wall - day * DAY) / MINUTE), month };
+  }
+
+  /** The date of a day number (`LocalTime.day`): a year of hours builds 365 strings, not 8,760. */
+  dateOf(day: number): { date: string; month: number } {
+    let d = this.dates.get(day);
+    if (!d) {
+      const date = new Date(day * DAY).toISOString().slice(0, 10);
+      d = { date, month: Number(date.slice(5, 7)) };
+      this.remember(this.dates, day, d);
+    }
+    return d;
   }
 
   /** The UTC instant of 00:00 on a local date (or the first instant after it, where midnight is skipped). */
@@ -124,7 +136,7 @@ export class LocalClock {
   }
 
   /** Bounded: a hub runs for years and a clock may be asked about any day. */
-  private remember(map: Map<number, number>, key: number, value: number): void {
+  private remember<T>(map: Map<number, T>, key: number, value: T): void {
     if (map.size >= 20_000) map.clear();
     map.set(key, value);
   }
