@@ -5,11 +5,9 @@ import { groupPriced, priceHours } from '../hub/src/cost/cost.ts';
 import { costReport } from '../hub/src/cost/cost-report.ts';
 import { LocalClock } from '../hub/src/cost/local-time.ts';
 import { openDb } from '../hub/src/store/db.ts';
-import { Registry } from '../hub/src/store/registry.ts';
 import { PERIODS } from '../hub/src/store/rollup.ts';
-import { SeriesQuery } from '../hub/src/store/series-query.ts';
 import { SettingsSchema } from '../hub/src/store/settings.ts';
-import { TariffStore } from '../hub/src/store/tariff-store.ts';
+import { Store } from '../hub/src/store/store.ts';
 import type { Tariff } from '../protocol/tariff.ts';
 import { table, writeSection } from './lib/report.ts';
 import { fmt, median } from './lib/stats.ts';
@@ -86,8 +84,9 @@ export async function costBench(ctx: BenchContext): Promise<void> {
   const db = openDb({ file: path.join(dir, 'communs.db'), synchronous: 'NORMAL' });
   const rows: string[][] = [];
   try {
-    const registry = new Registry({ db });
-    registry.load();
+    const now = from + YEAR_HOURS * 3_600_000 - 1;
+    const store = new Store({ db, now: () => now });
+    const { registry } = store;
     const sensors: number[] = [];
     for (let i = 0; i < HOMES; i++) {
       const id = `home-${i}`;
@@ -101,7 +100,6 @@ export async function costBench(ctx: BenchContext): Promise<void> {
       const s = registry.sensor(`meter-${i}`, 'energy');
       if (s) sensors.push(s.id);
     }
-    const now = from + YEAR_HOURS * 3_600_000 - 1;
     // hourly energy rollups written directly, as the query benchmark's bulk loader does
     const insert = db.prepare(
       'INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, 60, ?, 0, 0, 0, ?)',
@@ -110,11 +108,10 @@ export async function costBench(ctx: BenchContext): Promise<void> {
       for (const id of sensors)
         t.forEach((ts, i) => insert.run(id, PERIODS.hour, ts, (wh[i] ?? 0) * (1 + (id % 5) / 10), ts));
     })();
-    const tariffs = new TariffStore({ db });
-    tariffs.put(TARIFFS.Tempo as Tariff, now);
+    store.tariffs.put(TARIFFS.Tempo as Tariff, now);
     const deps = {
-      series: new SeriesQuery({ db, now: () => now }),
-      tariffs,
+      series: store.series,
+      tariffs: store.tariffs,
       settings: SettingsSchema.parse({ timeZone: 'Europe/Paris' }),
       now,
     };
@@ -151,7 +148,7 @@ export async function costBench(ctx: BenchContext): Promise<void> {
       ctx.log(`${name}: ${fmt(ms, 1)} ms CPU`);
     }
   } finally {
-    db.close();
+    if (db.open) db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   writeSection({

@@ -243,7 +243,7 @@ describe('dashboard in Chromium against a real hub', () => {
   }, 120_000);
 
   it("a household's private detail is not reachable without its link", async () => {
-    const privateNames = th.hub.registry
+    const privateNames = th.hub.store.registry
       .listHouseholds()
       .filter((h) => h.sharing === 'private')
       .map((h) => h.name);
@@ -272,10 +272,10 @@ describe('dashboard in Chromium against a real hub', () => {
   }, 90_000);
 
   it('History and the household page fit a phone, a laptop and a TV, in French and English', async () => {
-    const home = th.hub.registry
+    const home = th.hub.store.registry
       .listHouseholds()
       .find(
-        (h) => h.sharing === 'private' && th.hub.registry.listNodes().some((n) => n.household_id === h.id),
+        (h) => h.sharing === 'private' && th.hub.store.registry.listNodes().some((n) => n.household_id === h.id),
       );
     const token = /\/h\/([A-Za-z0-9_-]+)/.exec((await th.run(`household link ${home?.id}`)).output)?.[1];
     const sizes = { phone: [390, 844], laptop: [1366, 768], tv: [1920, 1080] } as const;
@@ -306,10 +306,11 @@ describe('dashboard in Chromium against a real hub', () => {
   }, 120_000);
 
   it("a household's link opens its private detail, and stops working once revoked", async () => {
-    const home = th.hub.registry
+    const home = th.hub.store.registry
       .listHouseholds()
       .find(
-        (h) => h.sharing === 'private' && th.hub.registry.listNodes().some((n) => n.household_id === h.id),
+        (h) =>
+          h.sharing === 'private' && th.hub.store.registry.listNodes().some((n) => n.household_id === h.id),
       );
     if (!home) throw new Error('the neighbourhood has no private household with a node');
     const issued = await th.run(`household link ${home.id}`);

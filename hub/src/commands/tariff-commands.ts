@@ -134,7 +134,7 @@ export const tariffShow: Command = {
   summaryFr: 'les tarifs, chacun à partir de sa date, et la couleur Tempo du jour et du lendemain',
   run(ctx, _args, io) {
     const s = ctx.settings.get();
-    const set = ctx.tariffs.list();
+    const set = ctx.store.tariffs.list();
     const day = today(ctx);
     const list = set.length > 0 ? set : [DEFAULT_TARIFF];
     const current = tariffOnDate(list, day);
@@ -149,7 +149,7 @@ export const tariffShow: Command = {
     );
     if (list.some((t) => t.model === 'tempo')) {
       const colour = (d: string) => {
-        const c = ctx.tariffs.tempoDay(d);
+        const c = ctx.store.tariffs.tempoDay(d);
         return c ? `${c.colour} (${c.source})` : 'not known (counted blue)';
       };
       io.out(`Tempo: today ${day} ${colour(day)}; tomorrow ${addDays(day, 1)} ${colour(addDays(day, 1))}`);
@@ -185,7 +185,7 @@ export const tariffSet: Command = {
     const from =
       values.from === undefined ? today(ctx) : parseDate(values.from as string, '--from', this.usage);
     const tariff = tariffFrom(model, values, from);
-    const done = ctx.tariffs.put(tariff, ctx.now());
+    const done = ctx.store.tariffs.put(tariff, ctx.now());
     const currency = ctx.settings.get().currency;
     audit(ctx, io, `tariff set from ${from}: ${describeTariff(tariff, currency)}`);
     io.out(
@@ -203,7 +203,8 @@ export const tariffRemove: Command = {
   summaryFr: 'retire le tarif qui commence à une date (le précédent s’applique de nouveau)',
   run(ctx, { positionals }, io) {
     const from = parseDate(positionals[0], 'the date', this.usage);
-    if (!ctx.tariffs.remove(from)) throw new CommandError(`no tariff starts on ${from}: "tariff" lists them`);
+    if (!ctx.store.tariffs.remove(from))
+      throw new CommandError(`no tariff starts on ${from}: "tariff" lists them`);
     audit(ctx, io, `tariff remove ${from}`);
     io.out(`tariff from ${from} removed.`);
     return 0;
@@ -229,7 +230,7 @@ export const tariffTempoDay: Command = {
     const days: string[] = [];
     for (let d = a; d <= b && days.length <= 366; d = addDays(d, 1)) days.push(d);
     if (days.length > 366) throw new CommandError('at most 366 days at once');
-    for (const d of days) ctx.tariffs.setTempoDay(d, colour, CONSOLE_SOURCE, ctx.now());
+    for (const d of days) ctx.store.tariffs.setTempoDay(d, colour, CONSOLE_SOURCE, ctx.now());
     const what = a === b ? a : `${a}..${b} (${days.length} days)`;
     audit(ctx, io, `tariff tempo-day ${what} ${word}`);
     io.out(
@@ -253,7 +254,7 @@ export const tariffTempoDays: Command = {
     for (let d = first; d.startsWith(month); d = addDays(d, 1)) days.push(d);
     const counts = { blue: 0, white: 0, red: 0, unknown: 0 };
     for (const d of days) {
-      const c = ctx.tariffs.tempoDay(d);
+      const c = ctx.store.tariffs.tempoDay(d);
       counts[c?.colour ?? 'unknown']++;
       if (c) io.out(`  ${d}  ${c.colour.padEnd(5)}  ${c.source}`);
     }

@@ -1,11 +1,10 @@
-import { ID_PATTERN } from '../../../../protocol/index.ts';
-import { type CostBody, CostBucket } from '../../../../protocol/tariff.ts';
+import { CostParams, ID_PATTERN } from '../../../../protocol/index.ts';
+import type { CostBody } from '../../../../protocol/tariff.ts';
 import type { HubContext } from '../../context.ts';
 import { type CostSource, costReport } from '../../cost/cost-report.ts';
-import { isTimeZone } from '../../cost/local-time.ts';
 import { publicSensor } from '../../privacy.ts';
 import { StepTooFineError } from '../../store/series-query.ts';
-import { parseEnum, parseRange } from '../params.ts';
+import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
 import { UNKNOWN_LINK } from './household.ts';
 
@@ -21,20 +20,18 @@ const MAX_SPAN_DAYS = 400;
  * household's own meters summed.
  */
 export async function cost(ctx: HubContext, params: URLSearchParams): Promise<CostBody> {
-  const { from, to } = parseRange(params, ctx.now(), DAY);
+  const query = parseParams(CostParams, params);
+  const { from, to } = rangeOf(query, ctx.now(), DAY);
   if (to - from > MAX_SPAN_DAYS * DAY)
     throw new HttpError(
       400,
       `the range is ${Math.ceil((to - from) / DAY)} days: ask for at most ${MAX_SPAN_DAYS}`,
     );
-  const bucket = parseEnum(params, 'bucket', CostBucket.options, 'hour');
-  const tz = params.get('tz');
-  if (tz !== null && tz !== '' && !isTimeZone(tz))
-    throw new HttpError(400, `"tz" must be a time zone such as Europe/Paris, got "${tz.slice(0, 40)}"`);
-  const source = await sourceOf(ctx, params);
+  const { bucket, tz } = query;
+  const source = await sourceOf(ctx, query);
   try {
     return costReport(
-      { series: ctx.series, tariffs: ctx.tariffs, settings: ctx.settings.get(), now: ctx.now() },
+      { series: ctx.store.series, tariffs: ctx.store.tariffs, settings: ctx.settings.get(), now: ctx.now() },
       { source, from, to, bucket, ...(tz ? { timeZone: tz } : {}) },
     );
   } catch (err) {
@@ -43,9 +40,9 @@ export async function cost(ctx: HubContext, params: URLSearchParams): Promise<Co
   }
 }
 
-async function sourceOf(ctx: HubContext, params: URLSearchParams): Promise<CostSource> {
-  const quantity = params.get('quantity');
-  const sensorParam = params.get('sensor');
+async function sourceOf(ctx: HubContext, query: CostParams): Promise<CostSource> {
+  const quantity = query.quantity ?? null;
+  const sensorParam = query.sensor ?? null;
   if (quantity !== null) {
     if (quantity !== 'energy')
       throw new HttpError(
@@ -54,7 +51,7 @@ async function sourceOf(ctx: HubContext, params: URLSearchParams): Promise<CostS
       );
     return { kind: 'collective' };
   }
-  const owner = await ctx.links.resolve(params.get('token'));
+  const owner = await ctx.store.links.resolve(query.token ?? null);
   if (sensorParam !== null) {
     const [node, sensorId, ...rest] = sensorParam.split('/');
     if (!node || !sensorId || rest.length > 0 || !ID_PATTERN.test(node) || !ID_PATTERN.test(sensorId))
@@ -67,7 +64,7 @@ async function sourceOf(ctx: HubContext, params: URLSearchParams): Promise<CostS
       throw new HttpError(400, `"${sensorParam}" measures ${sensor.quantity}: cost needs an energy series`);
     return { kind: 'series', name: sensorParam, sensors: [sensor] };
   }
-  if (params.has('token')) {
+  if (query.token !== undefined) {
     if (owner === undefined) throw new HttpError(404, UNKNOWN_LINK);
     const sensors = ctx.registry
       .listNodes()
