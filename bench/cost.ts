@@ -105,8 +105,11 @@ export async function costBench(ctx: BenchContext): Promise<void> {
       'INSERT INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, 60, ?, 0, 0, 0, ?)',
     );
     db.transaction(() => {
-      for (const id of sensors)
-        t.forEach((ts, i) => insert.run(id, PERIODS.hour, ts, (wh[i] ?? 0) * (1 + (id % 5) / 10), ts));
+      for (const id of sensors) {
+        t.forEach((ts, i) => {
+          insert.run(id, PERIODS.hour, ts, (wh[i] ?? 0) * (1 + (id % 5) / 10), ts);
+        });
+      }
     })();
     store.tariffs.put(TARIFFS.Tempo as Tariff, now);
     const deps = {

@@ -275,7 +275,8 @@ describe('dashboard in Chromium against a real hub', () => {
     const home = th.hub.store.registry
       .listHouseholds()
       .find(
-        (h) => h.sharing === 'private' && th.hub.store.registry.listNodes().some((n) => n.household_id === h.id),
+        (h) =>
+          h.sharing === 'private' && th.hub.store.registry.listNodes().some((n) => n.household_id === h.id),
       );
     const token = /\/h\/([A-Za-z0-9_-]+)/.exec((await th.run(`household link ${home?.id}`)).output)?.[1];
     const sizes = { phone: [390, 844], laptop: [1366, 768], tv: [1920, 1080] } as const;

@@ -15,6 +15,7 @@ import { householdAdd, householdList, nodeAdd, nodeList } from './registry-comma
 import { settingsSet, settingsShow } from './settings-commands.ts';
 import { auditLog, status } from './status-commands.ts';
 import { TARIFF_COMMANDS } from './tariff-commands.ts';
+import { timeSet, timeShow } from './time-commands.ts';
 
 /**
  * The one command layer behind every console: the serial port, `communs console` on the local
@@ -122,6 +123,8 @@ export const DEFAULT_COMMANDS: Command[] = [
   backup,
   settingsShow,
   settingsSet,
+  timeShow,
+  timeSet,
   ...TARIFF_COMMANDS,
   auditLog,
   ...INTEROP_COMMANDS,

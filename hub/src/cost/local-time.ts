@@ -25,11 +25,6 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** The time zone this process runs in (the `TZ` environment variable, else the system's). */
-export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
 /** `date` moved by `days` calendar days: pure calendar arithmetic, no time zone involved. */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);

@@ -168,7 +168,12 @@ export const MIGRATIONS: readonly string[] = [
            CAST(v.value AS REAL)
     FROM reading_blocks b, json_each(b.vals) v;
   `,
-  // 5: tariffs with the date each applies from, and Tempo day colours (docs/MONEY.md). The price the
+  // 5: each node's clock offset (its status message's time minus the hub's when received), shown
+  // on the dashboard's Sensors view: a node that does not take the hub's time stands out.
+  `
+  ALTER TABLE nodes ADD COLUMN clock_offset_ms INTEGER;
+  `,
+  // 6: tariffs with the date each applies from, and Tempo day colours (docs/MONEY.md). The price the
   // console used to keep in settings becomes the first tariff, so old figures keep their price.
   `
   CREATE TABLE tariffs (

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isTimeZone, systemTimeZone } from '../cost/local-time.ts';
+import { isTimeZone } from '../cost/local-time.ts';
+import { hubTimeZone } from '../interop/device-time.ts';
 import type { Db } from './db.ts';
 
 /** Settings the admin sets on the console and the dashboard shows. Defaults make a first start work. */
@@ -13,7 +14,7 @@ export const SettingsSchema = z.object({
   timeZone: z
     .string()
     .refine(isTimeZone, 'not a time zone this hub knows: use a name such as Europe/Paris')
-    .default(systemTimeZone),
+    .default(hubTimeZone),
   /** the hub's declared electrical draw: a Raspberry Pi 4 idling with an SD card and a USB hub */
   hubPowerW: z.number().nonnegative().max(500).default(3.5),
   /** raw readings are kept this many days; rollups are kept */
