@@ -180,13 +180,14 @@ describe('the tariff store', () => {
   it('the price a hub kept in its settings becomes its first tariff when the database is upgraded', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-tariff-'));
     const file = path.join(dir, 'communs.db');
-    // a database as the previous version left it: four migrations, the tariff in settings
+    // a database as the previous version left it: the migrations before the tariffs', the tariff in settings
+    const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE tariffs'));
     const old = openDb({ file });
     old.exec('DROP TABLE tariffs; DROP TABLE tempo_days;');
     old.exec(
       `INSERT INTO settings (key, value) VALUES ('tariffPerKwh', '0.3'), ('tariffDailyCharge', '0.45')`,
     );
-    old.pragma('user_version = 4');
+    old.pragma(`user_version = ${before}`);
     old.close();
     const db = openDb({ file });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
