@@ -14,6 +14,7 @@ import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { asLog, createLog, type Log } from './log.ts';
 import { ingestTimings } from './metrics/histogram.ts';
 import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
@@ -42,7 +43,8 @@ export interface HubOptions {
    * the port cannot be bound (123 needs a privilege); `required: true` makes that a start failure.
    */
   ntp?: { port: number; required: boolean };
-  log?: (line: string) => void;
+  /** the hub's log: a plain line function is taken for every level (tests) */
+  log?: ((line: string) => void) | Log;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
   /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
@@ -53,6 +55,8 @@ export interface HubOptions {
   fastPath?: boolean;
   /** start a new, empty database on purpose (`--new`); the old one is kept aside */
   fresh?: boolean;
+  /** threads that read charts on their own connections (default 1; 0: on the hub's thread) */
+  readWorkers?: number;
 }
 
 export interface HubUrls {
@@ -67,7 +71,7 @@ export interface HubUrls {
  */
 export class Hub {
   readonly opts: HubOptions;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   private readonly lock: DataLock;
   store!: Store;
   ingest!: IngestPipeline;
@@ -92,7 +96,7 @@ export class Hub {
 
   constructor(opts: HubOptions) {
     this.opts = opts;
-    this.log = opts.log ?? ((line) => console.log(line));
+    this.log = asLog(opts.log ?? createLog({ level: 'info' }));
     this.lock = new DataLock(opts.dataDir);
   }
 
@@ -129,17 +133,20 @@ export class Hub {
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        readWorkers: opts.readWorkers ?? 1,
+        log,
         onFoldHealth: (problem) => {
           if (foldNotice) notices.delete(foldNotice);
           foldNotice = undefined;
           if (problem === null) return;
           foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
           notices.add(foldNotice);
-          log(`fold failed: ${problem}`);
+          log.error(`fold failed: ${problem}`);
         },
       });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      await this.store.startReaders();
       // checked once the log is applied again: the newest reading may be there
       let clockNotice: string | undefined;
       this.clock = new TrustedClock({
@@ -179,7 +186,7 @@ export class Hub {
           if (ok) notices.delete(notice);
           else {
             notices.add(notice);
-            log(`store failing: ${err?.message}`);
+            log.error(`store failing: ${err?.message}`);
           }
         },
       });
@@ -297,7 +304,7 @@ export class Hub {
     } catch (err) {
       if (ntp.required) throw err;
       this.ntpOff = ntpBindFailure(err as NodeJS.ErrnoException, ntp.port);
-      this.log(`NTP server off: ${this.ntpOff}`);
+      this.log.warn(`NTP server off: ${this.ntpOff}`);
     }
   }
 
@@ -330,6 +337,7 @@ export class Hub {
     await this.ingest?.stop();
     // the time, saved while the database is open
     if (this.store?.open) this.clock?.stop();
+    await this.store?.stopReaders();
     this.store?.close();
     this.lock.release();
     this.started = false;

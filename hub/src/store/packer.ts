@@ -1,3 +1,4 @@
+import { asLog } from '../log.ts';
 import type { Db } from './db.ts';
 import type { PackedRanges } from './raw-readings.ts';
 import {
@@ -186,7 +187,7 @@ export class Packer {
         .then((n) => {
           if (n > 0) this.opts.log(`packer: ${n} raw readings packed into blocks`);
         })
-        .catch((err: Error) => this.opts.log(`packer failed, will retry: ${err.message}`))
+        .catch((err: Error) => asLog(this.opts.log).warn(`packer failed, will retry: ${err.message}`))
         .finally(() => {
           if (!this.stopped) this.schedule(this.opts.intervalMs ?? 600_000);
         });

@@ -3,6 +3,7 @@ import { K_ANONYMITY } from '../collective.ts';
 import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
+import type { ReadPool } from './read-pool.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS, type RollupCell } from './rollup.ts';
 import type { RollupReader } from './rollup-reader.ts';
@@ -68,16 +69,27 @@ export class SeriesQuery {
   private readonly db: Db;
   private readonly now: () => number;
   private readonly rollups: RollupReader;
+  private readonly pool: ReadPool | undefined;
   private readonly cache: CollectiveCache<Columns>;
   /** per quantity and period: the open buckets last computed, and the state they were read in */
   private readonly openBuckets = new Map<string, { stamp: string; columns: Columns }>();
   private readonly stmts;
 
-  /** `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts) */
-  constructor(opts: { db: Db; rollups: RollupReader; raw?: RawReadings; now?: () => number }) {
+  /**
+   * `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts); `pool`: read
+   * workers for the table's part of one series' rollups
+   */
+  constructor(opts: {
+    db: Db;
+    rollups: RollupReader;
+    raw?: RawReadings;
+    pool?: ReadPool;
+    now?: () => number;
+  }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
     this.rollups = opts.rollups;
+    this.pool = opts.pool;
     this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
       // recent rows and packed blocks, merged by time
@@ -120,6 +132,50 @@ export class SeriesQuery {
   }
 
   series(sensor: SensorRow, from: number, to: number, step: SeriesStep | 'auto'): SeriesResult {
+    const plan = this.plan(sensor, from, to, step);
+    if ('done' in plan) return plan.done;
+    const stmt = plan.counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
+    const stored = columnsFromSql(stmt.get(sensor.id, plan.period, plan.start, plan.split) as unknown[]);
+    return { step: plan.step, stepMs: plan.period, points: joinColumns(stored, plan.held) };
+  }
+
+  /**
+   * The same answer, with the table's part read by a read worker when there is one
+   * (hub/src/store/read-pool.ts): what ingest holds in memory is taken first, on this thread, so a
+   * fold while the worker reads loses nothing.
+   */
+  async seriesRead(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+  ): Promise<SeriesResult> {
+    if (!this.pool?.available) return this.series(sensor, from, to, step);
+    const plan = this.plan(sensor, from, to, step);
+    if ('done' in plan) return plan.done;
+    const name = plan.counter ? 'rollupCounter' : 'rollupGauge';
+    const row = await this.pool
+      .get(name, [sensor.id, plan.period, plan.start, plan.split])
+      .catch(() => undefined);
+    const stmt = plan.counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
+    const stored = columnsFromSql(
+      row ?? (stmt.get(sensor.id, plan.period, plan.start, plan.split) as unknown[]),
+    );
+    return { step: plan.step, stepMs: plan.period, points: joinColumns(stored, plan.held) };
+  }
+
+  /**
+   * The step, and for rollups: the table's range [start, split) up to the first bucket ingest still
+   * holds in memory, and the merged cells after it (taken now). A raw answer is complete at once.
+   */
+  private plan(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+  ):
+    | { done: SeriesResult }
+    | { step: SeriesStep; period: number; start: number; split: number; counter: boolean; held: Columns } {
     let chosen = step === 'auto' ? this.chooseStep(to - from, false) : step;
     if (chosen === 'raw') {
       const n = this.stmts.raw.count(sensor.id, from, to);
@@ -139,14 +195,12 @@ export class SeriesQuery {
         points.min.push(row.value);
         points.max.push(row.value);
       }
-      return { step: 'raw', stepMs: 0, points };
+      return { done: { step: 'raw', stepMs: 0, points } };
     }
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
     const counter = QUANTITIES[sensor.quantity].kind === 'counter';
-    const stmt = counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
     const start = alignDown(from, period);
-    // the table up to the first bucket ingest still holds in memory, then the merged cells
     const split = Math.max(
       start,
       Math.min(
@@ -154,9 +208,8 @@ export class SeriesQuery {
         this.rollups.heldFrom(period, (id) => id === sensor.id),
       ),
     );
-    const stored = columnsFromSql(stmt.get(sensor.id, period, start, split) as unknown[]);
     const held = columnsOfCells(this.rollups.cells(sensor.id, period, split, to), counter);
-    return { step: chosen, stepMs: period, points: joinColumns(stored, held) };
+    return { step: chosen, period, start, split, counter, held };
   }
 
   collective(quantity: Quantity, from: number, to: number, step: SeriesStep | 'auto'): CollectiveResult {
@@ -316,7 +369,7 @@ function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns 
  * The rollup rows of one series as four JSON arrays (bytes), one a column of `Points`; `value` is
  * the SQL expression.
  */
-function rollupJsonSql(value: string): string {
+export function rollupJsonSql(value: string): string {
   return `SELECT CAST(json_group_array(start) AS BLOB), CAST(json_group_array(v) AS BLOB),
                  CAST(json_group_array(min) AS BLOB), CAST(json_group_array(max) AS BLOB), count(*)
           FROM (SELECT start, ${value} AS v, min, max FROM rollups

@@ -18,11 +18,11 @@ import { HttpError } from '../respond.ts';
  * `owner` is the household a valid private link opened (undefined without one). Answers the
  * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (issue 8).
  */
-export function series(
+export async function series(
   ctx: HubContext,
   params: URLSearchParams,
   owner?: string,
-): readonly (string | Uint8Array)[] {
+): Promise<readonly (string | Uint8Array)[]> {
   const query = parseParams(SeriesParams, params);
   const { from, to } = rangeOf(query, ctx.now(), 86_400_000);
   const { step } = query;
@@ -62,7 +62,7 @@ export function series(
     const mine = owner !== undefined && sensor && ctx.registry.householdOfSensor(sensor.id)?.id === owner;
     if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
-    const r = ctx.store.series.series(sensor, from, to, step);
+    const r = await ctx.store.series.seriesRead(sensor, from, to, step);
     const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
