@@ -1,5 +1,5 @@
 import type { HubContext } from '../context.ts';
-import { parseDeviceTime, systemTimeZone } from '../interop/device-time.ts';
+import { parseDeviceTime } from '../interop/device-time.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { formatDuration, formatTime } from './format.ts';
 
@@ -15,7 +15,7 @@ export function parseTimeSet(text: string | undefined, timeZone: string): number
 
 /** The neighbourhood's time zone (`settings set timezone`), the system's by default. */
 function zoneOf(ctx: HubContext): string {
-  return ctx.settings.get().timeZone || systemTimeZone();
+  return ctx.settings.get().timeZone;
 }
 
 export const timeShow: Command = {

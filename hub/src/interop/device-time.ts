@@ -11,7 +11,7 @@ export const EARLIEST_PLAUSIBLE = Date.UTC(2020, 0, 1);
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-export function systemTimeZone(): string {
+export function hubTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 

@@ -8,7 +8,6 @@ import type { FederationStore } from '../store/federation-store.ts';
 import type { Store } from '../store/store.ts';
 import { airrohrRoute } from './airrohr-route.ts';
 import { counterEvents } from './counter-events-route.ts';
-import { systemTimeZone } from './device-time.ts';
 import { type ExternalBrokerOptions, ExternalIngest } from './external-broker.ts';
 import { Federation } from './federation.ts';
 import { HaDiscovery, type Publisher } from './ha-discovery.ts';
@@ -68,7 +67,7 @@ export class Interop implements InteropControl {
       devices: this.devices,
       registry,
       submit: (submission, done) => opts.ingest.submit(submission, done),
-      timeZone: () => settings.get().timeZone || systemTimeZone(),
+      timeZone: () => settings.get().timeZone,
       ...(opts.now ? { now: opts.now } : {}),
       onHaStatus: (text) => void this.discovery.onHaStatus(text),
       onFederation: (node, topic, payload) =>

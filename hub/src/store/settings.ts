@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { TimeZone } from '../../../protocol/index.ts';
+import { isTimeZone } from '../cost/local-time.ts';
+import { hubTimeZone } from '../interop/device-time.ts';
 import type { Db } from './db.ts';
 
 /** Settings the admin sets on the console and the dashboard shows. Defaults make a first start work. */
 export const SettingsSchema = z.object({
   neighbourhood: z.string().min(1).max(80).default('Communs'),
-  /** price per kWh and fixed daily charge, in `currency` */
-  tariffPerKwh: z.number().nonnegative().max(100).default(0.2516),
-  tariffDailyCharge: z.number().nonnegative().max(100).default(0.4),
+  /** the currency of the tariffs (`tariff set`, hub/src/store/tariff-store.ts) */
   currency: z.string().min(1).max(8).default('EUR'),
-  /** grid emission factor, g CO2e per kWh (France, ADEME Base Empreinte 2023: ~52) */
+  /** grid emission factor, g CO2e per kWh (France, ADEME Base Empreinte 2023: ~52; docs/MONEY.md) */
   gridGco2PerKwh: z.number().nonnegative().max(2000).default(52),
+  /** the time zone of tariff hours and dates, and of "today": the system's unless set */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'not a time zone this hub knows: use a name such as Europe/Paris')
+    .default(hubTimeZone),
   /** the hub's declared electrical draw: a Raspberry Pi 4 idling with an SD card and a USB hub */
   hubPowerW: z.number().nonnegative().max(500).default(3.5),
   /** raw readings are kept this many days; rollups are kept */
@@ -20,11 +24,6 @@ export const SettingsSchema = z.object({
   privacyDominance: z.number().gt(0).max(0.5).default(0.5),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
-  /**
-   * the neighbourhood's time zone, in which device clocks without an offset (Tasmota's `Time`) are
-   * read; empty: the system's
-   */
-  timeZone: z.union([z.literal(''), TimeZone]).default(''),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
