@@ -71,6 +71,8 @@ export class HaDiscovery {
   private readonly now: () => number;
   private publisher: Publisher | undefined;
   private readonly published = new Set<string>();
+  /** nodes with at least one series entity published: their availability is kept */
+  private readonly shownNodes = new Set<string>();
   /** availability topic → the payload last published there */
   private readonly availability = new Map<string, string>();
   /** collective figures ever published since start, by quantity: when last, and whether withheld now */
@@ -121,9 +123,16 @@ export class HaDiscovery {
         const counter = QUANTITIES[sensor.quantity].kind === 'counter';
         // HA wants the running total of a counter; the bus carries the stored delta
         const value = counter ? (sensor.last_total ?? 0) + sensor.meter_offset : r.value;
-        void this.publishState(this.seriesEntity(sensor), sensor.quantity, value);
+        // the full entity (names of all the node's sensors) is built only for a config not yet sent
+        const topics = seriesTopics(this.hub(), sensor.node_id, sensor.sensor);
+        const entity = this.published.has(topics.configTopic)
+          ? { configTopic: topics.configTopic, state_topic: topics.stateTopic }
+          : this.seriesEntity(sensor);
+        void this.publishState(entity, sensor.quantity, value);
       }),
-      bus.on('node', () => void this.refreshAvailability()),
+      bus.on('node', (n) => {
+        if (this.shownNodes.has(n.id)) void this.refreshNode(this.hub(), n.id);
+      }),
     ];
     this.timer = setInterval(() => void this.refresh(), this.opts.checkEveryMs ?? LATE_MS / 4);
     this.timer.unref();
@@ -219,6 +228,7 @@ export class HaDiscovery {
     for (const node of new Set(series.map((s) => s.node))) {
       const topic = nodeAvailabilityTopic(hub, node);
       this.availability.delete(topic);
+      this.shownNodes.delete(node);
       await this.publisher.publish(topic, '', { retain: true, qos: 1 }).catch(() => {});
       n += 1;
     }
@@ -229,15 +239,7 @@ export class HaDiscovery {
     if (!this.publisher || !this.enabled) return;
     const hub = this.hub();
     const now = this.now();
-    const nodes = new Set<string>();
-    for (const s of this.opts.registry.allSensors())
-      if (this.published.has(this.seriesEntity(s).configTopic)) nodes.add(s.node_id);
-    for (const node of nodes) {
-      const row = this.opts.registry.node(node);
-      const state = row ? nodeState(row, now) : 'never';
-      const up = state === 'online' || state === 'late';
-      await this.setAvailability(nodeAvailabilityTopic(hub, node), up ? HA_ONLINE : HA_OFFLINE);
-    }
+    for (const node of this.shownNodes) await this.refreshNode(hub, node);
     for (const [q, f] of this.figures) {
       const fresh = !f.withheld && now - f.at <= AGGREGATE_FRESH_MS;
       await this.setAvailability(aggregateAvailabilityTopic(hub, q), fresh ? HA_ONLINE : HA_OFFLINE);
@@ -247,6 +249,14 @@ export class HaDiscovery {
       await this.setAvailability(aggregateAvailabilityTopic(hub, 'energy'), HA_ONLINE);
   }
 
+  /** A node is available while online or late; offline after its will or 15 minutes of silence. */
+  private async refreshNode(hub: HubIdentity, node: string): Promise<void> {
+    const row = this.opts.registry.node(node);
+    const state = row ? nodeState(row, this.now()) : 'never';
+    const up = state === 'online' || state === 'late';
+    await this.setAvailability(nodeAvailabilityTopic(hub, node), up ? HA_ONLINE : HA_OFFLINE);
+  }
+
   /** Publishes an availability payload (retained) when it changed. */
   private async setAvailability(topic: string, payload: string): Promise<void> {
     if (!this.publisher || this.availability.get(topic) === payload) return;
@@ -254,24 +264,30 @@ export class HaDiscovery {
     await this.publisher.publish(topic, payload, { retain: true, qos: 1 });
   }
 
-  private async publishState(entity: Entity, quantity: Quantity, canonical: number | null): Promise<void> {
+  private async publishState(
+    entity: Entity | { configTopic: string; state_topic: string },
+    quantity: Quantity,
+    canonical: number | null,
+  ): Promise<void> {
     if (!this.publisher || !this.enabled) return;
-    if (!this.published.has(entity.configTopic)) {
+    if ('config' in entity && !this.published.has(entity.configTopic)) {
       await this.send(entity);
       await this.refreshAvailability();
     }
+    const stateTopic = 'config' in entity ? entity.config.state_topic : entity.state_topic;
     const ha = HA_CLASSES[quantity];
     const value =
       canonical === null ? 'None' : String(Number((canonical * ha.scale).toFixed(ha.precision + 2)));
     // QoS 1 like the config: aedes drops a message to a subscriber once a later one reached it, and
     // a QoS 0 state (delivered at once) would overtake its QoS 1 config (stored first), which is lost
-    await this.publisher.publish(entity.config.state_topic, value, { retain: true, qos: 1 }).catch(() => {});
+    await this.publisher.publish(stateTopic, value, { retain: true, qos: 1 }).catch(() => {});
   }
 
   private async send(e: Entity): Promise<void> {
     if (!this.publisher) return;
     await this.publisher.publish(e.configTopic, JSON.stringify(e.config), { retain: true, qos: 1 });
     this.published.add(e.configTopic);
+    if (e.node) this.shownNodes.add(e.node);
   }
 
   private async clear(topic: string): Promise<void> {

@@ -19,6 +19,8 @@ import { HA_CLASSES } from './ha-classes.ts';
 export interface Entity {
   configTopic: string;
   config: HaSensorConfig;
+  /** the node a series entity belongs to (none for a collective figure) */
+  node?: string;
 }
 
 /** What the configs need to know of the hub. */
@@ -114,7 +116,7 @@ export function seriesEntity(
   siblings: readonly SensorRow[],
 ): Entity {
   const topics = seriesTopics(hub, s.node_id, s.sensor);
-  return entity(hub, {
+  const e = entity(hub, {
     id: topics.id,
     name: entityNames(siblings, node.name).get(s.sensor) ?? s.sensor,
     quantity: s.quantity,
@@ -127,6 +129,7 @@ export function seriesEntity(
       via_device: `communs_${hub.id}`,
     },
   });
+  return { ...e, node: s.node_id };
 }
 
 /**
