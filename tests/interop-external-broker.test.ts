@@ -60,8 +60,8 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     });
     const urls = await hub.start();
     httpUrl = urls.http.replace(/\/$/, '');
-    hub.registry.addHousehold({ id: 'h1', name: 'H1', sharing: 'community' });
-    hub.registry.addNode({ id: 'node-ext', household: 'h1' });
+    hub.store.registry.addHousehold({ id: 'h1', name: 'H1', sharing: 'community' });
+    hub.store.registry.addNode({ id: 'node-ext', household: 'h1' });
     const out: string[] = [];
     await hub.commands.run(hub.ctx, 'device add plug-ext --format tasmota --topic plug_ext --household h1', {
       who: 'test',
@@ -99,12 +99,32 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     expect(await until(() => lastValue(th(), 'plug-ext/power'))).toBe(75);
   });
 
+  it('an ESPHome with a two-level prefix and another node name: discovery and states found by topic', async () => {
+    const out: string[] = [];
+    await hub.commands.run(
+      hub.ctx,
+      'device add esp-ext --format esphome --topic maison/atelier --household h1',
+      { who: 'test', out: (l) => out.push(l) },
+    );
+    const config = { dev_cla: 'humidity', unit_of_meas: '%', stat_t: 'maison/atelier/sensor/hum/state' };
+    await mosquittoPub(
+      mosquitto.port,
+      'x',
+      'x',
+      'homeassistant/sensor/capteur-atelier/hum/config',
+      JSON.stringify(config),
+    );
+    await until(() => hub.interop.devices.get('esp-ext')?.config.sensors.hum);
+    await mosquittoPub(mosquitto.port, 'x', 'x', 'maison/atelier/sensor/hum/state', '61');
+    expect(await until(() => lastValue(th(), 'esp-ext/hum'))).toBe(61);
+  });
+
   it('topics of nodes this hub does not know are left alone', async () => {
     const readings = {
       readings: [{ sensor: 'power', quantity: 'power', unit: 'W', value: 1, ts: Date.now(), seq: 1 }],
     };
     await mosquittoPub(mosquitto.port, 'x', 'x', topics.readings('stranger'), JSON.stringify(readings));
     await new Promise((r) => setTimeout(r, 200));
-    expect(hub.registry.node('stranger')).toBeUndefined();
+    expect(hub.store.registry.node('stranger')).toBeUndefined();
   });
 });

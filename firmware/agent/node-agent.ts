@@ -1,21 +1,24 @@
 import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
 import { DEFAULT_NODE_POWER_W, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { NTP_PORT } from '../../protocol/sntp.ts';
 import { BoardLink } from './board-link.ts';
 import type { TransportFactory } from './board-transport.ts';
 import { DiskQueue, type NewReading } from './disk-queue.ts';
 import { createDriver } from './drivers/create-driver.ts';
 import type { Driver, Sleep } from './drivers/driver.ts';
+import { HubTime } from './hub-time.ts';
 import { MqttLink } from './mqtt-link.ts';
-import { describeBoard, transportFor } from './transport-factory.ts';
+import { describeBoard, flashCommand, transportFor } from './transport-factory.ts';
 
 export interface NodeAgentOptions {
   config: NodeAgentConfig;
   sensors: readonly SensorConfig[];
   /** absolute path of the store-and-forward queue */
-  queueDir: string;
+  /** the store-and-forward queue's directory; without one it is in memory (the demo, inside the hub) */
+  queueDir?: string | undefined;
   /** the board's transport; by default the one the config names */
   createTransport?: TransportFactory;
-  /** the clock readings are stamped with */
+  /** the machine's clock; readings are stamped with it plus the offset the hub's time server gives */
   clock?: () => number;
   sleep?: Sleep;
   /** overrides config.publishIntervalS, for tests and the demo */
@@ -23,6 +26,8 @@ export interface NodeAgentOptions {
   statusEveryMs?: number;
   /** the draw declared in the node's meta (the loader derives it from the config or the kit) */
   powerW?: number;
+  /** the board model the kit names (uno, nano, ...), declared in the node's meta */
+  boardModel?: string;
   /** the first sequence number when the queue is brand new */
   firstSeq?: number;
   log?: (line: string) => void;
@@ -40,14 +45,28 @@ export class NodeAgent {
   private readonly board: BoardLink;
   private readonly mqtt: MqttLink;
   private readonly clock: () => number;
+  /** the hub's time over SNTP, unless the config says `"time": false` */
+  readonly hubTime: HubTime | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private forwarding = false;
   private readonly failing = new Set<string>();
+  /** what the board's firmware said: counted, and the last one, for the node's status */
+  private readonly boardSaid = { count: 0, last: undefined as string | undefined };
 
   constructor(private readonly opts: NodeAgentOptions) {
     const { config } = opts;
-    this.clock = opts.clock ?? Date.now;
+    const system = opts.clock ?? Date.now;
+    if (config.time !== false) {
+      this.hubTime = new HubTime({
+        host: config.time?.server ?? new URL(config.hub).hostname.replace(/^\[|\]$/g, ''),
+        port: config.time?.port ?? NTP_PORT,
+        everyMs: (config.time?.everyS ?? 900) * 1000,
+        system,
+        log: (l) => this.log(l),
+      });
+    }
+    this.clock = this.hubTime?.now ?? system;
     this.drivers = opts.sensors.map((s) => createDriver(s, opts.sleep));
     this.queue = new DiskQueue({
       dir: opts.queueDir,
@@ -58,7 +77,16 @@ export class NodeAgent {
       createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
       drivers: this.drivers,
       describe: describeBoard(config.board),
+      flashCommand: flashCommand(config.board),
       log: (l) => this.log(l),
+      // the meta sent at connect may predate the board's answer: it names the firmware now
+      onFirmware: () => {
+        if (this.mqtt.online) void this.mqtt.publishMeta().catch(() => undefined);
+      },
+      onFirmwareMessage: (text) => {
+        this.boardSaid.count += 1;
+        this.boardSaid.last = text.slice(0, 120);
+      },
     });
     this.mqtt = new MqttLink({
       url: config.hub,
@@ -94,6 +122,7 @@ export class NodeAgent {
         `queue: cannot use ${this.opts.queueDir} (${code}) — make it writable or set "queue.dir" to a writable directory`,
       );
     }
+    this.hubTime?.start();
     this.mqtt.on('online', () => void this.forward());
     this.mqtt.start();
     this.board.start();
@@ -103,8 +132,10 @@ export class NodeAgent {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.hubTime?.stop();
     await this.board.stop();
     await this.mqtt.stop();
+    this.queue.close();
   }
 
   /** One round: read every sensor, queue the readings, forward. Exposed for tests. */
@@ -169,8 +200,8 @@ export class NodeAgent {
     const { config } = this.opts;
     return {
       node: config.node,
-      board: config.board.type === 'virtual' ? 'virtual' : (this.board.firmware ?? 'arduino'),
-      firmware: this.board.firmware,
+      board: config.board.type === 'virtual' ? 'virtual' : (this.opts.boardModel ?? 'arduino'),
+      ...(this.board.firmware ? { firmware: this.board.firmware.slice(0, 60) } : {}),
       kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
       // a virtual board stands for the kit it imitates: it declares that kit's draw
       powerW: this.opts.powerW ?? config.powerW ?? DEFAULT_NODE_POWER_W,
@@ -185,6 +216,9 @@ export class NodeAgent {
       uptime: Math.round((this.clock() - this.startedAt) / 1000),
       queued: this.queue.size,
       dropped: this.queue.dropped,
+      ...(this.boardSaid.count > 0
+        ? { boardMessages: this.boardSaid.count, lastBoardMessage: this.boardSaid.last }
+        : {}),
     };
   }
 

@@ -113,8 +113,9 @@ data directory on \`tests/reliability/support/power-cut-fs.py\`, a FUSE passthro
   make its new name durable, only its directory's does; a truncate lasts only with the file's own
   sync; \`close()\` after rewriting a file syncs nothing.
 - *Kinder than a real disk*: a sync that returned is never torn, and no unsynced write half-survives
-  (a disk may keep any subset of them, in any order); timestamps are kept. SQLite's WAL is built for
-  partial writes (checksummed frames); the hub's promise does not depend on that kindness.
+  (a disk may keep any subset of them, in any order); timestamps are kept. The commit log and
+  SQLite's WAL are built for partial writes (checksummed records on sectors never rewritten while
+  they hold one not folded; checksummed frames); the hub's promise does not depend on that kindness.
 
 **How a cut comes.** Once every node has been acknowledged by the restarted hub, the seeded generator
 (\`COMMUNS_POWER_CUT_SEED\`, default 13) picks either a moment up to 1 s later or the hub's n-th next sync
@@ -125,25 +126,32 @@ filesystem forgets and its process exits, the hub is killed (SIGKILL), the dead 
 (\`fusermount3 -u\`), and the backing directory mounted again for the next start.
 
 **What is checked** after each restart, once the hub has recovered what survived and before any new
-load: every reading a node holds a PUBACK for is in the database; \`PRAGMA integrity_check\` is "ok";
-every rollup equals the aggregate of its bucket's raw readings (the hub rebuilds at start those it
-held in memory). At the end the nodes resend what was never acknowledged, the hub stops cleanly and
-the power is cut right after; then, without a new start (which would rebuild the rollups), every
-reading produced must be stored exactly once, with no sequence gap and every rollup equal to the
-raw readings.
+load. A reading is acknowledged once its commit's record in the commit log (\`<data>/ingest.log\`,
+docs/DATA.md) is synced; SQLite gets it at the next fold, and a start applies the log's records
+after the last fold again and folds them. So the test reads the database as the restarted hub left
+it after that replay, never the log itself: every reading a node holds a PUBACK for is there;
+\`PRAGMA integrity_check\` is "ok"; every rollup equals the aggregate of its bucket's raw readings (the
+rollups held in memory at the cut came back from the log). At the end the nodes resend what was
+never acknowledged, the hub stops cleanly (a stop folds) and the power is cut right after; then,
+without a new start (which would apply the log again), every reading produced must be in the
+database exactly once, with no sequence gap and every rollup equal to the raw readings.
 
 **The hub broken on purpose.** With \`COMMUNS_TEST_ONLY_ACK_BEFORE_SYNC=lose-acknowledged-readings\` in its
 environment (read once by \`hub/src/cli/hub-command.ts\`; no flag, and the hub says so on stderr),
-\`hub/src/store/wal-sync.ts\` acknowledges each commit before its \`fdatasync\` instead of after. The same
-harness must find acknowledged readings missing (it does at the first cut that comes at a sync). The
+\`hub/src/store/commit-log.ts\` calls back as soon as a record is written, then asks for its
+\`fdatasync\` without waiting for it: each commit is acknowledged before its sync instead of after. The
+same harness must find acknowledged readings missing (it does at the first cut that comes at a sync). The
 same broken hub killed with \`kill -9\` alone at the same kind of moment, the disk keeping every write,
 must lose nothing: that is why the filesystem is needed.
 
-**Found with it.** A finished automatic backup is renamed into place (\`auto-….db.partial\` →
-\`auto-….db\`) without an fsync of \`backups/\`: a power cut before the next directory sync brings it
-back as \`.partial\` (beside a \`.partial-journal\`), and the next start deletes the \`.partial\`. On ext4
-the window is the ~5 s before the journal commits; on this filesystem it lasts until any later
-directory fsync. \`power-cut.test.ts\` asserts it as it is today, to be turned around once fixed.
+**Found with it, and fixed.** A finished backup used to be renamed into place (\`auto-….db.partial\` →
+\`auto-….db\`) without an fsync of \`backups/\`: a power cut before the next directory sync brought it
+back as \`.partial\` (beside a \`.partial-journal\`), and the next start deleted the \`.partial\`. On ext4
+the window was the ~5 s before the journal commits; on this filesystem, until any later directory
+fsync. Every backup (automatic and the console's) now goes through \`placeBackup\`
+(\`hub/src/store/backup.ts\`): the copy fsynced, renamed, then \`backups/\` and its parent fsynced.
+\`power-cut.test.ts\` cuts the power right after the first automatic backup and finds it under its
+name, \`integrity_check\` "ok" in the \`sqlite3\` shell (it failed before the fix).
 
 **Figures** (from the runs recorded in the table above):
 ${powerCutFigures()}

@@ -17,6 +17,8 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /** the summary in French, for `aide` (commands without one show the English) */
+  summaryFr?: string;
   options?: CommandOptions;
   run(ctx: HubContext, args: ParsedCommand, io: CommandIO): Promise<number> | number;
 }
@@ -76,5 +78,5 @@ export function parseCommandArgs(cmd: Command, words: string[]): ParsedCommand {
 
 /** Audit: every change made from a console is written down with who and when. */
 export function audit(ctx: HubContext, io: CommandIO, what: string): void {
-  ctx.db.prepare('INSERT INTO audit (ts, who, what) VALUES (?, ?, ?)').run(ctx.now(), io.who, what);
+  ctx.store.audit.add(ctx.now(), io.who, what);
 }

@@ -1,14 +1,14 @@
-import { NodeId, QUANTITIES, Quantity } from '../../../protocol/index.ts';
+import { NodeId, QUANTITIES, Quantity, TimeZone } from '../../../protocol/index.ts';
 import {
   DeviceFormat,
   DeviceTopic,
+  PrefixTopic,
   type SensorMapping,
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
-import { DeviceStore } from '../store/device-store.ts';
-import { FederationStore } from '../store/federation-store.ts';
-import { getFlag, setFlag } from '../store/interop-flags.ts';
+import { NTP_PORT } from '../../../protocol/sntp.ts';
+import type { HubContext } from '../context.ts';
 import { RegistryError } from '../store/registry.ts';
 import { audit, type Command, CommandError } from './command.ts';
 
@@ -16,7 +16,9 @@ import { audit, type Command, CommandError } from './command.ts';
 function parseMapping(text: string): [string, SensorMapping] {
   const m = /^([^=\s]{1,64})=([a-z_0-9]+):(\S{1,16})$/.exec(text);
   if (!m?.[1] || !m[2] || !m[3])
-    throw new CommandError(`"${text}" must be KEY=QUANTITY:UNIT, e.g. temp_salon=temperature:°C`);
+    throw new CommandError(
+      `"${text}" must be KEY=QUANTITY:UNIT (e.g. temp_salon=temperature:°C) or KEY ignore`,
+    );
   const q = Quantity.safeParse(m[2]);
   if (!q.success)
     throw new CommandError(`"${m[2]}" is not a quantity: use ${Object.keys(QUANTITIES).join(', ')}`);
@@ -33,43 +35,96 @@ function mappings(values: unknown): Record<string, SensorMapping> {
   return Object.fromEntries(list.map(parseMapping));
 }
 
-/** How to point each kind of device at the hub, printed with its credentials. */
-function setupHint(format: DeviceFormat, id: string, secret: string, topic: string | null): string[] {
+/** Where devices reach the hub: the `url` setting's host when set, the real ports always. */
+interface HubAddress {
+  host: string;
+  mqttPort: number;
+  httpPort: number;
+}
+
+function hubAddress(ctx: HubContext): HubAddress {
+  const set = ctx.settings.get().publicUrl;
+  const base = new URL(set || ctx.baseUrl());
+  // no running hub (the offline console), or one listening on loopback or on every address: there is
+  // no address a device could use, the admin fills it in
+  const unknown =
+    !set && (!ctx.mqttPort || /^(127\.|localhost$|0\.0\.0\.0$|\[?::1?\]?$)/.test(base.hostname));
+  return {
+    host: unknown ? 'HUB-ADDRESS' : base.hostname,
+    mqttPort: ctx.mqttPort?.() ?? 1883,
+    httpPort: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
+  };
+}
+
+/**
+ * Whether devices can take their time from the hub: Tasmota and ESPHome ask NTP's port 123 only.
+ * Without a running hub (the offline console) the hub's default is assumed: 123 when it may bind it.
+ */
+function ntpForDevices(ctx: HubContext): { served: true } | { served: false; why: string } {
+  const ntp = ctx.ntp?.();
+  if (!ntp || ntp.port === NTP_PORT) return { served: true };
+  return {
+    served: false,
+    why: ntp.port === null ? `NTP is off: ${ntp.off}` : `NTP is on port ${ntp.port}, not 123`,
+  };
+}
+
+/** How to point each kind of device at the hub (broker and clock), printed with its credentials. */
+function setupHint(
+  format: DeviceFormat,
+  id: string,
+  secret: string,
+  topic: string | null,
+  hub: HubAddress,
+  ntp: ReturnType<typeof ntpForDevices>,
+): string[] {
+  const { host, mqttPort, httpPort } = hub;
+  // a device without internet keeps the hub's time: its readings are stamped with it
+  const noNtp = ntp.served
+    ? []
+    : [`The hub gives no time to devices (${ntp.why}): point their NTP server at a time server on your LAN.`];
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
+        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? `; NtpServer1 ${host}` : ''}`,
+        ...noNtp,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
+        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
+          ntp.served ? `\ntime:\n  - platform: sntp\n    servers:\n      - ${host}` : ''
+        }`,
+        ...noNtp,
       ];
     case 'emonhub':
       return [
-        `emonhub.conf [[MQTT]]: mqtt_host = HUB-ADDRESS, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        `emonhub.conf [[MQTT]]: mqtt_host = ${host}, mqtt_port = ${mqttPort}, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        ...(ntp.served
+          ? [`Its machine takes the time from the hub: NTP=${host} in /etc/systemd/timesyncd.conf`]
+          : noNtp),
       ];
     case 'airrohr':
       return [
-        `airrohr web page, "Send to own API": server HUB-ADDRESS, path /data.php, port 8080, user ${id}, password ${secret}`,
+        `airrohr web page, "Send to own API": server ${host}, path /data.php, port ${httpPort}, user ${id}, password ${secret}`,
       ];
     case 'homeassistant':
       return [
-        `Home Assistant MQTT integration: broker HUB-ADDRESS, port 1883, username ${id}, password ${secret}, discovery prefix homeassistant`,
+        `Home Assistant MQTT integration: broker ${host}, port ${mqttPort}, username ${id}, password ${secret}, discovery prefix homeassistant`,
       ];
     case 'peer':
       return [
-        `On the peer hub's console: peer add NAME mqtt://THIS-HUB:1883 --user ${id} --password ${secret}`,
+        `On the peer hub's console: peer add NAME mqtt://${host}:${mqttPort} --user ${id} --password ${secret}`,
       ];
     default:
-      return [JSON.stringify({ node: id, secret, hub: 'mqtt://HUB-ADDRESS:1883' })];
+      return [JSON.stringify({ node: id, secret, hub: `mqtt://${host}:${mqttPort}` })];
   }
 }
 
 export const deviceAdd: Command = {
   name: 'device add',
   usage:
-    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...]',
+    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...] [--timezone ZONE]',
   summary: 'provision a device that speaks another format: prints its credentials once',
   options: {
     format: { type: 'string' },
@@ -77,6 +132,7 @@ export const deviceAdd: Command = {
     household: { type: 'string' },
     name: { type: 'string' },
     sensor: { type: 'string', multiple: true },
+    timezone: { type: 'string' },
   },
   async run(ctx, { positionals, values }, io) {
     const id = positionals[0];
@@ -92,22 +148,29 @@ export const deviceAdd: Command = {
       );
     }
     if (topic !== null) {
-      const ok = DeviceTopic.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
+      const schema = format.data === 'esphome' ? PrefixTopic : DeviceTopic;
+      const ok = schema.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
       if (!ok.success) throw new CommandError(`--topic "${topic}": ${ok.error.issues[0]?.message}`);
       if (format.data === 'peer') topic = ok.data;
     }
     const sensors = mappings(values.sensor);
-    const devices = new DeviceStore({ db: ctx.db });
+    let timeZone: string | undefined;
+    if (values.timezone !== undefined) {
+      const zone = TimeZone.safeParse(values.timezone);
+      if (!zone.success) throw new CommandError(`--timezone ${zone.error.issues[0]?.message}`);
+      timeZone = zone.data;
+    }
+    const devices = ctx.store.devices;
     if (topic && devices.byTopic(format.data, topic)) {
       throw new CommandError(`another ${format.data} device already uses the topic "${topic}"`);
     }
     const household = (values.household as string | undefined) ?? null;
     let secret = '';
     try {
-      ctx.db.transaction(() => {
-        secret = ctx.registry.addNode({ id, name: values.name as string | undefined, household }).secret;
-        devices.add({ node: id, format: format.data, topic, sensors });
-      })();
+      secret = devices.addWithNode(ctx.registry, {
+        node: { id, name: values.name as string | undefined, household },
+        device: { node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) },
+      });
     } catch (err) {
       if (err instanceof RegistryError) throw new CommandError(err.message);
       throw err;
@@ -120,24 +183,45 @@ export const deviceAdd: Command = {
     io.out(`  username: ${id}`);
     io.out(`  password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the device now.');
-    for (const line of setupHint(format.data, id, secret, topic)) io.out(line);
+    const lines = setupHint(format.data, id, secret, topic, hubAddress(ctx), ntpForDevices(ctx));
+    for (const line of lines) io.out(line);
     return 0;
   },
 };
 
+/** `KEY=QUANTITY:UNIT` and `KEY ignore` pairs, in the order given. */
+function mapWords(words: string[]): { sensors: Record<string, SensorMapping>; ignore: string[] } {
+  const sensors: Record<string, SensorMapping> = {};
+  const ignore: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (words[i + 1] === 'ignore' && !word.includes('=')) {
+      ignore.push(word.slice(0, 64));
+      i++;
+      continue;
+    }
+    const [key, mapping] = parseMapping(word);
+    sensors[key] = mapping;
+  }
+  return { sensors, ignore };
+}
+
 export const deviceMap: Command = {
   name: 'device map',
-  usage: 'device map ID KEY=QUANTITY:UNIT [...]',
-  summary: 'say what an ESPHome object id or emonhub key measures',
+  usage: 'device map ID KEY=QUANTITY:UNIT|KEY ignore [...]',
+  summary:
+    'say what a device field measures (Tasmota ANALOG.A0, ESPHome object id, emonhub key), or ignore it',
   async run(ctx, { positionals }, io) {
     const [id, ...pairs] = positionals;
-    const devices = new DeviceStore({ db: ctx.db });
+    const devices = ctx.store.devices;
     if (!id || !devices.get(id)) throw new CommandError(`no device "${id ?? ''}": see "device list"`);
     if (pairs.length === 0) throw new CommandError(`nothing to map — usage: ${this.usage}`);
-    devices.mapSensors(id, Object.fromEntries(pairs.map(parseMapping)));
+    const { sensors, ignore } = mapWords(pairs);
+    devices.mapSensors(id, sensors, ignore);
     await ctx.interop?.devicesChanged();
     audit(ctx, io, `device map ${id} ${pairs.join(' ')}`);
-    io.out(`${id}: ${pairs.length} mapping(s) saved.`);
+    const n = Object.keys(sensors).length;
+    io.out(`${id}: ${n} mapping(s) saved${ignore.length ? `, ${ignore.join(', ')} ignored` : ''}.`);
     return 0;
   },
 };
@@ -147,7 +231,7 @@ export const deviceList: Command = {
   usage: 'device list',
   summary: 'devices with their format and topic',
   run(ctx, _args, io) {
-    const rows = new DeviceStore({ db: ctx.db }).list();
+    const rows = ctx.store.devices.list();
     if (rows.length === 0)
       io.out('no devices yet: add one with "device add ID --format tasmota --topic TOPIC"');
     for (const d of rows) {
@@ -167,11 +251,11 @@ export const haDiscovery: Command = {
   async run(ctx, { positionals }, io) {
     const word = positionals[0];
     if (word !== 'on' && word !== 'off') {
-      io.out(`Home Assistant discovery is ${getFlag(ctx.db, 'ha_discovery') ? 'on' : 'off'}.`);
+      io.out(`Home Assistant discovery is ${ctx.store.flags.get('ha_discovery') ? 'on' : 'off'}.`);
       return word === undefined ? 0 : 2;
     }
     if (ctx.interop) await ctx.interop.setDiscovery(word === 'on');
-    else setFlag(ctx.db, 'ha_discovery', word === 'on');
+    else ctx.store.flags.set('ha_discovery', word === 'on');
     audit(ctx, io, `ha discovery ${word}`);
     io.out(`Home Assistant discovery ${word}${ctx.interop ? '' : ' (applied when the hub starts)'}.`);
     return 0;
@@ -189,7 +273,7 @@ export const peerAdd: Command = {
       throw new CommandError(`a peer name such as "quartier-nord" is needed — usage: ${this.usage}`);
     if (!url || !/^(mqtts?|wss?):\/\/[^\s/]+/.test(url))
       throw new CommandError(`"${url ?? ''}" must be a broker URL such as mqtt://10.0.0.7:1883`);
-    const store = new FederationStore({ db: ctx.db });
+    const store = ctx.store.federation;
     try {
       store.addPeer(
         {
@@ -215,7 +299,7 @@ export const peerList: Command = {
   usage: 'peer list',
   summary: 'peer hubs this hub shares aggregates with',
   run(ctx, _args, io) {
-    const peers = new FederationStore({ db: ctx.db }).peers();
+    const peers = ctx.store.federation.peers();
     if (peers.length === 0) io.out('no peers: add one with "peer add NAME mqtt://HOST:PORT"');
     for (const p of peers) io.out(`${p.name.padEnd(22)} ${p.url}${p.username ? ` (as ${p.username})` : ''}`);
     return 0;
@@ -228,8 +312,7 @@ export const peerRemove: Command = {
   summary: 'stop sharing with a peer hub',
   async run(ctx, { positionals }, io) {
     const name = positionals[0] ?? '';
-    if (!new FederationStore({ db: ctx.db }).removePeer(name))
-      throw new CommandError(`no peer "${name}": see "peer list"`);
+    if (!ctx.store.federation.removePeer(name)) throw new CommandError(`no peer "${name}": see "peer list"`);
     await ctx.interop?.peersChanged();
     audit(ctx, io, `peer remove ${name}`);
     io.out(`peer ${name} removed.`);

@@ -100,9 +100,10 @@ export function validateReading(node: string, raw: unknown, opts: ValidateOption
 /**
  * The common case without zod (a tenth of ingest's time per reading): a reading whose every field
  * has the type `Reading` asks for, of a sensor the node declared (so its id and quantity are valid).
- * Anything else goes through `Reading.safeParse`, which decides and says why.
+ * Anything else goes through `Reading.safeParse`, which decides and says why. It must never accept
+ * what the schema refuses: hub/test/validate.test.ts checks the two agree on generated input.
  */
-function wellFormed(node: string, raw: unknown, sensors: SensorLookup): Reading | undefined {
+export function wellFormed(node: string, raw: unknown, sensors: SensorLookup): Reading | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { sensor, quantity, unit, value, ts, seq } = raw as Record<string, unknown>;
   if (
@@ -111,12 +112,13 @@ function wellFormed(node: string, raw: unknown, sensors: SensorLookup): Reading 
     unit.length < 1 ||
     unit.length > 16 ||
     (value !== null && !Number.isFinite(value)) ||
-    !Number.isInteger(ts) ||
-    !Number.isInteger(seq) ||
+    !Number.isSafeInteger(ts) ||
+    !Number.isSafeInteger(seq) ||
     (seq as number) < 0
   )
     return undefined;
-  if (sensors.sensor(node, sensor)?.quantity !== quantity) return undefined;
+  const known = sensors.sensor(node, sensor);
+  if (!known || known.quantity !== quantity) return undefined;
   return { sensor, quantity, unit, value, ts, seq } as Reading;
 }
 

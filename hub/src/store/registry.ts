@@ -1,6 +1,6 @@
 import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
-import { described, RegistryStage } from './registry-stage.ts';
+import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
 import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
 
 export interface HouseholdRow {
@@ -27,6 +27,8 @@ export interface NodeRow {
   power_w: number | null;
   status: string | null;
   status_ts: number | null;
+  /** the node's clock minus the hub's, from its last status message that carried a time */
+  clock_offset_ms: number | null;
   rssi: number | null;
   battery: number | null;
   last_seen: number | null;
@@ -34,6 +36,12 @@ export interface NodeRow {
   rejected: number;
   max_seq: number | null;
   gaps: number;
+  /**
+   * How many messages the node's board firmware sent, and the last, from its last status that had
+   * any: in memory only (no column), the node repeats them in every status.
+   */
+  board_messages?: number | null;
+  last_board_message?: string | null;
 }
 
 export interface SensorRow {
@@ -47,6 +55,14 @@ export interface SensorRow {
   last_total_ts: number | null;
   meter_offset: number;
 }
+
+/** A stretch of time during which a household's data was public (community or open); `until` null: still. */
+export interface SharingPeriod {
+  since: number;
+  until: number | null;
+}
+
+const isPublicLevel = (s: SharingLevel) => s === 'community' || s === 'open';
 
 export class RegistryError extends Error {}
 
@@ -64,6 +80,8 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** household id → when its data was public, oldest first (docs/PRIVACY.md) */
+  private periods = new Map<string, SharingPeriod[]>();
   /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
   private maxSensorId = 0;
 
@@ -85,6 +103,58 @@ export class Registry {
       this.maxSensorId,
       (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
     );
+    this.periods.clear();
+    const periods = this.db
+      .prepare('SELECT household_id AS id, since, until FROM sharing_periods ORDER BY since')
+      .all() as (SharingPeriod & { id: string })[];
+    for (const p of periods) {
+      const list = this.periods.get(p.id) ?? [];
+      list.push({ since: p.since, until: p.until });
+      this.periods.set(p.id, list);
+    }
+  }
+
+  /** When a household's data was public, oldest first. */
+  sharingPeriods(id: string): readonly SharingPeriod[] {
+    return this.periods.get(id) ?? [];
+  }
+
+  /** Since when a household's data is public without a break; null when it is private now. */
+  publicSince(id: string): number | null {
+    const last = this.periods.get(id)?.at(-1);
+    return last && last.until === null ? last.since : null;
+  }
+
+  /** Opens or closes the household's public period when its level crosses private <-> shared. */
+  private recordSharing(id: string, before: SharingLevel | undefined, after: SharingLevel, at: number): void {
+    const was = before !== undefined && isPublicLevel(before);
+    const is = isPublicLevel(after);
+    if (was === is) return;
+    const list = this.periods.get(id) ?? [];
+    if (is) {
+      // two changes in the same millisecond: the period opened again is the one just closed
+      const last = list.at(-1);
+      if (last && last.since === at) {
+        last.until = null;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = NULL WHERE household_id = ? AND since = ?')
+          .run(id, at);
+      } else {
+        list.push({ since: at, until: null });
+        this.db
+          .prepare('INSERT INTO sharing_periods (household_id, since, until) VALUES (?, ?, NULL)')
+          .run(id, at);
+      }
+    } else {
+      const open = list.at(-1);
+      if (open && open.until === null) {
+        open.until = at;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = ? WHERE household_id = ? AND until IS NULL')
+          .run(at, id);
+      }
+    }
+    this.periods.set(id, list);
   }
 
   // --- households -------------------------------------------------------------------------------
@@ -121,6 +191,8 @@ export class Registry {
       )
       .run(row);
     this.households.set(row.id, row);
+    // a household that shares from the start has no private past: its series are public whole
+    this.recordSharing(row.id, undefined, row.sharing, 0);
     return row;
   }
 
@@ -137,6 +209,7 @@ export class Registry {
       )
       .run(next);
     this.households.set(id, next);
+    this.recordSharing(id, row.sharing, next.sharing, this.now());
     return next;
   }
 
@@ -153,8 +226,10 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.db.prepare('DELETE FROM sharing_periods WHERE household_id = ?').run(id);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
+    this.periods.delete(id);
     for (const n of nodes) {
       for (const s of this.sensors.get(n)?.values() ?? []) this.sensorsById.delete(s.id);
       this.sensors.delete(n);
@@ -202,6 +277,7 @@ export class Registry {
       power_w: null,
       status: null,
       status_ts: null,
+      clock_offset_ms: null,
       rssi: null,
       battery: null,
       last_seen: null,
@@ -280,44 +356,52 @@ export class Registry {
    * same batch see the sensors a meta message declares before them.
    */
   stage(): RegistryStage {
-    return new RegistryStage(this, {
-      nextSensorId: () => ++this.maxSensorId,
-      writeSensor: (row, fresh) => {
-        if (fresh)
-          this.db
-            .prepare(
-              'INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)',
-            )
-            .run(row);
-        else
-          this.db
-            .prepare('UPDATE sensors SET quantity = @quantity, unit = @unit, label = @label WHERE id = @id')
-            .run(row);
-      },
-      writeNode: (row) =>
-        this.db
-          .prepare(
-            `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
-             status = @status, status_ts = @status_ts, rssi = @rssi, battery = @battery,
-             last_seen = @last_seen WHERE id = @id`,
-          )
-          .run(row),
-      publish: (nodes, sensors) => {
-        for (const n of nodes) {
-          const row = this.nodes.get(n.id);
-          if (row) Object.assign(row, described(n));
-        }
-        for (const s of sensors) this.cacheSensor(s);
-      },
-    });
+    return new RegistryStage(this, () => ++this.maxSensorId);
+  }
+
+  /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
+  applySensorRows(
+    rows: ReadonlyArray<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>,
+  ): void {
+    for (const r of rows) {
+      if (!this.nodes.has(r.node_id)) continue;
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, ...r });
+    }
+  }
+
+  /** Node fields set by a commit's meta and status messages, now durable. */
+  applyNodeFields(n: NodeDescription): void {
+    const row = this.nodes.get(n.id);
+    if (row) Object.assign(row, described(n));
   }
 
   /** Applies a node's self-description at once, outside ingest (tools and tests). */
   applyMeta(nodeId: string, meta: MetaMessage): void {
     const stage = this.stage();
     stage.applyMeta(nodeId, meta);
-    this.db.transaction(() => stage.write())();
-    stage.published();
+    const { sensors, nodes } = stage.changes();
+    this.db.transaction(() => {
+      for (const s of sensors)
+        this.db
+          .prepare(
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+          )
+          .run({
+            id: s.id,
+            node_id: s.node_id,
+            sensor: s.sensor,
+            quantity: s.quantity,
+            unit: s.unit,
+            label: s.label,
+          });
+      for (const n of nodes)
+        this.db
+          .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
+          .run(n.board, n.firmware, n.kit, n.power_w, n.id);
+    })();
+    this.applySensorRows(sensors);
+    for (const n of nodes) this.applyNodeFields(n);
   }
 
   // --- sensors ----------------------------------------------------------------------------------

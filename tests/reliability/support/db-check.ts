@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Db, openDb } from '../../../hub/src/store/db.ts';
 import { Registry } from '../../../hub/src/store/registry.ts';
 import { PERIOD_LIST } from '../../../hub/src/store/rollup.ts';
+import { Store } from '../../../hub/src/store/store.ts';
 
 export interface DbCheck {
   quickCheck: string;
@@ -36,16 +38,25 @@ function rollupMismatches(db: Db): number {
 }
 
 /**
- * Opens the database the way the hub does at start, runs `PRAGMA quick_check` (and
- * `integrity_check` with `integrity`), reads what is stored.
+ * Opens the database the way the hub does at start — `PRAGMA quick_check` (and `integrity_check`
+ * with `integrity`), then the commit log's records after the last fold applied again and folded
+ * (hub/src/store/readings-store.ts) — and reads what is stored. `replay: false` reads the database
+ * alone: what a running hub has folded (it folds what it replayed at its start), or what a clean stop
+ * left; the log is then neither opened nor written.
  */
-export function checkDb(file: string, opts: { integrity?: boolean } = {}): DbCheck {
+export function checkDb(file: string, opts: { integrity?: boolean; replay?: boolean } = {}): DbCheck {
   const db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
     const integrityCheck = opts.integrity
       ? String(db.pragma('integrity_check', { simple: true }))
       : undefined;
+    const log = path.join(path.dirname(file), 'ingest.log');
+    if (opts.replay !== false && fs.existsSync(log)) {
+      const store = new Store({ db, commitLog: log });
+      store.readings.open();
+      store.readings.fold();
+    }
     const seqs = new Map<string, Set<number>>();
     const rows = db
       .prepare(
