@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { REJECT_REASONS } from './messages.ts';
 import { Quantity } from './quantities.ts';
+import { Tariff, TariffModel, TempoColour } from './tariff.ts';
 
 /**
  * Bodies of the read-only HTTP API (docs/API.md). The hub builds them, tests validate them with
@@ -177,7 +178,22 @@ export type HouseholdBody = z.infer<typeof HouseholdBody>;
 export const SettingsBody = z.object({
   status: z.literal('ok'),
   neighbourhood: z.string(),
-  tariff: z.object({ perKwh: z.number(), dailyCharge: z.number(), currency: z.string() }),
+  /**
+   * The tariff in force today, summed up: `perKwh` is the mean price of a constant load
+   * (docs/MONEY.md), `model` says which kind of tariff it is.
+   */
+  tariff: z.object({
+    perKwh: z.number(),
+    dailyCharge: z.number(),
+    currency: z.string(),
+    model: TariffModel,
+  }),
+  /** every tariff with the date it applies from, oldest first */
+  tariffs: z.array(Tariff),
+  /** the colour of today's and tomorrow's Tempo days, when known */
+  tempo: z.object({ today: TempoColour.nullable(), tomorrow: TempoColour.nullable() }),
+  /** the hub's time zone: tariff hours and dates are read in it */
+  timeZone: z.string(),
   gridGco2PerKwh: z.number(),
   hubPowerW: z.number(),
   rawRetentionDays: z.number(),
@@ -217,6 +233,31 @@ export const SeriesParams = z.object({
   quantity: z.string().optional(),
 });
 export type SeriesParams = z.infer<typeof SeriesParams>;
+
+/** A time zone by its IANA name (`Europe/Paris`), as the JavaScript runtime knows them. */
+export const TimeZoneParam = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return tz.length <= 64;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `must be a time zone such as Europe/Paris, got "${String(issue.input).slice(0, 40)}"` },
+);
+
+/** GET /api/cost: the collective energy (`quantity=energy`), one series (`sensor`), or a household (`token`). */
+export const CostParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  bucket: oneOf(['hour', 'day', 'month', 'none'] as const).default('hour'),
+  quantity: z.string().optional(),
+  sensor: z.string().optional(),
+  token: z.string().optional(),
+  tz: TimeZoneParam.optional(),
+});
+export type CostParams = z.infer<typeof CostParams>;
 
 /** GET /api/export */
 export const ExportParams = z.object({

@@ -5,4 +5,5 @@ export * from './messages.ts';
 export * from './node-agent-config.ts';
 export * from './node-config.ts';
 export * from './quantities.ts';
+export * from './tariff.ts';
 export * from './topics.ts';

@@ -7,6 +7,8 @@ import type {
 } from '../../../../protocol/index.ts';
 import { seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
+import { constantLoadPrice, tariffOnDate } from '../../cost/cost.ts';
+import { addDays, LocalClock } from '../../cost/local-time.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
 import type { NodeRow } from '../../store/registry.ts';
@@ -98,10 +100,23 @@ export function register(ctx: HubContext): RegisterBody {
 
 export function settings(ctx: HubContext): SettingsBody {
   const s = ctx.settings.get();
+  const tariffs = ctx.store.tariffs.inForce();
+  const today = new LocalClock({ timeZone: s.timeZone }).local(ctx.now()).date;
+  const current = tariffOnDate(tariffs, today);
+  const colour = (day: string) => ctx.store.tariffs.tempoDay(day)?.colour ?? null;
   return {
     status: 'ok',
     neighbourhood: s.neighbourhood,
-    tariff: { perKwh: s.tariffPerKwh, dailyCharge: s.tariffDailyCharge, currency: s.currency },
+    tariff: {
+      // to a millionth: a mean of prices, not a price anyone typed
+      perKwh: Math.round(constantLoadPrice(current) * 1e6) / 1e6,
+      dailyCharge: current.dailyCharge,
+      currency: s.currency,
+      model: current.model,
+    },
+    tariffs,
+    tempo: { today: colour(today), tomorrow: colour(addDays(today, 1)) },
+    timeZone: s.timeZone,
     gridGco2PerKwh: s.gridGco2PerKwh,
     hubPowerW: s.hubPowerW,
     rawRetentionDays: s.rawRetentionDays,
