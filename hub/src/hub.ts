@@ -22,6 +22,7 @@ import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
 import { Store } from './store/store.ts';
 import { SntpServer } from './time/sntp-server.ts';
+import { Together } from './together.ts';
 import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -90,6 +91,7 @@ export class Hub {
   /** commit and sync latencies, for /metrics */
   readonly timings = ingestTimings();
   sntp: SntpServer | undefined;
+  together!: Together;
   /** why the SNTP server is off, when it is */
   ntpOff: string | undefined;
   private started = false;
@@ -218,6 +220,8 @@ export class Hub {
         },
         ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
+      this.together = new Together({ store: this.store, bus: this.bus, now, log });
+      this.ctx.together = this.together;
       this.http = new HttpApi({
         ctx: this.ctx,
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
@@ -247,6 +251,7 @@ export class Hub {
         await this.broker.start();
       }
       await this.interop.start(this.broker);
+      this.together.start(this.interop.external ?? this.broker);
       // collective figures (k >= 3 already applied) are public: retained for late subscribers
       this.bus.on('aggregate', (a) => {
         this.broker
@@ -331,6 +336,7 @@ export class Hub {
       this.http.server.closeAllConnections();
       await new Promise<void>((r) => this.http.server.close(() => r()));
     }
+    this.together?.stop();
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     // the last commits are made durable and acknowledged, then everything held is folded into SQLite

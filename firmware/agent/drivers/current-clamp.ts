@@ -20,6 +20,8 @@ export interface CurrentClampOptions {
   voltagePin?: string;
   voltsPerVolt?: number;
   label?: string;
+  /** on a local installation's output: power is `power_produced`, and no energy counter is declared */
+  production?: boolean;
 }
 
 /** 100 mains cycles per window: 2 s at 50 Hz, long enough to average, short enough to follow a kettle. */
@@ -45,11 +47,16 @@ export class CurrentClampDriver implements Driver {
     private readonly clock: () => number = Date.now,
   ) {
     const label = opts.label;
-    this.sensors = [
-      { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
-      { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label },
-      { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label },
-    ];
+    this.sensors = opts.production
+      ? [
+          { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
+          { id: `${opts.id}-power`, quantity: 'power_produced', unit: 'W', label },
+        ]
+      : [
+          { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
+          { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label },
+          { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label },
+        ];
   }
 
   attach(board: BoardPort): void {
@@ -106,10 +113,11 @@ export class CurrentClampDriver implements Driver {
     this.sumW = 0;
     this.windows = 0;
     const [a, w, e] = this.sensors;
-    return [
+    const out: DriverReading[] = [
       { sensor: a?.id ?? '', quantity: 'current', unit: 'A', value: round(amps, 3) },
-      { sensor: w?.id ?? '', quantity: 'power', unit: 'W', value: round(watts, 1) },
-      { sensor: e?.id ?? '', quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
+      { sensor: w?.id ?? '', quantity: w?.quantity ?? 'power', unit: 'W', value: round(watts, 1) },
     ];
+    if (e) out.push({ sensor: e.id, quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) });
+    return out;
   }
 }

@@ -16,6 +16,7 @@ import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
 import { health, nodes, register, settings } from './routes/nodes.ts';
 import { series } from './routes/series.ts';
+import { challenges, production, signal } from './routes/together.ts';
 import { serveStatic } from './static-files.ts';
 
 export type RouteHandler = (
@@ -42,6 +43,7 @@ export class HttpApi {
   readonly server: http.Server;
   private readonly opts: HttpOptions;
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly prefixes: { key: string; handler: RouteHandler }[] = [];
 
   constructor(opts: HttpOptions) {
     this.opts = opts;
@@ -73,6 +75,12 @@ export class HttpApi {
     );
     this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
+    // acting together: the signal, challenges, production (docs/COLLECTIVE.md)
+    this.route('GET', '/api/signal', (_req, res) => sendJson(res, 200, signal(ctx)));
+    this.route('GET', '/api/challenges', (_req, res) => sendJson(res, 200, challenges(ctx)));
+    this.route('GET', '/api/production', (_req, res, url) =>
+      sendJson(res, 200, production(ctx, url.searchParams)),
+    );
     // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)
     this.route('GET', '/metrics', (req, res) => {
       const open = wantsOpenMetrics(req.headers.accept);
@@ -92,6 +100,11 @@ export class HttpApi {
     this.routes.set(`${method} ${path}`, handler);
   }
 
+  /** A handler for every path under `prefix` (`/report/` then a month), tried after exact routes. */
+  routePrefix(method: string, prefix: string, handler: RouteHandler): void {
+    this.prefixes.push({ key: `${method} ${prefix}`, handler });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     let url: URL;
@@ -101,7 +114,8 @@ export class HttpApi {
       return sendError(res, 400, 'the request URL is not valid');
     }
     try {
-      const handler = this.routes.get(`${method === 'HEAD' ? 'GET' : method} ${url.pathname}`);
+      const key = `${method === 'HEAD' ? 'GET' : method} ${url.pathname}`;
+      const handler = this.routes.get(key) ?? this.prefixes.find((p) => key.startsWith(p.key))?.handler;
       if (handler) {
         await handler(req, res, url);
         return;

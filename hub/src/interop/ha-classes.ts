@@ -16,6 +16,7 @@ export interface HaClass {
 
 export const HA_CLASSES: Record<Quantity, HaClass> = {
   power: { deviceClass: 'power', stateClass: 'measurement', unit: 'W', scale: 1, precision: 0 },
+  power_produced: { deviceClass: 'power', stateClass: 'measurement', unit: 'W', scale: 1, precision: 0 },
   energy: { deviceClass: 'energy', stateClass: 'total_increasing', unit: 'kWh', scale: 0.001, precision: 3 },
   pulses: { stateClass: 'total_increasing', scale: 1, precision: 0 },
   current: { deviceClass: 'current', stateClass: 'measurement', unit: 'A', scale: 1, precision: 2 },

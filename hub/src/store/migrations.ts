@@ -196,4 +196,25 @@ export const MIGRATIONS: readonly string[] = [
     FROM settings WHERE key = 'tariffPerKwh';
   DELETE FROM settings WHERE key IN ('tariffPerKwh', 'tariffDailyCharge');
   `,
+  // 7: acting together (docs/COLLECTIVE.md): EcoWatt days and the admin's notes for the signal,
+  // and collective challenges with their result, kept as first published.
+  `
+  CREATE TABLE signal_days (
+    day     TEXT PRIMARY KEY,
+    ecowatt TEXT CHECK (ecowatt IN ('orange', 'red')),
+    note    TEXT,
+    set_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE challenges (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    from_time  TEXT NOT NULL,
+    to_time    TEXT NOT NULL,
+    target_pct REAL NOT NULL,
+    created_at INTEGER NOT NULL,
+    result     TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX challenges_day ON challenges (day);
+  `,
 ];

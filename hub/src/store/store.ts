@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
+import { ChallengeStore } from './challenge-store.ts';
 import { ClockStore } from './clock-store.ts';
 import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
@@ -22,6 +23,7 @@ import { RejectionLog } from './rejection-log.ts';
 import { RollupReader } from './rollup-reader.ts';
 import { rollupJsonSql, SeriesQuery } from './series-query.ts';
 import { SettingsStore } from './settings.ts';
+import { SignalDays } from './signal-days.ts';
 import { TariffStore } from './tariff-store.ts';
 
 export interface StoreOptions {
@@ -52,6 +54,9 @@ export class Store {
   readonly settings: SettingsStore;
   /** tariffs with their dates, and Tempo day colours (docs/MONEY.md) */
   readonly tariffs: TariffStore;
+  /** EcoWatt days and notes for the signal, and collective challenges (docs/COLLECTIVE.md) */
+  readonly signalDays: SignalDays;
+  readonly challenges: ChallengeStore;
   readonly links: HouseholdLinks;
   readonly devices: DeviceStore;
   readonly federation: FederationStore;
@@ -82,6 +87,8 @@ export class Store {
     this.settings = new SettingsStore({ db });
     this.settings.load();
     this.tariffs = new TariffStore({ db });
+    this.signalDays = new SignalDays({ db });
+    this.challenges = new ChallengeStore({ db });
     this.links = new HouseholdLinks({ db });
     this.devices = new DeviceStore({ db });
     this.federation = new FederationStore({ db });
