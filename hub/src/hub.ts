@@ -22,8 +22,8 @@ import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
 import { Store } from './store/store.ts';
 import { SntpServer } from './time/sntp-server.ts';
-import { Together } from './together.ts';
 import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
+import { Together } from './together.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

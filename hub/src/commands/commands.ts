@@ -1,6 +1,6 @@
 import type { HubContext } from '../context.ts';
-import { type Command, CommandError, type CommandIO, parseCommandArgs, tokenize } from './command.ts';
 import { CHALLENGE_COMMANDS } from './challenge-commands.ts';
+import { type Command, CommandError, type CommandIO, parseCommandArgs, tokenize } from './command.ts';
 import { backup, exportOpen, retentionSet, retentionShow } from './data-commands.ts';
 import { INTEROP_COMMANDS } from './device-commands.ts';
 import {
