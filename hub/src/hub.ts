@@ -3,12 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
-import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { DiskWatch } from './disk-watch.ts';
+import { privacyDoc } from './http/routes/privacy-doc.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
@@ -16,6 +16,7 @@ import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { asLog, createLog, type Log } from './log.ts';
 import { ingestTimings } from './metrics/histogram.ts';
+import { CollectivePublisher } from './privacy/collective-publisher.ts';
 import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
 import type { Packer } from './store/packer.ts';
@@ -83,6 +84,7 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  publisher!: CollectivePublisher;
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
@@ -167,12 +169,10 @@ export class Hub {
       const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
       this.packer = this.store.packer({ now, log });
-      const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry,
         store: this.store.readings,
         bus: this.bus,
-        collective,
         // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
         // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
         commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
@@ -192,6 +192,14 @@ export class Hub {
           }
         },
       });
+      this.publisher = new CollectivePublisher({
+        ledger: this.store.series.ledger,
+        registry,
+        settings,
+        bus: this.bus,
+        now,
+        log,
+      });
       this.ctx = {
         store: this.store,
         dataDir: opts.dataDir,
@@ -208,7 +216,8 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        forgetSeries: (ids) => collective.forget(ids),
+        liveFigures: () => this.publisher.current(),
+        withdrawHousehold: (w) => this.withdrawHousehold(w),
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
@@ -227,6 +236,9 @@ export class Hub {
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
         log,
       });
+      this.http.route('GET', '/api/privacy', (_req, res) =>
+        privacyDoc(path.join(ROOT, 'docs/PRIVACY.md'), res),
+      );
       this.interop = new Interop({
         store: this.store,
         ingest: this.ingest,
@@ -252,12 +264,14 @@ export class Hub {
       }
       await this.interop.start(this.broker);
       this.together.start(this.interop.external ?? this.broker);
-      // collective figures (k >= 3 already applied) are public: retained for late subscribers
+      // collective figures as the privacy rule published them (withheld ones too, value null):
+      // retained, so a late subscriber gets the current one and never a stale figure
       this.bus.on('aggregate', (a) => {
         this.broker
           ?.publish(topics.publicAggregate(a.quantity), JSON.stringify(a), { retain: true })
           .catch(() => {});
       });
+      this.publisher.start();
       await listen(this.http.server, opts.httpPort, opts.host);
       await this.startNtp();
       this.commands = new Commands();
@@ -313,6 +327,18 @@ export class Hub {
     }
   }
 
+  /**
+   * A household was erased or stopped sharing: the live figures that counted it are withdrawn (the
+   * next minute is published without it), and so are its Home Assistant entities. Says what it did.
+   */
+  private async withdrawHousehold(w: { series: { node: string; sensor: string }[] }): Promise<string[]> {
+    this.publisher.withdrawLive();
+    const lines = ['live collective figures withdrawn: the next minute is published without it'];
+    const ha = await this.interop?.discovery.withdraw(w.series);
+    if (ha) lines.push(`home assistant: ${ha} retained config(s) and state(s) emptied`);
+    return lines;
+  }
+
   urls(): HubUrls {
     const http = this.http.server.address() as import('node:net').AddressInfo;
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
@@ -328,6 +354,7 @@ export class Hub {
     this.diskWatch?.stop();
     await this.sntp?.stop();
     this.sntp = undefined;
+    this.publisher?.stop();
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();

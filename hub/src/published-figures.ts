@@ -1,7 +1,9 @@
 import type { Quantity } from '../../protocol/index.ts';
 import type { LiveBus } from './live-bus.ts';
+import { basePeriod } from './privacy/collective-publisher.ts';
 import { publicSensor } from './privacy.ts';
 import type { Registry, SensorRow } from './store/registry.ts';
+import { PERIODS } from './store/rollup.ts';
 import { pointsJson, type SeriesQuery } from './store/series-query.ts';
 
 const MINUTE = 60_000;
@@ -66,16 +68,18 @@ export class PublishedFigures {
 
   /**
    * The published buckets of a quantity's collective figure in [from, to): the mean of a gauge's
-   * bucket, the energy in a counter's. A bucket the rule withheld is there with a null value (or
-   * left out when no record of it is kept).
+   * bucket, the energy in a counter's, read from the ledger of published figures
+   * (hub/src/store/collective-ledger.ts). A bucket the rule withheld is there with a null value; one
+   * not decided yet (or with no reading at all) is absent.
    */
   buckets(quantity: Quantity, step: Step, from: number, to: number): PublishedBucket[] {
     if (to <= from) return [];
-    const r = this.opts.series.collective(quantity, from, to, step);
-    const points = JSON.parse(pointsJson(r.points)) as { t: number[]; value: number[] };
-    return points.t.map((t, i) => ({
-      start: t,
-      value: points.value[i] ?? null,
+    // never finer than the bucket the rule decides a quantity at (an hour for counters)
+    const period = Math.max(PERIODS[step], basePeriod(quantity));
+    const start = Math.floor(from / period) * period;
+    return this.opts.series.ledger.rows(quantity, period, start, to).map((r) => ({
+      start: r.start,
+      value: r.value,
       households: r.households,
     }));
   }

@@ -65,7 +65,6 @@ async function feed(upTo: number): Promise<void> {
       clients.push(client);
       await sendMeta(client, node, [{ id: 'energy', quantity: 'energy', unit: 'Wh' }]);
     }
-    const stored = th.hub.store.registry.sensor(node, 'energy')?.last_total ?? null;
     const readings: Reading[] = [];
     let total = 0;
     let seq = 0;
@@ -82,8 +81,7 @@ async function feed(upTo: number): Promise<void> {
       total += wh;
       if (ts <= upTo) readings.push(r(ts, total));
     }
-    const fresh = stored === null ? readings : readings.filter((x) => x.value > stored);
-    if (fresh.length > 0) await sendReadings(client, node, fresh);
+    await sendReadings(client, node, readings);
   }
 }
 

@@ -213,10 +213,26 @@ describe('cost of energy, against hand computations', () => {
 
 describe('LocalClock', () => {
   it('reads Paris wall-clock time across the daylight-saving changes', () => {
-    expect(paris.local(Date.UTC(2026, 2, 29, 0, 59))).toMatchObject({ date: '2026-03-29', minute: 119, month: 3 });
-    expect(paris.local(Date.UTC(2026, 2, 29, 1, 0))).toMatchObject({ date: '2026-03-29', minute: 180, month: 3 });
-    expect(paris.local(Date.UTC(2026, 9, 25, 0, 30))).toMatchObject({ date: '2026-10-25', minute: 150, month: 10 });
-    expect(paris.local(Date.UTC(2026, 9, 25, 1, 30))).toMatchObject({ date: '2026-10-25', minute: 150, month: 10 });
+    expect(paris.local(Date.UTC(2026, 2, 29, 0, 59))).toMatchObject({
+      date: '2026-03-29',
+      minute: 119,
+      month: 3,
+    });
+    expect(paris.local(Date.UTC(2026, 2, 29, 1, 0))).toMatchObject({
+      date: '2026-03-29',
+      minute: 180,
+      month: 3,
+    });
+    expect(paris.local(Date.UTC(2026, 9, 25, 0, 30))).toMatchObject({
+      date: '2026-10-25',
+      minute: 150,
+      month: 10,
+    });
+    expect(paris.local(Date.UTC(2026, 9, 25, 1, 30))).toMatchObject({
+      date: '2026-10-25',
+      minute: 150,
+      month: 10,
+    });
     expect(paris.startOfDay('2026-07-01')).toBe(Date.UTC(2026, 5, 30, 22));
     expect(paris.dayLength('2026-03-29')).toBe(23 * H);
     expect(paris.dayLength('2026-10-25')).toBe(25 * H);

@@ -26,6 +26,7 @@ import {
 import { chooseStep, type HistoryRange, RANGES } from '../model/history-range.ts';
 import { csvFileName, seriesToCsv } from '../model/series-csv.ts';
 import { findSeries, groupSeries, type SeriesGroup } from '../model/series-names.ts';
+import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import type { Bar } from './communs-bar-chart.ts';
 import './communs-bar-chart.ts';
@@ -344,9 +345,13 @@ export class CommunsHistoryView extends LitElement {
   }
 
   private renderLine(d: LineLoaded) {
-    if (d.body.withheld) return html`<p>${msg('now.withheld')}</p>`;
+    if (d.shown.t.length === 0 && d.body.gaps?.length)
+      return html`<p class="card withheld">${msg(`withheld.${gapReasons(d.body.gaps)[0] ?? 'too_few'}` as MessageKey)}</p>`;
     if (d.shown.t.length === 0) return html`<p class="muted">${msg('history.empty')}</p>`;
     const label = this.seriesLabel(d.series);
+    // withheld stretches are drawn as breaks, never as zeros
+    const drawn = withGaps(d.shown.t, d.shown.value, d.body.gaps);
+    const reasons = gapReasons(d.body.gaps).map((r) => msg(`withheld.${r}` as MessageKey));
     const unit =
       d.body.step === 'day'
         ? 'unit.meanPerDay'
@@ -357,12 +362,13 @@ export class CommunsHistoryView extends LitElement {
       <communs-chart
         .from=${d.period.start}
         .to=${d.period.end}
-        .t=${d.shown.t}
-        .values=${d.shown.value}
+        .t=${drawn.t}
+        .values=${drawn.value}
         unit=${d.body.unit}
         label=${label}
         ?compact=${this.kiosk}
-      ></communs-chart>`;
+      ></communs-chart>
+      ${reasons.length > 0 ? html`<p class="muted">${msg('withheld.gaps', { reasons: reasons.join(' ') })}</p>` : nothing}`;
   }
 
   private download(d: Loaded): void {

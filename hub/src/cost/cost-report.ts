@@ -1,4 +1,5 @@
 import type { CostBody, CostBucket, CostFigures } from '../../../protocol/tariff.ts';
+import { basePeriod } from '../privacy/collective-publisher.ts';
 import type { SensorRow } from '../store/registry.ts';
 import { pointsJson, type SeriesQuery } from '../store/series-query.ts';
 import type { Settings } from '../store/settings.ts';
@@ -86,10 +87,15 @@ interface EnergyHours {
 
 function readEnergyHours(series: SeriesQuery, source: CostSource, from: number, to: number): EnergyHours {
   if (source.kind === 'collective') {
-    const r = series.collective('energy', from, to, 'hour');
+    // the figures the privacy rule published (docs/PRIVACY.md): withheld hours are missing here
+    const r = series.collective('energy', from, to, 'hour', basePeriod('energy'));
     const points = JSON.parse(pointsJson(r.points)) as { t: number[]; value: number[] };
     const out: EnergyHours = { t: points.t, wh: points.value, homes: points.t.length > 0 ? r.households : 0 };
-    if (r.withheld) out.withheld = r.withheld;
+    if (r.gaps.length > 0)
+      out.withheld =
+        points.t.length === 0
+          ? 'withheld: too few households contribute, the figure would reveal them'
+          : `${r.gaps.length} stretch(es) withheld: too few households contribute there`;
     return out;
   }
   // several meters of one home add up hour by hour

@@ -1,5 +1,5 @@
 import { asLog } from '../log.ts';
-import type { Db } from './db.ts';
+import { type Db, withoutSync } from './db.ts';
 import type { PackedRanges } from './raw-readings.ts';
 import {
   type BlockRow,
@@ -193,19 +193,5 @@ export class Packer {
         });
     }, ms);
     this.timer.unref();
-  }
-}
-
-/**
- * Runs `write` (which commits) without SQLite's own sync to disk at commit: for a move the next run
- * repeats if a power cut takes it.
- */
-function withoutSync<T>(db: Db, write: () => T): T {
-  if (db.inTransaction || (db.pragma('synchronous', { simple: true }) as number) < 2) return write();
-  db.exec('PRAGMA synchronous = NORMAL');
-  try {
-    return write();
-  } finally {
-    db.exec('PRAGMA synchronous = FULL');
   }
 }

@@ -4,6 +4,7 @@ import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
 import { ChallengeStore } from './challenge-store.ts';
 import { ClockStore } from './clock-store.ts';
+import { CollectiveLedger } from './collective-ledger.ts';
 import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import { writeReadingsCsv, writeRollupsCsv } from './csv-export.ts';
@@ -130,6 +131,8 @@ export class Store {
       db,
       rollups: this.rollups,
       raw: this.raw,
+      // the collective figures as published (docs/PRIVACY.md)
+      ledger: new CollectiveLedger({ db, rollups: this.rollups }),
       now,
       ...(this.readPool ? { pool: this.readPool } : {}),
     });
