@@ -4,9 +4,11 @@ import path from 'node:path';
 import { groupPriced, priceHours } from '../hub/src/cost/cost.ts';
 import { costReport } from '../hub/src/cost/cost-report.ts';
 import { LocalClock } from '../hub/src/cost/local-time.ts';
+import { LiveBus } from '../hub/src/live-bus.ts';
+import { CollectivePublisher, policyOf } from '../hub/src/privacy/collective-publisher.ts';
 import { openDb } from '../hub/src/store/db.ts';
 import { PERIODS } from '../hub/src/store/rollup.ts';
-import { SettingsSchema } from '../hub/src/store/settings.ts';
+import { SettingsSchema, SettingsStore } from '../hub/src/store/settings.ts';
 import { Store } from '../hub/src/store/store.ts';
 import type { Tariff } from '../protocol/tariff.ts';
 import { table, writeSection } from './lib/report.ts';
@@ -111,6 +113,20 @@ export async function costBench(ctx: BenchContext): Promise<void> {
         });
       }
     })();
+    // the neighbourhood's hours decided by the privacy rule, as the hub's publisher does
+    const settings = new SettingsStore({ db });
+    settings.load();
+    const publisher = new CollectivePublisher({
+      ledger: store.series.ledger,
+      registry,
+      settings,
+      bus: new LiveBus(),
+      now: () => now,
+      log: ctx.log,
+    });
+    while (publisher.step()) {
+      // a day of history per step
+    }
     store.tariffs.put(TARIFFS.Tempo as Tariff, now);
     const deps = {
       series: store.series,
@@ -122,7 +138,13 @@ export async function costBench(ctx: BenchContext): Promise<void> {
     const cases: [string, () => unknown][] = [
       [
         'the neighbourhood, a year by month',
-        () => costReport(deps, { source: { kind: 'collective' }, from, to: now, bucket: 'month' }),
+        () =>
+          costReport(deps, {
+            source: { kind: 'collective', policy: policyOf(settings) },
+            from,
+            to: now,
+            bucket: 'month',
+          }),
       ],
       [
         'one home, a month by day',
@@ -138,7 +160,7 @@ export async function costBench(ctx: BenchContext): Promise<void> {
         'the neighbourhood, today so far',
         () =>
           costReport(deps, {
-            source: { kind: 'collective' },
+            source: { kind: 'collective', policy: policyOf(settings) },
             from: now - 86_400_000,
             to: now,
             bucket: 'none',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WithheldGaps } from './gaps.ts';
 import { REJECT_REASONS } from './messages.ts';
 import { Quantity } from './quantities.ts';
 import { Tariff, TariffModel, TempoColour } from './tariff.ts';
@@ -47,7 +48,10 @@ export const SensorInfo = z.object({
   id: z.string(),
   series: z.string(),
   quantity: Quantity,
+  /** the quantity's canonical unit: the one its values are stored and served in (/api/series) */
   unit: z.string(),
+  /** the unit the device declared and sends, converted at ingest */
+  sourceUnit: z.string(),
   label: z.string().nullable(),
 });
 export type SensorInfo = z.infer<typeof SensorInfo>;
@@ -70,6 +74,8 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** what the board's firmware said, as the node last reported it; null when it said nothing */
+  boardMessages: z.object({ count: z.number().int(), last: z.string().nullable() }).nullable(),
   /** the node's clock minus the hub's, in ms, from its last status; null when it sent no time */
   clockOffsetMs: z.number().nullable(),
   sensors: z.array(SensorInfo),
@@ -108,15 +114,7 @@ export const SeriesBody = z.object({
    * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
    * finer ones are withheld)
    */
-  gaps: z
-    .array(
-      z.object({
-        from: z.number(),
-        to: z.number(),
-        reason: z.enum(['too_few', 'dominated', 'exposed_only', 'partial']),
-      }),
-    )
-    .optional(),
+  gaps: WithheldGaps.optional(),
   /**
    * collective only: the part of the households whose series are public (their sum, or their mean
    * for averaged quantities), bucket by bucket: always shown, withheld buckets included

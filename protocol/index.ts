@@ -1,5 +1,6 @@
 export * from './api.ts';
 export * from './challenge.ts';
+export * from './gaps.ts';
 export * from './ids.ts';
 export * from './kit.ts';
 export * from './messages.ts';
@@ -9,4 +10,5 @@ export * from './production.ts';
 export * from './quantities.ts';
 export * from './signal.ts';
 export * from './tariff.ts';
+export * from './time-zone.ts';
 export * from './topics.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WithheldGaps } from './gaps.ts';
 
 /**
  * Electricity tariffs as the admin sets them on the console (`tariff set …`) and the hub serves them
@@ -120,7 +121,9 @@ export const CostBody = z.object({
   }),
   /** Tempo days in the range whose colour is not known, counted as blue */
   assumedBlueDays: z.array(LocalDate),
-  /** set when the collective figure is withheld (fewer than 3 households), in words */
+  /** set when hours of the collective figure are withheld (docs/PRIVACY.md), in words */
   withheld: z.string().optional(),
+  /** collective only: the withheld hours, as runs [from, to) with the reason, as in `SeriesBody.gaps` */
+  gaps: WithheldGaps.optional(),
 });
 export type CostBody = z.infer<typeof CostBody>;

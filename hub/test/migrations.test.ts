@@ -101,8 +101,9 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
   },
   7: {
     sql: [
-      `INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at) VALUES ('2026-01-01', 'single', 0.4, '{"perKwh":0.2}', ${T})`,
-      `INSERT INTO tempo_days (day, colour, source, set_at) VALUES ('2026-11-20', 'red', 'console', ${T})`,
+      `INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+         VALUES ('2026-02-01', 'single', 0.47, '{"perKwh":0.2016}', ${T})`,
+      `INSERT INTO tempo_days (day, colour, source, set_at) VALUES ('2026-02-02', 'red', 'console', ${T})`,
     ],
     expect: [
       ['tariffs', 1],

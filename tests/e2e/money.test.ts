@@ -97,7 +97,7 @@ describe('money, history and the household page in Chromium', () => {
     await expect.poll(() => text(page, '[data-testid="period"]')).toBe('19–25 janvier 2026');
     await expect
       .poll(() => text(page, 'communs-history-view section.card'))
-      .toContain('Moins de 3 foyers participent');
+      .toContain('trop peu de foyers privés au-delà des foyers nommés (moins de 3)');
     expect(new URL(page.url()).searchParams.get('at')).toBe('2026-01-19');
     await page.close();
   }, 60_000);
@@ -123,12 +123,11 @@ describe('money, history and the household page in Chromium', () => {
       'Neighbourhood · Energy',
       'Neighbourhood · Power',
       'Bibliothèque · CO₂',
-      'Household home-b · Energy',
-      'Household home-c · Energy',
+      'Household home-d · Energy',
     ]);
     await expect(
       page.locator('#series optgroup').evaluateAll((g) => g.map((x) => x.getAttribute('label'))),
-    ).resolves.toEqual(['Neighbourhood', 'Bibliothèque', 'Household home-b', 'Household home-c']);
+    ).resolves.toEqual(['Neighbourhood', 'Bibliothèque', 'Household home-d']);
     await page.close();
   }, 60_000);
 

@@ -26,7 +26,7 @@ import {
 import { chooseStep, type HistoryRange, RANGES } from '../model/history-range.ts';
 import { csvFileName, seriesToCsv } from '../model/series-csv.ts';
 import { findSeries, groupSeries, type SeriesGroup } from '../model/series-names.ts';
-import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
+import { type Gap, gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import type { Bar } from './communs-bar-chart.ts';
 import './communs-bar-chart.ts';
@@ -322,8 +322,20 @@ export class CommunsHistoryView extends LitElement {
     </div>`;
   }
 
+  /** Why some of a collective figure is missing: each reason once (docs/PRIVACY.md). */
+  private renderGaps(gaps: readonly Gap[] | undefined) {
+    const reasons = gapReasons(gaps).map((r) => msg(`withheld.${r}` as MessageKey));
+    return reasons.length > 0
+      ? html`<p class="muted">${msg('withheld.gaps', { reasons: reasons.join(' ') })}</p>`
+      : nothing;
+  }
+
+  private renderWithheld(gaps: readonly Gap[] | undefined) {
+    return html`<p class="withheld">${msg(`withheld.${gapReasons(gaps)[0] ?? 'too_few'}` as MessageKey)}</p>`;
+  }
+
   private renderEnergy(d: EnergyLoaded) {
-    if (d.cost.withheld && d.cost.total.hours === 0) return html`<p>${msg('now.withheld')}</p>`;
+    if (d.cost.withheld && d.cost.total.hours === 0) return this.renderWithheld(d.cost.gaps);
     const label = this.seriesLabel(d.series);
     const unit = { hour: 'unit.perHour', day: 'unit.perDay', month: 'unit.perMonth' } as const;
     const t = d.cost.total;
@@ -341,17 +353,15 @@ export class CommunsHistoryView extends LitElement {
           ? html`<p class="muted">${plural('history.assumedBlue', d.cost.assumedBlueDays.length)}</p>`
           : nothing
       }
-      ${this.renderCompare(d)}`;
+      ${this.renderGaps(d.cost.gaps)} ${this.renderCompare(d)}`;
   }
 
   private renderLine(d: LineLoaded) {
-    if (d.shown.t.length === 0 && d.body.gaps?.length)
-      return html`<p class="card withheld">${msg(`withheld.${gapReasons(d.body.gaps)[0] ?? 'too_few'}` as MessageKey)}</p>`;
+    if (d.shown.t.length === 0 && d.body.gaps?.length) return this.renderWithheld(d.body.gaps);
     if (d.shown.t.length === 0) return html`<p class="muted">${msg('history.empty')}</p>`;
-    const label = this.seriesLabel(d.series);
     // withheld stretches are drawn as breaks, never as zeros
     const drawn = withGaps(d.shown.t, d.shown.value, d.body.gaps);
-    const reasons = gapReasons(d.body.gaps).map((r) => msg(`withheld.${r}` as MessageKey));
+    const label = this.seriesLabel(d.series);
     const unit =
       d.body.step === 'day'
         ? 'unit.meanPerDay'
@@ -368,7 +378,7 @@ export class CommunsHistoryView extends LitElement {
         label=${label}
         ?compact=${this.kiosk}
       ></communs-chart>
-      ${reasons.length > 0 ? html`<p class="muted">${msg('withheld.gaps', { reasons: reasons.join(' ') })}</p>` : nothing}`;
+      ${this.renderGaps(d.body.gaps)}`;
   }
 
   private download(d: Loaded): void {

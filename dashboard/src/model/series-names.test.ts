@@ -9,36 +9,69 @@ describe('groupSeries', () => {
       household: { id: 'biblio', name: 'Bibliothèque', kind: 'place' },
       sharing: 'open',
       sensors: [
-        { id: 'co2', series: 'biblio-air/co2', quantity: 'co2', unit: 'ppm', label: null },
+        { id: 'co2', series: 'biblio-air/co2', quantity: 'co2', unit: 'ppm', sourceUnit: 'ppm', label: null },
         {
           id: 'climate-temperature',
           series: 'biblio-air/climate-temperature',
           quantity: 'temperature',
           unit: '°C',
+          sourceUnit: '°C',
           label: null,
         },
-        { id: 'rssi', series: 'biblio-air/rssi', quantity: 'rssi', unit: 'dBm', label: null },
+        {
+          id: 'rssi',
+          series: 'biblio-air/rssi',
+          quantity: 'rssi',
+          unit: 'dBm',
+          sourceUnit: 'dBm',
+          label: null,
+        },
       ],
     }),
     nodeFixture({
       id: 'salle-a',
       household: { id: 'salle', name: 'Salle des fêtes', kind: 'place' },
       sharing: 'community',
-      sensors: [{ id: 't1', series: 'salle-a/t1', quantity: 'temperature', unit: '°C', label: 'Cuisine' }],
+      sensors: [
+        {
+          id: 't1',
+          series: 'salle-a/t1',
+          quantity: 'temperature',
+          unit: '°C',
+          sourceUnit: '°C',
+          label: 'Cuisine',
+        },
+      ],
     }),
     nodeFixture({
       id: 'salle-b',
       household: { id: 'salle', name: 'Salle des fêtes', kind: 'place' },
       sharing: 'community',
       sensors: [
-        { id: 't2', series: 'salle-b/t2', quantity: 'temperature', unit: '°C', label: 'Grande salle' },
+        {
+          id: 't2',
+          series: 'salle-b/t2',
+          quantity: 'temperature',
+          unit: '°C',
+          sourceUnit: '°C',
+          label: 'Grande salle',
+        },
       ],
     }),
     nodeFixture({
       id: 'maison-9',
       household: null,
       sharing: 'private',
-      sensors: [{ id: 'energy', series: 'maison-9/energy', quantity: 'energy', unit: 'Wh', label: null }],
+      sensors: [
+        {
+          id: 'energy',
+          series: 'maison-9/energy',
+          quantity: 'energy',
+          unit: 'Wh',
+          sourceUnit: 'Wh',
+          label: null,
+        },
+      ],
     }),
   ];
 

@@ -1,5 +1,6 @@
+import type { WithheldGaps } from '../../../protocol/gaps.ts';
 import type { CostBody, CostBucket, CostFigures } from '../../../protocol/tariff.ts';
-import { basePeriod } from '../privacy/collective-publisher.ts';
+import { describeGaps, type PrivacyPolicy } from '../privacy/aggregate-rule.ts';
 import type { SensorRow } from '../store/registry.ts';
 import { pointsJson, type SeriesQuery } from '../store/series-query.ts';
 import type { Settings } from '../store/settings.ts';
@@ -7,10 +8,18 @@ import type { TariffStore } from '../store/tariff-store.ts';
 import { groupPriced, priceHours, sumPriced } from './cost.ts';
 import { addDays, LocalClock } from './local-time.ts';
 
-/** Whose energy: the neighbourhood's (the collective aggregate, k = 3 applies), or given series summed. */
+const HOUR = 3_600_000;
+
+/** Whose energy: the neighbourhood's (the collective figures as published), or given series summed. */
 export type CostSource =
-  | { kind: 'collective' }
-  | { kind: 'series'; name: string; sensors: readonly SensorRow[] };
+  | { kind: 'collective'; policy: PrivacyPolicy }
+  | {
+      kind: 'series';
+      name: string;
+      sensors: readonly SensorRow[];
+      /** a public series of a household is shown from when it shared (docs/PRIVACY.md) */
+      notBefore?: number;
+    };
 
 export interface CostRequest {
   source: CostSource;
@@ -31,8 +40,9 @@ export interface CostDeps {
 /**
  * What energy cost over a range, read from hourly rollups and priced by `cost.ts`: the one entry
  * point for whatever shows money (the API's /api/cost, and later reports and challenges). The
- * collective energy comes from the same aggregate as /api/series, so its privacy rule applies here
- * unchanged: hours withheld there are missing here, and a wholly withheld range says so.
+ * collective energy is the hours the privacy rule published (docs/PRIVACY.md), as /api/series has
+ * them: an hour withheld there is missing here (a day or a month costs its published hours), and the
+ * answer says which and why.
  */
 export function costReport(deps: CostDeps, req: CostRequest): CostBody {
   const { settings } = deps;
@@ -75,6 +85,7 @@ export function costReport(deps: CostDeps, req: CostRequest): CostBody {
     assumedBlueDays: priced.assumedBlueDays,
   };
   if (energy.withheld) body.withheld = energy.withheld;
+  if (energy.gaps) body.gaps = energy.gaps;
   return body;
 }
 
@@ -83,25 +94,25 @@ interface EnergyHours {
   wh: number[];
   homes: number;
   withheld?: string;
+  gaps?: WithheldGaps;
 }
 
 function readEnergyHours(series: SeriesQuery, source: CostSource, from: number, to: number): EnergyHours {
   if (source.kind === 'collective') {
-    // the figures the privacy rule published (docs/PRIVACY.md): withheld hours are missing here
-    const r = series.collective('energy', from, to, 'hour', basePeriod('energy'));
-    const points = JSON.parse(pointsJson(r.points)) as { t: number[]; value: number[] };
-    const out: EnergyHours = { t: points.t, wh: points.value, homes: points.t.length > 0 ? r.households : 0 };
-    if (r.gaps.length > 0)
-      out.withheld =
-        points.t.length === 0
-          ? 'withheld: too few households contribute, the figure would reveal them'
-          : `${r.gaps.length} stretch(es) withheld: too few households contribute there`;
+    // the hours as the privacy rule published them: a withheld one is missing, never a zero
+    const r = series.collective('energy', from, to, 'hour', HOUR);
+    const { t, value } = r.points;
+    const out: EnergyHours = { t, wh: value, homes: t.length > 0 ? r.households : 0 };
+    if (r.gaps.length > 0) {
+      out.gaps = r.gaps;
+      out.withheld = describeGaps(r.gaps, t.length, source.policy);
+    }
     return out;
   }
   // several meters of one home add up hour by hour
   const byHour = new Map<number, number>();
   for (const sensor of source.sensors) {
-    const r = series.series(sensor, from, to, 'hour');
+    const r = series.series(sensor, from, to, 'hour', source.notBefore);
     const points = JSON.parse(pointsJson(r.points)) as { t: number[]; value: number[] };
     points.t.forEach((t, i) => {
       byHour.set(t, (byHour.get(t) ?? 0) + (points.value[i] ?? 0));

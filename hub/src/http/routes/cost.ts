@@ -2,6 +2,7 @@ import { CostParams, ID_PATTERN } from '../../../../protocol/index.ts';
 import type { CostBody } from '../../../../protocol/tariff.ts';
 import type { HubContext } from '../../context.ts';
 import { type CostSource, costReport } from '../../cost/cost-report.ts';
+import { policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
 import { StepTooFineError } from '../../store/series-query.ts';
 import { parseParams, rangeOf } from '../params.ts';
@@ -15,7 +16,7 @@ const MAX_SPAN_DAYS = 400;
 /**
  * GET /api/cost: what energy cost over a range, in money and CO2, by hour, local day or month
  * (docs/API.md, docs/MONEY.md). Whose energy, under the same rules as /api/series:
- * `quantity=energy` the collective aggregate (withheld below 3 households); `sensor=<node>/<sensor>`
+ * `quantity=energy` the collective figures as published (docs/PRIVACY.md); `sensor=<node>/<sensor>`
  * one public energy series, or a private one with its household's `token`; `token` alone, the
  * household's own meters summed.
  */
@@ -49,7 +50,7 @@ async function sourceOf(ctx: HubContext, query: CostParams): Promise<CostSource>
         400,
         `"quantity" must be energy (cost is of energy), got "${quantity.slice(0, 40)}"`,
       );
-    return { kind: 'collective' };
+    return { kind: 'collective', policy: policyOf(ctx.settings) };
   }
   const owner = await ctx.store.links.resolve(query.token ?? null);
   if (sensorParam !== null) {
@@ -62,7 +63,15 @@ async function sourceOf(ctx: HubContext, query: CostParams): Promise<CostSource>
       throw new HttpError(404, `no public series "${sensorParam}"`);
     if (sensor.quantity !== 'energy')
       throw new HttpError(400, `"${sensorParam}" measures ${sensor.quantity}: cost needs an energy series`);
-    return { kind: 'series', name: sensorParam, sensors: [sensor] };
+    // a household's public series from when it shared, as in /api/series (docs/PRIVACY.md)
+    const household = ctx.registry.householdOfSensor(sensor.id);
+    const notBefore = mine || !household ? null : ctx.registry.publicSince(household.id);
+    return {
+      kind: 'series',
+      name: sensorParam,
+      sensors: [sensor],
+      ...(notBefore !== null && notBefore !== undefined ? { notBefore } : {}),
+    };
   }
   if (query.token !== undefined) {
     if (owner === undefined) throw new HttpError(404, UNKNOWN_LINK);

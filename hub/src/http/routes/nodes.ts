@@ -5,7 +5,7 @@ import type {
   RegisterBody,
   SettingsBody,
 } from '../../../../protocol/index.ts';
-import { seriesName } from '../../../../protocol/index.ts';
+import { QUANTITIES, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { constantLoadPrice, tariffOnDate } from '../../cost/cost.ts';
 import { addDays, LocalClock } from '../../cost/local-time.ts';
@@ -52,12 +52,16 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
+    boardMessages: row.board_messages
+      ? { count: row.board_messages, last: row.last_board_message ?? null }
+      : null,
     clockOffsetMs: row.clock_offset_ms ?? null,
     sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
-      unit: s.unit,
+      unit: QUANTITIES[s.quantity].unit,
+      sourceUnit: s.unit,
       label: named ? s.label : null,
     })),
   };
@@ -101,7 +105,7 @@ export function register(ctx: HubContext): RegisterBody {
         node: named ? node.id : null,
         sensor: named ? s.sensor : null,
         quantity: s.quantity,
-        unit: s.unit,
+        unit: QUANTITIES[s.quantity].unit,
         label: isPublicDetail(h) ? s.label : null,
         household: h && isPublicDetail(h) ? h.name : null,
         sharing,
