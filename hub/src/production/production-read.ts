@@ -9,10 +9,9 @@ const HOUR = 3_600_000;
 
 /**
  * What production is measured as: power on an installation's output (a clamp), energy a producer's
- * meter sends to the grid (Linky EAIT, Tasmota ExportActive). Named as text: a quantity this hub's
- * protocol does not know yet is simply never measured.
+ * meter sends to the grid (Tasmota ExportActive, a Linky's EAIT).
  */
-export const PRODUCTION_QUANTITIES: readonly string[] = ['power_produced', 'energy_exported'];
+export const PRODUCTION_QUANTITIES: readonly Quantity[] = ['power_produced', 'energy_exported'];
 
 /** The production quantities some series measures here. */
 export function producedQuantities(figures: PublishedFigures): Quantity[] {
@@ -96,7 +95,7 @@ function body(
 export function productionNow(figures: PublishedFigures, now: number): SignalProduction | null {
   const quantities = producedQuantities(figures);
   if (quantities.length === 0) return null;
-  const produced = figures.live('power_produced' as Quantity);
+  const produced = figures.live('power_produced');
   if (produced) {
     const consumed = figures.live('power');
     return {
