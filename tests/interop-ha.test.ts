@@ -18,7 +18,12 @@ describe('interop: Home Assistant MQTT discovery', () => {
     secrets = await threeHouseholds(th);
     const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
     expect((await th.run('ha discovery on')).code).toBe(0);
-    ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
+    ha = await mqtt.connectAsync(th.mqttUrl, {
+      username: 'ha-alice',
+      password: secret,
+      clientId: 'ha-alice',
+      reconnectPeriod: 0,
+    });
     ha.on('message', (topic, payload) => {
       if (topic.endsWith('/config'))
         configs.set(
@@ -113,6 +118,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
       .connectAsync(th.mqttUrl, {
         username: 'ha-alice',
         password: 'wrong',
+        clientId: 'ha-alice:other',
         reconnectPeriod: 0,
       })
       .catch((e: Error) => e);

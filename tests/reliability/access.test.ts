@@ -34,8 +34,10 @@ function stored(node: string): number {
 }
 
 function refusedConnect(opts: mqtt.IClientOptions): Promise<boolean> {
+  // the node's own client id: a refusal then comes from the credentials, not from the id
+  const clientId = opts.username ?? '';
   return mqtt
-    .connectAsync(th.mqttUrl, { reconnectPeriod: 0, connectTimeout: 3000, ...opts })
+    .connectAsync(th.mqttUrl, { reconnectPeriod: 0, connectTimeout: 3000, clientId, ...opts })
     .then(async (c) => {
       await c.endAsync();
       return false;
@@ -61,7 +63,7 @@ function rawLogin(localAddress: string, username: string, password: string): Pro
         protocolId: 'MQTT',
         protocolVersion: 4,
         clean: true,
-        clientId: `x${Math.random().toString(16).slice(2, 8)}`,
+        clientId: `${username}:${Math.random().toString(16).slice(2, 8)}`,
         keepalive: 30,
         username,
         password: Buffer.from(password),

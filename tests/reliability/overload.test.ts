@@ -55,6 +55,7 @@ describe('overload (issue 7 §7)', () => {
       const q0 = await mqtt.connectAsync(h.mqttUrl, {
         username: 'load-q0',
         password: secrets.get('load-q0'),
+        clientId: 'load-q0',
         reconnectPeriod: 200,
       });
       q0.on('error', () => {});

@@ -38,7 +38,7 @@ describe('reconnect storm (issue 7 §5)', () => {
       const c = await mqtt.connectAsync(url, {
         username: node,
         password: secret,
-        clientId: `${node}-${slot}`,
+        clientId: `${node}:${slot}`,
         reconnectPeriod: 500,
         connectTimeout: 10_000,
       });

@@ -6,6 +6,7 @@ import { parseNodeTopic, topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Registry } from '../store/registry.ts';
 import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
+import { clientIdAllowed, clientIdHint } from './client-id.ts';
 import { MqttGuard } from './guard.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 import { NativeReadingsPath } from './native-readings.ts';
@@ -37,13 +38,17 @@ export interface TopicRouter {
 export interface BrokerCounters {
   connections: number;
   refusedLogins: number;
+  /** CONNECTs refused with CONNACK 2: a client id that is not the node's (client-id.ts) */
+  refusedClientIds: number;
   guardRejections: number;
   deniedTopics: number;
 }
 
 /** The node id a client logged in as; set by `authenticate`. */
 const NODE = Symbol('communs-node');
-type NodeClient = Client & { [NODE]?: string };
+/** The CONNECT carried no client id (aedes made one up); set by `preConnect`. */
+const ASSIGNED_ID = Symbol('communs-assigned-id');
+type NodeClient = Client & { [NODE]?: string; [ASSIGNED_ID]?: boolean };
 /** aedes' keepalive timer (lib/handlers/index.js refreshes it for every packet aedes reads). */
 type KeepaliveClient = { _keepaliveTimer?: NodeJS.Timeout | null; _keepaliveInterval?: number };
 
@@ -60,6 +65,7 @@ export class Broker {
   readonly counters: BrokerCounters = {
     connections: 0,
     refusedLogins: 0,
+    refusedClientIds: 0,
     guardRejections: 0,
     deniedTopics: 0,
   };
@@ -70,6 +76,8 @@ export class Broker {
    */
   private readonly readingsWatchers = { byNode: new Set<string>(), wildcard: new Set<string>() };
   readonly throttle: LoginThrottle;
+  /** nodes told once in the log that their client id was refused (a device retries every few s) */
+  private readonly toldClientId = new Set<string>();
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
@@ -89,7 +97,15 @@ export class Broker {
       maxClientsIdLength: 64,
       heartbeatInterval: 60_000,
     });
+    this.aedes.preConnect = (client, packet, done) => {
+      (client as NodeClient)[ASSIGNED_ID] = !packet.clientId;
+      done(null, true);
+    };
     this.aedes.authenticate = (client, username, password, done) => {
+      // MQTT-3.1.3-9: a client id the hub will not accept is answered with CONNACK 2
+      if (username && !this.clientIdOk(client as NodeClient, username)) {
+        return done(refused(2, clientIdHint(username, client.id)), false);
+      }
       const secret = password?.toString('utf8') ?? '';
       // the guard in front of aedes carries the peer's address (TCP and WebSocket alike)
       const address = (client.conn as Partial<MqttGuard>).remoteAddress;
@@ -235,6 +251,21 @@ export class Broker {
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
+  }
+
+  /**
+   * A client id is the node's own (client-id.ts), checked before the secret: refused with CONNACK 2
+   * before aedes registers the client, so the connection that holds the id keeps it.
+   */
+  private clientIdOk(client: NodeClient, node: string): boolean {
+    const id = client[ASSIGNED_ID] ? '' : client.id;
+    if (clientIdAllowed(node, id, { clean: client.clean })) return true;
+    this.counters.refusedClientIds++;
+    if (this.opts.registry.node(node) && !this.toldClientId.has(node)) {
+      this.toldClientId.add(node);
+      this.opts.log(clientIdHint(node, id));
+    }
+    return false;
   }
 
   /** Records a subscription filter if it can receive a node's readings. */

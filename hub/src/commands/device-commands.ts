@@ -33,17 +33,21 @@ function mappings(values: unknown): Record<string, SensorMapping> {
   return Object.fromEntries(list.map(parseMapping));
 }
 
-/** How to point each kind of device at the hub, printed with its credentials. */
+/**
+ * How to point each kind of device at the hub, printed with its credentials. The hub accepts only
+ * the device's id as MQTT client id (docs/PROTOCOL.md, "Client ids"): Tasmota (DVES_…), ESPHome
+ * (name-MAC) and Home Assistant (random) make up another one unless told; emonhub sends none.
+ */
 function setupHint(format: DeviceFormat, id: string, secret: string, topic: string | null): string[] {
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
+        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttClient ${id}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
+        `mqtt:\n  broker: HUB-ADDRESS\n  client_id: ${id}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
       ];
     case 'emonhub':
       return [
@@ -55,7 +59,7 @@ function setupHint(format: DeviceFormat, id: string, secret: string, topic: stri
       ];
     case 'homeassistant':
       return [
-        `Home Assistant MQTT integration: broker HUB-ADDRESS, port 1883, username ${id}, password ${secret}, discovery prefix homeassistant`,
+        `Home Assistant MQTT integration: broker HUB-ADDRESS, port 1883, client ID ${id} (advanced options), username ${id}, password ${secret}, discovery prefix homeassistant`,
       ];
     case 'peer':
       return [
