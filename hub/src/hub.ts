@@ -17,6 +17,7 @@ import { Retention } from './retention.ts';
 import { AutoBackup } from './store/auto-backup.ts';
 import type { Db } from './store/db.ts';
 import { HouseholdLinks } from './store/household-links.ts';
+import { closeDataDir } from './store/owner-only.ts';
 import { Packer } from './store/packer.ts';
 import { PackedRanges } from './store/raw-readings.ts';
 import { ReadingsStore } from './store/readings-store.ts';
@@ -91,10 +92,17 @@ export class Hub {
 
   async start(): Promise<HubUrls> {
     const { opts, log } = this;
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
     fs.accessSync(opts.dataDir, fs.constants.R_OK | fs.constants.W_OK);
     this.lock.acquire();
     try {
+      // every household's readings are in there: the hub's user only (hub/src/store/owner-only.ts)
+      const closed = closeDataDir({
+        dataDir: opts.dataDir,
+        dbFile: this.dbFile,
+        backupsDir: this.backupsDir,
+      });
+      for (const line of closed) log(line);
       // a damaged database is set aside and the last backup restored (reliability, issue 7)
       const opened = openOrRecoverDb({
         file: this.dbFile,

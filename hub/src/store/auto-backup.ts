@@ -82,6 +82,8 @@ export class AutoBackup {
     const partial = `${file}.partial`;
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // created owner-only: SQLite would write the copy 0644 until the chmod below
+      fs.writeFileSync(partial, '', { mode: 0o600 });
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
       // node secrets are scrypt hashes, but readings are a household's life: owner-only
       fs.chmodSync(partial, 0o600);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import { prepareDbFile } from './owner-only.ts';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement;
@@ -14,7 +15,9 @@ export interface OpenDbOptions {
 
 /** The one place that opens SQLite (STYLE rule 4). WAL, foreign keys on, migrations applied. */
 export function openDb(opts: OpenDbOptions): Db {
-  fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
+  // owner-only before SQLite opens it: its WAL and shared-memory files take the same mode
+  prepareDbFile(opts.file);
   const db = new Database(opts.file);
   // Each commit writes every page it touches to the WAL, and a checkpoint writes it again: with
   // readings spread over one page per series, page size and checkpoint spacing decide how much an
