@@ -124,8 +124,8 @@ function wellFormed(node: string, raw: unknown, registry: Registry): Reading | u
     unit.length < 1 ||
     unit.length > 16 ||
     (value !== null && !Number.isFinite(value)) ||
-    !Number.isInteger(ts) ||
-    !Number.isInteger(seq) ||
+    !Number.isSafeInteger(ts) ||
+    !Number.isSafeInteger(seq) ||
     (seq as number) < 0
   )
     return undefined;
