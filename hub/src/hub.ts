@@ -43,6 +43,10 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /** SSE clients on /api/live at once (default 200) */
+  maxLiveClients?: number;
+  /** MQTT subscriptions one client may hold (default 100) */
+  maxSubscriptionsPerClient?: number;
 }
 
 export interface HubUrls {
@@ -172,6 +176,7 @@ export class Hub {
       this.http = new HttpApi({
         ctx: this.ctx,
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
+        ...(opts.maxLiveClients ? { maxLiveClients: opts.maxLiveClients } : {}),
         log,
       });
       this.interop = new Interop({
@@ -194,6 +199,9 @@ export class Hub {
           port: opts.mqttPort,
           httpServer: this.http.server,
           topicRouter: this.interop.router,
+          ...(opts.maxSubscriptionsPerClient
+            ? { maxSubscriptionsPerClient: opts.maxSubscriptionsPerClient }
+            : {}),
           log,
         });
         await this.broker.start();

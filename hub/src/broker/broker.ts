@@ -20,6 +20,8 @@ export interface BrokerOptions {
   httpServer?: HttpServer;
   maxConnections?: number;
   maxPacketBytes?: number;
+  /** subscriptions one client may hold (default 100); more get SUBACK 0x80 */
+  maxSubscriptionsPerClient?: number;
   loginThrottle?: LoginThrottleOptions;
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
@@ -42,13 +44,17 @@ export interface BrokerCounters {
   refusedClientIds: number;
   guardRejections: number;
   deniedTopics: number;
+  /** SUBSCRIBE filters refused because the client held `maxSubscriptionsPerClient` already */
+  refusedSubscriptions: number;
 }
 
 /** The node id a client logged in as; set by `authenticate`. */
 const NODE = Symbol('communs-node');
 /** The CONNECT carried no client id (aedes made one up); set by `preConnect`. */
 const ASSIGNED_ID = Symbol('communs-assigned-id');
-type NodeClient = Client & { [NODE]?: string; [ASSIGNED_ID]?: boolean };
+/** The filters a client holds (granted by `authorizeSubscribe`, less those it unsubscribed). */
+const FILTERS = Symbol('communs-filters');
+type NodeClient = Client & { [NODE]?: string; [ASSIGNED_ID]?: boolean; [FILTERS]?: Set<string> };
 /** aedes' keepalive timer (lib/handlers/index.js refreshes it for every packet aedes reads). */
 type KeepaliveClient = { _keepaliveTimer?: NodeJS.Timeout | null; _keepaliveInterval?: number };
 
@@ -68,6 +74,7 @@ export class Broker {
     refusedClientIds: 0,
     guardRejections: 0,
     deniedTopics: 0,
+    refusedSubscriptions: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
   /**
@@ -78,6 +85,8 @@ export class Broker {
   readonly throttle: LoginThrottle;
   /** nodes told once in the log that their client id was refused (a device retries every few s) */
   private readonly toldClientId = new Set<string>();
+  /** nodes told once in the log that they hold as many subscriptions as a client may */
+  private readonly toldSubscriptions = new Set<string>();
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
@@ -166,14 +175,22 @@ export class Broker {
       const ok =
         node &&
         (router?.handles(node) ? router.maySubscribe(node, sub.topic) : maySubscribe(node, sub.topic));
+      // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
       if (!ok) {
         this.counters.deniedTopics++;
-        // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
+        return done(null, null as unknown as Subscription);
+      }
+      if (!this.holdFilter(client as NodeClient, node, sub.topic)) {
         return done(null, null as unknown as Subscription);
       }
       this.watch(sub.topic);
       done(null, sub);
     };
+    this.aedes.on('unsubscribe', (filters, client) => {
+      const held = (client as NodeClient)[FILTERS];
+      for (const f of filters) held?.delete(f);
+    });
+    this.limitStoredSubscriptions();
     // fired just before aedes handles the packets that arrived during login: the fast path can only
     // take the packets that come after them
     this.aedes.on('clientReady', (client) => {
@@ -266,6 +283,45 @@ export class Broker {
       this.opts.log(clientIdHint(node, id));
     }
     return false;
+  }
+
+  /**
+   * Counts the filters a client holds: past the cap it is refused (each subscription costs the
+   * broker ~1 KB: 100,000 of them took the hub past 120 MB). The same filter again is no new one.
+   */
+  private holdFilter(client: NodeClient, node: string, filter: string): boolean {
+    const max = this.opts.maxSubscriptionsPerClient ?? 100;
+    client[FILTERS] ??= new Set();
+    const held = client[FILTERS];
+    if (held.has(filter) || held.size < max) {
+      held.add(filter);
+      return true;
+    }
+    this.counters.refusedSubscriptions++;
+    if (!this.toldSubscriptions.has(node)) {
+      this.toldSubscriptions.add(node);
+      this.opts.log(
+        `node ${node} holds ${max} subscriptions, the most one client may: further ones refused (SUBACK 0x80)`,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * aedes stores every filter of a SUBSCRIBE packet in a persistent session as soon as one of them
+   * is granted (lib/handlers/subscribe.js, storeSubscriptions), refused ones too: the session would
+   * grow past the cap. Only the filters the client holds are stored.
+   */
+  private limitStoredSubscriptions(): void {
+    // public on aedes, absent from its types
+    const { persistence } = this.aedes as unknown as {
+      persistence: { addSubscriptions(client: Client, subs: Subscription[]): Promise<unknown> };
+    };
+    const add = persistence.addSubscriptions.bind(persistence);
+    persistence.addSubscriptions = (client, subs) => {
+      const held = (client as NodeClient)[FILTERS];
+      return add(client, held ? subs.filter((s) => held.has(s.topic)) : subs);
+    };
   }
 
   /** Records a subscription filter if it can receive a node's readings. */

@@ -4,7 +4,7 @@ import type { HubContext } from '../context.ts';
 import { HttpError, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
-import { live } from './routes/live.ts';
+import { LiveClients, live } from './routes/live.ts';
 import { health, nodes, register, settings } from './routes/nodes.ts';
 import { series } from './routes/series.ts';
 import { serveStatic } from './static-files.ts';
@@ -21,6 +21,8 @@ export interface HttpOptions {
   staticRoot: string;
   /** an SSE client that has not drained for this long is dropped */
   frozenMs?: number;
+  /** SSE clients on /api/live at once (default 200); more get 503 */
+  maxLiveClients?: number;
   log: (line: string) => void;
 }
 
@@ -33,10 +35,13 @@ export class HttpApi {
   readonly server: http.Server;
   private readonly opts: HttpOptions;
   private readonly routes = new Map<string, RouteHandler>();
+  readonly liveClients: LiveClients;
 
   constructor(opts: HttpOptions) {
     this.opts = opts;
     const { ctx } = opts;
+    const liveClients = new LiveClients({ max: opts.maxLiveClients });
+    this.liveClients = liveClients;
     // headersTimeout and requestTimeout are only enforced when node:http sweeps its connections,
     // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (issue 7 §10)
     this.server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) =>
@@ -59,7 +64,9 @@ export class HttpApi {
     );
     this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
-    this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
+    this.route('GET', '/api/live', (req, res) =>
+      live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000, clients: liveClients }),
+    );
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
   }
 
