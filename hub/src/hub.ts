@@ -176,6 +176,7 @@ export class Hub {
       this.http = new HttpApi({
         ctx: this.ctx,
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
+        listenHost: opts.host,
         ...(opts.maxLiveClients ? { maxLiveClients: opts.maxLiveClients } : {}),
         log,
       });
@@ -198,6 +199,7 @@ export class Hub {
           host: opts.host,
           port: opts.mqttPort,
           httpServer: this.http.server,
+          allowHost: (host) => this.http.hostCheck.allows(host),
           topicRouter: this.interop.router,
           ...(opts.maxSubscriptionsPerClient
             ? { maxSubscriptionsPerClient: opts.maxSubscriptionsPerClient }

@@ -18,6 +18,8 @@ export interface BrokerOptions {
   port: number;
   /** the HTTP server on which MQTT over WebSocket is served at /mqtt */
   httpServer?: HttpServer;
+  /** the `Host` names the HTTP server answers to (hub/src/http/host-check.ts); others get 421 */
+  allowHost?: (host: string | undefined) => boolean;
   maxConnections?: number;
   maxPacketBytes?: number;
   /** subscriptions one client may hold (default 100); more get SUBACK 0x80 */
@@ -217,6 +219,11 @@ export class Broker {
         server: this.opts.httpServer,
         path: '/mqtt',
         maxPayload: this.maxPacket(),
+        // the same names as the HTTP API: a page under another domain (DNS rebinding) gets 421
+        verifyClient: (info, cb) =>
+          this.opts.allowHost && !this.opts.allowHost(info.req.headers.host)
+            ? cb(false, 421, 'Misdirected Request')
+            : cb(true),
       });
       this.wss.on('connection', (ws, req) =>
         this.accept(createWebSocketStream(ws), req.socket.remoteAddress),

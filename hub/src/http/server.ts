@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import type { HubContext } from '../context.ts';
+import { HostCheck } from './host-check.ts';
 import { HttpError, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
@@ -19,6 +20,8 @@ export interface HttpOptions {
   ctx: HubContext;
   /** the built dashboard (dashboard/dist) */
   staticRoot: string;
+  /** the address the server listens on: with the `url` setting, the names it answers to */
+  listenHost: string;
   /** an SSE client that has not drained for this long is dropped */
   frozenMs?: number;
   /** SSE clients on /api/live at once (default 200); more get 503 */
@@ -36,12 +39,15 @@ export class HttpApi {
   private readonly opts: HttpOptions;
   private readonly routes = new Map<string, RouteHandler>();
   readonly liveClients: LiveClients;
+  /** the `Host` names the API answers (also asked by MQTT over WebSocket, broker.ts) */
+  readonly hostCheck: HostCheck;
 
   constructor(opts: HttpOptions) {
     this.opts = opts;
     const { ctx } = opts;
     const liveClients = new LiveClients({ max: opts.maxLiveClients });
     this.liveClients = liveClients;
+    this.hostCheck = new HostCheck({ listenHost: opts.listenHost, url: () => ctx.settings.get().publicUrl });
     // headersTimeout and requestTimeout are only enforced when node:http sweeps its connections,
     // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (issue 7 §10)
     this.server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) =>
@@ -76,6 +82,15 @@ export class HttpApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    if (!this.hostCheck.allows(req.headers.host)) {
+      // not its own name: a page that pointed its domain at the hub (DNS rebinding), or a name the
+      // admin has not told it
+      return sendError(
+        res,
+        421,
+        `this hub does not answer to the name "${req.headers.host?.slice(0, 100)}": if it is one of its names, set it with "settings set url http://NAME:PORT" on the console`,
+      );
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://hub.invalid');
