@@ -20,7 +20,7 @@ export interface DemoHubAccess {
     demo: true;
   }): void;
   /** creates the node or rotates its secret; returns the secret */
-  ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string };
+  ensureNode(n: { id: string; household: string; name: string; demo: true }): Promise<{ secret: string }>;
   /** true once a backfill has been done */
   hasHistory(): boolean;
   /** the store's bulk path; called with at most 50k readings at a time */
@@ -74,7 +74,8 @@ export class Demo {
       hub.ensureHousehold({ ...p.household, demo: true });
       secrets.set(
         p.node,
-        hub.ensureNode({ id: p.node, household: p.household.id, name: p.nodeName, demo: true }).secret,
+        (await hub.ensureNode({ id: p.node, household: p.household.id, name: p.nodeName, demo: true }))
+          .secret,
       );
     }
     const history = !hub.hasHistory();

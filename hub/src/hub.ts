@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
+import { LoginThrottle, type LoginThrottleOptions } from './broker/login-throttle.ts';
 import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
@@ -23,6 +24,7 @@ import { PackedRanges } from './store/raw-readings.ts';
 import { ReadingsStore } from './store/readings-store.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
 import { Registry } from './store/registry.ts';
+import { ScryptQueue } from './store/scrypt-queue.ts';
 import { SeriesQuery } from './store/series-query.ts';
 import { SettingsStore } from './store/settings.ts';
 
@@ -47,6 +49,8 @@ export interface HubOptions {
   maxLiveClients?: number;
   /** MQTT subscriptions one client may hold (default 100) */
   maxSubscriptionsPerClient?: number;
+  /** failed logins (MQTT and /data.php) tolerated per address; default 5 a second, then 30 s blocked */
+  loginThrottle?: LoginThrottleOptions;
 }
 
 export interface HubUrls {
@@ -116,7 +120,11 @@ export class Hub {
       });
       this.db = opened.db;
       const now = opts.now ?? Date.now;
-      this.registry = new Registry({ db: this.db });
+      // one queue for every scrypt, one throttle for every login (MQTT and /data.php): a guessing
+      // flood on either cannot starve the WAL sync nor get around the other
+      const scrypt = new ScryptQueue();
+      const throttle = new LoginThrottle(opts.loginThrottle);
+      this.registry = new Registry({ db: this.db, scrypt });
       this.registry.load();
       this.settings = new SettingsStore({ db: this.db });
       this.settings.load();
@@ -166,7 +174,7 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        links: new HouseholdLinks({ db: this.db }),
+        links: new HouseholdLinks({ db: this.db, scrypt }),
         forgetSeries: (ids) => collective.forget(ids),
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () =>
@@ -187,6 +195,7 @@ export class Hub {
         bus: this.bus,
         settings: this.settings,
         http: this.http,
+        throttle,
         version: VERSION,
         externalBroker: opts.broker,
         log,
@@ -200,6 +209,7 @@ export class Hub {
           port: opts.mqttPort,
           httpServer: this.http.server,
           allowHost: (host) => this.http.hostCheck.allows(host),
+          throttle,
           topicRouter: this.interop.router,
           ...(opts.maxSubscriptionsPerClient
             ? { maxSubscriptionsPerClient: opts.maxSubscriptionsPerClient }

@@ -30,10 +30,10 @@ describe('collective aggregates of closed buckets, kept in memory', () => {
     store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
   };
 
-  it('answer again from memory, and see late readings, node moves and erased rollups at once', () => {
+  it('answer again from memory, and see late readings, node moves and erased rollups at once', async () => {
     for (const n of ['a', 'b', 'c']) {
       registry.addHousehold({ id: `h${n}`, name: n, sharing: 'private' });
-      registry.addNode({ id: n, household: `h${n}` });
+      await registry.addNode({ id: n, household: `h${n}` });
       registry.applyMeta(n, { node: n, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
       write(n, t0 + 60_000, 100);
     }

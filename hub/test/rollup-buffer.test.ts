@@ -58,10 +58,10 @@ describe('rollups of recent readings held in memory', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes recent readings’ rollups about once a minute, yet every read sees them', () => {
+  it('writes recent readings’ rollups about once a minute, yet every read sees them', async () => {
     for (const id of ['a', 'b', 'c']) {
       registry.addHousehold({ id: `h-${id}`, name: id, sharing: 'community' });
-      registry.addNode({ id, household: `h-${id}` });
+      await registry.addNode({ id, household: `h-${id}` });
       registry.applyMeta(id, { node: id, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
     }
     // the first commit on a database sets the marker; from then on, recent readings wait

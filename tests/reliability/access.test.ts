@@ -179,7 +179,7 @@ function sse(path: string, ms: number): Promise<string> {
 
 describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
   it('a private household series answers only to its valid, unrevoked link; SSE never carries it', async () => {
-    const token = th.hub.ctx.links.issue('h-acc-priv');
+    const token = await th.hub.ctx.links.issue('h-acc-priv');
     const q = (t?: string) =>
       fetch(
         `${th.httpUrl}/api/series?sensor=acc-priv/p&from=${Date.now() - 3_600_000}&to=${Date.now() + 1000}${t === undefined ? '' : `&token=${t}`}`,

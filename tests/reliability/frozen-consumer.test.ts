@@ -93,7 +93,10 @@ describe('frozen consumer (issue 7 §6)', () => {
     frozen.push(frozenClient(th.mqttPort, Buffer.concat([connect, subscribe])));
     const httpSockets: Socket[] = [];
     th.hub.http.server.on('connection', (sock: Socket) => httpSockets.push(sock));
-    const sseProc = frozenClient(th.httpPort, Buffer.from('GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    const sseProc = frozenClient(
+      th.httpPort,
+      Buffer.from('GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+    );
     frozen.push(sseProc);
     const ssePort = await portOf(sseProc);
     await eventually(

@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('reconnect storm (issue 7 §5)', () => {
   it(`${CONNECTIONS} connections dropped at once all come back within 60 s, no duplicate rows, memory back near baseline`, async () => {
     const ids = Array.from({ length: NODES }, (_, i) => `storm-${i}`);
-    const secret = provisionMany(path.join(dir, 'communs.db'), ids);
+    const secret = await provisionMany(path.join(dir, 'communs.db'), ids);
     hub = await spawnHub(dir);
     const pid = hub.proc.pid as number;
     const url = hub.mqttUrl;

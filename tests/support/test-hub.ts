@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { LoginThrottleOptions } from '../../hub/src/broker/login-throttle.ts';
 import { startDemo } from '../../hub/src/demo-access.ts';
 import { Hub } from '../../hub/src/hub.ts';
 import type { SharingLevel } from '../../protocol/index.ts';
@@ -13,6 +14,7 @@ export interface TestHubOptions {
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  loginThrottle?: LoginThrottleOptions;
 }
 
 export interface TestHub {
@@ -49,6 +51,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.loginThrottle ? { loginThrottle: opts.loginThrottle } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
@@ -93,7 +96,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: hub.registry.addNode({ id, household }).secret };
+      return { secret: (await hub.registry.addNode({ id, household })).secret };
     },
     async run(line) {
       const out: string[] = [];

@@ -5,6 +5,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseNodeTopic, topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { Registry } from '../store/registry.ts';
+import { ScryptBusy } from '../store/scrypt-queue.ts';
 import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
 import { clientIdAllowed, clientIdHint } from './client-id.ts';
 import { MqttGuard } from './guard.ts';
@@ -24,6 +25,8 @@ export interface BrokerOptions {
   maxPacketBytes?: number;
   /** subscriptions one client may hold (default 100); more get SUBACK 0x80 */
   maxSubscriptionsPerClient?: number;
+  /** the hub's one throttle of failed logins, shared with POST /data.php */
+  throttle?: LoginThrottle;
   loginThrottle?: LoginThrottleOptions;
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
@@ -92,7 +95,7 @@ export class Broker {
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
-    this.throttle = new LoginThrottle(opts.loginThrottle);
+    this.throttle = opts.throttle ?? new LoginThrottle(opts.loginThrottle);
   }
 
   async start(): Promise<void> {
@@ -140,7 +143,12 @@ export class Broker {
           (client as NodeClient)[NODE] = username;
           done(null, true);
         },
-        (err: Error) => done(refused(3, err.message), false),
+        // ScryptBusy: too many logins being checked already; the client tries again later
+        (err: Error) =>
+          done(
+            refused(3, err instanceof ScryptBusy ? `the hub is busy: ${err.message}` : err.message),
+            false,
+          ),
       );
     };
     this.aedes.authorizePublish = (client, packet, done) => {

@@ -108,10 +108,10 @@ export const deviceAdd: Command = {
     const household = (values.household as string | undefined) ?? null;
     let secret = '';
     try {
-      ctx.db.transaction(() => {
-        secret = ctx.registry.addNode({ id, name: values.name as string | undefined, household }).secret;
-        devices.add({ node: id, format: format.data, topic, sensors });
-      })();
+      ({ secret } = await ctx.registry.addNode(
+        { id, name: values.name as string | undefined, household },
+        { alongside: () => devices.add({ node: id, format: format.data, topic, sensors }) },
+      ));
     } catch (err) {
       if (err instanceof RegistryError) throw new CommandError(err.message);
       throw err;

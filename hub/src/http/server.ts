@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import type { HubContext } from '../context.ts';
+import { ScryptBusy } from '../store/scrypt-queue.ts';
 import { HostCheck } from './host-check.ts';
 import { HttpError, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { exportData } from './routes/export.ts';
@@ -113,6 +114,11 @@ export class HttpApi {
       serveStatic(this.opts.staticRoot, url.pathname, res, method);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err.status, err.message);
+      if (err instanceof ScryptBusy) {
+        // a private link's token waits for its scrypt behind too many others (a guessing flood)
+        res.setHeader('retry-after', '5');
+        return sendError(res, 503, `the hub is busy: ${err.message}`);
+      }
       this.opts.log(`HTTP ${method} ${url.pathname} failed: ${(err as Error).stack ?? err}`);
       sendError(res, 500, 'internal error: see the hub log');
     }
