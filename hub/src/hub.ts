@@ -15,18 +15,13 @@ import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
-import { AutoBackup } from './store/auto-backup.ts';
-import type { Db } from './store/db.ts';
-import { HouseholdLinks } from './store/household-links.ts';
+import type { AutoBackup } from './store/auto-backup.ts';
 import { closeDataDir } from './store/owner-only.ts';
-import { Packer } from './store/packer.ts';
-import { PackedRanges } from './store/raw-readings.ts';
-import { ReadingsStore } from './store/readings-store.ts';
+import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import { Registry } from './store/registry.ts';
-import { ScryptQueue } from './store/scrypt-queue.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import type { Registry } from './store/registry.ts';
+import type { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -60,17 +55,14 @@ export interface HubUrls {
 }
 
 /**
- * The hub: one process, wired by hand (STYLE rule 5) — store, registry, ingest, broker, HTTP,
- * local console, retention — started in that order and stopped in reverse.
+ * The hub: one process, wired by hand — store, ingest, broker, HTTP, local console, retention —
+ * started in that order and stopped in reverse (docs/ARCHITECTURE.md).
  */
 export class Hub {
   readonly opts: HubOptions;
   readonly log: (line: string) => void;
   private readonly lock: DataLock;
-  db!: Db;
-  registry!: Registry;
-  settings!: SettingsStore;
-  store!: ReadingsStore;
+  store!: Store;
   ingest!: IngestPipeline;
   broker!: Broker;
   interop!: Interop;
@@ -118,26 +110,19 @@ export class Hub {
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-      this.db = opened.db;
       const now = opts.now ?? Date.now;
-      // one queue for every scrypt, one throttle for every login (MQTT and /data.php): a guessing
-      // flood on either cannot starve the WAL sync nor get around the other
-      const scrypt = new ScryptQueue();
+      // one throttle for every login (MQTT and /data.php), one queue for every scrypt (the store's):
+      // a guessing flood on either cannot get around the other nor starve the WAL sync
       const throttle = new LoginThrottle(opts.loginThrottle);
-      this.registry = new Registry({ db: this.db, scrypt });
-      this.registry.load();
-      this.settings = new SettingsStore({ db: this.db });
-      this.settings.load();
+      this.store = new Store({ db: opened.db, now });
+      const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
-      // one instance: the packer marks what it packed, the store's duplicate check reads it
-      const packed = new PackedRanges({ db: this.db });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
-      this.packer = new Packer({ db: this.db, ranges: packed, now, log });
+      this.packer = this.store.packer({ now, log });
       const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
-        registry: this.registry,
-        store: this.store,
+        registry,
+        store: this.store.readings,
         bus: this.bus,
         collective,
         // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
@@ -145,7 +130,7 @@ export class Hub {
         commitWindowMs: opts.commitWindowMs ?? 250,
         now,
         // follows the retention set on the console: older readings would be purged at once
-        maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
+        maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
         log,
         onStoreHealth: (ok, err) => {
           const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
@@ -157,12 +142,10 @@ export class Hub {
         },
       });
       this.ctx = {
-        db: this.db,
+        store: this.store,
         dataDir: opts.dataDir,
-        dbFile: this.dbFile,
-        registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
-        settings: this.settings,
+        registry,
+        settings,
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),
@@ -174,11 +157,9 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        links: new HouseholdLinks({ db: this.db, scrypt }),
         forgetSeries: (ids) => collective.forget(ids),
         nextPurge: () => this.retention?.nextRun ?? null,
-        baseUrl: () =>
-          this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
+        baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
       };
       this.http = new HttpApi({
@@ -189,11 +170,9 @@ export class Hub {
         log,
       });
       this.interop = new Interop({
-        db: this.db,
-        registry: this.registry,
+        store: this.store,
         ingest: this.ingest,
         bus: this.bus,
-        settings: this.settings,
         http: this.http,
         throttle,
         version: VERSION,
@@ -203,7 +182,7 @@ export class Hub {
       this.ctx.interop = this.interop;
       if (!opts.broker) {
         this.broker = new Broker({
-          registry: this.registry,
+          registry,
           ingest: this.ingest,
           host: opts.host,
           port: opts.mqttPort,
@@ -234,11 +213,10 @@ export class Hub {
         log,
       });
       await this.localConsole.start();
-      this.retention = new Retention({ db: this.db, settings: this.settings, log });
+      this.retention = new Retention({ store: this.store, log });
       this.retention.start();
       this.packer.start();
-      this.backups = new AutoBackup({
-        db: this.db,
+      this.backups = this.store.autoBackup({
         dir: this.backupsDir,
         log,
         onHealth: (ok, err) => {
@@ -280,14 +258,9 @@ export class Hub {
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     this.ingest?.stop();
     // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.walSync.idle();
-    if (this.db?.open) {
-      // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
-      // leaves none to rebuild or lose
-      this.store?.flush();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    await this.store?.readings.walSync.idle();
+    // rollups and node counters held in memory are written: a clean stop leaves none to rebuild
+    this.store?.close();
     this.lock.release();
     this.started = false;
   }

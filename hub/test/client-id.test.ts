@@ -5,6 +5,7 @@ import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
 const run = promisify(execFile);
@@ -46,7 +47,7 @@ function mosquittoArgs(th: TestHub, node: string, secret: string, clientId?: str
 
 function stored(th: TestHub, node: string): number {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
         'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
       )

@@ -3,20 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { rng } from '../../tests/support/rng.ts';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { Retention } from '../src/retention.ts';
-import { writeReadingsCsv } from '../src/store/csv-export.ts';
 import { type Db, openDb } from '../src/store/db.ts';
-import { eraseHousehold, planErase } from '../src/store/household-erase.ts';
-import { HouseholdLinks } from '../src/store/household-links.ts';
-import { BLOCK_BUDGET_BYTES, Packer, planBlocks } from '../src/store/packer.ts';
-import { PackedRanges, type RawReading, RawReadings } from '../src/store/raw-readings.ts';
+import { BLOCK_BUDGET_BYTES, type Packer, planBlocks } from '../src/store/packer.ts';
+import { type PackedRanges, type RawReading, RawReadings } from '../src/store/raw-readings.ts';
 import { decodeBlock, encodeBlock, recordBytes } from '../src/store/reading-block.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
-import { Registry, type SensorRow } from '../src/store/registry.ts';
-import { SeriesQuery } from '../src/store/series-query.ts';
-import { SettingsStore } from '../src/store/settings.ts';
+import type { Registry, SensorRow } from '../src/store/registry.ts';
+import { Store } from '../src/store/store.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -25,6 +22,7 @@ interface Fixture {
   dir: string;
   file: string;
   db: Db;
+  facade: Store;
   registry: Registry;
   ranges: PackedRanges;
   store: ReadingsStore;
@@ -37,31 +35,30 @@ async function fixture(nodes: Array<[node: string, household: string]>): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-packer-'));
   const file = path.join(dir, 'communs.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
-  const registry = new Registry({ db });
-  registry.load();
+  const facade = new Store({ db, now: () => NOW });
+  const registry = facade.registry;
   for (const [node, household] of nodes) {
     if (!registry.household(household)) registry.addHousehold({ id: household, name: household });
     await registry.addNode({ id: node, household });
     registry.applyMeta(node, { node, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
   }
-  const ranges = new PackedRanges({ db });
   return {
     dir,
     file,
     db,
+    facade,
     registry,
-    ranges,
-    store: new ReadingsStore({ db, registry, packed: ranges, now: () => NOW }),
-    packer: new Packer({ db, ranges, now: () => NOW, log: () => {} }),
-    raw: new RawReadings({ db }),
+    ranges: facade.packed,
+    store: facade.readings,
+    packer: facade.packer({ now: () => NOW, log: () => {} }),
+    raw: facade.raw,
     sensor: (node) => registry.sensor(node, 'p') as SensorRow,
   };
 }
 
 function store(f: Fixture, node: string, readings: RawReading[]) {
   const sensor = f.sensor(node);
-  const valid: ValidReading[] = readings.map((r) => ({ sensor, ts: r.ts, seq: r.seq ?? 0, value: r.value }));
-  return f.store.commit([{ node, readings: valid, rejections: [] }]);
+  return f.store.commit([entryOf(sensor, readings)], ANY_TIME);
 }
 
 /** Values as the hub stores them: one decimal, unit conversions, counter deltas, extremes. */
@@ -217,16 +214,14 @@ describe('packing raw readings into blocks (issue 8)', () => {
     expect(store(f, 'n1', [between]).stored).toHaveLength(1);
     const expected = [...readings, between].sort((a, b) => a.ts - b.ts);
     expect(f.raw.range(id, 0, NOW)).toEqual(expected);
-    await new Packer({ db: f.db, ranges: f.ranges, now: () => NOW + 24 * HOUR, log: () => {} }).pack();
+    await f.facade.packer({ now: () => NOW + 24 * HOUR, log: () => {} }).pack();
     expect(f.db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(0);
     expect(f.raw.range(id, 0, NOW)).toEqual(expected);
     expect(store(f, 'n1', [between]).rejections.map((r) => r.reason)).toEqual(['duplicate']);
     // and a fresh store (a restart) finds the packed range from the file
     const restarted = new ReadingsStore({ db: f.db, registry: f.registry, now: () => NOW });
     const sensor = f.sensor('n1');
-    const r = restarted.commit([
-      { node: 'n1', readings: [{ sensor, ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }], rejections: [] },
-    ]);
+    const r = restarted.commit([entryOf(sensor, [{ ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }])], ANY_TIME);
     expect(r.rejections.map((x) => x.reason)).toEqual(['duplicate']);
   });
 
@@ -259,7 +254,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
     expect(seen).toEqual(readings);
     // the CSV export and a raw series chart read through the same module
     const file = path.join(f.dir, 'export.csv');
-    const rows = await writeReadingsCsv(f.db, f.registry, [f.sensor('n1')], file, {
+    const rows = await f.facade.writeReadingsCsv([f.sensor('n1')], file, {
       from: 0,
       to: NOW + HOUR,
     });
@@ -271,7 +266,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
       .slice(1)
       .map((l) => Number(l.split(',')[5]));
     expect(csvTs).toEqual(readings.map((r) => r.ts));
-    const series = new SeriesQuery({ db: f.db, now: () => NOW });
+    const series = f.facade.series;
     const from = NOW - 4 * HOUR;
     const chart = series.series(f.sensor('n1'), from, NOW, 'raw');
     const points = chart.points as { t: number[] };
@@ -282,9 +277,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
     const readings = regular(40, 1).map((r) => ({ ...r, ts: r.ts - 30 * 86_400_000 + 20 * HOUR }));
     store(f, 'n1', readings);
     await f.packer.pack();
-    const settings = new SettingsStore({ db: f.db });
-    settings.load();
-    const retention = new Retention({ db: f.db, settings, now: () => NOW, log: () => {} });
+    const retention = new Retention({ store: f.facade, now: () => NOW, log: () => {} });
     const cutoff = NOW - 30 * 86_400_000;
     const blocks = f.db.prepare('SELECT t0, t1, n FROM reading_blocks ORDER BY t0').all() as {
       t0: number;
@@ -308,11 +301,11 @@ describe('packing raw readings into blocks (issue 8)', () => {
     const count = (node: string) =>
       f.db.prepare('SELECT count(*) FROM reading_blocks WHERE sensor_id = ?').pluck().get(f.sensor(node).id);
     expect(count('n1')).toBeGreaterThan(0);
-    const plan = planErase(f.db, f.registry, 'h1');
+    const plan = f.facade.planErase('h1');
     expect(plan.readings).toBe(regular(5, 1).length);
     const n1 = f.sensor('n1').id;
     const n2 = f.sensor('n2').id;
-    eraseHousehold(f.db, f.registry, new HouseholdLinks({ db: f.db }), 'h1');
+    f.facade.erase('h1');
     expect(f.db.prepare('SELECT count(*) FROM reading_blocks WHERE sensor_id = ?').pluck().get(n1)).toBe(0);
     expect(f.db.prepare('SELECT count(*) FROM all_readings WHERE sensor_id = ?').pluck().get(n1)).toBe(0);
     expect(f.raw.count(n2, 0, NOW)).toBe(regular(5, 1).length);
@@ -437,12 +430,12 @@ describe('in a running hub', () => {
       expect(lines.map((l) => l.ts)).toEqual(readings.map((r) => r.ts));
       // the node resends its oldest batch (a lost PUBACK): every reading is refused as a duplicate
       await sendReadings(client, 'pk-node', readings.slice(0, 50));
-      const dup = th.hub.db
+      const dup = hubDb(th.hub)
         .prepare("SELECT count FROM rejection_counts WHERE node_id = 'pk-node' AND reason = 'duplicate'")
         .pluck()
         .get();
       expect(dup).toBe(50);
-      expect(th.hub.db.prepare('SELECT count(*) FROM all_readings').pluck().get()).toBe(readings.length);
+      expect(hubDb(th.hub).prepare('SELECT count(*) FROM all_readings').pluck().get()).toBe(readings.length);
       await client.endAsync();
     } finally {
       await th.stop();

@@ -2,15 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { type Db, openDb } from '../src/store/db.ts';
-import { eraseHousehold } from '../src/store/household-erase.ts';
+import { HouseholdEraser } from '../src/store/household-erase.ts';
 import { HouseholdLinks } from '../src/store/household-links.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
-import { FLUSH_EVERY_MS, FLUSHED_AT_KEY, flushRollups } from '../src/store/rollup-buffer.ts';
+import { FLUSH_EVERY_MS, FLUSHED_AT_KEY } from '../src/store/rollup-buffer.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery } from '../src/store/series-query.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 const MINUTE = 60_000;
 
@@ -50,8 +51,8 @@ describe('rollups of recent readings held in memory', () => {
   const commit = (node: string, times: number[]) => {
     const sensor = registry.sensor(node, 'p');
     if (!sensor) throw new Error(`no sensor on ${node}`);
-    const readings: ValidReading[] = times.map((ts) => ({ sensor, ts, seq: ++seq, value: (seq % 37) * 10 }));
-    return store.commit([{ node, readings, rejections: [] }]);
+    const points = times.map((ts) => ({ ts, seq: ++seq, value: (seq % 37) * 10 }));
+    return store.commit([entryOf(sensor, points, clock)], ANY_TIME);
   };
   afterAll(() => {
     if (db.open) db.close();
@@ -75,14 +76,30 @@ describe('rollups of recent readings held in memory', () => {
       for (const node of ['a', 'b', 'c']) commit(node, [clock - 200, clock - 100]);
     }
     expect(rollupRows()).toBe(before);
-    expect(store.rollups.heldCells).toBeGreaterThan(0);
-    // a reader flushes first: the chart has every reading of the last minutes
+    const held = store.rollups.heldCount;
+    expect(held).toBeGreaterThan(0);
+    // a reader merges the held cells with the table: the chart has every reading of the last
+    // minutes, and the read wrote nothing
     const sensor = registry.sensor('b', 'p');
     if (!sensor) throw new Error('no sensor');
-    const chart = new SeriesQuery({ db, now }).series(sensor, clock - 3_600_000, clock + 1, 'minute');
+    const chart = new SeriesQuery({ db, now, rollups: new RollupReader({ db, held: store.rollups }) }).series(
+      sensor,
+      clock - 3_600_000,
+      clock + 1,
+      'minute',
+    );
     const points = JSON.parse(pointsJson(chart.points)) as Points;
-    expect(points.t.length).toBeGreaterThan(0);
-    expect(store.rollups.heldCells).toBe(0);
+    const direct = db
+      .prepare(
+        `SELECT CAST(ts / 60000 AS INTEGER) * 60000 AS start, avg(value) AS mean FROM all_readings
+         WHERE sensor_id = ? AND ts >= ? GROUP BY start ORDER BY start`,
+      )
+      .all(sensor.id, clock - 3_600_000) as { start: number; mean: number }[];
+    expect(points.t).toEqual(direct.map((d) => d.start));
+    for (const [i, d] of direct.entries()) expect(points.value[i]).toBeCloseTo(d.mean, 9);
+    expect(store.rollups.heldCount).toBe(held);
+    expect(rollupRows()).toBe(before);
+    store.flush();
     compareWithRaw(db);
   });
 
@@ -91,10 +108,10 @@ describe('rollups of recent readings held in memory', () => {
     commit('a', [clock - 2 * 86_400_000]); // a replay from a node's queue: three new buckets now
     expect(rollupRows()).toBe(rows + 3);
     commit('b', [clock]);
-    expect(store.rollups.heldCells).toBe(3);
+    expect(store.rollups.heldCount).toBe(3);
     clock += FLUSH_EVERY_MS;
     commit('c', [clock]);
-    expect(store.rollups.heldCells).toBe(0);
+    expect(store.rollups.heldCount).toBe(0);
     compareWithRaw(db);
   });
 
@@ -103,7 +120,7 @@ describe('rollups of recent readings held in memory', () => {
       clock += 7000;
       for (const node of ['a', 'b', 'c']) commit(node, [clock - 300]);
     }
-    expect(store.rollups.heldCells).toBeGreaterThan(0);
+    expect(store.rollups.heldCount).toBeGreaterThan(0);
     // the process dies: the database is closed without the held rollups being written
     db.close();
     clock += 2000;
@@ -114,7 +131,7 @@ describe('rollups of recent readings held in memory', () => {
     compareWithRaw(db);
     // and ingest goes on from there
     commit('a', [clock]);
-    flushRollups(db);
+    store.flush();
     compareWithRaw(db);
   });
 
@@ -125,7 +142,7 @@ describe('rollups of recent readings held in memory', () => {
       clock += 10_000;
       for (const node of ['a', 'b']) commit(node, [clock - 100]);
     }
-    expect(store.rollups.heldCells).toBeGreaterThan(0);
+    expect(store.rollups.heldCount).toBeGreaterThan(0);
     db.close();
     db = openDb({ file, synchronous: 'NORMAL' });
     registry = new Registry({ db });
@@ -153,10 +170,12 @@ describe('rollups of recent readings held in memory', () => {
     commit('c', [clock - 10]);
     clock += 5000;
     commit('c', [clock - 10]);
-    expect(store.rollups.heldCells).toBeGreaterThan(0);
+    expect(store.rollups.heldCount).toBeGreaterThan(0);
     const sensorId = registry.sensor('c', 'p')?.id;
-    eraseHousehold(db, registry, new HouseholdLinks({ db }), 'h-c');
-    flushRollups(db);
+    new HouseholdEraser({ db, registry, links: new HouseholdLinks({ db }), held: store.rollups }).erase(
+      'h-c',
+    );
+    store.flush();
     expect(db.prepare('SELECT count(*) FROM rollups WHERE sensor_id = ?').pluck().get(sensorId)).toBe(0);
     compareWithRaw(db);
   });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub } from '../../tests/support/test-hub.ts';
 import { openDb } from '../src/store/db.ts';
@@ -108,7 +109,7 @@ describe('ingest durability off the event loop (WalSync)', () => {
       await c.publishAsync(topics.readings('synced'), JSON.stringify({ readings: [reading] }), { qos: 1 });
       expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
       expect(calls.length).toBeGreaterThan(0);
-      expect(th.hub.db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(1);
+      expect(hubDb(th.hub).prepare('SELECT count(*) FROM readings').pluck().get()).toBe(1);
       await c.endAsync();
     } finally {
       fs.fdatasync = realFdatasync;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hubDb } from '../support/hub-db.ts';
 import { connectNode, getJson, sendMeta, sendReadings } from '../support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
 import { recordFigure, sleep } from './support/figures.ts';
@@ -37,7 +38,7 @@ async function publish(hub: TestHub, node: string, secret: string, from: number,
 }
 
 function storedSeqs(hub: TestHub): number[] {
-  return (hub.hub.db.prepare('SELECT seq FROM all_readings ORDER BY seq').all() as { seq: number }[]).map(
+  return (hubDb(hub.hub).prepare('SELECT seq FROM all_readings ORDER BY seq').all() as { seq: number }[]).map(
     (r) => r.seq,
   );
 }
@@ -67,7 +68,7 @@ describe('corrupt database at start (issue 7 §3)', () => {
 
   it('a database overwritten with random bytes is kept aside, the last backup restored, the hub up within 30 s and saying so', async () => {
     const hub = th as TestHub;
-    const secret = await hub.hub.registry.rotateSecret('corrupt-a');
+    const secret = await hub.hub.store.registry.rotateSecret('corrupt-a');
     await hub.hub.backups.runOnce();
     await publish(hub, 'corrupt-a', secret, 50, 10); // after the backup: lost with the damaged file
     await hub.stopKeepData();

@@ -6,6 +6,7 @@ import { Demo } from '../../firmware/demo/demo.ts';
 import { demoPlan } from '../../firmware/demo/plan.ts';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
 import { Hub } from '../../hub/src/hub.ts';
+import { hubDb } from '../support/hub-db.ts';
 import { eventually, recordFigure, scale, sleep } from './support/figures.ts';
 
 const OUTAGE_S = scale(10, 300);
@@ -46,7 +47,7 @@ interface NodeSeqs {
 
 /** The demo nodes' counters as the hub serves them (the registry; the `nodes` rows follow within a minute). */
 function demoNodes(h: Hub): NodeSeqs[] {
-  return h.registry
+  return h.store.registry
     .listNodes()
     .filter((n) => n.demo === 1)
     .sort((a, b) => a.id.localeCompare(b.id))
@@ -55,7 +56,7 @@ function demoNodes(h: Hub): NodeSeqs[] {
 
 function storedSeqs(h: Hub, node: string, from: number): number[] {
   return (
-    h.db
+    hubDb(h)
       .prepare(
         'SELECT DISTINCT r.seq AS seq FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ? AND r.seq >= ? ORDER BY r.seq',
       )

@@ -5,6 +5,7 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Hub } from '../../hub/src/hub.ts';
 import { topics } from '../../protocol/index.ts';
+import { hubDb } from '../support/hub-db.ts';
 import { connectNode, sendMeta } from '../support/mqtt-node.ts';
 import { recordFigure } from './support/figures.ts';
 
@@ -27,8 +28,8 @@ beforeAll(async () => {
     log: () => {},
   });
   const urls = await hub.start();
-  hub.registry.addHousehold({ id: 'h-pay', name: 'Pay', sharing: 'community' });
-  const { secret } = await hub.registry.addNode({ id: NODE, household: 'h-pay' });
+  hub.store.registry.addHousehold({ id: 'h-pay', name: 'Pay', sharing: 'community' });
+  const { secret } = await hub.store.registry.addNode({ id: NODE, household: 'h-pay' });
   client = await connectNode(urls.mqtt, NODE, secret);
   await sendMeta(client, NODE, [
     { id: 'p', quantity: 'power', unit: 'W' },
@@ -43,7 +44,9 @@ afterAll(async () => {
 });
 
 function counts(): Record<string, number> {
-  const rows = hub.db.prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?').all(NODE) as {
+  const rows = hubDb(hub)
+    .prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?')
+    .all(NODE) as {
     reason: string;
     count: number;
   }[];
@@ -51,7 +54,7 @@ function counts(): Record<string, number> {
 }
 
 function stored(): number {
-  return (hub.db.prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
+  return (hubDb(hub).prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
 }
 
 let seq = 0;
@@ -195,14 +198,14 @@ describe('payloads and time (issue 7 §9)', () => {
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).not.toMatch(/NaN|Infinity|null,|null]/);
-    const bad = hub.db
+    const bad = hubDb(hub)
       .prepare(
         `SELECT count(*) AS n FROM rollups WHERE sum IS NULL OR min IS NULL OR max IS NULL OR last IS NULL
            OR abs(sum) > 1e300 OR abs(min) > 1e300 OR abs(max) > 1e300 OR sum != sum`,
       )
       .get() as { n: number };
     expect(bad.n).toBe(0);
-    const total = (hub.db.prepare('SELECT count(*) AS n FROM rollups').get() as { n: number }).n;
+    const total = (hubDb(hub).prepare('SELECT count(*) AS n FROM rollups').get() as { n: number }).n;
     expect(total).toBeGreaterThan(0);
     const rejected = Object.values(counts()).reduce((a, b) => a + b, 0);
     recordFigure('payload-and-time', {

@@ -90,13 +90,13 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     dataDir,
     log,
     addHousehold(id, sharing = 'community', kind = 'household') {
-      if (!hub.registry.household(id))
-        hub.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
+      if (!hub.store.registry.household(id))
+        hub.store.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
     },
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: (await hub.registry.addNode({ id, household })).secret };
+      return { secret: (await hub.store.registry.addNode({ id, household })).secret };
     },
     async run(line) {
       const out: string[] = [];

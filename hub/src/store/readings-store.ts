@@ -1,19 +1,27 @@
-import type { RejectReason } from '../../../protocol/index.ts';
 import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
-import type { Rejected, ValidReading } from '../ingest/validate.ts';
+import type { Submission } from '../ingest/submission.ts';
+import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import { CounterEventLog } from './counter-event-log.ts';
 import type { Db } from './db.ts';
 import { PackedRanges } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
+import { RejectionLog } from './rejection-log.ts';
 import { RollupAccumulator } from './rollup.ts';
 import { RollupBuffer, UPSERT_ROLLUP } from './rollup-buffer.ts';
 import { WalSync } from './wal-sync.ts';
 
-/** What one message contributes to a commit: its valid readings and its rejections. */
-export interface CommitEntry {
-  node: string;
-  readings: ValidReading[];
-  rejections: Rejected[];
+/** One message in a commit: what its source submitted, and when the hub received it. */
+export interface CommitEntry extends Submission {
+  receivedAt: number;
+}
+
+/** How far from the hub's clock a reading's time may be (ingest's settings, read at each commit). */
+export interface TimeLimits {
+  /** readings older than this are refused as `ts_past` (they would fall out of raw retention at once) */
+  maxPastMs: number;
+  /** a node clock this far ahead of the hub is refused as `ts_future` */
+  maxFutureMs: number;
 }
 
 /** A reading as it was stored: value in canonical unit, a delta for counters. */
@@ -32,9 +40,6 @@ export interface CommitResult {
   touchedNodes: Set<string>;
 }
 
-/** How many of a node's last rejections are kept for the console and the API. */
-export const KEEP_REJECTIONS = 20;
-
 interface NodeDelta {
   accepted: number;
   rejected: number;
@@ -44,9 +49,11 @@ interface NodeDelta {
 }
 
 /**
- * Writes readings, their rollups, counter state and rejection records in one transaction. Called
- * by the group committer; a throw (disk full, I/O error) rolls everything back and leaves the
- * in-memory state of the registry untouched, so the same batch can be retried.
+ * Commits a batch of submissions in one transaction: for each message in arrival order, its
+ * registry changes (meta, status), then its readings checked against the registry as the batch has
+ * left it so far (validate → normalise → duplicates → counters), its rejections, the rollups and the
+ * node counters. A throw (disk full, I/O error) rolls everything back and leaves the registry's
+ * memory untouched, so the same batch can be retried.
  */
 export class ReadingsStore {
   private readonly db: Db;
@@ -59,14 +66,25 @@ export class ReadingsStore {
   readonly walSync: WalSync;
   /** node counters not written yet (they go with the held rollups) */
   private readonly pendingNodes = new Map<string, NodeDelta>();
+  private readonly rejections: RejectionLog;
+  private readonly counterEvents: CounterEventLog;
   private readonly stmts;
 
-  /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
-  constructor(opts: { db: Db; registry: Registry; now?: () => number; packed?: PackedRanges }) {
+  /** `packed`: the instance the packer raises (store.ts); without a packer, one of its own */
+  constructor(opts: {
+    db: Db;
+    registry: Registry;
+    now?: () => number;
+    packed?: PackedRanges;
+    rejections?: RejectionLog;
+    counterEvents?: CounterEventLog;
+  }) {
     this.db = opts.db;
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
+    this.rejections = opts.rejections ?? new RejectionLog({ db: opts.db });
+    this.counterEvents = opts.counterEvents ?? new CounterEventLog({ db: opts.db });
     this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
     this.walSync = new WalSync(opts.db);
     this.rollups.recover();
@@ -77,28 +95,18 @@ export class ReadingsStore {
       ),
       upsertRollup: db.prepare(UPSERT_ROLLUP),
       updateCounter: db.prepare('UPDATE sensors SET last_total = ?, last_total_ts = ? WHERE id = ?'),
-      counterEvent: db.prepare(
-        'INSERT INTO counter_events (sensor_id, ts, kind, previous, current) VALUES (?, ?, ?, ?, ?)',
-      ),
       updateNode: db.prepare(
         'UPDATE nodes SET accepted = accepted + ?, rejected = rejected + ?, last_seen = max(coalesce(last_seen, 0), ?), max_seq = ?, gaps = ? WHERE id = ?',
-      ),
-      insertRejection: db.prepare('INSERT INTO rejections (node_id, ts, reason, detail) VALUES (?, ?, ?, ?)'),
-      countRejection: db.prepare(
-        `INSERT INTO rejection_counts (node_id, reason, count) VALUES (?, ?, 1)
-         ON CONFLICT (node_id, reason) DO UPDATE SET count = count + 1`,
-      ),
-      pruneRejections: db.prepare(
-        'DELETE FROM rejections WHERE node_id = ? AND id <= (SELECT id FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
       ),
     };
   }
 
-  commit(entries: readonly CommitEntry[]): CommitResult {
+  commit(entries: readonly CommitEntry[], limits: TimeLimits): CommitResult {
     const now = this.now();
     const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
     const counters = new Map<number, CounterState>();
     const nodes = new Map<string, NodeDelta>();
+    const stage = this.registry.stage();
     // rollups of readings older than `deferFrom` are written now; newer ones wait in memory
     const direct = new RollupAccumulator();
     const deferred = new RollupAccumulator();
@@ -107,19 +115,34 @@ export class ReadingsStore {
     const run = this.db.transaction(() => {
       for (const entry of entries) {
         const delta = this.nodeDelta(nodes, entry.node, now);
-        for (const r of entry.rejections) this.reject(result, delta, entry.node, r, now);
-        for (const reading of entry.readings) {
-          const stored = this.storeReading(reading, counters, result);
+        for (const r of entry.rejections ?? []) this.reject(result, delta, entry.node, r, now);
+        if (entry.meta) stage.applyMeta(entry.node, entry.meta);
+        if (entry.status) stage.applyStatus(entry.node, entry.status, entry.receivedAt);
+        const check = { sensors: stage, now: entry.receivedAt, ...limits };
+        for (const [i, raw] of (entry.readings ?? []).entries()) {
+          const valid = validateReading(entry.node, raw, check);
+          if ('reason' in valid) {
+            this.reject(
+              result,
+              delta,
+              entry.node,
+              { ...valid, detail: `readings[${i}]: ${valid.detail}` },
+              now,
+            );
+            continue;
+          }
+          const stored = this.storeReading(valid, counters, result);
           if ('reason' in stored) {
             this.reject(result, delta, entry.node, stored, now);
             continue;
           }
           delta.accepted++;
-          trackSeq(delta, reading.seq);
-          (reading.ts >= deferFrom ? deferred : direct).add(reading.sensor.id, reading.ts, stored.value);
+          trackSeq(delta, valid.seq);
+          (valid.ts >= deferFrom ? deferred : direct).add(valid.sensor.id, valid.ts, stored.value);
           result.stored.push(stored);
         }
       }
+      stage.write();
       for (const cell of direct.values()) this.stmts.upsertRollup.run(cell);
       wroteHeld = this.rollups.writeIfDue(deferred);
       for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
@@ -127,11 +150,12 @@ export class ReadingsStore {
       // rollups, about once a minute, not as a page per node and commit
       if (wroteHeld) this.writeNodes(mergeNodes(mergeNodes(new Map(), this.pendingNodes), nodes));
       for (const [node, d] of nodes) {
-        if (d.rejected > 0) this.stmts.pruneRejections.run(node, node, KEEP_REJECTIONS);
+        if (d.rejected > 0) this.rejections.prune(node);
         result.touchedNodes.add(node);
       }
     });
     run();
+    stage.published();
     this.rollups.committed(deferred, wroteHeld);
     if (wroteHeld) this.pendingNodes.clear();
     else mergeNodes(this.pendingNodes, nodes);
@@ -158,7 +182,7 @@ export class ReadingsStore {
       }
       counters.set(sensor.id, outcome.next);
       if (outcome.event) {
-        this.stmts.counterEvent.run(sensor.id, ts, outcome.event, state.total, value);
+        this.counterEvents.record(sensor.id, ts, outcome.event, state.total, value);
         result.counterEvents.push({ sensor, ts, kind: outcome.event });
       }
       value = outcome.delta;
@@ -202,8 +226,7 @@ export class ReadingsStore {
 
   private reject(result: CommitResult, delta: NodeDelta, node: string, r: Rejected, now: number): void {
     delta.rejected++;
-    this.stmts.insertRejection.run(node, now, r.reason, r.detail);
-    this.stmts.countRejection.run(node, r.reason satisfies RejectReason);
+    this.rejections.record(node, now, r.reason, r.detail);
     result.rejections.push({ ...r, node });
   }
 

@@ -1,11 +1,6 @@
-import type {
-  HouseholdKind,
-  MetaMessage,
-  Quantity,
-  SharingLevel,
-  StatusMessage,
-} from '../../../protocol/index.ts';
+import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { described, RegistryStage } from './registry-stage.ts';
 import { ScryptQueue } from './scrypt-queue.ts';
 import { newSecret, quickDigest } from './secrets.ts';
 
@@ -71,6 +66,8 @@ export class Registry {
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
   private readonly scrypt: ScryptQueue;
+  /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
+  private maxSensorId = 0;
 
   /** `scrypt`: the hub's one queue of password work (shared with household links) */
   constructor(opts: { db: Db; now?: () => number; scrypt?: ScryptQueue }) {
@@ -87,6 +84,11 @@ export class Registry {
     this.sensors.clear();
     this.sensorsById.clear();
     for (const s of this.db.prepare('SELECT * FROM sensors').all() as SensorRow[]) this.cacheSensor(s);
+    // ids are never given twice, even those of erased sensors (held data may still name them)
+    this.maxSensorId = Math.max(
+      this.maxSensorId,
+      (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
+    );
   }
 
   // --- households -------------------------------------------------------------------------------
@@ -294,43 +296,54 @@ export class Registry {
     return true;
   }
 
-  /** Applies a node's retained self-description: board, power budget and the sensors it declares. */
-  applyMeta(nodeId: string, meta: MetaMessage): void {
-    const row = this.requireNode(nodeId);
-    const tx = this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
-        .run(meta.board, meta.firmware ?? null, meta.kit ?? null, meta.powerW ?? null, nodeId);
-      const upsert = this.db.prepare(
-        `INSERT INTO sensors (node_id, sensor, quantity, unit, label) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label
-         RETURNING *`,
-      );
-      for (const s of meta.sensors) {
-        this.cacheSensor(upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null) as SensorRow);
-      }
+  /**
+   * Changes to nodes and sensors that travel with a commit of readings (hub/src/store/readings-store.ts):
+   * a node's meta and status messages are applied in the same transaction as the readings that follow
+   * them, and reach the registry's memory only once that transaction has committed. Readings of the
+   * same batch see the sensors a meta message declares before them.
+   */
+  stage(): RegistryStage {
+    return new RegistryStage(this, {
+      nextSensorId: () => ++this.maxSensorId,
+      writeSensor: (row, fresh) => {
+        if (fresh)
+          this.db
+            .prepare(
+              'INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)',
+            )
+            .run(row);
+        else
+          this.db
+            .prepare('UPDATE sensors SET quantity = @quantity, unit = @unit, label = @label WHERE id = @id')
+            .run(row);
+      },
+      writeNode: (row) =>
+        this.db
+          .prepare(
+            `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
+             status = @status, status_ts = @status_ts, rssi = @rssi, battery = @battery,
+             last_seen = @last_seen WHERE id = @id`,
+          )
+          .run(row),
+      publish: (nodes, sensors) => {
+        for (const n of nodes) {
+          const row = this.nodes.get(n.id);
+          if (row) Object.assign(row, described(n));
+        }
+        for (const s of sensors) this.cacheSensor(s);
+      },
     });
-    tx();
-    row.board = meta.board;
-    row.firmware = meta.firmware ?? null;
-    row.kit = meta.kit ?? null;
-    row.power_w = meta.powerW ?? null;
   }
 
-  applyStatus(nodeId: string, status: StatusMessage, ts: number): void {
-    const row = this.requireNode(nodeId);
-    row.status = status.state;
-    row.status_ts = ts;
-    if (status.rssi !== undefined) row.rssi = status.rssi;
-    if (status.battery !== undefined) row.battery = status.battery;
-    if (status.state === 'online') row.last_seen = ts;
-    this.db
-      .prepare(
-        'UPDATE nodes SET status = ?, status_ts = ?, rssi = ?, battery = ?, last_seen = ? WHERE id = ?',
-      )
-      .run(row.status, ts, row.rssi, row.battery, row.last_seen, nodeId);
+  /** Applies a node's self-description at once, outside ingest (tools and tests). */
+  applyMeta(nodeId: string, meta: MetaMessage): void {
+    const stage = this.stage();
+    stage.applyMeta(nodeId, meta);
+    this.db.transaction(() => stage.write())();
+    stage.published();
   }
 
+  // --- sensors ----------------------------------------------------------------------------------
   // --- sensors ----------------------------------------------------------------------------------
 
   sensor(nodeId: string, sensor: string): SensorRow | undefined {
@@ -357,6 +370,7 @@ export class Registry {
   }
 
   private cacheSensor(s: SensorRow): void {
+    if (s.id > this.maxSensorId) this.maxSensorId = s.id;
     let byNode = this.sensors.get(s.node_id);
     if (!byNode) {
       byNode = new Map();

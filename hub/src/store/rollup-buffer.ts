@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import { bucketStart, PERIODS, RollupAccumulator, type RollupCell } from './rollup.ts';
+import type { HeldRollups } from './rollup-reader.ts';
 import { withoutSync } from './wal-sync.ts';
 
 /** The `settings` row saying up to when deferred rollups were written (epoch ms). */
@@ -21,16 +22,6 @@ export const UPSERT_ROLLUP = `INSERT INTO rollups (sensor_id, period, start, cou
     last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
     last_ts = max(last_ts, excluded.last_ts)`;
 
-const buffers = new WeakMap<Db, RollupBuffer>();
-
-/**
- * Writes the rollups still held in memory for `db`, if any. Every reader of the `rollups` table
- * calls this first, so what it reads is exact.
- */
-export function flushRollups(db: Db): void {
-  buffers.get(db)?.flush();
-}
-
 /**
  * Rollups of recent readings, held in memory and written about once a minute instead of at every
  * commit. A commit used to rewrite three rollup rows (minute, hour, day) for every series in it,
@@ -42,10 +33,11 @@ export function flushRollups(db: Db): void {
  * ones (a node's store-and-forward replay) update their rollups in their own commit. So after a
  * crash, the rollups that may be missing are those from `deferFrom()` on: `recover()` rebuilds
  * those minutes from the raw readings (which were committed before their PUBACK), then the hours
- * and days that contain them from the minutes. The held rollups are written before anyone reads
- * the table (`flushRollups`), by the next commit once a minute has passed, and when the hub stops.
+ * and days that contain them from the minutes. The held rollups are written by the next commit once
+ * a minute has passed, and when the hub stops; until then readers merge them with the table
+ * (hub/src/store/rollup-reader.ts): a read never writes.
  */
-export class RollupBuffer {
+export class RollupBuffer implements HeldRollups {
   private readonly db: Db;
   private readonly now: () => number;
   private held = new RollupAccumulator();
@@ -78,7 +70,10 @@ export class RollupBuffer {
     };
     const marker = this.stmts.readMarker.get(FLUSHED_AT_KEY) as string | undefined;
     this.flushedAt = marker === undefined ? Number.NaN : Number(marker);
-    buffers.set(db, this);
+  }
+
+  heldCells(period: number): Iterable<RollupCell> {
+    return this.held.cellsOf(period);
   }
 
   /** Readings at or after this time may wait in memory; older ones are written with their commit. */
@@ -88,7 +83,7 @@ export class RollupBuffer {
     return bucketStart(this.flushedAt, MINUTE) - MINUTE;
   }
 
-  get heldCells(): number {
+  get heldCount(): number {
     return this.held.size;
   }
 
@@ -130,6 +125,13 @@ export class RollupBuffer {
     else withoutSync(this.db, () => this.db.transaction(write)());
     this.held = new RollupAccumulator();
     this.flushedAt = this.nextMarker(now);
+  }
+
+  /** How many held cells belong to these series. */
+  heldCountOf(sensorIds: ReadonlySet<number>): number {
+    let n = 0;
+    for (const c of this.held.values()) if (sensorIds.has(c.sensorId)) n++;
+    return n;
   }
 
   /** Held rollups of these series are dropped (erasure): they must not be written afterwards. */

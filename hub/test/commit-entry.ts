@@ -1,0 +1,28 @@
+import type { CommitEntry, TimeLimits } from '../src/store/readings-store.ts';
+import type { SensorRow } from '../src/store/registry.ts';
+
+/** Tests of the store commit readings of any age: the hub's own limits are ingest's settings. */
+export const ANY_TIME: TimeLimits = {
+  maxPastMs: Number.POSITIVE_INFINITY,
+  maxFutureMs: Number.POSITIVE_INFINITY,
+};
+
+/** A commit entry of a node's readings of one sensor, as its message would carry them. */
+export function entryOf(
+  sensor: SensorRow,
+  points: ReadonlyArray<{ ts: number; seq?: number | null; value: number }>,
+  receivedAt = Date.now(),
+): CommitEntry {
+  return {
+    node: sensor.node_id,
+    receivedAt,
+    readings: points.map((p) => ({
+      sensor: sensor.sensor,
+      quantity: sensor.quantity,
+      unit: sensor.unit,
+      value: p.value,
+      ts: p.ts,
+      seq: p.seq ?? 0,
+    })),
+  };
+}
