@@ -40,7 +40,9 @@ describe('reconnect storm (issue 7 §5)', () => {
         password: secret,
         clientId: `${node}:${slot}`,
         reconnectPeriod: 500,
-        connectTimeout: 10_000,
+        // a first login costs an scrypt, one at a time (hub/src/store/scrypt-queue.ts): a batch of
+        // 20 takes 20 of them, seconds on a loaded machine; the storm's reconnections cost none
+        connectTimeout: 30_000,
       });
       c.on('error', () => {});
       if (slot === 0) {
