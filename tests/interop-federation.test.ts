@@ -50,7 +50,9 @@ describe('interop: federation between neighbourhood hubs', () => {
     expect(nodes.map((n) => n.id).sort()).toEqual(['link-nord', 'n1', 'n2', 'n3', 'secret-node']);
     // Sud's nodes hold their own readings only (1000 W, 50 W), never Nord's 100/200/300 W
     const values = hubDb(sud.hub)
-      .prepare("SELECT value FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.quantity = 'power'")
+      .prepare(
+        "SELECT value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.quantity = 'power'",
+      )
       .all() as { value: number }[];
     expect(values.map((v) => v.value).sort()).toEqual([1000, 1000, 1000, 50]);
   });

@@ -2,6 +2,7 @@ import type { Db } from '../../hub/src/store/db.ts';
 import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
 import { Registry, type SensorRow } from '../../hub/src/store/registry.ts';
 import { PERIODS } from '../../hub/src/store/rollup.ts';
+import { commitNow } from '../../hub/test/commit-entry.ts';
 import type { Reading } from '../../protocol/index.ts';
 
 /** Raw readings fed through the store's own commit path (raw rows and all rollups of that span). */
@@ -46,7 +47,7 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
       raw += readings.length;
       entries.push({ node: sensor.node_id, receivedAt: now, readings });
     }
-    store.commit(entries, { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY });
+    commitNow(store, entries, { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY });
   }
   const insert = db.prepare(
     'INSERT OR IGNORE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',

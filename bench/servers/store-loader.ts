@@ -6,6 +6,7 @@ import { Packer } from '../../hub/src/store/packer.ts';
 import { PackedRanges } from '../../hub/src/store/raw-readings.ts';
 import { type CommitEntry, ReadingsStore } from '../../hub/src/store/readings-store.ts';
 import { Registry } from '../../hub/src/store/registry.ts';
+import { commitNow } from '../../hub/test/commit-entry.ts';
 import { serveRequests, serverOptions } from '../lib/child.ts';
 import { sampleProc } from '../lib/proc.ts';
 import { provisionNodes } from './provision.ts';
@@ -46,11 +47,11 @@ for (let i = 0; i < opts.readings; i++) {
     ],
   });
   if (entries.length >= opts.perCommit) {
-    store.commit(entries, anyTime);
+    commitNow(store, entries, anyTime);
     entries = [];
   }
 }
-if (entries.length) store.commit(entries, anyTime);
+if (entries.length) commitNow(store, entries, anyTime);
 db.pragma('wal_checkpoint(TRUNCATE)');
 const after = sampleProc(process.pid);
 // then what the hub's packer does to them: readings older than an hour into blocks

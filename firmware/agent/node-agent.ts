@@ -12,7 +12,8 @@ export interface NodeAgentOptions {
   config: NodeAgentConfig;
   sensors: readonly SensorConfig[];
   /** absolute path of the store-and-forward queue */
-  queueDir: string;
+  /** the store-and-forward queue's directory; without one it is in memory (the demo, inside the hub) */
+  queueDir?: string | undefined;
   /** the board's transport; by default the one the config names */
   createTransport?: TransportFactory;
   /** the clock readings are stamped with */
@@ -105,6 +106,7 @@ export class NodeAgent {
     clearInterval(this.timer);
     await this.board.stop();
     await this.mqtt.stop();
+    this.queue.close();
   }
 
   /** One round: read every sensor, queue the readings, forward. Exposed for tests. */

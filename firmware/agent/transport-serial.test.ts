@@ -66,7 +66,7 @@ describe('serial transport over a pseudo-terminal', () => {
       const stored = () =>
         hubDb(th.hub)
           .prepare(
-            `SELECT s.sensor, r.value FROM readings r JOIN sensors s ON s.id = r.sensor_id
+            `SELECT s.sensor, r.value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id
              WHERE s.node_id = 'pty-node'`,
           )
           .all() as Array<{ sensor: string; value: number }>;

@@ -40,6 +40,12 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
+  foldEveryMs?: number;
+  /** the commit log's size in bytes (default 8 MiB; tests use less) */
+  commitLogBytes?: number;
+  /** false: native readings go through aedes like every other message (benchmarks compare both) */
+  fastPath?: boolean;
   /** SSE clients on /api/live at once (default 200) */
   maxLiveClients?: number;
   /** MQTT subscriptions one client may hold (default 100) */
@@ -97,11 +103,7 @@ export class Hub {
     this.lock.acquire();
     try {
       // every household's readings are in there: the hub's user only (hub/src/store/owner-only.ts)
-      const closed = closeDataDir({
-        dataDir: opts.dataDir,
-        dbFile: this.dbFile,
-        backupsDir: this.backupsDir,
-      });
+      const closed = closeDataDir({ dataDir: opts.dataDir, backupsDir: this.backupsDir });
       for (const line of closed) log(line);
       // a damaged database is set aside and the last backup restored (reliability, issue 7)
       const opened = openOrRecoverDb({
@@ -112,9 +114,17 @@ export class Hub {
       });
       const now = opts.now ?? Date.now;
       // one throttle for every login (MQTT and /data.php), one queue for every scrypt (the store's):
-      // a guessing flood on either cannot get around the other nor starve the WAL sync
+      // a guessing flood on either cannot get around the other nor hold back the commit log's writes
       const throttle = new LoginThrottle(opts.loginThrottle);
-      this.store = new Store({ db: opened.db, now });
+      this.store = new Store({
+        db: opened.db,
+        now,
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+        ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+      });
+      const replayed = this.store.readings.open();
+      if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
       const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
       this.packer = this.store.packer({ now, log });
@@ -125,9 +135,9 @@ export class Hub {
         store: this.store.readings,
         bus: this.bus,
         collective,
-        // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
-        // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
-        commitWindowMs: opts.commitWindowMs ?? 250,
+        // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
+        // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
+        commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
         now,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
@@ -194,6 +204,7 @@ export class Hub {
             ? { maxSubscriptionsPerClient: opts.maxSubscriptionsPerClient }
             : {}),
           log,
+          ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
         });
         await this.broker.start();
       }
@@ -256,10 +267,8 @@ export class Hub {
     }
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
-    this.ingest?.stop();
-    // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.readings.walSync.idle();
-    // rollups and node counters held in memory are written: a clean stop leaves none to rebuild
+    // the last commits are made durable and acknowledged, then everything held is folded into SQLite
+    await this.ingest?.stop();
     this.store?.close();
     this.lock.release();
     this.started = false;
@@ -269,5 +278,8 @@ export class Hub {
     return this.started;
   }
 }
+
+/** The group commit window of `communs hub` (`--commit-window`). */
+export const DEFAULT_COMMIT_WINDOW_MS = 600;
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

@@ -19,7 +19,7 @@ function storedCount(th: TestHub, node: string): number {
   return (
     hubDb(th.hub)
       .prepare(
-        'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+        'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
       )
       .get(node) as { n: number }
   ).n;

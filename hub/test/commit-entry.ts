@@ -1,4 +1,4 @@
-import type { CommitEntry, TimeLimits } from '../src/store/readings-store.ts';
+import type { CommitEntry, CommitResult, ReadingsStore, TimeLimits } from '../src/store/readings-store.ts';
 import type { SensorRow } from '../src/store/registry.ts';
 
 /** Tests of the store commit readings of any age: the hub's own limits are ingest's settings. */
@@ -25,4 +25,19 @@ export function entryOf(
       seq: p.seq ?? 0,
     })),
   };
+}
+
+/** Commits on a store without a commit log, where the commit completes at once; returns its result. */
+export function commitNow(
+  store: ReadingsStore,
+  entries: readonly CommitEntry[],
+  limits: TimeLimits = ANY_TIME,
+): CommitResult {
+  let out: CommitResult | Error | undefined;
+  store.commit(entries, limits, (err, result) => {
+    out = err ?? result;
+  });
+  if (out === undefined) throw new Error('commitNow: this store commits through a log, asynchronously');
+  if (out instanceof Error) throw out;
+  return out;
 }

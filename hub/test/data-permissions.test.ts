@@ -14,7 +14,7 @@ function mode(file: string): string {
 function modes(dir: string): Record<string, string> {
   const out: Record<string, string> = { '.': mode(dir) };
   for (const name of fs.readdirSync(dir)) {
-    if (/^communs\.db(-wal|-shm)?$/.test(name)) out[name] = mode(path.join(dir, name));
+    if (/^(communs\.db(-wal|-shm)?|ingest\.log)$/.test(name)) out[name] = mode(path.join(dir, name));
   }
   return out;
 }
@@ -45,6 +45,7 @@ describe('data directory and database files are readable by the hub user only', 
       'communs.db': '600',
       'communs.db-wal': '600',
       'communs.db-shm': '600',
+      'ingest.log': '600',
     });
     const manual = await th.run('backup');
     expect(manual.code).toBe(0);
@@ -67,6 +68,8 @@ describe('data directory and database files are readable by the hub user only', 
     db.exec('CREATE TABLE IF NOT EXISTS t (x)');
     db.close();
     fs.chmodSync(path.join(dataDir, 'communs.db'), 0o644);
+    // a damaged database kept aside by an older version, as readable as the database was
+    fs.writeFileSync(path.join(dataDir, 'corrupt-2020-01-01T00-00-00-000Z.db'), 'x', { mode: 0o644 });
     fs.mkdirSync(path.join(dataDir, 'backups'), { mode: 0o755 });
     fs.chmodSync(path.join(dataDir, 'backups'), 0o755);
     fs.writeFileSync(path.join(dataDir, 'backups', 'communs-2020-01-01T00-00-00-000Z.db'), '', {
@@ -76,6 +79,7 @@ describe('data directory and database files are readable by the hub user only', 
     expect(modes(dataDir)).toMatchObject({ '.': '700', 'communs.db': '600', 'communs.db-wal': '600' });
     expect(mode(path.join(dataDir, 'backups'))).toBe('700');
     expect(mode(path.join(dataDir, 'backups', 'communs-2020-01-01T00-00-00-000Z.db'))).toBe('600');
+    expect(mode(path.join(dataDir, 'corrupt-2020-01-01T00-00-00-000Z.db'))).toBe('600');
     expect(th.log.join('\n')).toMatch(/readable by other users/);
     await th.stop();
     th = undefined;

@@ -22,7 +22,8 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     ...over,
   });
   const publish = (payload: string) => client.publishAsync(topics.readings(NODE), payload, { qos: 1 });
-  const stored = () => (hubDb(th.hub).prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+  const stored = () =>
+    (hubDb(th.hub).prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
   const reasons = () =>
     Object.fromEntries(
       (
@@ -52,7 +53,7 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     for (let i = 0; i < 20; i++) {
       const r = reading({ ts: Date.now() + i });
       await publish(JSON.stringify({ readings: [r] }));
-      const row = hubDb(th.hub).prepare('SELECT seq FROM readings WHERE seq = ?').get(r.seq);
+      const row = hubDb(th.hub).prepare('SELECT seq FROM all_readings WHERE seq = ?').get(r.seq);
       expect(row, `seq ${r.seq}`).toBeDefined();
     }
   });
@@ -62,7 +63,8 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     const b = reading({ sensor: 'temp', quantity: 'temperature', unit: '°F', value: 68 });
     await publish(JSON.stringify({ readings: [a, b] }));
     const value = (s: number) =>
-      (hubDb(th.hub).prepare('SELECT value FROM readings WHERE seq = ?').get(s) as { value: number }).value;
+      (hubDb(th.hub).prepare('SELECT value FROM all_readings WHERE seq = ?').get(s) as { value: number })
+        .value;
     expect(value(a.seq)).toBeCloseTo(1200);
     expect(value(b.seq)).toBeCloseTo(20);
   });
@@ -150,7 +152,9 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     }
     const sensor = th.hub.store.registry.sensor(NODE, 'energy')!;
     const deltas = (
-      hubDb(th.hub).prepare('SELECT value FROM readings WHERE sensor_id = ? ORDER BY ts').all(sensor.id) as {
+      hubDb(th.hub)
+        .prepare('SELECT value FROM all_readings WHERE sensor_id = ? ORDER BY ts')
+        .all(sensor.id) as {
         value: number;
       }[]
     ).map((r) => r.value);

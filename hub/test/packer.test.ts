@@ -13,7 +13,7 @@ import { decodeBlock, encodeBlock, recordBytes } from '../src/store/reading-bloc
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import type { Registry, SensorRow } from '../src/store/registry.ts';
 import { Store } from '../src/store/store.ts';
-import { ANY_TIME, entryOf } from './commit-entry.ts';
+import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -35,7 +35,7 @@ async function fixture(nodes: Array<[node: string, household: string]>): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-packer-'));
   const file = path.join(dir, 'communs.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
-  const facade = new Store({ db, now: () => NOW });
+  const facade = new Store({ db, now: () => NOW, foldEveryMs: 0 });
   const registry = facade.registry;
   for (const [node, household] of nodes) {
     if (!registry.household(household)) registry.addHousehold({ id: household, name: household });
@@ -56,9 +56,19 @@ async function fixture(nodes: Array<[node: string, household: string]>): Promise
   };
 }
 
+/** Ingest's commit (folded at once in these tests: straight into blocks). */
 function store(f: Fixture, node: string, readings: RawReading[]) {
   const sensor = f.sensor(node);
-  return f.store.commit([entryOf(sensor, readings)], ANY_TIME);
+  return commitNow(f.store, [entryOf(sensor, readings)], ANY_TIME);
+}
+
+/** Rows of the `readings` table, as hubs before the commit log wrote every reading: the packer's work. */
+function legacyRows(f: Fixture, node: string, readings: RawReading[]): void {
+  const insert = f.db.prepare('INSERT INTO readings (sensor_id, ts, seq, value) VALUES (?, ?, ?, ?)');
+  const id = f.sensor(node).id;
+  f.db.transaction(() => {
+    for (const r of readings) insert.run(id, r.ts, r.seq, r.value);
+  })();
 }
 
 /** Values as the hub stores them: one decimal, unit conversions, counter deltas, extremes. */
@@ -123,7 +133,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('round trip: irregular times, sequence numbers and awkward doubles come back exactly', async () => {
     const readings = irregular(5000, 7);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     const packed = await f.packer.pack();
     expect(packed).toBeGreaterThan(4000);
     expect(f.db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(readings.length - packed);
@@ -140,7 +150,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a regular series stores no offsets (NULL) and each block fits one 1 KiB page', async () => {
     const readings = regular(20, 3);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     // all but the last, unfilled block
     expect(await f.packer.pack()).toBeGreaterThan(readings.length - 200);
     const blocks = f.db.prepare('SELECT * FROM reading_blocks').all() as Parameters<typeof recordBytes>[0][];
@@ -159,7 +169,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
   });
 
   it('recordBytes is the size SQLite stores (dbstat payload)', async () => {
-    store(f, 'n1', irregular(3000, 3));
+    legacyRows(f, 'n1', irregular(3000, 3));
     await f.packer.pack();
     const blocks = f.db.prepare('SELECT * FROM reading_blocks ORDER BY id').all() as Parameters<
       typeof recordBytes
@@ -202,14 +212,14 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a late duplicate of a packed reading is rejected as duplicate; a late new one is kept and merged', async () => {
     const readings = regular(6, 1);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
     const id = f.sensor('n1').id;
     expect(f.ranges.packedUpTo(id)).toBeGreaterThan(readings[100]?.ts ?? 0);
     const again = store(f, 'n1', [readings[100] as RawReading]);
     expect(again.stored).toHaveLength(0);
     expect(again.rejections.map((r) => r.reason)).toEqual(['duplicate']);
-    // a reading between two packed ones: new, stored as a row, then packed into a block of its own
+    // a reading between two packed ones: new, stored in a block of its own
     const between = { ts: (readings[100]?.ts ?? 0) + 5000, seq: 99_999, value: 42.5 };
     expect(store(f, 'n1', [between]).stored).toHaveLength(1);
     const expected = [...readings, between].sort((a, b) => a.ts - b.ts);
@@ -221,14 +231,18 @@ describe('packing raw readings into blocks (issue 8)', () => {
     // and a fresh store (a restart) finds the packed range from the file
     const restarted = new ReadingsStore({ db: f.db, registry: f.registry, now: () => NOW });
     const sensor = f.sensor('n1');
-    const r = restarted.commit([entryOf(sensor, [{ ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }])], ANY_TIME);
+    const r = commitNow(
+      restarted,
+      [entryOf(sensor, [{ ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }])],
+      ANY_TIME,
+    );
     expect(r.rejections.map((x) => x.reason)).toEqual(['duplicate']);
   });
 
   it('counts and pages agree with the readings across the packed/recent boundary', async () => {
     const readings = [...regular(4, 1), ...regular(1, 1).map((r) => ({ ...r, ts: r.ts + 2 * HOUR + 5000 }))];
     readings.sort((a, b) => a.ts - b.ts);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
     const recent = f.db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
     expect(recent).toBeGreaterThan(0);
@@ -275,7 +289,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('retention drops blocks whose last reading expired and keeps one straddling the cutoff', async () => {
     const readings = regular(40, 1).map((r) => ({ ...r, ts: r.ts - 30 * 86_400_000 + 20 * HOUR }));
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
     const retention = new Retention({ store: f.facade, now: () => NOW, log: () => {} });
     const cutoff = NOW - 30 * 86_400_000;
@@ -295,8 +309,8 @@ describe('packing raw readings into blocks (issue 8)', () => {
   });
 
   it('erasing a household deletes its blocks too, and only its own', async () => {
-    store(f, 'n1', regular(5, 1));
-    store(f, 'n2', regular(5, 1));
+    legacyRows(f, 'n1', regular(5, 1));
+    legacyRows(f, 'n2', regular(5, 1));
     await f.packer.pack();
     const count = (node: string) =>
       f.db.prepare('SELECT count(*) FROM reading_blocks WHERE sensor_id = ?').pluck().get(f.sensor(node).id);
@@ -313,7 +327,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a failure between writing blocks and deleting rows rolls the whole step back', async () => {
     const readings = regular(6, 1);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     f.db.exec(
       "CREATE TEMP TRIGGER crash BEFORE DELETE ON readings BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
     );
@@ -328,8 +342,8 @@ describe('packing raw readings into blocks (issue 8)', () => {
   it('the all_readings view gives the same rows in the sqlite3 shell (Debian binary)', async () => {
     const a = irregular(2000, 5);
     const b = regular(4, 2);
-    store(f, 'n1', a);
-    store(f, 'n2', b);
+    legacyRows(f, 'n1', a);
+    legacyRows(f, 'n2', b);
     await f.packer.pack();
     f.db.pragma('wal_checkpoint(TRUNCATE)');
     const out = sqlite3(
@@ -358,7 +372,7 @@ describe('a hub killed mid-pack (SIGKILL)', () => {
 
   it('loses no reading and stores none twice', async () => {
     const readings = irregular(40_000, 9).map((r) => ({ ...r, ts: r.ts - 300 * HOUR }));
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     f.db.close();
     const script = path.join(f.dir, 'pack.mts');
     fs.writeFileSync(
@@ -396,7 +410,7 @@ describe('a hub killed mid-pack (SIGKILL)', () => {
 });
 
 describe('in a running hub', () => {
-  it('packed readings are served by /api/series and /api/export, and a resend of them is a duplicate', async () => {
+  it('folded readings are served by /api/series and /api/export, and a resend of them is a duplicate', async () => {
     const { startTestHub } = await import('../../tests/support/test-hub.ts');
     const { connectNode, getJson, sendMeta, sendReadings } = await import('../../tests/support/mqtt-node.ts');
     const th = await startTestHub();
@@ -415,7 +429,12 @@ describe('in a running hub', () => {
       }));
       for (let i = 0; i < readings.length; i += 200)
         await sendReadings(client, 'pk-node', readings.slice(i, i + 200));
-      expect(await th.hub.packer.pack()).toBeGreaterThan(700);
+      // ingest folds readings straight into blocks: none is left as a row for the packer
+      await th.hub.store.checkpoint();
+      expect(hubDb(th.hub).prepare('SELECT coalesce(sum(n), 0) FROM reading_blocks').pluck().get()).toBe(
+        readings.length,
+      );
+      expect(await th.hub.packer.pack()).toBe(0);
       const series = await getJson<{ points: { t: number[]; value: number[] } }>(
         `${th.httpUrl}/api/series?sensor=pk-node/p&from=${start}&to=${Date.now()}&step=raw`,
       );

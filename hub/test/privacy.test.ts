@@ -192,7 +192,7 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
         .pluck()
         .get(...p) as number;
     const ids = sensorIds.join(',') || 'NULL';
-    expect(count(`SELECT count(*) FROM readings WHERE sensor_id IN (${ids})`)).toBe(0);
+    expect(count(`SELECT count(*) FROM all_readings WHERE sensor_id IN (${ids})`)).toBe(0);
     expect(count(`SELECT count(*) FROM rollups WHERE sensor_id IN (${ids})`)).toBe(0);
     expect(count("SELECT count(*) FROM rejections WHERE node_id = 'house-a-meter'")).toBe(0);
     expect(count("SELECT count(*) FROM rejection_counts WHERE node_id = 'house-a-meter'")).toBe(0);

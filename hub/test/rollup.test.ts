@@ -9,7 +9,7 @@ import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
-import { ANY_TIME, entryOf } from './commit-entry.ts';
+import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
@@ -17,7 +17,7 @@ describe('rollups', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-rollup-'));
   const db = openDb({ file: path.join(dir, 'test.db'), synchronous: 'NORMAL' });
   const registry = new Registry({ db });
-  const store = new ReadingsStore({ db, registry });
+  const store = new ReadingsStore({ db, registry, foldEveryMs: 0 });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -43,13 +43,13 @@ describe('rollups', () => {
         }));
         return entryOf(sensor, points);
       });
-      store.commit(entries, ANY_TIME);
+      commitNow(store, entries, ANY_TIME);
     }
     for (const period of PERIOD_LIST) {
       const direct = db
         .prepare(
           `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max
-           FROM readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
+           FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
         )
         .all(period, period) as Record<string, number>[];
       const rolled = db

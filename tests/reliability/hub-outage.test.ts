@@ -6,7 +6,6 @@ import { Demo } from '../../firmware/demo/demo.ts';
 import { demoPlan } from '../../firmware/demo/plan.ts';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
 import { Hub } from '../../hub/src/hub.ts';
-import { hubDb } from '../support/hub-db.ts';
 import { eventually, recordFigure, scale, sleep } from './support/figures.ts';
 
 const OUTAGE_S = scale(10, 300);
@@ -54,14 +53,13 @@ function demoNodes(h: Hub): NodeSeqs[] {
     .map((n) => ({ id: n.id, maxSeq: n.max_seq, gaps: n.gaps, rejected: n.rejected }));
 }
 
+/** The sequence numbers the hub has stored for a node, held since its last fold or in the file. */
 function storedSeqs(h: Hub, node: string, from: number): number[] {
-  return (
-    hubDb(h)
-      .prepare(
-        'SELECT DISTINCT r.seq AS seq FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ? AND r.seq >= ? ORDER BY r.seq',
-      )
-      .all(node, from) as { seq: number }[]
-  ).map((r) => r.seq);
+  const seqs = new Set<number>();
+  for (const sensor of h.store.registry.sensorsOf(node))
+    for (const r of h.store.raw.range(sensor.id, 0, Number.MAX_SAFE_INTEGER))
+      if (r.seq !== null && r.seq >= from) seqs.add(r.seq);
+  return [...seqs].sort((a, b) => a - b);
 }
 
 describe('hub outage (issue 7 §2)', () => {

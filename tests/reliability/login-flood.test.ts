@@ -12,7 +12,8 @@ import { recordFigure, scale, sleep } from './support/figures.ts';
 /**
  * A guessing flood on POST /data.php from many addresses (so the per-address throttle lets each
  * of them try), while a node publishes QoS 1 readings one after the other. Each guess costs an
- * scrypt in libuv's thread pool, where the WAL sync that releases every PUBACK also runs.
+ * scrypt in libuv's thread pool, where the commit log's write and sync that release every PUBACK
+ * also run.
  */
 
 const NODE = 'flood-meter';

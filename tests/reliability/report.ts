@@ -80,15 +80,17 @@ The serial console's garbage and long-line tests (item 11) belong to the console
   the console's \`node add\`/\`rotate\`/\`household link\`, which no longer block the event loop)
   goes through one queue, one at a time, with at most 32 checks waiting; past that a login is
   refused at once (MQTT CONNACK 3, HTTP \`503\` with \`Retry-After: 5\`) and tries again; the
-  console's hashes go first. Why: scrypt runs in libuv's thread pool (4 threads), where the WAL
-  sync that releases every PUBACK runs too. Measured on the code before the queue (same test, same
-  machine, shared by other jobs): 64 guesses in flight put 64 scrypts in the pool at once and one
-  PUBACK waited 9.4 s against a baseline p95 of 40 ms. With the queue: the row above (the flood's
-  PUBACK times stay within a few scrypts of the baseline; the test fails past 10 × baseline p95 +
-  4 scrypts).
-- **Files**: the data dir is 0700, \`communs.db\`, its WAL and shared-memory files and every backup
-  0600, from creation and whatever the umask; a hub that finds them wider narrows them at start and
-  logs it.
+  console's hashes go first. Why: scrypt runs in libuv's thread pool (4 threads), where the disk
+  writes and syncs that release every PUBACK run too (the WAL sync then, the commit log now).
+  Measured on the code before the queue (same test, same machine, shared by other jobs): 64
+  guesses in flight put 64 scrypts in the pool at once and one PUBACK waited 9.4 s against a
+  baseline p95 of 40 ms. With the queue: the row above (the flood's PUBACK times stay within a few
+  scrypts of the baseline; the test fails past 10 × baseline p95 + 4 scrypts). The price: logins
+  that need a check are served one after the other, so 200 nodes reconnecting after a restart wait
+  up to 200 checks (~6 s at 30 ms on a Raspberry Pi 4); those past the 32 waiting retry.
+- **Files**: the data dir is 0700; \`communs.db\`, its WAL and shared-memory files, the commit log
+  \`ingest.log\` and every backup 0600, from creation and whatever the umask; a hub that finds them
+  wider narrows them at start and logs it.
 - **Slow and frozen clients**: HTTP connections are swept every second, so \`headersTimeout\` (10 s)
   really drops slowloris sockets; an SSE client past 256 KB of unsent data skips events, and one
   that has not drained for 20 s is closed; MQTT subscribers that do not drain for 20 s are closed

@@ -10,6 +10,10 @@ export interface TestHubOptions {
   dataDir?: string;
   demo?: number | false;
   commitWindowMs?: number;
+  /** default 0: fold after every commit (see below) */
+  foldEveryMs?: number;
+  /** false: native readings through aedes (hub/src/broker/fast-path.ts) */
+  fastPath?: boolean;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
@@ -50,6 +54,11 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       mqttPort,
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
+      // the database file is up to date after every commit, for tests that read it; the hub's own
+      // folds (every 15 minutes) are tested in hub/test/readings-store.test.ts
+      foldEveryMs: opts.foldEveryMs ?? 0,
+      commitLogBytes: 1024 * 1024,
+      ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       ...(opts.loginThrottle ? { loginThrottle: opts.loginThrottle } : {}),
       log: (line) => {

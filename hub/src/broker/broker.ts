@@ -2,16 +2,16 @@ import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { parseNodeTopic, topics } from '../../../protocol/index.ts';
+import { parseNodeTopic } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { nativeSubmission } from '../ingest/submission.ts';
 import type { Registry } from '../store/registry.ts';
 import { ScryptBusy } from '../store/scrypt-queue.ts';
-import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
+import { mayPublish, maySubscribe } from './acl.ts';
 import { clientIdAllowed, clientIdHint } from './client-id.ts';
+import { ReadingsFastPath } from './fast-path.ts';
 import { MqttGuard } from './guard.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
-import { NativeReadingsPath } from './native-readings.ts';
 
 export interface BrokerOptions {
   registry: Registry;
@@ -32,6 +32,8 @@ export interface BrokerOptions {
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
   topicRouter?: TopicRouter;
+  /** false: native readings go through aedes too (hub/src/broker/fast-path.ts; default true) */
+  fastPath?: boolean;
 }
 
 /** Takes over the publishes and subscriptions of the nodes it `handles` (hub/src/interop/router.ts). */
@@ -61,8 +63,6 @@ const ASSIGNED_ID = Symbol('communs-assigned-id');
 /** The filters a client holds (granted by `authorizeSubscribe`, less those it unsubscribed). */
 const FILTERS = Symbol('communs-filters');
 type NodeClient = Client & { [NODE]?: string; [ASSIGNED_ID]?: boolean; [FILTERS]?: Set<string> };
-/** aedes' keepalive timer (lib/handlers/index.js refreshes it for every packet aedes reads). */
-type KeepaliveClient = { _keepaliveTimer?: NodeJS.Timeout | null; _keepaliveInterval?: number };
 
 /**
  * The embedded aedes broker, on TCP and on WebSocket (`/mqtt` on the HTTP port), each connection
@@ -83,12 +83,8 @@ export class Broker {
     refusedSubscriptions: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
-  /**
-   * Subscriptions that could receive nodes' readings (kept for the broker's life: they are rare):
-   * those readings must go through aedes. By node for filters naming one, else as a list.
-   */
-  private readonly readingsWatchers = { byNode: new Set<string>(), wildcard: new Set<string>() };
   readonly throttle: LoginThrottle;
+  readonly fastPath: ReadingsFastPath;
   /** nodes told once in the log that their client id was refused (a device retries every few s) */
   private readonly toldClientId = new Set<string>();
   /** nodes told once in the log that they hold as many subscriptions as a client may */
@@ -97,10 +93,16 @@ export class Broker {
   constructor(opts: BrokerOptions) {
     this.opts = opts;
     this.throttle = opts.throttle ?? new LoginThrottle(opts.loginThrottle);
+    this.fastPath = new ReadingsFastPath({
+      ingest: opts.ingest,
+      log: opts.log,
+      enabled: opts.fastPath ?? true,
+    });
   }
 
   async start(): Promise<void> {
     const { registry, ingest } = this.opts;
+    await this.fastPath.start();
     this.aedes = await Aedes.createBroker({
       id: 'communs-hub',
       connectTimeout: 10_000,
@@ -196,7 +198,7 @@ export class Broker {
       if (!this.holdFilter(client as NodeClient, node, sub.topic)) {
         return done(null, null as unknown as Subscription);
       }
-      this.watch(sub.topic);
+      this.fastPath.watch(sub.topic);
       done(null, sub);
     };
     this.aedes.on('unsubscribe', (filters, client) => {
@@ -210,16 +212,7 @@ export class Broker {
       const node = (client as NodeClient)[NODE];
       const guard = client.conn;
       if (!node || this.opts.topicRouter?.handles(node) || !(guard instanceof MqttGuard)) return;
-      guard.fastPath = new NativeReadingsPath({
-        guard,
-        node,
-        ingest,
-        watched: () => this.watched(node),
-        alive: () => {
-          const k = client as unknown as KeepaliveClient;
-          if (k._keepaliveTimer && (k._keepaliveInterval ?? 0) > 0) k._keepaliveTimer.refresh();
-        },
-      });
+      this.fastPath.attach(client, node, guard);
     });
 
     this.server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
@@ -340,22 +333,6 @@ export class Broker {
       const held = (client as NodeClient)[FILTERS];
       return add(client, held ? subs.filter((s) => held.has(s.topic)) : subs);
     };
-  }
-
-  /** Records a subscription filter if it can receive a node's readings. */
-  private watch(filter: string): void {
-    const level = filter.split('/')[3];
-    const named = level !== undefined && level !== '+' && level !== '#';
-    if (!topicMatches(filter, topics.readings(named ? level : 'any'))) return;
-    if (named) this.readingsWatchers.byNode.add(level);
-    else this.readingsWatchers.wildcard.add(filter);
-  }
-
-  private watched(node: string): boolean {
-    const { byNode, wildcard } = this.readingsWatchers;
-    if (byNode.has(node)) return true;
-    for (const filter of wildcard) if (topicMatches(filter, topics.readings(node))) return true;
-    return false;
   }
 
   private clients(): NodeClient[] {

@@ -37,7 +37,7 @@ export const householdErase: Command = {
       ctx.disconnectNode(n);
     }
     await drainIngest(ctx);
-    const done = ctx.store.erase(h.id);
+    const done = await ctx.store.erase(h.id);
     ctx.forgetSeries(done.sensorIds);
     audit(ctx, io, `erase household ${h.id}: ${what}`);
     io.out(`${h.kind} ${h.id} erased: ${what}.`);

@@ -45,15 +45,16 @@ export class IngestPipeline {
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
       eagerBatch: 64,
-      // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
-      commit: (entries) =>
-        opts.store.walSync.unsynced(() =>
-          opts.store.commit(entries, {
-            maxPastMs: opts.maxPastMs(),
-            maxFutureMs: opts.maxFutureMs ?? 10 * 60_000,
-          }),
+      // a commit-log record stays a few MB at most, whatever the messages carry
+      weight: (entry) => entry.readings?.length ?? 0,
+      maxWeight: 20_000,
+      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts)
+      commit: (entries, done) =>
+        opts.store.commit(
+          entries,
+          { maxPastMs: opts.maxPastMs(), maxFutureMs: opts.maxFutureMs ?? 10 * 60_000 },
+          done,
         ),
-      durable: (done) => opts.store.walSync.sync(done),
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });
@@ -61,8 +62,9 @@ export class IngestPipeline {
 
   start(): void {}
 
-  stop(): void {
-    this.committer.stop();
+  /** Commits what is queued and refuses anything later; resolves once it is durable. */
+  async stop(): Promise<void> {
+    await this.committer.stop();
     if (this.aggregateTimer) clearTimeout(this.aggregateTimer);
   }
 

@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
+import type { RecentReadings } from './recent-readings.ts';
 
 /** Rows deleted per transaction: small enough that ingest never waits long for the write lock. */
 const CHUNK = 5000;
@@ -17,9 +18,9 @@ export class ExpiredReadings {
   private readonly stmts;
   private readonly deleteBlocks;
 
-  constructor(opts: { db: Db }) {
+  constructor(opts: { db: Db; recent?: RecentReadings }) {
     const { db } = opts;
-    this.raw = new RawReadings({ db });
+    this.raw = new RawReadings({ db, ...(opts.recent ? { recent: opts.recent } : {}) });
     this.stmts = {
       sensors: db.prepare('SELECT id FROM sensors').pluck(),
       boundary: db

@@ -1,8 +1,8 @@
 import type { Db } from './db.ts';
 import type { HouseholdLinks } from './household-links.ts';
-import { RawReadings } from './raw-readings.ts';
+import type { RawReadings } from './raw-readings.ts';
+import type { ReadingsStore } from './readings-store.ts';
 import type { Registry } from './registry.ts';
-import type { RollupBuffer } from './rollup-buffer.ts';
 
 /** What erasing a household removes (or removed): shown before the confirmation, audited after. */
 export interface EraseSummary {
@@ -22,8 +22,10 @@ export interface HouseholdEraserOptions {
   db: Db;
   registry: Registry;
   links: HouseholdLinks;
-  /** rollups ingest still holds in memory: the household's are dropped, not written later */
-  held: RollupBuffer;
+  /** what ingest holds in memory: the household's is dropped, never written later */
+  held: ReadingsStore;
+  /** raw readings, held ones included */
+  raw: RawReadings;
 }
 
 /**
@@ -39,7 +41,7 @@ export class HouseholdEraser {
 
   constructor(opts: HouseholdEraserOptions) {
     this.opts = opts;
-    this.raw = new RawReadings({ db: opts.db });
+    this.raw = opts.raw;
   }
 
   /** Counts what `erase` would remove, without removing anything. */
@@ -64,7 +66,7 @@ export class HouseholdEraser {
         count(
           `SELECT count(*) FROM rollups WHERE sensor_id IN (${placeholders(sensorIds.length)})`,
           sensorIds,
-        ) + held.heldCountOf(new Set(sensorIds)),
+        ) + held.rollups.heldCountOf(new Set(sensorIds)),
       rejections: count(
         `SELECT count(*) FROM rejections WHERE node_id IN (${placeholders(nodes.length)})`,
         nodes,
@@ -72,7 +74,7 @@ export class HouseholdEraser {
     };
   }
 
-  erase(householdId: string): EraseSummary {
+  async erase(householdId: string): Promise<EraseSummary> {
     const { db, registry, links, held } = this.opts;
     const summary = this.plan(householdId);
     const { nodes, sensorIds } = summary;
@@ -95,7 +97,8 @@ export class HouseholdEraser {
       registry.load();
       throw err;
     }
-    held.forget(sensorIds);
+    // readings and rollups held in memory go too, and the commit log is overwritten with zeros
+    await held.forget(nodes, sensorIds);
     // earlier versions of the erased pages still sit in the write-ahead log: copied back and cut off
     db.pragma('wal_checkpoint(TRUNCATE)');
     return summary;

@@ -37,18 +37,16 @@ export function prepareDbFile(file: string): void {
 }
 
 /**
- * Closes the data dir (0700), the database files and the backups (dir 0700, files 0600) to other
- * users; one line for each that was open, to say so.
+ * Closes the data dir (0700), the files in it — the database, its WAL files, the commit log, a
+ * damaged database kept aside — and the backups (dir 0700, files 0600) to other users; one line
+ * for each that was open, to say so.
  */
-export function closeDataDir(opts: { dataDir: string; dbFile: string; backupsDir: string }): string[] {
-  const lines = [
-    ...narrowed(opts.dataDir, 0o700),
-    ...DB_SUFFIXES.flatMap((suffix) => narrowed(opts.dbFile + suffix, 0o600)),
-    ...narrowed(opts.backupsDir, 0o700),
-  ];
-  if (fs.existsSync(opts.backupsDir)) {
-    for (const entry of fs.readdirSync(opts.backupsDir, { withFileTypes: true })) {
-      if (entry.isFile()) lines.push(...narrowed(path.join(opts.backupsDir, entry.name), 0o600));
+export function closeDataDir(opts: { dataDir: string; backupsDir: string }): string[] {
+  const lines = [...narrowed(opts.dataDir, 0o700), ...narrowed(opts.backupsDir, 0o700)];
+  for (const dir of [opts.dataDir, opts.backupsDir]) {
+    if (!fs.existsSync(dir)) continue;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isFile()) lines.push(...narrowed(path.join(dir, entry.name), 0o600));
     }
   }
   return lines;

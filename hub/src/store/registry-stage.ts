@@ -21,14 +21,6 @@ export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
   };
 }
 
-/** What the registry lends a stage: where new ids come from, how rows are written and published. */
-export interface StageHooks {
-  nextSensorId(): number;
-  writeSensor(row: SensorRow, fresh: boolean): void;
-  writeNode(row: NodeDescription): void;
-  publish(nodes: readonly NodeDescription[], sensors: readonly SensorRow[]): void;
-}
-
 /** The registry's read side, as a stage needs it. */
 export interface RegistryView {
   node(id: string): NodeRow | undefined;
@@ -38,20 +30,20 @@ export interface RegistryView {
 /**
  * Registry changes carried by one commit of ingest: meta and status messages, staged in arrival
  * order. Readings validated during the commit look sensors up here first, so a sensor declared
- * earlier in the same batch is known to them. `write()` runs inside the commit's transaction;
- * `published()` follows a successful commit, and only then does the registry's memory change: a
- * failed commit leaves the registry as it was.
+ * earlier in the same batch is known to them. Nothing changes until the commit is durable: then the
+ * store applies `changes()` (hub/src/store/readings-store.ts); a failed commit leaves the registry as
+ * it was.
  */
 export class RegistryStage implements RegistryView {
   private readonly registry: RegistryView;
-  private readonly hooks: StageHooks;
+  private readonly nextSensorId: () => number;
   private readonly nodes = new Map<string, NodeDescription>();
-  /** node id → sensor id → staged row, with whether it is new */
-  private readonly sensors = new Map<string, Map<string, { row: SensorRow; fresh: boolean }>>();
+  /** node id → sensor id → staged row, when new or different from the registry's */
+  private readonly sensors = new Map<string, Map<string, SensorRow>>();
 
-  constructor(registry: RegistryView, hooks: StageHooks) {
+  constructor(registry: RegistryView, nextSensorId: () => number) {
     this.registry = registry;
-    this.hooks = hooks;
+    this.nextSensorId = nextSensorId;
   }
 
   get empty(): boolean {
@@ -65,7 +57,7 @@ export class RegistryStage implements RegistryView {
   }
 
   sensor(nodeId: string, sensor: string): SensorRow | undefined {
-    return this.sensors.get(nodeId)?.get(sensor)?.row ?? this.registry.sensor(nodeId, sensor);
+    return this.sensors.get(nodeId)?.get(sensor) ?? this.registry.sensor(nodeId, sensor);
   }
 
   /** A node's self-description: board, power budget and the sensors it declares (added or updated). */
@@ -82,21 +74,25 @@ export class RegistryStage implements RegistryView {
       this.sensors.set(nodeId, byNode);
     }
     for (const s of meta.sensors) {
-      const known = byNode.get(s.id) ?? this.knownSensor(nodeId, s.id);
-      const row: SensorRow = known
-        ? { ...known.row, quantity: s.quantity, unit: s.unit, label: s.label ?? null }
-        : {
-            id: this.hooks.nextSensorId(),
-            node_id: nodeId,
-            sensor: s.id,
-            quantity: s.quantity,
-            unit: s.unit,
-            label: s.label ?? null,
-            last_total: null,
-            last_total_ts: null,
-            meter_offset: 0,
-          };
-      byNode.set(s.id, { row, fresh: known?.fresh ?? true });
+      const known = this.sensor(nodeId, s.id);
+      const label = s.label ?? null;
+      if (known && known.quantity === s.quantity && known.unit === s.unit && known.label === label) continue;
+      byNode.set(
+        s.id,
+        known
+          ? { ...known, quantity: s.quantity, unit: s.unit, label }
+          : {
+              id: this.nextSensorId(),
+              node_id: nodeId,
+              sensor: s.id,
+              quantity: s.quantity,
+              unit: s.unit,
+              label,
+              last_total: null,
+              last_total_ts: null,
+              meter_offset: 0,
+            },
+      );
     }
   }
 
@@ -111,23 +107,11 @@ export class RegistryStage implements RegistryView {
     if (status.state === 'online') node.last_seen = ts;
   }
 
-  /** Inside the commit's transaction. */
-  write(): void {
-    for (const n of this.nodes.values()) this.hooks.writeNode(n);
-    for (const byNode of this.sensors.values())
-      for (const { row, fresh } of byNode.values()) this.hooks.writeSensor(row, fresh);
-  }
-
-  /** After the commit: the registry's memory takes the changes. */
-  published(): void {
+  /** What the staged messages change: sensors new or different, and node fields. */
+  changes(): { sensors: SensorRow[]; nodes: NodeDescription[] } {
     const sensors: SensorRow[] = [];
-    for (const byNode of this.sensors.values()) for (const { row } of byNode.values()) sensors.push(row);
-    this.hooks.publish([...this.nodes.values()], sensors);
-  }
-
-  private knownSensor(nodeId: string, sensor: string): { row: SensorRow; fresh: boolean } | undefined {
-    const row = this.registry.sensor(nodeId, sensor);
-    return row ? { row, fresh: false } : undefined;
+    for (const byNode of this.sensors.values()) sensors.push(...byNode.values());
+    return { sensors, nodes: [...this.nodes.values()] };
   }
 
   private stagedNode(id: string): NodeDescription | undefined {

@@ -1,6 +1,6 @@
 import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
-import { described, RegistryStage } from './registry-stage.ts';
+import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
 import { ScryptQueue } from './scrypt-queue.ts';
 import { newSecret, quickDigest } from './secrets.ts';
 
@@ -303,44 +303,52 @@ export class Registry {
    * same batch see the sensors a meta message declares before them.
    */
   stage(): RegistryStage {
-    return new RegistryStage(this, {
-      nextSensorId: () => ++this.maxSensorId,
-      writeSensor: (row, fresh) => {
-        if (fresh)
-          this.db
-            .prepare(
-              'INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)',
-            )
-            .run(row);
-        else
-          this.db
-            .prepare('UPDATE sensors SET quantity = @quantity, unit = @unit, label = @label WHERE id = @id')
-            .run(row);
-      },
-      writeNode: (row) =>
-        this.db
-          .prepare(
-            `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
-             status = @status, status_ts = @status_ts, rssi = @rssi, battery = @battery,
-             last_seen = @last_seen WHERE id = @id`,
-          )
-          .run(row),
-      publish: (nodes, sensors) => {
-        for (const n of nodes) {
-          const row = this.nodes.get(n.id);
-          if (row) Object.assign(row, described(n));
-        }
-        for (const s of sensors) this.cacheSensor(s);
-      },
-    });
+    return new RegistryStage(this, () => ++this.maxSensorId);
+  }
+
+  /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
+  applySensorRows(
+    rows: ReadonlyArray<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>,
+  ): void {
+    for (const r of rows) {
+      if (!this.nodes.has(r.node_id)) continue;
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, ...r });
+    }
+  }
+
+  /** Node fields set by a commit's meta and status messages, now durable. */
+  applyNodeFields(n: NodeDescription): void {
+    const row = this.nodes.get(n.id);
+    if (row) Object.assign(row, described(n));
   }
 
   /** Applies a node's self-description at once, outside ingest (tools and tests). */
   applyMeta(nodeId: string, meta: MetaMessage): void {
     const stage = this.stage();
     stage.applyMeta(nodeId, meta);
-    this.db.transaction(() => stage.write())();
-    stage.published();
+    const { sensors, nodes } = stage.changes();
+    this.db.transaction(() => {
+      for (const s of sensors)
+        this.db
+          .prepare(
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+          )
+          .run({
+            id: s.id,
+            node_id: s.node_id,
+            sensor: s.sensor,
+            quantity: s.quantity,
+            unit: s.unit,
+            label: s.label,
+          });
+      for (const n of nodes)
+        this.db
+          .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
+          .run(n.board, n.firmware, n.kit, n.power_w, n.id);
+    })();
+    this.applySensorRows(sensors);
+    for (const n of nodes) this.applyNodeFields(n);
   }
 
   // --- sensors ----------------------------------------------------------------------------------

@@ -22,12 +22,12 @@ interface Job {
 
 /**
  * Every scrypt of the hub goes through here: at most one at a time, by default. scrypt runs in
- * libuv's thread pool (4 threads), where the WAL sync that releases every PUBACK also runs
- * (hub/src/store/wal-sync.ts): a guessing flood, one scrypt per guess, filled the pool and held
- * acknowledgements back for seconds (docs/RELIABILITY.md). One at a time leaves the other threads
- * to the disk, and a bounded waiting list keeps a flood from queueing minutes of work: past it a
- * check is refused with `ScryptBusy`. Hashes for the console (`node add`, `node rotate`, links) are
- * never refused and go before the checks waiting.
+ * libuv's thread pool (4 threads), where the commit log's write and `fdatasync` that release every
+ * PUBACK also run (hub/src/store/commit-log.ts): a guessing flood, one scrypt per guess, filled the
+ * pool and held acknowledgements back for seconds (docs/RELIABILITY.md). One at a time leaves the
+ * other threads to the disk, and a bounded waiting list keeps a flood from queueing minutes of
+ * work: past it a check is refused with `ScryptBusy`. Hashes for the console (`node add`, `node
+ * rotate`, links) are never refused and go before the checks waiting.
  */
 export class ScryptQueue {
   private readonly concurrency: number;

@@ -73,14 +73,15 @@ export class SeriesQuery {
   private readonly openBuckets = new Map<string, { stamp: string; columns: Columns }>();
   private readonly stmts;
 
-  constructor(opts: { db: Db; rollups: RollupReader; now?: () => number }) {
+  /** `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts) */
+  constructor(opts: { db: Db; rollups: RollupReader; raw?: RawReadings; now?: () => number }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
     this.rollups = opts.rollups;
     this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
       // recent rows and packed blocks, merged by time
-      raw: new RawReadings({ db: this.db }),
+      raw: opts.raw ?? new RawReadings({ db: this.db }),
       // SQLite writes the response's columns itself: handing 1,440 rows of a day chart to JS
       // cost ~1 µs a row and serialising them again ~0.5 µs, 2.3 ms in all; this takes ~0.8 ms
       // (bench queries, issue 8). Its numbers round-trip to the same doubles as JSON.stringify's.

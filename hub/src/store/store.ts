@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
+import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import { writeReadingsCsv, writeRollupsCsv } from './csv-export.ts';
 import type { Db } from './db.ts';
@@ -25,6 +26,12 @@ export interface StoreOptions {
   /** the open database (db.ts opens it, recover-db.ts restores it when damaged) */
   db: Db;
   now?: () => number;
+  /** the commit log's file (hub/src/store/commit-log.ts); without one, commits are not durable (tests, tools) */
+  commitLog?: string;
+  /** its size in bytes (default 8 MiB) */
+  commitLogBytes?: number;
+  /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
+  foldEveryMs?: number;
 }
 
 /**
@@ -77,19 +84,29 @@ export class Store {
       db,
       registry: this.registry,
       now,
+      ...(opts.commitLog
+        ? {
+            log: new CommitLog({
+              file: opts.commitLog,
+              ...(opts.commitLogBytes ? { capacity: opts.commitLogBytes } : {}),
+            }),
+          }
+        : {}),
+      ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
       packed: this.packed,
       rejections: this.rejections,
       counterEvents: this.counterEvents,
     });
-    this.raw = new RawReadings({ db });
+    this.raw = new RawReadings({ db, recent: this.readings.recent });
     this.rollups = new RollupReader({ db, held: this.readings.rollups });
-    this.series = new SeriesQuery({ db, rollups: this.rollups, now });
-    this.expired = new ExpiredReadings({ db });
+    this.series = new SeriesQuery({ db, rollups: this.rollups, raw: this.raw, now });
+    this.expired = new ExpiredReadings({ db, recent: this.readings.recent });
     this.eraser = new HouseholdEraser({
       db,
       registry: this.registry,
       links: this.links,
-      held: this.readings.rollups,
+      held: this.readings,
+      raw: this.raw,
     });
   }
 
@@ -107,20 +124,32 @@ export class Store {
   }
 
   /** The daily automatic backup of this database (started and stopped by hub.ts). */
-  autoBackup(opts: Omit<AutoBackupOptions, 'db'>): AutoBackup {
-    return new AutoBackup({ ...opts, db: this.db });
+  autoBackup(opts: Omit<AutoBackupOptions, 'db' | 'prepare'>): AutoBackup {
+    return new AutoBackup({ ...opts, db: this.db, prepare: () => this.checkpoint() });
   }
 
-  /** A consistent copy of the live database (SQLite's online backup) into `file`. */
-  backup(file: string, onProgress?: (p: BackupProgress) => void): Promise<{ bytes: number; pages: number }> {
+  /**
+   * A consistent copy of the live database (SQLite's online backup) into `file`, with what ingest
+   * holds in memory folded in first.
+   */
+  async backup(
+    file: string,
+    onProgress?: (p: BackupProgress) => void,
+  ): Promise<{ bytes: number; pages: number }> {
+    await this.checkpoint();
     return backupDb(this.db, file, onProgress);
+  }
+
+  /** Folds what ingest holds in memory into the database file (after the commit under way, if any). */
+  checkpoint(): Promise<void> {
+    return this.readings.foldWhenIdle();
   }
 
   planErase(householdId: string): EraseSummary {
     return this.eraser.plan(householdId);
   }
 
-  erase(householdId: string): EraseSummary {
+  erase(householdId: string): Promise<EraseSummary> {
     return this.eraser.erase(householdId);
   }
 
@@ -137,10 +166,10 @@ export class Store {
     return { db: fileSize(this.db.name), wal: fileSize(`${this.db.name}-wal`) };
   }
 
-  /** Writes what is held in memory, folds the write-ahead log back into the file and closes it. */
+  /** Folds what is held in memory, folds the write-ahead log back into the file and closes it. */
   close(): void {
     if (!this.db.open) return;
-    this.readings.flush();
+    this.readings.close();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
   }
