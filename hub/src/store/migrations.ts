@@ -168,4 +168,9 @@ export const MIGRATIONS: readonly string[] = [
            CAST(v.value AS REAL)
     FROM reading_blocks b, json_each(b.vals) v;
   `,
+  // 5: each node's clock offset (its status message's time minus the hub's when received), shown
+  // on the dashboard's Sensors view: a node that does not take the hub's time stands out.
+  `
+  ALTER TABLE nodes ADD COLUMN clock_offset_ms INTEGER;
+  `,
 ];
