@@ -222,6 +222,12 @@ export class Hub {
           timings: this.timings,
           broker: () => this.broker?.counters,
           backupsDir: this.backupsDir,
+          limits: () => ({
+            throttledLogins: throttle.throttled,
+            busyPasswordChecks: this.store.scrypt.refused,
+            liveClients: this.http.liveClients.count,
+            refusedLiveClients: this.http.liveClients.refused,
+          }),
         },
         ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };

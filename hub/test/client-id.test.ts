@@ -23,7 +23,8 @@ function connect(th: TestHub, node: string, secret: string, clientId: string, cl
     clientId,
     clean,
     reconnectPeriod: 0,
-    connectTimeout: 5000,
+    // a first login waits for its scrypt, seconds on a busy machine
+    connectTimeout: 20_000,
   });
 }
 
@@ -49,7 +50,7 @@ function stored(th: TestHub, node: string): number {
   return (
     hubDb(th.hub)
       .prepare(
-        'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+        'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
       )
       .get(node) as { n: number }
   ).n;
@@ -107,6 +108,8 @@ describe('broker: a client id belongs to one node (MQTT-3.1.3-9, CONNACK 2 other
       intruderGot: [],
     });
     expect(th.hub.broker.counters.refusedClientIds).toBe(refusedBefore + 2);
+    const metrics = await (await fetch(`${th.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`communs_mqtt_refused_client_ids_total ${refusedBefore + 2}`);
 
     const back = await connect(th, 'cid-a', secrets['cid-a'] ?? '', 'cid-a', false);
     const message = await new Promise<string>((resolve) =>

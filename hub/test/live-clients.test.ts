@@ -49,8 +49,11 @@ describe('GET /api/live: at most 200 clients at once (default)', () => {
     const body = JSON.parse(refused.body) as { status: string; error: string };
     expect(body.status).toBe('error');
     expect(body.error).toMatch(/200 live clients/);
-    // the API itself still answers
+    // the API itself still answers, and counts the refusal for the admin
     expect((await fetch(`${th.httpUrl}/api/health`)).status).toBe(200);
+    const metrics = await (await fetch(`${th.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^communs_live_clients 200$/m);
+    expect(metrics).toMatch(/^communs_live_clients_refused_total 1$/m);
 
     open.pop()?.req.destroy();
     let again: Opened | undefined;

@@ -71,6 +71,8 @@ describe('one throttle for MQTT and POST /data.php', () => {
     // and the other way round
     expect(await mqttLogin(th, '127.0.0.4', 'air-thr', 'guess')).toBe(4);
     expect(await postDataPhp(th, '127.0.0.4', 'air-thr', 'guess')).toBe(429);
+    const metrics = await (await fetch(`${th.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`communs_logins_throttled_total ${th.hub.broker.throttle.throttled}`);
   });
 
   it('a sensor whose secret already passed still gets in from a throttled address', async () => {

@@ -42,6 +42,8 @@ describe('broker: at most 100 subscriptions per client (default)', () => {
     const before = th.hub.broker.counters.refusedSubscriptions ?? 0;
     expect(await subscribe(c, [filter(0), filter('extra')])).toEqual([1, 0x80]);
     expect(th.hub.broker.counters.refusedSubscriptions).toBe(before + 1);
+    const metrics = await (await fetch(`${th.httpUrl}/metrics`)).text();
+    expect(metrics).toContain(`communs_mqtt_refused_subscriptions_total ${before + 1}`);
     expect(th.log.join('\n')).toMatch(/100 subscriptions/);
     expect(c.connected).toBe(true);
     await c.unsubscribeAsync(filter(5));
