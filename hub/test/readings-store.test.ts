@@ -33,10 +33,10 @@ function open(dir?: string, now = () => Date.UTC(2026, 11, 5, 10)): { store: Sto
   return { store, db, dir: d };
 }
 
-function provision(store: Store, homes: string[]): void {
+async function provision(store: Store, homes: string[]): Promise<void> {
   for (const h of homes) {
     store.registry.addHousehold({ id: `h-${h}`, name: h, sharing: 'community' });
-    store.registry.addNode({ id: h, household: `h-${h}` });
+    await store.registry.addNode({ id: h, household: `h-${h}` });
   }
 }
 
@@ -110,7 +110,7 @@ async function feed(store: Store, t0: number, minutes: number, seqFrom = 1): Pro
 describe('ingest holds readings in memory between folds', () => {
   it('keeps the database untouched until a fold, while every reader sees what was committed', async () => {
     const { store, db } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
@@ -146,7 +146,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('after a crash, applies the commit log again: every reading, counter and rollup is back', async () => {
     const { store, db, dir } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 8);
     await commit(
       store,
@@ -181,7 +181,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('registry changes travel with their commit: a failed commit applies none of them', async () => {
     const { store } = open();
-    provision(store, ['a']);
+    await provision(store, ['a']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     // a commit whose record cannot be written (the log file is closed under it)
     (store.readings as unknown as { log: { close(): void } }).log.close();
@@ -193,7 +193,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('node statistics are served from memory and written at the fold', async () => {
     const { store, db } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
@@ -210,7 +210,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('erasing a household drops what is held of it and overwrites the commit log', async () => {
     const { store, db, dir } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
