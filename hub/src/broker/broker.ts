@@ -5,6 +5,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseNodeTopic } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { nativeSubmission } from '../ingest/submission.ts';
+import { asLog } from '../log.ts';
 import type { Registry } from '../store/registry.ts';
 import { ScryptBusy } from '../store/scrypt-queue.ts';
 import { mayPublish, maySubscribe } from './acl.ts';
@@ -291,7 +292,7 @@ export class Broker {
     this.counters.refusedClientIds++;
     if (this.opts.registry.node(node) && !this.toldClientId.has(node)) {
       this.toldClientId.add(node);
-      this.opts.log(clientIdHint(node, id));
+      asLog(this.opts.log).warn(clientIdHint(node, id));
     }
     return false;
   }
@@ -311,7 +312,7 @@ export class Broker {
     this.counters.refusedSubscriptions++;
     if (!this.toldSubscriptions.has(node)) {
       this.toldSubscriptions.add(node);
-      this.opts.log(
+      asLog(this.opts.log).warn(
         `node ${node} holds ${max} subscriptions, the most one client may: further ones refused (SUBACK 0x80)`,
       );
     }
