@@ -68,7 +68,7 @@ describe('corrupt database at start (issue 7 §3)', () => {
 
   it('a database overwritten with random bytes is kept aside, the last backup restored, the hub up within 30 s and saying so', async () => {
     const hub = th as TestHub;
-    const secret = hub.hub.store.registry.rotateSecret('corrupt-a');
+    const secret = await hub.hub.store.registry.rotateSecret('corrupt-a');
     await hub.hub.backups.runOnce();
     // after the backup: gone with the damaged file, but still in the commit log (ingest.log)
     await publish(hub, 'corrupt-a', secret, 50, 10);

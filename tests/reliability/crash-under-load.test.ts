@@ -27,7 +27,7 @@ describe('crash under load (issue 7 §1)', () => {
     `kill -9 ${KILLS}× while nodes publish QoS 1: the database passes quick_check each time and every acknowledged reading is there`,
     async () => {
       const dbFile = path.join(dir, 'communs.db');
-      const secrets = provision(
+      const secrets = await provision(
         dbFile,
         Array.from({ length: NODES }, (_, i) => `crash-${i}`),
       );

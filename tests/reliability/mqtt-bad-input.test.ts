@@ -182,7 +182,7 @@ describe('MQTT bad input (issue 7 §8)', () => {
               protocolId: 'MQTT',
               protocolVersion: 4,
               clean: true,
-              clientId: 'fz',
+              clientId: 'fuzz-a:fz',
               keepalive: 1,
               username: 'fuzz-a',
               password: Buffer.from('wrong'),

@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   const urls = await hub.start();
   hub.store.registry.addHousehold({ id: 'h-pay', name: 'Pay', sharing: 'community' });
-  const { secret } = hub.store.registry.addNode({ id: NODE, household: 'h-pay' });
+  const { secret } = await hub.store.registry.addNode({ id: NODE, household: 'h-pay' });
   client = await connectNode(urls.mqtt, NODE, secret);
   await sendMeta(client, NODE, [
     { id: 'p', quantity: 'power', unit: 'W' },

@@ -129,7 +129,11 @@ export class Federation {
     const client = connect(p.url, {
       ...(p.username ? { username: p.username } : {}),
       ...(p.password ? { password: p.password } : {}),
-      clientId: `communs-${this.slug}-${Math.random().toString(16).slice(2, 8)}`.slice(0, 64),
+      // a Communs hub accepts only "<login>" or "<login>:…" as client id (docs/PROTOCOL.md)
+      clientId: `${p.username ?? `communs-${this.slug}`}:${Math.random().toString(16).slice(2, 8)}`.slice(
+        0,
+        64,
+      ),
       reconnectPeriod: 5000,
       connectTimeout: 10_000,
     });
