@@ -127,7 +127,7 @@ export class Hub {
       // every household's readings are in there: the hub's user only (hub/src/store/owner-only.ts)
       const closed = closeDataDir({ dataDir: opts.dataDir, backupsDir: this.backupsDir });
       for (const line of closed) log.warn(line);
-      // a damaged database is set aside and the last backup restored (reliability, issue 7)
+      // a damaged database is set aside and the last backup restored (docs/RELIABILITY.md)
       const opened = openOrRecoverDb({
         file: this.dbFile,
         backupsDir: this.backupsDir,

@@ -123,7 +123,7 @@ afterEach(() => {
   fs.rmSync(f.dir, { recursive: true, force: true });
 });
 
-describe('packing raw readings into blocks (issue 8)', () => {
+describe('packing raw readings into blocks', () => {
   beforeEach(async () => {
     f = await fixture([
       ['n1', 'h1'],

@@ -13,7 +13,7 @@ import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
-describe('series answered as JSON text (issue 8)', () => {
+describe('series answered as JSON text', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-series-'));
   const file = path.join(dir, 'test.db');
   const db = openDb({ file, synchronous: 'NORMAL' });

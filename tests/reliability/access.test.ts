@@ -89,7 +89,7 @@ beforeAll(async () => {
 });
 afterAll(() => th?.stop());
 
-describe('access: MQTT (issue 7 §12)', () => {
+describe('access: MQTT', () => {
   it('refuses anonymous logins, wrong secrets and revoked nodes', async () => {
     expect(await refusedConnect({})).toBe(true);
     expect(await refusedConnect({ username: 'acc-a', password: 'not-the-secret' })).toBe(true);
@@ -188,7 +188,7 @@ function sse(path: string, ms: number): Promise<string> {
   });
 }
 
-describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
+describe('access: private data over HTTP and SSE', () => {
   it('a private household series answers only to its valid, unrevoked link; SSE never carries it', async () => {
     const token = await th.hub.store.links.issue('h-acc-priv');
     const q = (t?: string) =>
@@ -230,7 +230,7 @@ describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
   });
 });
 
-describe('access: secrets (issue 7 §14)', () => {
+describe('access: secrets', () => {
   it('secrets are stored hashed and never appear in logs, exports or the database file', async () => {
     const rows = hubDb(th.hub).prepare('SELECT id, secret_hash FROM nodes').all() as {
       id: string;

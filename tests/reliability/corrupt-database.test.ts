@@ -43,7 +43,7 @@ function storedSeqs(hub: TestHub): number[] {
   );
 }
 
-describe('corrupt database at start (issue 7 §3)', () => {
+describe('corrupt database at start', () => {
   it('automatic backups are consistent, owner-only, hold no clear secret, and only the last 7 are kept', async () => {
     th = await startTestHub({ dataDir: dir });
     const { secret } = await th.addNode('corrupt-a');
@@ -60,7 +60,7 @@ describe('corrupt database at start (issue 7 §3)', () => {
     expect(last).not.toBeNull();
     const file = last as string;
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    // issue 7 §14: the backup's plain-text parts never hold a secret
+    // the backup's plain-text parts never hold a secret
     const bytes = fs.readFileSync(file);
     expect(bytes.includes(Buffer.from(secret))).toBe(false);
     expect(bytes.includes(Buffer.from('corrupt-a'))).toBe(true);

@@ -71,7 +71,7 @@ function blocked(w: Writable | undefined): boolean {
   return !!w && (w.writableLength > 0 || w.writableNeedDrain);
 }
 
-describe('frozen consumer (issue 7 §6)', () => {
+describe('frozen consumer', () => {
   it('an MQTT subscriber and an SSE client that stop reading are dropped within 30 s; others and ingest continue', async () => {
     const rss0 = rssMb();
     const connect = mqttPacket.generate({

@@ -42,7 +42,7 @@ function raw(request: string, timeoutMs = 3000): Promise<{ status: number; text:
 
 const get = (p: string) => raw(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
 
-describe('HTTP bad input (issue 7 §10)', () => {
+describe('HTTP bad input', () => {
   it('malformed query parameters and huge ranges get a clear 4xx error envelope, quickly', async () => {
     const now = Date.now();
     const bad = [

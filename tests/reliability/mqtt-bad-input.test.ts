@@ -89,7 +89,7 @@ function send(
   });
 }
 
-describe('MQTT bad input (issue 7 §8)', () => {
+describe('MQTT bad input', () => {
   const outcomes: Record<string, string> = {};
 
   it('a corpus of malformed packets: each cut or ignored, nothing stored, the hub keeps answering', async () => {

@@ -31,7 +31,7 @@ interface Step {
   rssMb: number;
 }
 
-describe('overload (issue 7 §7)', () => {
+describe('overload', () => {
   it(
     'publish rate doubled until saturation: no crash, memory bounded, QoS 0 drops counted, QoS 1 unacknowledged, recovery within 60 s',
     async () => {

@@ -143,7 +143,7 @@ const CASES: { name: string; payload: () => string; reason: string | null }[] = 
   },
 ];
 
-describe('payloads and time (issue 7 §9)', () => {
+describe('payloads and time', () => {
   const tally: Record<string, number> = {};
 
   it('each bad payload is rejected with its own reason counter and nothing is stored', async () => {

@@ -23,7 +23,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('reconnect storm (issue 7 §5)', () => {
+describe('reconnect storm', () => {
   it(`${CONNECTIONS} connections dropped at once all come back within 60 s, no duplicate rows, memory back near baseline`, async () => {
     const ids = Array.from({ length: NODES }, (_, i) => `storm-${i}`);
     const secret = await provisionMany(path.join(dir, 'communs.db'), ids);

@@ -21,7 +21,7 @@ const rows: Row[] = fs
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const table = [
-  '| issue 7 item | form | what was tried | what was lost | run |',
+  '| promise | form | what was tried | what was lost | run |',
   '|---|---|---|---|---|',
   ...rows.map(
     (r) => `| ${cell(r.item)} | ${r.form} | ${cell(r.tried)} | ${cell(r.lost)} | ${r.at.slice(0, 10)} |`,
@@ -31,7 +31,7 @@ const table = [
 const doc = `# Reliability and security: the figures
 
 Communs promises to keep working, to lose no reading it has acknowledged, and to let no one see or
-write what is not theirs (issue 7). Each promise below is a test that runs in CI in a short form
+write what is not theirs. Each promise below is a test that runs in CI in a short form
 (\`npm test\`) and in a long form (\`npm run soak\`). This file is generated from the figures the tests
 write: \`npm run reliability:report\` reruns the CI forms and rewrites it; do not edit the table by hand.
 

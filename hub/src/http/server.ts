@@ -59,7 +59,7 @@ export class HttpApi {
     this.liveClients = liveClients;
     this.hostCheck = new HostCheck({ listenHost: opts.listenHost, url: () => ctx.settings.get().publicUrl });
     // headersTimeout and requestTimeout are only enforced when node:http sweeps its connections,
-    // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (issue 7 §10)
+    // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (docs/RELIABILITY.md, HTTP bad input)
     this.server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) =>
       this.handle(req, res),
     );

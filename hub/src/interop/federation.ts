@@ -63,7 +63,7 @@ export class Federation {
       }
     }
     if (peers.every((p) => this.links.has(p.name))) return;
-    // mqtt.js (~5 MB of RSS) is loaded only by a hub that has peers (issue 8)
+    // mqtt.js (~5 MB of RSS) is loaded only by a hub that has peers (docs/PERFORMANCE.md, memory)
     const { connect } = await import('mqtt');
     for (const p of peers) if (!this.links.has(p.name)) this.link(connect, p);
   }

@@ -37,7 +37,7 @@ export interface InteropControl {
 }
 
 /**
- * The interop room, wired in one place (issue 6): foreign devices through the router, the airrohr
+ * The interop room, wired in one place: foreign devices through the router, the airrohr
  * endpoint, Home Assistant discovery, federation with peer hubs, and the external broker mode.
  */
 export class Interop implements InteropControl {

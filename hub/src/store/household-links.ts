@@ -17,7 +17,7 @@ export interface LinkInfo {
 }
 
 /**
- * A household's private link (DESIGN.md, Privacy model): a capability token `<selector><secret>`.
+ * A household's private link (docs/PRIVACY.md): a capability token `<selector><secret>`.
  * The selector finds the row without revealing anything; the secret is checked against its scrypt
  * hash with a constant-time comparison (secrets.ts). One active link a household: issuing a new one
  * revokes the old. A wrong, malformed or revoked token resolves to undefined, like no token.

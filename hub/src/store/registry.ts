@@ -218,7 +218,7 @@ export class Registry {
   }
 
   /**
-   * Deletes a household with its nodes and their sensors (erasure, issue 5); the caller deletes
+   * Deletes a household with its nodes and their sensors (erasure, docs/PRIVACY.md); the caller deletes
    * their data first. Returns the node ids and sensor ids that were removed.
    */
   removeHousehold(id: string): { nodes: string[]; sensorIds: number[] } {

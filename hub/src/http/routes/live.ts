@@ -6,7 +6,7 @@ import { SECURITY_HEADERS, sendError } from '../respond.ts';
 /**
  * Unsent data kept per client at most. Past it, events are skipped for that client, not buffered:
  * one group commit can emit thousands of readings in one turn (a node replaying its backlog), and
- * closing then dropped healthy dashboards too (issue 7 §6). Only a client that does not drain for
+ * closing then dropped healthy dashboards too (docs/RELIABILITY.md, frozen consumer). Only a client that does not drain for
  * `frozenMs` is closed.
  */
 const MAX_BUFFERED = 256 * 1024;
