@@ -22,6 +22,7 @@ import { ReadingsStore } from './readings-store.ts';
 import { Registry, type SensorRow } from './registry.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { RollupReader } from './rollup-reader.ts';
+import { ScryptQueue } from './scrypt-queue.ts';
 import { rollupJsonSql, SeriesQuery } from './series-query.ts';
 import { SettingsStore } from './settings.ts';
 import { SignalDays } from './signal-days.ts';
@@ -75,6 +76,8 @@ export class Store {
   readonly expired: ExpiredReadings;
   /** the hub's last known good time (hub/src/time/trusted-clock.ts) */
   readonly clock: ClockStore;
+  /** every scrypt (node secrets, private links) goes through this one queue, one at a time */
+  readonly scrypt: ScryptQueue;
   private readonly db: Db;
   private readonly eraser: HouseholdEraser;
   private readonly readPool: ReadPool | undefined;
@@ -83,14 +86,15 @@ export class Store {
     const { db } = opts;
     const now = opts.now ?? Date.now;
     this.db = db;
-    this.registry = new Registry({ db });
+    this.scrypt = new ScryptQueue();
+    this.registry = new Registry({ db, scrypt: this.scrypt });
     this.registry.load();
     this.settings = new SettingsStore({ db });
     this.settings.load();
     this.tariffs = new TariffStore({ db });
     this.signalDays = new SignalDays({ db });
     this.challenges = new ChallengeStore({ db });
-    this.links = new HouseholdLinks({ db });
+    this.links = new HouseholdLinks({ db, scrypt: this.scrypt });
     this.devices = new DeviceStore({ db });
     this.federation = new FederationStore({ db });
     this.audit = new AuditLog({ db });
