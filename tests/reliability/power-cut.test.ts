@@ -170,7 +170,7 @@ async function trial(t: Trial, abort: AbortSignal): Promise<Outcome> {
   dirs.push(dir);
   const disk = new PowerCutFs({ dir });
   // provisioned on the disk before the first mount: durable from the start
-  const secrets = provision(
+  const secrets = await provision(
     path.join(disk.backing, 'data', 'communs.db'),
     Array.from({ length: NODES }, (_, i) => `cut-${i}`),
   );
@@ -389,7 +389,7 @@ describe.skipIf(skipReason !== null)('power cut under load (issue 13)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-powercut-backup-'));
     dirs.push(dir);
     const disk = new PowerCutFs({ dir });
-    provision(path.join(disk.backing, 'data', 'communs.db'), ['backup-0']);
+    await provision(path.join(disk.backing, 'data', 'communs.db'), ['backup-0']);
     running = { disk, nodes: [] };
     await disk.mount();
     const hub = await spawnHub(path.join(disk.mountpoint, 'data'), { timeoutMs: 90_000 });
