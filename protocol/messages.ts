@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeId, SensorId } from './ids.ts';
+import { MeterDescription, MeterStatus } from './meter.ts';
 import { Quantity } from './quantities.ts';
 
 /** The most readings one message may carry; a node replaying its buffer sends several messages. */
@@ -40,6 +41,8 @@ export const StatusMessage = z.object({
   queued: z.number().int().nonnegative().optional(),
   /** readings the node's queue had to drop (oldest first) when full */
   dropped: z.number().int().nonnegative().optional(),
+  /** a node reading a utility meter: the tariff period and Tempo colours (absent: unchanged) */
+  meter: MeterStatus.optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;
 
@@ -49,6 +52,11 @@ export const SensorDescription = z.object({
   unit: z.string().min(1).max(16),
   /** what a person sees: "Kitchen meter", "Living room CO2" */
   label: z.string().max(80).optional(),
+  /**
+   * another sensor of the node whose reading this one's is a part of (a tariff register of the
+   * meter's total, one phase of three): collective figures count the whole, not its parts too
+   */
+  partOf: SensorId.optional(),
 });
 export type SensorDescription = z.infer<typeof SensorDescription>;
 
@@ -61,6 +69,8 @@ export const MetaMessage = z.object({
   /** the node's declared electrical draw, for the footprint view */
   powerW: z.number().nonnegative().max(100).optional(),
   sensors: z.array(SensorDescription).max(64),
+  /** a node reading a utility meter: the meter and its contract */
+  meter: MeterDescription.optional(),
 });
 export type MetaMessage = z.infer<typeof MetaMessage>;
 

@@ -45,6 +45,38 @@ export const QUANTITIES = {
     units: { Wh: { factor: 1 }, kWh: { factor: 1000 }, MWh: { factor: 1e6 } },
     collective: 'sum',
   },
+  /**
+   * What a meter's display shows as "VA": volts times amperes, with no account of the phase
+   * between them. A Linky reports it (PAPP, SINSTS) instead of active power.
+   */
+  apparent_power: {
+    unit: 'VA',
+    kind: 'gauge',
+    min: 0,
+    max: 1e6,
+    units: { VA: { factor: 1 }, kVA: { factor: 1000 } },
+    collective: 'sum',
+  },
+  /** Energy a producer's meter counts as sent to the grid (Linky EAIT, DSMR 2.8.x). */
+  energy_exported: {
+    unit: 'Wh',
+    kind: 'counter',
+    min: 0,
+    max: 1e13,
+    maxRate: 250_000,
+    units: { Wh: { factor: 1 }, kWh: { factor: 1000 }, MWh: { factor: 1e6 } },
+    collective: 'sum',
+  },
+  /** A gas meter's volume register (DSMR 24.2.1); 20 m³ an hour is far above any home's boiler. */
+  gas: {
+    unit: 'm³',
+    kind: 'counter',
+    min: 0,
+    max: 1e9,
+    maxRate: 20,
+    units: { 'm³': { factor: 1 }, m3: { factor: 1 }, L: { factor: 0.001 } },
+    collective: 'sum',
+  },
   pulses: {
     unit: 'count',
     kind: 'counter',

@@ -88,13 +88,18 @@ export class MqttLink extends EventEmitter {
     return this.publishJson(topics.readings(this.opts.node), { readings }, false);
   }
 
+  /** The self-description again, when what the node measures grew (a meter's new register). */
+  publishMeta(): Promise<void> {
+    return this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
+  }
+
   publishStatus(): Promise<void> {
     return this.publishJson(topics.status(this.opts.node), this.opts.status(), true);
   }
 
   private async announce(client: MqttClient): Promise<void> {
     try {
-      await this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
+      await this.publishMeta();
       await this.publishStatus();
     } catch (err) {
       this.log(`hub: could not announce the node (${(err as Error).message})`);

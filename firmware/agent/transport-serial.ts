@@ -2,19 +2,35 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { BoardTransport } from './board-transport.ts';
 
+export interface SerialOptions {
+  path: string;
+  baud: number;
+  /** 8N1 unless said: a Linky's TIC is 7E1 (the UART checks and strips the parity bit) */
+  dataBits?: 7 | 8;
+  parity?: 'none' | 'even';
+}
+
 /**
- * A board on a USB serial port (serialport 13). Opening the port resets an Uno or Nano (DTR), after
- * which our firmware announces itself. An unplugged cable closes the port with `disconnected`.
+ * A board or a meter on a USB serial port (serialport 13): the one place the agent opens serial
+ * ports. Opening the port resets an Uno or Nano (DTR), after which our firmware announces itself.
+ * An unplugged cable closes the port with `disconnected`.
  */
 export class SerialTransport extends EventEmitter implements BoardTransport {
   private port: SerialPort | undefined;
 
-  constructor(private readonly opts: { path: string; baud: number }) {
+  constructor(private readonly opts: SerialOptions) {
     super();
   }
 
   connect(): void {
-    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baud, autoOpen: false });
+    const port = new SerialPort({
+      path: this.opts.path,
+      baudRate: this.opts.baud,
+      dataBits: this.opts.dataBits ?? 8,
+      parity: this.opts.parity ?? 'none',
+      stopBits: 1,
+      autoOpen: false,
+    });
     this.port = port;
     port.on('data', (d: Buffer) => this.emit('data', d));
     port.on('error', (e: Error) => this.emit('error', e));
