@@ -21,8 +21,12 @@ interface Latest {
 export class CollectiveLive {
   private readonly latest = new Map<number, Latest>();
 
+  /** `counts`: false for a series that is a part of another its node declares (Registry.countsInCollective) */
+  constructor(private readonly opts: { counts?: (sensorId: number) => boolean } = {}) {}
+
   update(sensorId: number, quantity: Quantity, household: string | null, value: number, ts: number): void {
     if (household === null || QUANTITIES[quantity].kind !== 'gauge') return;
+    if (this.opts.counts && !this.opts.counts(sensorId)) return;
     const prev = this.latest.get(sensorId);
     if (!prev || ts >= prev.ts) this.latest.set(sensorId, { quantity, household, value, ts });
   }

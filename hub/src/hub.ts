@@ -114,7 +114,8 @@ export class Hub {
       this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
       this.packer = new Packer({ db: this.db, ranges: packed, now, log });
       const notices = new Set<string>(opened.notices);
-      const collective = new CollectiveLive();
+      const registry = this.registry;
+      const collective = new CollectiveLive({ counts: (id) => registry.countsInCollective(id) });
       this.ingest = new IngestPipeline({
         registry: this.registry,
         store: this.store,

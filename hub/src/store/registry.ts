@@ -6,6 +6,7 @@ import type {
   StatusMessage,
 } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { Meters } from './meters.ts';
 import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
 
 export interface HouseholdRow {
@@ -51,6 +52,8 @@ export interface SensorRow {
   last_total: number | null;
   last_total_ts: number | null;
   meter_offset: number;
+  /** the node's sensor this one is a part of (a tariff register of a meter's total) */
+  part_of: string | null;
 }
 
 export class RegistryError extends Error {}
@@ -69,10 +72,13 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** utility meters read by their own output: contract and tariff period */
+  readonly meters: Meters;
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
+    this.meters = new Meters({ db: opts.db });
   }
 
   load(): void {
@@ -83,6 +89,7 @@ export class Registry {
     this.sensors.clear();
     this.sensorsById.clear();
     for (const s of this.db.prepare('SELECT * FROM sensors').all() as SensorRow[]) this.cacheSensor(s);
+    this.meters.load();
   }
 
   // --- households -------------------------------------------------------------------------------
@@ -151,6 +158,7 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.meters.forget(nodes);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
     for (const n of nodes) {
@@ -279,13 +287,16 @@ export class Registry {
         .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
         .run(meta.board, meta.firmware ?? null, meta.kit ?? null, meta.powerW ?? null, nodeId);
       const upsert = this.db.prepare(
-        `INSERT INTO sensors (node_id, sensor, quantity, unit, label) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label
+        `INSERT INTO sensors (node_id, sensor, quantity, unit, label, part_of) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit,
+           label = excluded.label, part_of = excluded.part_of
          RETURNING *`,
       );
       for (const s of meta.sensors) {
-        this.cacheSensor(upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null) as SensorRow);
+        const row = upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null, s.partOf ?? null);
+        this.cacheSensor(row as SensorRow);
       }
+      if (meta.meter) this.meters.applyMeta(nodeId, meta.meter);
     });
     tx();
     row.board = meta.board;
@@ -306,6 +317,7 @@ export class Registry {
         'UPDATE nodes SET status = ?, status_ts = ?, rssi = ?, battery = ?, last_seen = ? WHERE id = ?',
       )
       .run(row.status, ts, row.rssi, row.battery, row.last_seen, nodeId);
+    if (status.meter) this.meters.applyStatus(nodeId, status.meter, ts);
   }
 
   // --- sensors ----------------------------------------------------------------------------------
@@ -326,6 +338,16 @@ export class Registry {
     return [...this.sensorsById.values()];
   }
 
+  /**
+   * False for a series that is a part of another series its node declares (a tariff register of
+   * the meter's total, one phase of three): collective figures count the whole only. A part whose
+   * whole was never declared counts (a Tasmota that sends the registers without their total).
+   */
+  countsInCollective(sensorId: number): boolean {
+    const s = this.sensorsById.get(sensorId);
+    return !s?.part_of || this.sensor(s.node_id, s.part_of) === undefined;
+  }
+
   /** The household a sensor's readings belong to, or null for an unattached node. */
   householdOfSensor(sensorId: number): HouseholdRow | undefined {
     const s = this.sensorsById.get(sensorId);
@@ -341,7 +363,8 @@ export class Registry {
     }
     const existing = byNode.get(s.sensor);
     // keep the live counter state of an existing row (it is newer than what RETURNING read back)
-    if (existing) Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label });
+    if (existing)
+      Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label, part_of: s.part_of });
     else {
       byNode.set(s.sensor, s);
       this.sensorsById.set(s.id, s);

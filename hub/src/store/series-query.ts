@@ -94,6 +94,8 @@ export class SeriesQuery {
          JOIN nodes n ON n.id = s.node_id
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND n.household_id IS NOT NULL
+           -- a part of a series its node declares (a tariff register of the total) counts once, in the whole
+           AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start ORDER BY r.start`,
       ),
       // changes on this connection (ingest, erasures, registry) and commits by other ones
