@@ -24,6 +24,7 @@ export class MeterLink {
   private open = false;
   private stopped = true;
   private complained = false;
+  private opened = false;
   private retry: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
@@ -70,7 +71,14 @@ export class MeterLink {
       this.open = true;
       this.backoff.reset();
       if (this.complained) this.log(`meter: connected to ${this.opts.describe}`);
+      else if (!this.opened) {
+        const f = framing;
+        this.log(
+          `meter: listening on ${this.opts.describe} (${f.baud} baud ${f.dataBits}${f.parity[0]?.toUpperCase()}1)`,
+        );
+      }
       this.complained = false;
+      this.opened = true;
     });
     port.on('data', (d: Buffer) => {
       if (this.port === port) this.opts.reader.push(d, this.clock());
