@@ -15,22 +15,40 @@ interface ObisSeries {
   unit: string;
   label: string;
   partOf?: string;
+  /** the unit published, when not the telegram's: registers go out in Wh, as a Linky's do */
+  as?: { unit: string; factor: number };
 }
 
+const WH = { unit: 'Wh', factor: 1000 };
+
 const REGISTERS: Readonly<Record<string, ObisSeries>> = {
-  '1-0:1.8.1': { sensor: 'energy-t1', quantity: 'energy', unit: 'kWh', label: 'Delivered, tariff 1 (1.8.1)' },
-  '1-0:1.8.2': { sensor: 'energy-t2', quantity: 'energy', unit: 'kWh', label: 'Delivered, tariff 2 (1.8.2)' },
+  '1-0:1.8.1': {
+    sensor: 'energy-t1',
+    quantity: 'energy',
+    unit: 'kWh',
+    label: 'Delivered, tariff 1 (1.8.1)',
+    as: WH,
+  },
+  '1-0:1.8.2': {
+    sensor: 'energy-t2',
+    quantity: 'energy',
+    unit: 'kWh',
+    label: 'Delivered, tariff 2 (1.8.2)',
+    as: WH,
+  },
   '1-0:2.8.1': {
     sensor: 'energy-exported-t1',
     quantity: 'energy_exported',
     unit: 'kWh',
     label: 'Returned, tariff 1 (2.8.1)',
+    as: WH,
   },
   '1-0:2.8.2': {
     sensor: 'energy-exported-t2',
     quantity: 'energy_exported',
     unit: 'kWh',
     label: 'Returned, tariff 2 (2.8.2)',
+    as: WH,
   },
 };
 
@@ -83,12 +101,15 @@ function valueIn(text: string | undefined, unit: string): number | undefined {
 export function interpretP1(objects: readonly P1Object[]): P1Facts {
   const facts: P1Facts = { readings: [], sensors: [], meter: { kind: 'p1' }, status: {}, malformed: [] };
   const byObis = new Map(objects.map((o) => [o.obis, o.values]));
-  const add = (s: ObisSeries, value: number) => {
-    facts.readings.push({ sensor: s.sensor, quantity: s.quantity, unit: s.unit, value });
+  const add = (s: ObisSeries, sent: number) => {
+    const unit = s.as?.unit ?? s.unit;
+    // DSMR writes at most 3 decimals: 1234.567 kWh is 1234567 Wh, not 1234566.9999999998
+    const value = s.as ? Number((sent * s.as.factor).toFixed(3)) : sent;
+    facts.readings.push({ sensor: s.sensor, quantity: s.quantity, unit, value });
     facts.sensors.push({
       id: s.sensor,
       quantity: s.quantity,
-      unit: s.unit,
+      unit,
       label: s.label,
       ...(s.partOf ? { partOf: s.partOf } : {}),
     });
@@ -125,7 +146,16 @@ export function interpretP1(objects: readonly P1Object[]): P1Facts {
     const volume = valueIn(o.values[o.values.length - 1], 'm3');
     if (volume === undefined) facts.malformed.push(o.obis);
     else if (!facts.sensors.some((s) => s.id === 'gas'))
-      add({ sensor: 'gas', quantity: 'gas', unit: 'm3', label: `Gas (${o.obis.slice(4)})` }, volume);
+      add(
+        {
+          sensor: 'gas',
+          quantity: 'gas',
+          unit: 'm3',
+          label: `Gas (${o.obis.slice(4)})`,
+          as: { unit: 'm³', factor: 1 },
+        },
+        volume,
+      );
   }
   facts.meter.phases = byObis.has('1-0:52.7.0') || byObis.has('1-0:51.7.0') ? 3 : 1;
   const returned = facts.readings.some((r) => r.quantity === 'energy_exported' && r.value > 0);

@@ -77,14 +77,14 @@ describe('P1 telegrams', () => {
     expect(value('energy-t1')).toEqual({
       sensor: 'energy-t1',
       quantity: 'energy',
-      unit: 'kWh',
-      value: 123456.789,
+      unit: 'Wh',
+      value: 123_456_789,
     });
-    expect(value('energy-exported-t2')).toMatchObject({ quantity: 'energy_exported', value: 123456.789 });
+    expect(value('energy-exported-t2')).toMatchObject({ quantity: 'energy_exported', value: 123_456_789 });
     expect(value('power')).toMatchObject({ quantity: 'power', unit: 'W', value: 1193 });
     expect(value('voltage-l3')).toMatchObject({ unit: 'V', value: 220.3 });
     expect(value('current-l2')).toMatchObject({ unit: 'A', value: 2 });
-    expect(value('gas')).toMatchObject({ quantity: 'gas', unit: 'm3', value: 12785.123 });
+    expect(value('gas')).toMatchObject({ quantity: 'gas', unit: 'm³', value: 12785.123 });
     expect(facts.meter).toEqual({ kind: 'p1', phases: 3, producer: true });
     expect(facts.status).toEqual({ index: 2 });
     // the equipment identifiers stay in the reader
