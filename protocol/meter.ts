@@ -31,7 +31,7 @@ export const MeterDescription = z.object({
 });
 export type MeterDescription = z.infer<typeof MeterDescription>;
 
-/** The meter in a node's `status`: what changes during the day. */
+/** The meter in a node's `status`: what changes during the day. A field left out keeps its value. */
 export const MeterStatus = z.object({
   /** the tariff period in progress as the meter names it: "HC..", "HPJB" (PTEC), "HEURE CREUSE" (LTARF) */
   period: z.string().max(32).optional(),

@@ -175,6 +175,19 @@ const IGNORED_LABELS = [
 
 const KNOWN = new Set([...Object.keys(TIC_SERIES), ...DESCRIPTION_LABELS, ...IGNORED_LABELS]);
 
+/** Labels only the standard mode has, which tell it from the historic one. */
+const STANDARD_ONLY = ['ADSC', 'VTIC', 'EAST', 'SINSTS', 'LTARF', 'NGTF', 'NTARF', 'STGE', 'IRMS1', 'URMS1'];
+const HISTORIC_ONLY = ['ADCO', 'OPTARIF', 'PTEC', 'PAPP', 'IINST', 'IINST1', 'ISOUSC', 'HCHC', 'BASE'];
+
+/** The mode a set of labels was sent in (a Tasmota TIC block does not say), if they tell. */
+export function ticModeOf(labels: Iterable<string>): TicMode | undefined {
+  for (const l of labels) {
+    if (STANDARD_ONLY.includes(l)) return 'standard';
+    if (HISTORIC_ONLY.includes(l)) return 'historique';
+  }
+  return undefined;
+}
+
 /** True for a label either specification defines; a garbled label is not one. */
 export function isTicLabel(label: string): boolean {
   return KNOWN.has(label);

@@ -122,6 +122,7 @@ export class InteropRouter {
     if (result.learned) devices.mapSensors(device.node, result.learned);
     this.declare(device, result.meta);
     if (result.status) registry.applyStatus(device.node, result.status, now);
+    if (result.meter) registry.meters.applyMeta(device.node, result.meter);
     const entry: CommitEntry = { node: device.node, readings: [], rejections: [...result.rejections] };
     const opts = {
       registry,
@@ -141,7 +142,10 @@ export class InteropRouter {
 
   /** Declares sensors the device has not shown before, as a native node's meta message would. */
   private declare(device: DeviceRow, meta: SensorDescription[]): void {
-    const fresh = meta.filter((m) => this.opts.registry.sensor(device.node, m.id)?.quantity !== m.quantity);
+    const fresh = meta.filter((m) => {
+      const known = this.opts.registry.sensor(device.node, m.id);
+      return known?.quantity !== m.quantity || (known.part_of ?? undefined) !== m.partOf;
+    });
     if (fresh.length === 0) return;
     const node = this.opts.registry.node(device.node);
     this.opts.registry.applyMeta(device.node, {

@@ -10,6 +10,7 @@ import {
   sensorSlug,
 } from './adapter.ts';
 import { parseDeviceTime } from './device-time.ts';
+import { mapTicBlock } from './tasmota-tic.ts';
 
 /**
  * Tasmota (https://tasmota.github.io/docs/MQTT/): `tele/<topic>/SENSOR` every TelePeriod,
@@ -82,8 +83,9 @@ export const tasmota: Adapter = {
       if (!isObject(block)) continue;
       if (key === 'ENERGY') mapEnergy(block, ts, out);
       else if (key === 'COUNTER') mapCounter(block, ts, out);
-      else mapClimate(key, block, msg, ts, out);
+      else if (key !== 'TIC') mapClimate(key, block, msg, ts, out);
     }
+    if (isObject(msg.TIC)) mapTicBlock(msg.TIC, ts, out);
     return out;
   },
 };

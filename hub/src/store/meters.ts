@@ -85,18 +85,14 @@ export class Meters {
     this.write(row);
   }
 
+  /** A field the status leaves out keeps its value: Tasmota sends only the labels that changed. */
   applyStatus(node: string, s: MeterStatus, ts: number): void {
-    const known = this.rows.get(node);
-    const row: MeterRow = {
-      ...this.empty(node),
-      ...known,
-      period: s.period ?? null,
-      period_index: s.index ?? null,
-      off_peak: s.offPeak === undefined ? null : s.offPeak ? 1 : 0,
-      tempo_today: s.tempoToday ?? null,
-      tempo_tomorrow: s.tempoTomorrow ?? null,
-      status_ts: ts,
-    };
+    const row: MeterRow = { ...this.empty(node), ...this.rows.get(node), status_ts: ts };
+    if (s.period !== undefined) row.period = s.period;
+    if (s.index !== undefined) row.period_index = s.index;
+    if (s.offPeak !== undefined) row.off_peak = s.offPeak ? 1 : 0;
+    if (s.tempoToday !== undefined) row.tempo_today = s.tempoToday;
+    if (s.tempoTomorrow !== undefined) row.tempo_tomorrow = s.tempoTomorrow;
     this.write(row);
   }
 
