@@ -3,12 +3,16 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type MetaMessage, NodeAgentConfig, type Reading } from '../../protocol/index.ts';
 import type { TransportFactory } from '../agent/board-transport.ts';
 import { NodeAgent } from '../agent/node-agent.ts';
+import type { LinkyState } from '../virtual/meters/linky-model.ts';
+import { type MeterWire, meterWire } from '../virtual/meters/meter-wire.ts';
+import { VirtualLinky } from '../virtual/meters/virtual-linky.ts';
 import { MINUTE } from '../virtual/models/random.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
 import { kitPowerW } from './kit-power.ts';
-import { MeterStore } from './meter-store.ts';
+import { linkyOf } from './linky-history.ts';
+import { LinkyStateFile, MeterStore } from './meter-store.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -54,6 +58,8 @@ export interface DemoOptions {
  */
 export class Demo {
   private agents: NodeAgent[] = [];
+  /** the virtual Linkys and their wires, stopped after the agents */
+  private meters: Array<{ linky: VirtualLinky; wire: MeterWire }> = [];
   private stopped = false;
   private bringUp: Promise<void> = Promise.resolve();
   private readonly saveMeters: Array<() => void> = [];
@@ -90,10 +96,16 @@ export class Demo {
       for (const p of plans) {
         if (this.stopped) break;
         const ends = new Map<string, { wh: number; at: number }>();
-        const firstSeq = history ? await this.backfill(p, ends) : undefined;
+        let linkyEnd: LinkyState | undefined;
+        const firstSeq = history
+          ? await this.backfill(p, ends, (state) => {
+              linkyEnd = state;
+            })
+          : undefined;
         total += firstSeq ?? 0;
         if (this.stopped) break;
-        await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
+        if (p.linky) await this.startLinkyAgent(p, secrets.get(p.node) ?? '', firstSeq, linkyEnd);
+        else await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
         firstLive();
       }
       if (history && !this.stopped) {
@@ -137,6 +149,51 @@ export class Demo {
     this.agents.push(agent);
   }
 
+  /**
+   * A household read by its Linky: a virtual meter sending TIC frames down a wire (a socat
+   * pseudo-terminal when socat is installed, else an in-process stream), read by an agent whose
+   * board is `{"type": "tic"}` like a real one's. The registers continue the history, or the last run.
+   */
+  private async startLinkyAgent(
+    p: DemoNodePlan,
+    secret: string,
+    firstSeq: number | undefined,
+    end: LinkyState | undefined,
+  ): Promise<void> {
+    const dir = join(this.opts.dataDir, 'demo');
+    const store = new MeterStore({
+      file: join(dir, `${p.node}.linky.json`),
+      log: this.opts.log,
+      schema: LinkyStateFile,
+    });
+    const model = linkyOf(p, end ?? store.load());
+    this.saveMeters.push(() => store.save(model.state()));
+    const wire = await meterWire(dir, p.node);
+    const config = NodeAgentConfig.parse({
+      node: p.node,
+      secret,
+      hub: this.opts.mqttUrl,
+      board: { type: 'tic', path: wire.path ?? `${p.node} (in-process)`, mode: 'auto' },
+      label: p.nodeName,
+      powerW: kitPowerW(p.kit),
+      publishIntervalS: this.opts.publishIntervalS ?? 5,
+      queue: { dir: join(dir, p.node), maxReadings: 20_000 },
+    });
+    const linky = new VirtualLinky({ model, mode: p.linky?.mode ?? 'historique', wire });
+    linky.start();
+    this.meters.push({ linky, wire });
+    const agent = new NodeAgent({
+      config,
+      sensors: [],
+      queueDir: config.queue.dir,
+      firstSeq,
+      ...(wire.open ? { openMeterPort: wire.open } : {}),
+      log: this.opts.log,
+    });
+    await agent.start();
+    this.agents.push(agent);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.saveTimer);
@@ -144,6 +201,9 @@ export class Demo {
     const agents = this.agents.reverse();
     this.agents = [];
     await Promise.all(agents.map((a) => a.stop()));
+    const meters = this.meters.splice(0);
+    for (const m of meters) m.linky.stop();
+    await Promise.all(meters.map((m) => m.wire.close()));
     this.saveAllMeters();
   }
 
@@ -190,13 +250,17 @@ export class Demo {
   }
 
   /** Writes one node's history; returns the sequence number its live data continues at. */
-  private async backfill(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): Promise<number> {
+  private async backfill(
+    p: DemoNodePlan,
+    ends: Map<string, { wh: number; at: number }>,
+    linkyEnd: (state: LinkyState) => void,
+  ): Promise<number> {
     const now = (this.opts.clock ?? Date.now)();
     const to = Math.floor(now / MINUTE) * MINUTE;
     const from = to - this.days * 86_400_000;
     const meta = metaFor(p);
     let count = 0;
-    for (const chunk of historyFor(p, from, to, 10_000, ends)) {
+    for (const chunk of historyFor(p, from, to, 10_000, ends, linkyEnd)) {
       if (this.stopped) break;
       this.opts.hub.backfill(meta, chunk);
       count += chunk.length;

@@ -36,4 +36,19 @@ describe('demo neighbourhood through the real broker', () => {
     const outdoor = await eventually(() => rawSeries(hub.httpUrl, 'demo-square-air/pm-pm25', since), 60_000);
     expect(outdoor.unit).toBe('µg/m³');
   }, 120_000);
+
+  it('reads the second household through a virtual Linky: its registers, history and tariff period', async () => {
+    const since = Date.now() - 60_000;
+    const live = await eventually(
+      () => rawSeries(hub.httpUrl, 'demo-h02-linky/apparent-power', since),
+      60_000,
+    );
+    expect(live.unit).toBe('VA');
+    const from = Date.now() - 20 * 86_400_000;
+    const hp = await eventually(() => rawSeries(hub.httpUrl, 'demo-h02-linky/hchp', from, 'day'), 30_000);
+    expect(hp.points.t.length).toBeGreaterThan(15);
+    const meter = hub.hub.registry.meters.get('demo-h02-linky');
+    expect(meter).toMatchObject({ kind: 'tic', mode: 'historique', option: 'HC..', subscribed_va: 6000 });
+    expect(['HC..', 'HP..']).toContain(meter?.period);
+  }, 90_000);
 });

@@ -23,7 +23,8 @@ export interface MeterSourceOptions {
   log: (line: string) => void;
 }
 
-const POWER: SensorDescription = {
+/** The active power a TIC reader works out from the index (IndexPower): declared as this. */
+export const INDEX_POWER: SensorDescription = {
   id: 'power',
   quantity: 'power',
   unit: 'W',
@@ -105,7 +106,7 @@ export class MeterSource extends EventEmitter implements ReadingSource {
     const out: TimedReading[] = latest.facts.readings.map((r) => ({ ...r, ts: latest.at }));
     if (this.powerW !== undefined) {
       out.push({
-        sensor: POWER.id,
+        sensor: INDEX_POWER.id,
         quantity: 'power',
         unit: 'W',
         value: Math.round(this.powerW),
@@ -124,8 +125,8 @@ export class MeterSource extends EventEmitter implements ReadingSource {
       grew = true;
     }
     this.estimatePower(facts, at);
-    if (this.powerW !== undefined && !this.declared.has(POWER.id)) {
-      this.declared.set(POWER.id, POWER);
+    if (this.powerW !== undefined && !this.declared.has(INDEX_POWER.id)) {
+      this.declared.set(INDEX_POWER.id, INDEX_POWER);
       grew = true;
     }
     const description = { ...this.description, ...facts.meter };
