@@ -47,11 +47,12 @@ export function* historyFor(
   const totals = new Map<string, number>();
   const linky = plan.linky ? linkyOf(plan) : undefined;
   linky?.advanceTo(from);
+  const written = new Map<string, { value: number; ts: number }>();
   let seq = 0;
   let out: Reading[] = [];
   const rowsAt = (time: number): Row[] =>
     linky
-      ? linkyRows(linky, plan, time, step)
+      ? linkyRows(linky, plan, time, step, written)
       : plan.sensors.flatMap((s) => sample(s, env, time, step, totals));
   for (t = from; t < to; t += step) {
     for (const row of rowsAt(t)) {

@@ -13,8 +13,8 @@ export function linkyOf(plan: DemoNodePlan, state?: LinkyState): LinkyModel {
 }
 
 /** What the agent's reader makes of the frame the meter would send at t. */
-function factsAt(model: LinkyModel, plan: DemoNodePlan, t: number): TicFacts {
-  const fields = model.fields(t);
+function factsAt(model: LinkyModel, plan: DemoNodePlan, t: number, watts?: number): TicFacts {
+  const fields = model.fields(t, watts);
   return interpretTic(new Map(fields.map(([label, value]) => [label, value])), plan.linky?.mode);
 }
 
@@ -30,14 +30,36 @@ export function linkyMeta(plan: DemoNodePlan, powerW: number): MetaMessage {
   };
 }
 
+/** A register that does not move is written once an hour in the history, not every minute. */
+const STILL_EVERY_MS = 3_600_000;
+
 /**
  * One step of a Linky household's history: the registers and gauges of the frame at t, as the agent
- * would publish them, and the step's mean active power in place of the agent's estimate from the index.
+ * would publish them, and the step's mean active power in place of the agent's estimate from the
+ * index. A standard-mode meter sends some twenty registers, most of which stand still at any
+ * moment (a Tempo meter counts into one of six): a register that did not move since it was last
+ * written (`written`) is left out, up to an hour, which changes no delta and keeps the demo's
+ * first start short.
  */
-export function linkyRows(model: LinkyModel, plan: DemoNodePlan, t: number, step: number): Row[] {
+export function linkyRows(
+  model: LinkyModel,
+  plan: DemoNodePlan,
+  t: number,
+  step: number,
+  written: Map<string, { value: number; ts: number }>,
+): Row[] {
+  const before = model.state().registers.reduce((a, b) => a + b, 0);
   model.advanceTo(t);
-  const rows: Row[] = factsAt(model, plan, t).readings.map((r) => ({ ...r, ts: t }));
-  const watts = model.load.meanPower(t - step, t, step / 4);
+  // the step's mean power is what moved the registers: the gauges and the power series use it
+  const watts = ((model.state().registers.reduce((a, b) => a + b, 0) - before) * 3_600_000) / step;
+  const rows: Row[] = [];
+  for (const r of factsAt(model, plan, t, watts).readings) {
+    const last = written.get(r.sensor);
+    const counter = r.quantity === 'energy' || r.quantity === 'energy_exported';
+    if (counter && last?.value === r.value && t - last.ts < STILL_EVERY_MS) continue;
+    written.set(r.sensor, { value: r.value, ts: t });
+    rows.push({ ...r, ts: t });
+  }
   rows.push({ sensor: INDEX_POWER.id, quantity: 'power', unit: 'W', value: Math.round(watts), ts: t });
   return rows;
 }

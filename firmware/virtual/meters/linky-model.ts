@@ -64,12 +64,15 @@ export class LinkyModel {
     return { registers: [...this.registers], at: this.at ?? 0 };
   }
 
-  /** Counts the energy used up to `t` into the register of the period at each step. */
+  /**
+   * Counts the energy used up to `t` into the register of the period at each step, the load sampled
+   * once a step (the demo's history samples it once a minute, as for the other meters).
+   */
   advanceTo(t: number, stepMs = 60_000): void {
     const from = this.at ?? t;
     for (let s = from; s < t; s += stepMs) {
       const e = Math.min(t, s + stepMs);
-      const wh = (this.load.meanPower(s, e, Math.min(15_000, e - s)) * (e - s)) / HOUR;
+      const wh = (this.load.meanPower(s, e, e - s) * (e - s)) / HOUR;
       const i = this.period((s + e) / 2).index - 1;
       this.registers[i] = (this.registers[i] ?? 0) + wh;
     }
@@ -90,23 +93,25 @@ export class LinkyModel {
     return { index, offPeak, today, ...(announced ? { tomorrow: tempoColour(day + 1) } : {}) };
   }
 
-  /** Apparent power, VA, and current, A, at t. */
-  gauges(t: number): { va: number; amps: number; volts: number } {
-    const watts = this.load.powerAt(t);
+  /** Apparent power, VA, current, A, and voltage at t; `watts`: the active power, if known already. */
+  gauges(t: number, watts = this.load.powerAt(t)): { va: number; amps: number; volts: number } {
     const volts =
       230 + 2 * smoothNoise(t / (7 * 60_000), this.opts.household.seed, 91) + 1.5 * bump(hourOfDay(t), 4, 4);
     const va = watts / POWER_FACTOR;
     return { va, amps: va / volts, volts };
   }
 
-  /** The labels of the frame the meter sends at t (its registers as advanced so far). */
-  fields(t: number): TicField[] {
-    return this.opts.mode === 'historique' ? this.historic(t) : this.standard(t);
+  /**
+   * The labels of the frame the meter sends at t (its registers as advanced so far); `watts`: the
+   * active power behind the gauges, when the caller has it (the history's mean over its step).
+   */
+  fields(t: number, watts?: number): TicField[] {
+    return this.opts.mode === 'historique' ? this.historic(t, watts) : this.standard(t, watts);
   }
 
-  private historic(t: number): TicField[] {
+  private historic(t: number, watts?: number): TicField[] {
     const p = this.period(t);
-    const { va, amps } = this.gauges(t);
+    const { va, amps } = this.gauges(t, watts);
     const names = REGISTERS[this.opts.contract];
     const option = { base: 'BASE', hc: 'HC..', tempo: 'BBR(' }[this.opts.contract];
     const ptec =
@@ -135,9 +140,9 @@ export class LinkyModel {
     return fields;
   }
 
-  private standard(t: number): TicField[] {
+  private standard(t: number, watts?: number): TicField[] {
     const p = this.period(t);
-    const { va, amps, volts } = this.gauges(t);
+    const { va, amps, volts } = this.gauges(t, watts);
     const total = this.registers.reduce((a, b) => a + b, 0);
     const offPeakWh = this.registers.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0);
     const date = new Date(t);
