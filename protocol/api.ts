@@ -177,3 +177,45 @@ export const SettingsBody = z.object({
   rawRetentionDays: z.number(),
 });
 export type SettingsBody = z.infer<typeof SettingsBody>;
+
+// --- query parameters ---------------------------------------------------------------------------
+
+/** Latest instant a query may name (2100-01-01): larger numbers are typos, not times. */
+const LAST_TIME = 4_102_444_800_000;
+
+/** A time parameter: epoch milliseconds or ISO 8601. */
+export const TimeParam = z.string().transform((raw, ctx) => {
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(value) || value < 0 || value > LAST_TIME) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be epoch milliseconds or an ISO 8601 time, got "${raw.slice(0, 40)}"`,
+    });
+    return z.NEVER;
+  }
+  return value;
+});
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => `must be one of ${values.join(', ')}, got "${String(issue.input).slice(0, 40)}"`,
+  });
+}
+
+/** GET /api/series: one series (`sensor`) or the collective of a quantity (`quantity`). */
+export const SeriesParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  step: oneOf(['auto', 'raw', 'minute', 'hour', 'day'] as const).default('auto'),
+  sensor: z.string().optional(),
+  quantity: z.string().optional(),
+});
+export type SeriesParams = z.infer<typeof SeriesParams>;
+
+/** GET /api/export */
+export const ExportParams = z.object({
+  format: oneOf(['csv', 'ndjson'] as const).default('csv'),
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+});
+export type ExportParams = z.infer<typeof ExportParams>;

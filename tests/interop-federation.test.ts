@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NeighboursBody } from '../protocol/interop/federation.ts';
+import { hubDb } from './support/hub-db.ts';
 import { addDevice, until } from './support/interop-client.ts';
 import { threeHouseholds } from './support/neighbourhood.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
@@ -14,8 +15,8 @@ describe('interop: federation between neighbourhood hubs', () => {
 
   beforeAll(async () => {
     [nord, sud] = await Promise.all([startTestHub(), startTestHub()]);
-    nord.hub.settings.set('neighbourhood', 'Quartier Nord');
-    sud.hub.settings.set('neighbourhood', 'Quartier Sud');
+    nord.hub.store.settings.set('neighbourhood', 'Quartier Nord');
+    sud.hub.store.settings.set('neighbourhood', 'Quartier Sud');
     // Sud gives Nord's link a login that may speak only for quartier-nord
     const secret = await addDevice(sud, 'device add link-nord --format peer --topic quartier-nord');
     const added = await nord.run(`peer add sud ${sud.mqttUrl} --user link-nord --password ${secret}`);
@@ -45,11 +46,13 @@ describe('interop: federation between neighbourhood hubs', () => {
   it('none of the individual data crosses: no node, household or reading of Nord exists at Sud', async () => {
     const body = JSON.stringify(await neighbours(sud));
     expect(body).not.toMatch(/"n1"|h-private|secret-node|power-l|sensor/);
-    const nodes = sud.hub.db.prepare('SELECT id FROM nodes').all() as { id: string }[];
+    const nodes = hubDb(sud.hub).prepare('SELECT id FROM nodes').all() as { id: string }[];
     expect(nodes.map((n) => n.id).sort()).toEqual(['link-nord', 'n1', 'n2', 'n3', 'secret-node']);
     // Sud's nodes hold their own readings only (1000 W, 50 W), never Nord's 100/200/300 W
-    const values = sud.hub.db
-      .prepare("SELECT value FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.quantity = 'power'")
+    const values = hubDb(sud.hub)
+      .prepare(
+        "SELECT value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.quantity = 'power'",
+      )
       .all() as { value: number }[];
     expect(values.map((v) => v.value).sort()).toEqual([1000, 1000, 1000, 50]);
   });

@@ -45,13 +45,13 @@ describe('interop: Tasmota + Teleinfo', () => {
     expect(
       await until(() => lastValue(th, 'denky/apparent-power').then((v) => (v === 190 ? v : undefined))),
     ).toBe(190);
-    const sensors = th.hub.registry.sensorsOf('denky');
+    const sensors = th.hub.store.registry.sensorsOf('denky');
     expect(sensors.find((s) => s.sensor === 'bbrhpjb')).toMatchObject({
       quantity: 'energy',
       part_of: 'energy',
     });
     expect(sensors.find((s) => s.sensor === 'bbrhpjb')?.last_total).toBe(2_275_512);
-    expect(th.hub.registry.meters.get('denky')).toMatchObject({
+    expect(th.hub.store.registry.meters.get('denky')).toMatchObject({
       kind: 'tic',
       option: 'BBR(',
       subscribed_a: 30,

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { Demo } from './demo.ts';
 
@@ -28,7 +29,7 @@ function demo(): Demo {
 
 /** The meter's total as the hub last received it (readings hold the deltas). */
 function lastEnergy(): { ts: number; value: number } | undefined {
-  return th.hub.db
+  return hubDb(th.hub)
     .prepare(
       `SELECT last_total_ts AS ts, last_total AS value FROM sensors
        WHERE node_id = ? AND sensor = 'meter-energy' AND last_total_ts IS NOT NULL`,
@@ -38,7 +39,7 @@ function lastEnergy(): { ts: number; value: number } | undefined {
 
 function counterEvents(): string[] {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
         `SELECT e.kind FROM counter_events e JOIN sensors s ON s.id = e.sensor_id
          WHERE s.node_id = ? ORDER BY e.id`,

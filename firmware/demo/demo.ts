@@ -27,8 +27,8 @@ export interface DemoHubAccess {
   ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string };
   /** true once a backfill has been done */
   hasHistory(): boolean;
-  /** the store's bulk path; called with at most 50k readings at a time */
-  backfill(meta: MetaMessage, readings: Reading[]): void;
+  /** submits history to the hub's ingest; resolves once it is stored */
+  backfill(meta: MetaMessage, readings: Reading[]): Promise<void>;
 }
 
 export interface DemoOptions {
@@ -262,7 +262,7 @@ export class Demo {
     let count = 0;
     for (const chunk of historyFor(p, from, to, 10_000, ends, linkyEnd)) {
       if (this.stopped) break;
-      this.opts.hub.backfill(meta, chunk);
+      await this.opts.hub.backfill(meta, chunk);
       count += chunk.length;
       // let the hub breathe (HTTP, broker, the nodes already live) between chunks
       await yieldToLoop();

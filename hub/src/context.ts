@@ -1,18 +1,16 @@
 import type { InteropControl } from './interop/interop.ts';
 import type { LiveBus } from './live-bus.ts';
-import type { Db } from './store/db.ts';
-import type { HouseholdLinks } from './store/household-links.ts';
 import type { Registry } from './store/registry.ts';
-import type { SeriesQuery } from './store/series-query.ts';
 import type { SettingsStore } from './store/settings.ts';
+import type { Store } from './store/store.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
-  db: Db;
+  /** the database's readers and writers (SQL lives there only) */
+  store: Store;
   dataDir: string;
-  dbFile: string;
+  /** the store's registry and settings, used everywhere */
   registry: Registry;
-  series: SeriesQuery;
   settings: SettingsStore;
   bus: LiveBus;
   version: string;
@@ -25,8 +23,6 @@ export interface HubContext {
   /** cuts a node's connections (revocation); 0 when no broker runs (offline console) */
   disconnectNode: (node: string) => number;
   connectedNodes: () => Set<string>;
-  /** households' private links (issue 5) */
-  links: HouseholdLinks;
   /** drops erased series from the live collective figure at once (no-op offline) */
   forgetSeries: (sensorIds: number[]) => void;
   /** when the retention purge runs next; null when no hub runs */
@@ -35,6 +31,6 @@ export interface HubContext {
   baseUrl: () => string;
   /** the port MQTT listens on (absent when no broker runs: the offline console) */
   mqttPort?: () => number;
-  /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
+  /** devices, Home Assistant and peers; absent when the console runs without a hub */
   interop?: InteropControl;
 }

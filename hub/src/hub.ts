@@ -14,16 +14,12 @@ import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
 import { Retention } from './retention.ts';
-import { AutoBackup } from './store/auto-backup.ts';
-import type { Db } from './store/db.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Packer } from './store/packer.ts';
-import { PackedRanges } from './store/raw-readings.ts';
-import { ReadingsStore } from './store/readings-store.ts';
+import type { AutoBackup } from './store/auto-backup.ts';
+import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import type { Registry } from './store/registry.ts';
+import type { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -42,6 +38,10 @@ export interface HubOptions {
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
+  foldEveryMs?: number;
+  /** the commit log's size in bytes (default 8 MiB; tests use less) */
+  commitLogBytes?: number;
 }
 
 export interface HubUrls {
@@ -51,17 +51,14 @@ export interface HubUrls {
 }
 
 /**
- * The hub: one process, wired by hand (STYLE rule 5) — store, registry, ingest, broker, HTTP,
- * local console, retention — started in that order and stopped in reverse.
+ * The hub: one process, wired by hand — store, ingest, broker, HTTP, local console, retention —
+ * started in that order and stopped in reverse (docs/ARCHITECTURE.md).
  */
 export class Hub {
   readonly opts: HubOptions;
   readonly log: (line: string) => void;
   private readonly lock: DataLock;
-  db!: Db;
-  registry!: Registry;
-  settings!: SettingsStore;
-  store!: ReadingsStore;
+  store!: Store;
   ingest!: IngestPipeline;
   broker!: Broker;
   interop!: Interop;
@@ -102,31 +99,32 @@ export class Hub {
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-      this.db = opened.db;
       const now = opts.now ?? Date.now;
-      this.registry = new Registry({ db: this.db });
-      this.registry.load();
-      this.settings = new SettingsStore({ db: this.db });
-      this.settings.load();
+      this.store = new Store({
+        db: opened.db,
+        now,
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+        ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+      });
+      const replayed = this.store.readings.open();
+      if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
-      // one instance: the packer marks what it packed, the store's duplicate check reads it
-      const packed = new PackedRanges({ db: this.db });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
-      this.packer = new Packer({ db: this.db, ranges: packed, now, log });
+      this.packer = this.store.packer({ now, log });
       const notices = new Set<string>(opened.notices);
-      const registry = this.registry;
       const collective = new CollectiveLive({ counts: (id) => registry.countsInCollective(id) });
       this.ingest = new IngestPipeline({
-        registry: this.registry,
-        store: this.store,
+        registry,
+        store: this.store.readings,
         bus: this.bus,
         collective,
-        // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
-        // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
-        commitWindowMs: opts.commitWindowMs ?? 250,
+        // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
+        // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
+        commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
         now,
         // follows the retention set on the console: older readings would be purged at once
-        maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
+        maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
         log,
         onStoreHealth: (ok, err) => {
           const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
@@ -138,12 +136,10 @@ export class Hub {
         },
       });
       this.ctx = {
-        db: this.db,
+        store: this.store,
         dataDir: opts.dataDir,
-        dbFile: this.dbFile,
-        registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
-        settings: this.settings,
+        registry,
+        settings,
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),
@@ -155,11 +151,9 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        links: new HouseholdLinks({ db: this.db }),
         forgetSeries: (ids) => collective.forget(ids),
         nextPurge: () => this.retention?.nextRun ?? null,
-        baseUrl: () =>
-          this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
+        baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
       };
       this.http = new HttpApi({
@@ -168,11 +162,9 @@ export class Hub {
         log,
       });
       this.interop = new Interop({
-        db: this.db,
-        registry: this.registry,
+        store: this.store,
         ingest: this.ingest,
         bus: this.bus,
-        settings: this.settings,
         http: this.http,
         version: VERSION,
         externalBroker: opts.broker,
@@ -181,7 +173,7 @@ export class Hub {
       this.ctx.interop = this.interop;
       if (!opts.broker) {
         this.broker = new Broker({
-          registry: this.registry,
+          registry,
           ingest: this.ingest,
           host: opts.host,
           port: opts.mqttPort,
@@ -207,11 +199,10 @@ export class Hub {
         log,
       });
       await this.localConsole.start();
-      this.retention = new Retention({ db: this.db, settings: this.settings, log });
+      this.retention = new Retention({ store: this.store, log });
       this.retention.start();
       this.packer.start();
-      this.backups = new AutoBackup({
-        db: this.db,
+      this.backups = this.store.autoBackup({
         dir: this.backupsDir,
         log,
         onHealth: (ok, err) => {
@@ -251,16 +242,9 @@ export class Hub {
     }
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
-    this.ingest?.stop();
-    // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.walSync.idle();
-    if (this.db?.open) {
-      // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
-      // leaves none to rebuild or lose
-      this.store?.flush();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    // the last commits are made durable and acknowledged, then everything held is folded into SQLite
+    await this.ingest?.stop();
+    this.store?.close();
     this.lock.release();
     this.started = false;
   }
@@ -269,5 +253,8 @@ export class Hub {
     return this.started;
   }
 }
+
+/** The group commit window of `communs hub` (`--commit-window`). */
+export const DEFAULT_COMMIT_WINDOW_MS = 600;
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

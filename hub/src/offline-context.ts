@@ -4,10 +4,7 @@ import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
 import { openDb } from './store/db.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
 
 /**
  * A context over the database alone, for `communs console` when no hub runs. It takes the data
@@ -16,18 +13,12 @@ import { SettingsStore } from './store/settings.ts';
 export function openOfflineContext(dataDir: string): { ctx: HubContext; close: () => void } {
   const lock = new DataLock(dataDir);
   lock.acquire();
-  const dbFile = path.join(dataDir, 'communs.db');
-  const db = openDb({ file: dbFile });
-  const registry = new Registry({ db });
-  registry.load();
-  const settings = new SettingsStore({ db });
-  settings.load();
+  const store = new Store({ db: openDb({ file: path.join(dataDir, 'communs.db') }) });
+  const { registry, settings } = store;
   const ctx: HubContext = {
-    db,
+    store,
     dataDir,
-    dbFile,
     registry,
-    series: new SeriesQuery({ db }),
     settings,
     bus: new LiveBus(),
     version: VERSION,
@@ -37,7 +28,6 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     notices: new Set(['the hub is not running: this console works on the database directly']),
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
-    links: new HouseholdLinks({ db }),
     forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
@@ -45,7 +35,7 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
   return {
     ctx,
     close: () => {
-      db.close();
+      store.close();
       lock.release();
     },
   };

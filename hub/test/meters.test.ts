@@ -100,7 +100,7 @@ describe('utility meters at the hub', () => {
       qos: 1,
       retain: true,
     });
-    const row = th.hub.registry.meters.get('linky-b');
+    const row = th.hub.store.registry.meters.get('linky-b');
     expect(row).toMatchObject({
       kind: 'tic',
       mode: 'standard',
@@ -112,24 +112,24 @@ describe('utility meters at the hub', () => {
       tempo_today: 'blue',
       tempo_tomorrow: 'red',
     });
-    expect(th.hub.registry.meters.latestTempo()).toMatchObject({
+    expect(th.hub.store.registry.meters.latestTempo()).toMatchObject({
       node: 'linky-b',
       today: 'blue',
       tomorrow: 'red',
     });
     // a status without the meter (the agent's periodic one before any frame) changes nothing of it
     await clients[1]?.publishAsync(topics.status('linky-b'), JSON.stringify({ state: 'online' }), { qos: 1 });
-    expect(th.hub.registry.meters.get('linky-b')?.period).toBe('HP BLEU');
+    expect(th.hub.store.registry.meters.get('linky-b')?.period).toBe('HP BLEU');
   });
 
   it('keeps them across a restart, and erases them with the household', async () => {
     await th.restart();
-    expect(th.hub.registry.meters.get('linky-b')?.tempo_tomorrow).toBe('red');
+    expect(th.hub.store.registry.meters.get('linky-b')?.tempo_tomorrow).toBe('red');
     expect((await collective('energy')).points.value.reduce((a: number, v) => a + (v ?? 0), 0)).toBe(300);
     const { code } = await th.run('household erase h-linky-b --yes');
     expect(code).toBe(0);
-    expect(th.hub.registry.meters.get('linky-b')).toBeUndefined();
-    expect(th.hub.registry.meters.get('linky-a')).toBeDefined();
+    expect(th.hub.store.registry.meters.get('linky-b')).toBeUndefined();
+    expect(th.hub.store.registry.meters.get('linky-a')).toBeDefined();
   });
 
   it('gives Home Assistant the device classes of the new quantities', () => {

@@ -3,6 +3,7 @@ import mqtt from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reading, topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -25,9 +26,9 @@ describe('native readings fast path', () => {
   });
   const count = (node: string) =>
     (
-      th.hub.db
+      hubDb(th.hub)
         .prepare(
-          'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+          'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
         )
         .get(node) as { n: number }
     ).n;
@@ -149,7 +150,7 @@ describe('native readings fast path', () => {
       .map((p) => (p as { messageId: number }).messageId);
     expect(acks).toEqual([1, 2, 3, 4, 5, 6]); // MQTT-4.6.0-2: in the order of the PUBLISH packets
     expect(count('fast-4')).toBe(4);
-    const refused = th.hub.db
+    const refused = hubDb(th.hub)
       .prepare("SELECT count(*) AS n FROM rejections WHERE node_id = 'fast-4'")
       .get() as {
       n: number;

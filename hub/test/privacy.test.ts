@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodesBody, RegisterBody, SeriesBody } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, getJson, sendMeta, sendReadings } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -164,7 +165,7 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
   });
 
   it('erasure leaves nothing of the household behind, on any endpoint or in the database', async () => {
-    const sensorIds = th.hub.registry.sensorsOf('house-a-meter').map((s) => s.id);
+    const sensorIds = th.hub.store.registry.sensorsOf('house-a-meter').map((s) => s.id);
     const r = await th.run('household erase house-a --yes');
     expect(r.code).toBe(0);
     expect(r.output).toMatch(/house-a erased: 1 node\(s\), 2 raw readings, \d+ rollups, 1 rejections/);
@@ -184,14 +185,14 @@ describe.each(LEVELS)('a household sharing at level "%s"', (level) => {
     expect(dump).not.toContain('house-a');
     // two households remain: the collective figure is withheld again
     expect((await collective()).body.withheld).toMatch(/fewer than 3 households/);
-    const db = th.hub.db;
+    const db = hubDb(th.hub);
     const count = (sql: string, ...p: unknown[]) =>
       db
         .prepare(sql)
         .pluck()
         .get(...p) as number;
     const ids = sensorIds.join(',') || 'NULL';
-    expect(count(`SELECT count(*) FROM readings WHERE sensor_id IN (${ids})`)).toBe(0);
+    expect(count(`SELECT count(*) FROM all_readings WHERE sensor_id IN (${ids})`)).toBe(0);
     expect(count(`SELECT count(*) FROM rollups WHERE sensor_id IN (${ids})`)).toBe(0);
     expect(count("SELECT count(*) FROM rejections WHERE node_id = 'house-a-meter'")).toBe(0);
     expect(count("SELECT count(*) FROM rejection_counts WHERE node_id = 'house-a-meter'")).toBe(0);

@@ -6,7 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
+import { RollupReader } from '../src/store/rollup-reader.ts';
 import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
+import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
@@ -15,10 +17,14 @@ describe('series answered as JSON text (issue 8)', () => {
   const file = path.join(dir, 'test.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
   const registry = new Registry({ db });
-  const store = new ReadingsStore({ db, registry });
+  const store = new ReadingsStore({ db, registry, foldEveryMs: 0 });
   const t0 = Date.UTC(2026, 10, 1);
   let now = t0 + 3 * 3_600_000;
-  const query = new SeriesQuery({ db, now: () => now });
+  const query = new SeriesQuery({
+    db,
+    now: () => now,
+    rollups: new RollupReader({ db, held: store.rollups }),
+  });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -26,7 +32,7 @@ describe('series answered as JSON text (issue 8)', () => {
   const write = (node: string, sensorId: string, ts: number, value: number) => {
     const sensor = registry.sensor(node, sensorId);
     if (!sensor) throw new Error(`no sensor ${node}/${sensorId}`);
-    store.commit([{ node, readings: [{ sensor, ts, seq: ts, value }], rejections: [] }]);
+    commitNow(store, [entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
   for (const n of ['a', 'b', 'c']) {
     registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });

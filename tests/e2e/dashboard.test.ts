@@ -241,7 +241,7 @@ describe('dashboard in Chromium against a real hub', () => {
   }, 120_000);
 
   it("a household's private detail is not reachable without its link", async () => {
-    const privateNames = th.hub.registry
+    const privateNames = th.hub.store.registry
       .listHouseholds()
       .filter((h) => h.sharing === 'private')
       .map((h) => h.name);
@@ -270,10 +270,11 @@ describe('dashboard in Chromium against a real hub', () => {
   }, 90_000);
 
   it("a household's link opens its private detail, and stops working once revoked", async () => {
-    const home = th.hub.registry
+    const home = th.hub.store.registry
       .listHouseholds()
       .find(
-        (h) => h.sharing === 'private' && th.hub.registry.listNodes().some((n) => n.household_id === h.id),
+        (h) =>
+          h.sharing === 'private' && th.hub.store.registry.listNodes().some((n) => n.household_id === h.id),
       );
     if (!home) throw new Error('the neighbourhood has no private household with a node');
     const issued = await th.run(`household link ${home.id}`);

@@ -47,7 +47,7 @@ describe('demo neighbourhood through the real broker', () => {
     const from = Date.now() - 20 * 86_400_000;
     const hp = await eventually(() => rawSeries(hub.httpUrl, 'demo-h02-linky/hchp', from, 'day'), 30_000);
     expect(hp.points.t.length).toBeGreaterThan(15);
-    const meter = hub.hub.registry.meters.get('demo-h02-linky');
+    const meter = hub.hub.store.registry.meters.get('demo-h02-linky');
     expect(meter).toMatchObject({ kind: 'tic', mode: 'historique', option: 'HC..', subscribed_va: 6000 });
     expect(['HC..', 'HP..']).toContain(meter?.period);
   }, 90_000);

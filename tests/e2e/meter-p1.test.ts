@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { p1Telegram } from '../../firmware/virtual/meters/p1-compose.ts';
+import { hubDb } from '../support/hub-db.ts';
 import { type MeterLine, meterLine } from '../support/meter-line.ts';
 import { type NodeProcess, startNodeProcess } from '../support/node-process.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
@@ -77,9 +78,9 @@ describe('a DSMR meter’s P1 port', () => {
     await line.stream([telegram(0, '00.550'), telegram(1, '00.610'), noisy, telegram(3, '00.720')], 1300);
     const power = () =>
       (
-        th.hub.db
+        hubDb(th.hub)
           .prepare(
-            `SELECT r.value FROM readings r JOIN sensors s ON s.id = r.sensor_id
+            `SELECT r.value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id
              WHERE s.node_id = ? AND s.sensor = 'power' ORDER BY r.ts`,
           )
           .all(node) as Array<{ value: number }>
@@ -88,7 +89,7 @@ describe('a DSMR meter’s P1 port', () => {
     expect(power()).toEqual([550, 610, 720]);
     await agent.waitFor(/a P1 telegram dropped \(CRC [0-9A-F]{4} sent, [0-9A-F]{4} computed\)/);
 
-    const rows = th.hub.db
+    const rows = hubDb(th.hub)
       .prepare('SELECT sensor, quantity, unit, last_total FROM sensors WHERE node_id = ? ORDER BY sensor')
       .all(node) as Array<{ sensor: string; quantity: string; unit: string; last_total: number | null }>;
     const by = Object.fromEntries(rows.map((r) => [r.sensor, r]));
@@ -106,14 +107,18 @@ describe('a DSMR meter’s P1 port', () => {
     expect(by['energy-t1']).toMatchObject({ quantity: 'energy', unit: 'Wh', last_total: 1_234_530 });
     expect(by['energy-exported-t2']).toMatchObject({ quantity: 'energy_exported', last_total: 456_706 });
     expect(by.gas).toMatchObject({ quantity: 'gas', unit: 'm³', last_total: 812.348 });
-    expect(th.hub.registry.meters.get(node)).toMatchObject({
+    expect(th.hub.store.registry.meters.get(node)).toMatchObject({
       kind: 'p1',
       phases: 1,
       producer: 1,
       period_index: 1,
     });
-    expect(th.hub.registry.node(node)?.board).toBe('dsmr');
-    const everything = JSON.stringify([rows, th.hub.registry.node(node), th.hub.registry.meters.get(node)]);
+    expect(th.hub.store.registry.node(node)?.board).toBe('dsmr');
+    const everything = JSON.stringify([
+      rows,
+      th.hub.store.registry.node(node),
+      th.hub.store.registry.meters.get(node),
+    ]);
     expect(everything).not.toContain('4B3845');
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TicField, ticFrame } from '../../firmware/virtual/meters/tic-compose.ts';
+import { hubDb } from '../support/hub-db.ts';
 import { type MeterLine, meterLine } from '../support/meter-line.ts';
 import { type NodeProcess, startNodeProcess } from '../support/node-process.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
@@ -54,9 +55,9 @@ async function linkyNode(node: string, mode: 'auto' | 'historique' | 'standard')
 
 function gauges(node: string, sensor: string): number[] {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
-        `SELECT r.value FROM readings r JOIN sensors s ON s.id = r.sensor_id
+        `SELECT r.value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id
          WHERE s.node_id = ? AND s.sensor = ? ORDER BY r.ts`,
       )
       .all(node, sensor) as Array<{ value: number }>
@@ -64,7 +65,7 @@ function gauges(node: string, sensor: string): number[] {
 }
 
 function totals(node: string): Record<string, number | null> {
-  const rows = th.hub.db
+  const rows = hubDb(th.hub)
     .prepare('SELECT sensor, last_total FROM sensors WHERE node_id = ?')
     .all(node) as Array<{ sensor: string; last_total: number | null }>;
   return Object.fromEntries(rows.map((r) => [r.sensor, r.last_total]));
@@ -73,14 +74,14 @@ function totals(node: string): Record<string, number | null> {
 function sensors(
   node: string,
 ): Array<{ sensor: string; quantity: string; unit: string; part_of: string | null }> {
-  return th.hub.db
+  return hubDb(th.hub)
     .prepare('SELECT sensor, quantity, unit, part_of FROM sensors WHERE node_id = ? ORDER BY sensor')
     .all(node) as Array<{ sensor: string; quantity: string; unit: string; part_of: string | null }>;
 }
 
 function counterEvents(node: string): number {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
         'SELECT count(*) AS n FROM counter_events e JOIN sensors s ON s.id = e.sensor_id WHERE s.node_id = ?',
       )
@@ -152,8 +153,10 @@ describe('a Linky in historic mode, HC contract, single phase', () => {
       'hchp:energy:Wh',
       'power:power:W',
     ]);
-    await eventually(async () => (th.hub.registry.meters.get(node)?.period === 'HC..' ? true : undefined));
-    expect(th.hub.registry.meters.get(node)).toMatchObject({
+    await eventually(async () =>
+      th.hub.store.registry.meters.get(node)?.period === 'HC..' ? true : undefined,
+    );
+    expect(th.hub.store.registry.meters.get(node)).toMatchObject({
       kind: 'tic',
       mode: 'historique',
       phases: 1,
@@ -163,12 +166,12 @@ describe('a Linky in historic mode, HC contract, single phase', () => {
       period_index: 1,
       off_peak: 1,
     });
-    expect(th.hub.registry.node(node)?.board).toBe('linky');
+    expect(th.hub.store.registry.node(node)?.board).toBe('linky');
     // the meter's address never reaches the hub
     const everything = JSON.stringify([
       sensors(node),
-      th.hub.registry.node(node),
-      th.hub.registry.meters.get(node),
+      th.hub.store.registry.node(node),
+      th.hub.store.registry.meters.get(node),
     ]);
     expect(everything).not.toContain('021528603314');
   });
@@ -223,9 +226,9 @@ describe('a Linky in historic mode, Tempo contract', () => {
       GAP_MS,
     );
     await eventually(async () =>
-      th.hub.registry.meters.get(node)?.tempo_tomorrow === 'red' ? true : undefined,
+      th.hub.store.registry.meters.get(node)?.tempo_tomorrow === 'red' ? true : undefined,
     );
-    expect(th.hub.registry.meters.get(node)).toMatchObject({
+    expect(th.hub.store.registry.meters.get(node)).toMatchObject({
       option: 'BBR(',
       period: 'HPJW',
       period_index: 4,
@@ -235,7 +238,7 @@ describe('a Linky in historic mode, Tempo contract', () => {
     });
     await eventually(async () => (totals(node).bbrhpjw === 1_800_003 ? true : undefined));
     expect(Object.keys(totals(node)).filter((s) => s.startsWith('bbr'))).toHaveLength(6);
-    expect(th.hub.registry.meters.latestTempo()).toMatchObject({ today: 'white', tomorrow: 'red' });
+    expect(th.hub.store.registry.meters.latestTempo()).toMatchObject({ today: 'white', tomorrow: 'red' });
   });
 });
 
@@ -282,7 +285,7 @@ describe('a Linky in standard mode', () => {
     const parts = Object.fromEntries(sensors(node).map((s) => [s.sensor, s.part_of]));
     expect(parts).toMatchObject({ east: null, easf01: 'east', easf02: 'east', easd01: 'east' });
     expect(gauges(node, 'voltage-l1').at(-1)).toBe(229);
-    expect(th.hub.registry.meters.get(node)).toMatchObject({
+    expect(th.hub.store.registry.meters.get(node)).toMatchObject({
       mode: 'standard',
       phases: 1,
       option: 'H PLEINE/CREUSE',
@@ -308,7 +311,11 @@ describe('a Linky in standard mode', () => {
       part_of: 'apparent-power',
     });
     expect(Object.keys(byId)).toEqual(expect.arrayContaining(['current-l2', 'current-l3', 'voltage-l3']));
-    expect(th.hub.registry.meters.get(node)).toMatchObject({ phases: 3, producer: 1, subscribed_va: 12_000 });
+    expect(th.hub.store.registry.meters.get(node)).toMatchObject({
+      phases: 3,
+      producer: 1,
+      subscribed_va: 12_000,
+    });
   });
 
   it('refuses the wrong mode in one line and publishes nothing', async () => {

@@ -9,6 +9,8 @@ export interface TestHubOptions {
   dataDir?: string;
   demo?: number | false;
   commitWindowMs?: number;
+  /** default 0: fold after every commit (see below) */
+  foldEveryMs?: number;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
@@ -48,6 +50,10 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       mqttPort,
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
+      // the database file is up to date after every commit, for tests that read it; the hub's own
+      // folds (every 15 minutes) are tested in hub/test/readings-store.test.ts
+      foldEveryMs: opts.foldEveryMs ?? 0,
+      commitLogBytes: 1024 * 1024,
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       log: (line) => {
         log.push(line);
@@ -87,13 +93,13 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     dataDir,
     log,
     addHousehold(id, sharing = 'community', kind = 'household') {
-      if (!hub.registry.household(id))
-        hub.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
+      if (!hub.store.registry.household(id))
+        hub.store.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
     },
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: hub.registry.addNode({ id, household }).secret };
+      return { secret: hub.store.registry.addNode({ id, household }).secret };
     },
     async run(line) {
       const out: string[] = [];

@@ -4,6 +4,7 @@ import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseNodeTopic, topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import { nativeSubmission } from '../ingest/submission.ts';
 import type { Registry } from '../store/registry.ts';
 import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
 import { MqttGuard } from './guard.ts';
@@ -137,7 +138,9 @@ export class Broker {
         this.counters.deniedTopics++;
         return done(new Error(`unknown topic ${packet.topic}`));
       }
-      ingest.receive(node, parsed.channel, packet.payload as Buffer, (err) => done(err ?? null));
+      ingest.submit(nativeSubmission(node, parsed.channel, packet.payload as Buffer), (err) =>
+        done(err ?? null),
+      );
     };
     this.aedes.authorizeForward = (client, packet) => {
       const node = client && (client as NodeClient)[NODE];

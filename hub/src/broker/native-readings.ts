@@ -1,5 +1,6 @@
 import { topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import { nativeSubmission } from '../ingest/submission.ts';
 import type { FastPath, MqttGuard } from './guard.ts';
 
 /**
@@ -52,7 +53,8 @@ export class NativeReadingsPath implements FastPath {
     if (this.opts.watched()) return false;
     this.opts.alive();
     const { guard } = this.opts;
-    this.opts.ingest.receive(this.opts.node, 'readings', packet.subarray(payload), (err) => {
+    const submission = nativeSubmission(this.opts.node, 'readings', packet.subarray(payload));
+    this.opts.ingest.submit(submission, (err) => {
       if (err) guard.destroy();
       guard.settle(id);
     });

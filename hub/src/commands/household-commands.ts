@@ -19,7 +19,7 @@ export const householdShow: Command = {
   run(ctx, { positionals }, io) {
     const h = requireHousehold(ctx, checkId('household', positionals[0], this.usage));
     const nodes = ctx.registry.listNodes().filter((n) => n.household_id === h.id);
-    const link = ctx.links.info(h.id);
+    const link = ctx.store.links.info(h.id);
     io.out(`${h.kind} ${h.id}: "${h.name}"${h.location ? `, ${h.location}` : ''}`);
     io.out(`  sharing:      ${h.sharing} (visible to ${visibleTo(h.sharing)})`);
     io.out(`  private link: ${link ? `issued ${formatTime(link.createdAt)}` : 'none'}`);
@@ -74,8 +74,8 @@ export const householdLink: Command = {
   options: { ascii: { type: 'boolean' } },
   async run(ctx, { positionals, values }, io) {
     const h = requireHousehold(ctx, checkId('household', positionals[0], this.usage));
-    const replaced = ctx.links.info(h.id) !== undefined;
-    const token = ctx.links.issue(h.id);
+    const replaced = ctx.store.links.info(h.id) !== undefined;
+    const token = ctx.store.links.issue(h.id);
     audit(ctx, io, `household link ${h.id}${replaced ? ' (previous link revoked)' : ''}`);
     const url = `${ctx.baseUrl()}/h/${token}`;
     io.out(`private link of ${h.id} ("${h.name}")${replaced ? ': the previous link no longer works' : ''}:`);
@@ -95,7 +95,7 @@ export const householdUnlink: Command = {
   summary: 'revoke the private link of a household',
   run(ctx, { positionals }, io) {
     const h = requireHousehold(ctx, checkId('household', positionals[0], this.usage));
-    if (!ctx.links.revoke(h.id)) {
+    if (!ctx.store.links.revoke(h.id)) {
       io.out(`household ${h.id} has no private link.`);
       return 0;
     }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { HubContext } from '../context.ts';
-import { exportFile, writeReadingsCsv, writeRollupsCsv } from '../store/csv-export.ts';
-import { eraseHousehold, planErase } from '../store/household-erase.ts';
+import { exportFile } from '../store/csv-export.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { requireHousehold } from './household-commands.ts';
 import { checkId } from './registry-commands.ts';
@@ -21,7 +20,7 @@ export const householdErase: Command = {
   options: { yes: { type: 'boolean' } },
   async run(ctx, { positionals, values }, io) {
     const h = requireHousehold(ctx, checkId('household', positionals[0], this.usage));
-    const plan = planErase(ctx.db, ctx.registry, h.id);
+    const plan = ctx.store.planErase(h.id);
     const what = `${plan.nodes.length} node(s), ${plan.readings} raw readings, ${plan.rollups} rollups, ${plan.rejections} rejections`;
     if (values.yes !== true) {
       if (!io.confirm)
@@ -38,7 +37,7 @@ export const householdErase: Command = {
       ctx.disconnectNode(n);
     }
     await drainIngest(ctx);
-    const done = eraseHousehold(ctx.db, ctx.registry, ctx.links, h.id);
+    const done = await ctx.store.erase(h.id);
     ctx.forgetSeries(done.sensorIds);
     audit(ctx, io, `erase household ${h.id}: ${what}`);
     io.out(`${h.kind} ${h.id} erased: ${what}.`);
@@ -63,11 +62,11 @@ export const householdExport: Command = {
     const now = ctx.now();
     const readingsFile = exportFile(ctx.dataDir, `household-${h.id}-readings`, now);
     const rollupsFile = exportFile(ctx.dataDir, `household-${h.id}-rollups`, now);
-    const readings = await writeReadingsCsv(ctx.db, ctx.registry, sensors, readingsFile, {
+    const readings = await ctx.store.writeReadingsCsv(sensors, readingsFile, {
       from: 0,
       to: now + 1,
     });
-    const rollups = await writeRollupsCsv(ctx.db, sensors, rollupsFile);
+    const rollups = await ctx.store.writeRollupsCsv(sensors, rollupsFile);
     audit(ctx, io, `household export ${h.id}`);
     io.out(`${h.id}: ${sensors.length} series exported.`);
     io.out(`  ${readings} raw readings  -> ${path.relative(ctx.dataDir, readingsFile)}`);

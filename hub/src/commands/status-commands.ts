@@ -1,30 +1,12 @@
 import fs from 'node:fs';
-import type { HubContext } from '../context.ts';
 import { nodeState } from '../node-state.ts';
+import type { AuditEntry } from '../store/audit-log.ts';
 import { PERIODS } from '../store/rollup.ts';
-import { flushRollups } from '../store/rollup-buffer.ts';
 import type { Command, CommandIO } from './command.ts';
 import { CommandError } from './command.ts';
 import { formatBytes, formatDuration, formatTime } from './format.ts';
 
-function fileSize(file: string): number {
-  try {
-    return fs.statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-function auditLines(ctx: HubContext, limit: number): { ts: number; who: string; what: string }[] {
-  const rows = ctx.db.prepare('SELECT ts, who, what FROM audit ORDER BY id DESC LIMIT ?').all(limit) as {
-    ts: number;
-    who: string;
-    what: string;
-  }[];
-  return rows.reverse();
-}
-
-function printAudit(io: CommandIO, rows: { ts: number; who: string; what: string }[]): void {
+function printAudit(io: CommandIO, rows: AuditEntry[]): void {
   for (const r of rows) io.out(`  ${formatTime(r.ts)}  ${r.who.padEnd(24)} ${r.what}`);
 }
 
@@ -39,17 +21,11 @@ export const status: Command = {
     for (const n of nodes) states[n.revoked_at !== null ? 'revoked' : nodeState(n, now)]++;
     const day = Math.floor(now / PERIODS.day) * PERIODS.day;
     // today's count comes from the day rollups: a few rows a series instead of a scan of the readings
-    flushRollups(ctx.db);
-    const today =
-      (ctx.db
-        .prepare('SELECT sum(count) FROM rollups WHERE period = ? AND start = ?')
-        .pluck()
-        .get(PERIODS.day, day) as number | null) ?? 0;
+    const today = ctx.store.rollups.bucketCount(PERIODS.day, day);
     const rejected = nodes.reduce((sum, n) => sum + n.rejected, 0);
-    const byReason = ctx.db
-      .prepare('SELECT reason, sum(count) AS n FROM rejection_counts GROUP BY reason ORDER BY n DESC LIMIT 4')
-      .all() as { reason: string; n: number }[];
-    const dbBytes = fileSize(ctx.dbFile) + fileSize(`${ctx.dbFile}-wal`);
+    const byReason = ctx.store.rejections.topReasons(4);
+    const sizes = ctx.store.sizes();
+    const dbBytes = sizes.db + sizes.wal;
     const disk = fs.statfsSync(ctx.dataDir);
     const mem = process.memoryUsage();
     const settings = ctx.settings.get();
@@ -74,7 +50,7 @@ export const status: Command = {
     );
     io.out(`  memory      ${formatBytes(mem.rss)} resident, ${formatBytes(mem.heapUsed)} heap`);
     for (const n of ctx.notices) io.out(`  notice      ${n}`);
-    const recent = auditLines(ctx, 5);
+    const recent = ctx.store.audit.last(5);
     if (recent.length) {
       io.out('recent changes ("audit" shows more):');
       printAudit(io, recent);
@@ -92,7 +68,7 @@ export const auditLog: Command = {
     const limit = Number(values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
       throw new CommandError(`--limit must be a whole number from 1 to 10000, got "${values.limit}"`);
-    const rows = auditLines(ctx, limit);
+    const rows = ctx.store.audit.last(limit);
     if (rows.length === 0) {
       io.out('the audit log is empty: no change has been made from a console yet.');
       return 0;

@@ -51,7 +51,7 @@ export class HttpApi {
     this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
     this.route('GET', '/api/series', async (_req, res, url) => {
       // a household's private link also opens its own series (issue 5); a bad token changes nothing
-      const owner = await ctx.links.resolve(url.searchParams.get('token'));
+      const owner = await ctx.store.links.resolve(url.searchParams.get('token'));
       sendJsonParts(res, 200, series(ctx, url.searchParams, owner));
     });
     this.route('GET', '/api/household', async (_req, res, url) =>

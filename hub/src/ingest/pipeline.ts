@@ -1,17 +1,10 @@
-import {
-  MetaMessage,
-  type NodeChannel,
-  type Quantity,
-  StatusMessage,
-  seriesName,
-} from '../../../protocol/index.ts';
+import { type Quantity, seriesName } from '../../../protocol/index.ts';
 import type { CollectiveLive } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
-import { parseJsonPayload } from './payload.ts';
-import { describeZodError, validateReadingsMessage } from './validate.ts';
+import type { Submission } from './submission.ts';
 
 export interface IngestOptions {
   registry: Registry;
@@ -30,10 +23,12 @@ export interface IngestOptions {
 }
 
 /**
- * The ingest pipeline, as named steps:
- *   parse topic (the broker) → validate payload → normalise units → store (group commit) → publish live.
- * Everything a node sends on its own subtree passes through `receive`, in the order it arrived, so
- * acknowledgements keep that order even for rejected messages.
+ * The ingest pipeline, the one way into the store, as named steps:
+ *   parse (each source: the broker's topic and payload, an interop adapter, the airrohr route, the
+ *   demo) → submit → [group commit: registry changes → validate → normalise → duplicates and
+ *   counters → store] → durable → acknowledge → publish live.
+ * Every source calls `submit`, in the order its messages arrived, and is acknowledged in that order,
+ * rejected messages included.
  */
 export class IngestPipeline {
   private readonly opts: IngestOptions;
@@ -50,9 +45,16 @@ export class IngestPipeline {
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
       eagerBatch: 64,
-      // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
-      commit: (entries) => opts.store.walSync.unsynced(() => opts.store.commit(entries)),
-      durable: (done) => opts.store.walSync.sync(done),
+      // a commit-log record stays a few MB at most, whatever the messages carry
+      weight: (entry) => entry.readings?.length ?? 0,
+      maxWeight: 20_000,
+      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts)
+      commit: (entries, done) =>
+        opts.store.commit(
+          entries,
+          { maxPastMs: opts.maxPastMs(), maxFutureMs: opts.maxFutureMs ?? 10 * 60_000 },
+          done,
+        ),
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });
@@ -60,60 +62,15 @@ export class IngestPipeline {
 
   start(): void {}
 
-  stop(): void {
-    this.committer.stop();
+  /** Commits what is queued and refuses anything later; resolves once it is durable. */
+  async stop(): Promise<void> {
+    await this.committer.stop();
     if (this.aggregateTimer) clearTimeout(this.aggregateTimer);
   }
 
-  /** A publish from an authenticated node on its own subtree; `done` acknowledges it. */
-  receive(node: string, channel: NodeChannel, payload: Buffer, done: (err?: Error) => void): void {
-    const entry: CommitEntry = { node, readings: [], rejections: [] };
-    switch (channel) {
-      case 'readings': {
-        const validated = validateReadingsMessage(node, payload, {
-          registry: this.opts.registry,
-          now: this.now(),
-          maxPastMs: this.opts.maxPastMs(),
-          maxFutureMs: this.opts.maxFutureMs ?? 10 * 60_000,
-        });
-        entry.readings = validated.readings;
-        entry.rejections = validated.rejections;
-        break;
-      }
-      case 'meta':
-        this.applyDescription(entry, payload, MetaMessage, (m) => this.opts.registry.applyMeta(node, m));
-        break;
-      case 'status':
-        // an empty retained payload clears the retained status: nothing to apply
-        if (payload.length === 0) break;
-        this.applyDescription(entry, payload, StatusMessage, (s) => {
-          this.opts.registry.applyStatus(node, s, this.now());
-          this.emitNode(node);
-        });
-        break;
-    }
-    this.committer.enqueue(entry, done);
-  }
-
-  private applyDescription<T>(
-    entry: CommitEntry,
-    payload: Buffer,
-    schema: {
-      safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
-    },
-    apply: (value: T) => void,
-  ): void {
-    const parsed = parseJsonPayload(payload);
-    if (!parsed.ok) {
-      entry.rejections.push({ reason: 'bad_json', detail: parsed.detail });
-      return;
-    }
-    const checked = schema.safeParse(parsed.value);
-    if (!checked.success) {
-      entry.rejections.push({ reason: 'bad_schema', detail: describeZodError(checked.error) });
-      return;
-    }
-    apply(checked.data);
+  /** One message of one node, from any source; `done` acknowledges it once it is durable. */
+  submit(submission: Submission, done: (err?: Error) => void): void {
+    this.committer.enqueue({ ...submission, receivedAt: this.now() }, done);
   }
 
   private publishLive(result: CommitResult): void {

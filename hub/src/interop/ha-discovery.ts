@@ -3,8 +3,7 @@ import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
 import { HA_PREFIX, HA_STATE_ROOT, type HaSensorConfig } from '../../../protocol/interop/home-assistant.ts';
 import type { LiveBus } from '../live-bus.ts';
 import { publicSensor } from '../privacy.ts';
-import type { Db } from '../store/db.ts';
-import { getFlag, setFlag } from '../store/interop-flags.ts';
+import type { InteropFlags } from '../store/interop-flags.ts';
 import type { Registry, SensorRow } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import { HA_CLASSES } from './ha-classes.ts';
@@ -15,7 +14,7 @@ export interface Publisher {
 }
 
 export interface HaDiscoveryOptions {
-  db: Db;
+  flags: InteropFlags;
   registry: Registry;
   bus: LiveBus;
   settings: SettingsStore;
@@ -45,7 +44,7 @@ export class HaDiscovery {
   }
 
   get enabled(): boolean {
-    return getFlag(this.opts.db, 'ha_discovery');
+    return this.opts.flags.get('ha_discovery');
   }
 
   async start(publisher: Publisher): Promise<void> {
@@ -76,7 +75,7 @@ export class HaDiscovery {
   }
 
   async setEnabled(on: boolean): Promise<void> {
-    setFlag(this.opts.db, 'ha_discovery', on);
+    this.opts.flags.set('ha_discovery', on);
     if (on) await this.publishAll();
     else await this.removeAll();
   }

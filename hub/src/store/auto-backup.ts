@@ -15,6 +15,8 @@ export interface AutoBackupOptions {
   log: (line: string) => void;
   /** told when a backup fails and when one succeeds again (disk full shows in the notices) */
   onHealth?: (ok: boolean, err?: Error) => void;
+  /** runs before each copy: what ingest holds in memory is folded into the file (store.ts) */
+  prepare?: () => Promise<void>;
 }
 
 const PREFIX = 'auto-';
@@ -82,6 +84,7 @@ export class AutoBackup {
     const partial = `${file}.partial`;
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await this.opts.prepare?.();
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
       // node secrets are scrypt hashes, but readings are a household's life: owner-only
       fs.chmodSync(partial, 0o600);

@@ -12,7 +12,7 @@ export interface OpenDbOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-/** The one place that opens SQLite (STYLE rule 4). WAL, foreign keys on, migrations applied. */
+/** The one place that opens SQLite. WAL, foreign keys on, migrations applied. */
 export function openDb(opts: OpenDbOptions): Db {
   fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   const db = new Database(opts.file);
@@ -26,13 +26,15 @@ export function openDb(opts: OpenDbOptions): Db {
   db.pragma('wal_autocheckpoint = 8000');
   db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
-  // erased means erased (DESIGN.md): deleted and updated rows are overwritten with zeros, not left
+  // erased means erased (docs/PRIVACY.md): deleted and updated rows are overwritten with zeros, not left
   // readable in free space. Costs a write of each page freed (the packer frees ~1 a second).
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   // chart reads walk a series' rollups page by page: 16 MiB of page cache (2 MiB by default) keeps
   // the day charts of a few hundred series in memory (bench queries); it fills only as pages are read
   db.pragma('cache_size = -16384');
+  // the collective cache's TEMP tables live in memory: a chart request never writes to disk
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
 }

@@ -70,8 +70,19 @@ export class Meters {
       : undefined;
   }
 
+  /** True when `m` says something else than what is kept for the node (or nothing is kept). */
+  differs(node: string, m: MeterDescription): boolean {
+    const row = this.rows.get(node);
+    const next = this.withMeta(node, m);
+    return !row || (Object.keys(next) as Array<keyof MeterRow>).some((k) => next[k] !== row[k]);
+  }
+
   applyMeta(node: string, m: MeterDescription): void {
-    const row: MeterRow = {
+    if (this.differs(node, m)) this.write(this.withMeta(node, m));
+  }
+
+  private withMeta(node: string, m: MeterDescription): MeterRow {
+    return {
       ...this.empty(node),
       ...this.rows.get(node),
       kind: m.kind,
@@ -82,18 +93,26 @@ export class Meters {
       subscribed_a: m.subscribedA ?? null,
       producer: m.producer === undefined ? null : m.producer ? 1 : 0,
     };
-    this.write(row);
   }
 
-  /** A field the status leaves out keeps its value: Tasmota sends only the labels that changed. */
+  /**
+   * A field the status leaves out keeps its value: Tasmota sends only the labels that changed. The
+   * time of the report is kept in memory at once; the row is written when something else changed
+   * (an agent repeats its status every minute: that is no reason to write).
+   */
   applyStatus(node: string, s: MeterStatus, ts: number): void {
-    const row: MeterRow = { ...this.empty(node), ...this.rows.get(node), status_ts: ts };
+    const known = this.rows.get(node);
+    const row: MeterRow = { ...this.empty(node), ...known, status_ts: ts };
     if (s.period !== undefined) row.period = s.period;
     if (s.index !== undefined) row.period_index = s.index;
     if (s.offPeak !== undefined) row.off_peak = s.offPeak ? 1 : 0;
     if (s.tempoToday !== undefined) row.tempo_today = s.tempoToday;
     if (s.tempoTomorrow !== undefined) row.tempo_tomorrow = s.tempoTomorrow;
-    this.write(row);
+    const changed =
+      !known ||
+      (Object.keys(row) as Array<keyof MeterRow>).some((k) => k !== 'status_ts' && row[k] !== known[k]);
+    if (changed) this.write(row);
+    else known.status_ts = ts;
   }
 
   /** Erasure: the meters of these nodes go with them. */

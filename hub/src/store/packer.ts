@@ -7,7 +7,6 @@ import {
   type RawReading,
   recordBytes,
 } from './reading-block.ts';
-import { withoutSync } from './wal-sync.ts';
 
 /**
  * A block's record stays under this many bytes: with 1 KiB pages (db.ts) a table row over 989 B
@@ -193,5 +192,19 @@ export class Packer {
         });
     }, ms);
     this.timer.unref();
+  }
+}
+
+/**
+ * Runs `write` (which commits) without SQLite's own sync to disk at commit: for a move the next run
+ * repeats if a power cut takes it.
+ */
+function withoutSync<T>(db: Db, write: () => T): T {
+  if (db.inTransaction || (db.pragma('synchronous', { simple: true }) as number) < 2) return write();
+  db.exec('PRAGMA synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.exec('PRAGMA synchronous = FULL');
   }
 }

@@ -1,12 +1,7 @@
-import type {
-  HouseholdKind,
-  MetaMessage,
-  Quantity,
-  SharingLevel,
-  StatusMessage,
-} from '../../../protocol/index.ts';
+import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
 import { Meters } from './meters.ts';
+import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
 import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
 
 export interface HouseholdRow {
@@ -72,6 +67,8 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
+  private maxSensorId = 0;
   /** utility meters read by their own output: contract and tariff period */
   readonly meters: Meters;
 
@@ -89,6 +86,11 @@ export class Registry {
     this.sensors.clear();
     this.sensorsById.clear();
     for (const s of this.db.prepare('SELECT * FROM sensors').all() as SensorRow[]) this.cacheSensor(s);
+    // ids are never given twice, even those of erased sensors (held data may still name them)
+    this.maxSensorId = Math.max(
+      this.maxSensorId,
+      (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
+    );
     this.meters.load();
   }
 
@@ -279,45 +281,67 @@ export class Registry {
     return true;
   }
 
-  /** Applies a node's retained self-description: board, power budget and the sensors it declares. */
-  applyMeta(nodeId: string, meta: MetaMessage): void {
-    const row = this.requireNode(nodeId);
-    const tx = this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
-        .run(meta.board, meta.firmware ?? null, meta.kit ?? null, meta.powerW ?? null, nodeId);
-      const upsert = this.db.prepare(
-        `INSERT INTO sensors (node_id, sensor, quantity, unit, label, part_of) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit,
-           label = excluded.label, part_of = excluded.part_of
-         RETURNING *`,
-      );
-      for (const s of meta.sensors) {
-        const row = upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null, s.partOf ?? null);
-        this.cacheSensor(row as SensorRow);
-      }
-      if (meta.meter) this.meters.applyMeta(nodeId, meta.meter);
-    });
-    tx();
-    row.board = meta.board;
-    row.firmware = meta.firmware ?? null;
-    row.kit = meta.kit ?? null;
-    row.power_w = meta.powerW ?? null;
+  /**
+   * Changes to nodes and sensors that travel with a commit of readings (hub/src/store/readings-store.ts):
+   * a node's meta and status messages are applied in the same transaction as the readings that follow
+   * them, and reach the registry's memory only once that transaction has committed. Readings of the
+   * same batch see the sensors a meta message declares before them.
+   */
+  stage(): RegistryStage {
+    return new RegistryStage(this, () => ++this.maxSensorId);
   }
 
-  applyStatus(nodeId: string, status: StatusMessage, ts: number): void {
-    const row = this.requireNode(nodeId);
-    row.status = status.state;
-    row.status_ts = ts;
-    if (status.rssi !== undefined) row.rssi = status.rssi;
-    if (status.battery !== undefined) row.battery = status.battery;
-    if (status.state === 'online') row.last_seen = ts;
-    this.db
-      .prepare(
-        'UPDATE nodes SET status = ?, status_ts = ?, rssi = ?, battery = ?, last_seen = ? WHERE id = ?',
-      )
-      .run(row.status, ts, row.rssi, row.battery, row.last_seen, nodeId);
-    if (status.meter) this.meters.applyStatus(nodeId, status.meter, ts);
+  /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
+  applySensorRows(
+    rows: ReadonlyArray<
+      Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'> & {
+        part_of?: string | null;
+      }
+    >,
+  ): void {
+    for (const r of rows) {
+      if (!this.nodes.has(r.node_id)) continue;
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, part_of: null, ...r });
+    }
+  }
+
+  /** Node fields set by a commit's meta and status messages, now durable; a meter's go to `meters`. */
+  applyNodeFields(n: NodeDescription): void {
+    const row = this.nodes.get(n.id);
+    if (!row) return;
+    Object.assign(row, described(n));
+    if (n.meter) this.meters.applyMeta(n.id, n.meter);
+    if (n.meterStatus) this.meters.applyStatus(n.id, n.meterStatus.status, n.meterStatus.ts);
+  }
+
+  /** Applies a node's self-description at once, outside ingest (tools and tests). */
+  applyMeta(nodeId: string, meta: MetaMessage): void {
+    const stage = this.stage();
+    stage.applyMeta(nodeId, meta);
+    const { sensors, nodes } = stage.changes();
+    this.db.transaction(() => {
+      for (const s of sensors)
+        this.db
+          .prepare(
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label, part_of = excluded.part_of`,
+          )
+          .run({
+            id: s.id,
+            node_id: s.node_id,
+            sensor: s.sensor,
+            quantity: s.quantity,
+            unit: s.unit,
+            label: s.label,
+            part_of: s.part_of,
+          });
+      for (const n of nodes)
+        this.db
+          .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
+          .run(n.board, n.firmware, n.kit, n.power_w, n.id);
+    })();
+    this.applySensorRows(sensors);
+    for (const n of nodes) this.applyNodeFields(n);
   }
 
   // --- sensors ----------------------------------------------------------------------------------
@@ -356,6 +380,7 @@ export class Registry {
   }
 
   private cacheSensor(s: SensorRow): void {
+    if (s.id > this.maxSensorId) this.maxSensorId = s.id;
     let byNode = this.sensors.get(s.node_id);
     if (!byNode) {
       byNode = new Map();

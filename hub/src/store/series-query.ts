@@ -4,8 +4,8 @@ import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { SensorRow } from './registry.ts';
-import { PERIODS } from './rollup.ts';
-import { flushRollups } from './rollup-buffer.ts';
+import { PERIODS, type RollupCell } from './rollup.ts';
+import type { RollupReader } from './rollup-reader.ts';
 
 export interface Points {
   t: number[];
@@ -67,23 +67,26 @@ const LATE_GRACE_MS = 60_000;
 export class SeriesQuery {
   private readonly db: Db;
   private readonly now: () => number;
+  private readonly rollups: RollupReader;
   private readonly cache: CollectiveCache<Columns>;
   /** per quantity and period: the open buckets last computed, and the state they were read in */
   private readonly openBuckets = new Map<string, { stamp: string; columns: Columns }>();
   private readonly stmts;
 
-  constructor(opts: { db: Db; now?: () => number }) {
+  /** `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts) */
+  constructor(opts: { db: Db; rollups: RollupReader; raw?: RawReadings; now?: () => number }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
+    this.rollups = opts.rollups;
     this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
       // recent rows and packed blocks, merged by time
-      raw: new RawReadings({ db: this.db }),
+      raw: opts.raw ?? new RawReadings({ db: this.db }),
       // SQLite writes the response's columns itself: handing 1,440 rows of a day chart to JS
       // cost ~1 µs a row and serialising them again ~0.5 µs, 2.3 ms in all; this takes ~0.8 ms
       // (bench queries, issue 8). Its numbers round-trip to the same doubles as JSON.stringify's.
-      rollupGauge: this.db.prepare(rollupJsonSql('sum / count')).pluck(),
-      rollupCounter: this.db.prepare(rollupJsonSql('sum')).pluck(),
+      rollupGauge: this.db.prepare(rollupJsonSql('sum / count')).raw(),
+      rollupCounter: this.db.prepare(rollupJsonSql('sum')).raw(),
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
       // the quantity; without statistics the planner scanned the whole rollups table instead
       // (326 ms for a year of 200 series, 48 ms with the search)
@@ -98,6 +101,14 @@ export class SeriesQuery {
            AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start ORDER BY r.start`,
       ),
+      // the series a collective counts, with their household: held cells are merged with these
+      contributors: this.db
+        .prepare(
+          `SELECT s.id, n.household_id FROM sensors s JOIN nodes n ON n.id = s.node_id
+           WHERE s.quantity = ? AND n.household_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)`,
+        )
+        .raw(),
       // changes on this connection (ingest, erasures, registry) and commits by other ones
       writes: this.db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(),
     };
@@ -135,11 +146,20 @@ export class SeriesQuery {
     }
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
-    flushRollups(this.db);
-    const stmt =
-      QUANTITIES[sensor.quantity].kind === 'counter' ? this.stmts.rollupCounter : this.stmts.rollupGauge;
-    const json = stmt.get(sensor.id, period, alignDown(from, period), to) as Buffer;
-    return { step: chosen, stepMs: period, points: new PointsJson([json]) };
+    const counter = QUANTITIES[sensor.quantity].kind === 'counter';
+    const stmt = counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
+    const start = alignDown(from, period);
+    // the table up to the first bucket ingest still holds in memory, then the merged cells
+    const split = Math.max(
+      start,
+      Math.min(
+        to,
+        this.rollups.heldFrom(period, (id) => id === sensor.id),
+      ),
+    );
+    const stored = columnsFromSql(stmt.get(sensor.id, period, start, split) as unknown[]);
+    const held = columnsOfCells(this.rollups.cells(sensor.id, period, split, to), counter);
+    return { step: chosen, stepMs: period, points: joinColumns(stored, held) };
   }
 
   collective(quantity: Quantity, from: number, to: number, step: SeriesStep | 'auto'): CollectiveResult {
@@ -147,44 +167,40 @@ export class SeriesQuery {
     if (chosen === 'raw') chosen = 'minute';
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
-    flushRollups(this.db);
     const spec = QUANTITIES[quantity];
     const compute = (a: number, b: number) =>
       this.stmts.collective.all(period, a, b, quantity) as CollectiveRow[];
     const start = alignDown(from, period);
+    const households = new Map(this.stmts.contributors.all(quantity) as [number, string][]);
+    // buckets from the first one ingest still holds in memory are merged with it, never cached
+    const split = Math.max(
+      start,
+      Math.min(
+        to,
+        this.rollups.heldFrom(period, (id) => households.has(id)),
+      ),
+    );
     // closed buckets from memory, serialised once (every screen asks for the same ones), the open
     // ones from SQLite
-    const closedEnd = Math.max(start, Math.min(to, alignDown(this.now() - LATE_GRACE_MS, period)));
+    const closedEnd = Math.max(start, Math.min(split, alignDown(this.now() - LATE_GRACE_MS, period)));
     const closed = this.cache.derived(`${quantity}:${period}`, period, start, closedEnd, compute, (rows) =>
       columnsOf(rows, spec),
     );
-    const open = this.openColumns(`${quantity}:${period}`, closedEnd, Math.ceil(to / period), () =>
-      columnsOf(compute(closedEnd, to), spec),
+    const open = this.openColumns(`${quantity}:${period}`, closedEnd, split, () =>
+      columnsOf(compute(closedEnd, split), spec),
     );
-    const sep = closed.shown > 0 && open.shown > 0 ? ',' : '';
-    const points = new PointsJson([
-      '{"t":[',
-      closed.t,
-      sep,
-      open.t,
-      '],"value":[',
-      closed.value,
-      sep,
-      open.value,
-      '],"min":[',
-      closed.min,
-      sep,
-      open.min,
-      '],"max":[',
-      closed.max,
-      sep,
-      open.max,
-      ']}',
-    ]);
-    const households = Math.max(closed.households, open.households);
-    const result: CollectiveResult = { step: chosen, stepMs: period, points, households };
-    const withheldBuckets = closed.withheld + open.withheld;
-    if (withheldBuckets > 0 && closed.shown + open.shown === 0) {
+    const held = columnsOf(this.collectiveHeld(period, split, to, households), spec);
+    const parts = [closed, open, held];
+    const points = joinColumns(...parts);
+    const result: CollectiveResult = {
+      step: chosen,
+      stepMs: period,
+      points,
+      households: Math.max(...parts.map((p) => p.households)),
+    };
+    const withheldBuckets = parts.reduce((n, p) => n + p.withheld, 0);
+    const shown = parts.reduce((n, p) => n + p.shown, 0);
+    if (withheldBuckets > 0 && shown === 0) {
       result.withheld = `fewer than ${K_ANONYMITY} households contribute: the aggregate would reveal them`;
     } else if (withheldBuckets > 0) {
       result.withheld = `${withheldBuckets} period(s) with fewer than ${K_ANONYMITY} households are left out`;
@@ -193,11 +209,54 @@ export class SeriesQuery {
   }
 
   /**
-   * The open buckets [closedEnd, end × period) of `key`, computed again only after a write: they
+   * Collective rows of the buckets [from, to) that ingest still holds cells of: each series' stored
+   * cell and held cell merged first (a mean is a series' sum over its count), then the buckets.
+   */
+  private collectiveHeld(
+    period: number,
+    from: number,
+    to: number,
+    households: ReadonlyMap<number, string>,
+  ): CollectiveRow[] {
+    if (from >= to) return [];
+    const bySeries = new Map<number, RollupCell[]>();
+    for (const id of households.keys()) bySeries.set(id, this.rollups.cells(id, period, from, to));
+    const buckets = new Map<number, { cells: RollupCell[]; homes: Set<string> }>();
+    for (const [id, cells] of bySeries) {
+      for (const c of cells) {
+        let b = buckets.get(c.start);
+        if (!b) {
+          b = { cells: [], homes: new Set() };
+          buckets.set(c.start, b);
+        }
+        b.cells.push(c);
+        b.homes.add(households.get(id) as string);
+      }
+    }
+    return [...buckets.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([start, { cells, homes }]) => {
+        const means = cells.map((c) => c.sum / c.count);
+        const sumOfMeans = means.reduce((a, b) => a + b, 0);
+        return {
+          start,
+          total: cells.reduce((a, c) => a + c.sum, 0),
+          sumOfMeans,
+          meanOfMeans: sumOfMeans / cells.length,
+          min: Math.min(...cells.map((c) => c.min)),
+          max: Math.max(...cells.map((c) => c.max)),
+          households: homes.size,
+        };
+      });
+  }
+
+  /**
+   * The open buckets [closedEnd, end) of `key`, computed again only after a write: they
    * cost a search of every sensor's rollups (~0.5–1 ms for 200 series, bench queries), and screens
    * asking between two commits of ingest see the same rows.
    */
   private openColumns(key: string, closedEnd: number, end: number, compute: () => Columns): Columns {
+    if (end <= closedEnd) return emptyColumns();
     const stamp = `${closedEnd}:${end}:${(this.stmts.writes.get() as number[]).join(':')}`;
     const memo = this.openBuckets.get(key);
     if (memo?.stamp === stamp) return memo.columns;
@@ -256,11 +315,65 @@ function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns 
   };
 }
 
-/** The rollup rows of one series as the JSON text of `Points` (bytes); `value` is the SQL expression. */
+/**
+ * The rollup rows of one series as four JSON arrays (bytes), one a column of `Points`; `value` is
+ * the SQL expression.
+ */
 function rollupJsonSql(value: string): string {
-  return `SELECT CAST(json_object('t', json_group_array(start), 'value', json_group_array(v), 'min', json_group_array(min), 'max', json_group_array(max)) AS BLOB)
+  return `SELECT CAST(json_group_array(start) AS BLOB), CAST(json_group_array(v) AS BLOB),
+                 CAST(json_group_array(min) AS BLOB), CAST(json_group_array(max) AS BLOB), count(*)
           FROM (SELECT start, ${value} AS v, min, max FROM rollups
                 WHERE sensor_id = ? AND period = ? AND start >= ? AND start < ? ORDER BY start)`;
+}
+
+/** SQLite's four arrays as columns: the brackets cut off, the bytes kept. */
+function columnsFromSql(row: unknown[]): Columns {
+  const cut = (b: unknown) => (b as Buffer).subarray(1, (b as Buffer).length - 1);
+  return {
+    t: cut(row[0]),
+    value: cut(row[1]),
+    min: cut(row[2]),
+    max: cut(row[3]),
+    shown: Number(row[4]),
+    withheld: 0,
+    households: 0,
+  };
+}
+
+/** One series' merged cells as columns: a gauge's mean, a counter's sum. */
+function columnsOfCells(cells: readonly RollupCell[], counter: boolean): Columns {
+  const list = (xs: number[]) => Buffer.from(JSON.stringify(xs).slice(1, -1));
+  return {
+    t: list(cells.map((c) => c.start)),
+    value: list(cells.map((c) => (counter ? c.sum : c.sum / c.count))),
+    min: list(cells.map((c) => c.min)),
+    max: list(cells.map((c) => c.max)),
+    shown: cells.length,
+    withheld: 0,
+    households: 0,
+  };
+}
+
+function emptyColumns(): Columns {
+  const none = new Uint8Array(0);
+  return { t: none, value: none, min: none, max: none, shown: 0, withheld: 0, households: 0 };
+}
+
+/** `Points` as JSON text from consecutive runs of columns, without copying their bytes. */
+function joinColumns(...runs: Columns[]): PointsJson {
+  const parts: (string | Uint8Array)[] = [];
+  for (const [i, key] of (['t', 'value', 'min', 'max'] as const).entries()) {
+    parts.push(i === 0 ? `{"${key}":[` : `],"${key}":[`);
+    let first = true;
+    for (const run of runs) {
+      if (run.shown === 0) continue;
+      if (!first) parts.push(',');
+      parts.push(run[key]);
+      first = false;
+    }
+  }
+  parts.push(']}');
+  return new PointsJson(parts);
 }
 
 function alignDown(ts: number, period: number): number {

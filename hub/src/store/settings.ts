@@ -56,12 +56,24 @@ export class SettingsStore {
     if (!next.success) {
       throw new Error(`"${key}": ${next.error.issues[0]?.message ?? 'invalid value'}`);
     }
+    this.mark(key, JSON.stringify(next.data[key]));
+    this.current = next.data;
+    return this.current;
+  }
+
+  /** A marker the hub keeps for itself in the same table (not a setting: the schema ignores it). */
+  marker(key: string): string | undefined {
+    return (
+      (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ??
+      undefined
+    );
+  }
+
+  mark(key: string, value: string): void {
     this.db
       .prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       )
-      .run(key, JSON.stringify(next.data[key]));
-    this.current = next.data;
-    return this.current;
+      .run(key, value);
   }
 }

@@ -9,7 +9,6 @@ import { seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
-import type { Db, Statement } from '../../store/db.ts';
 import type { NodeRow } from '../../store/registry.ts';
 
 export function health(ctx: HubContext): HealthBody {
@@ -26,30 +25,12 @@ export function health(ctx: HubContext): HealthBody {
   };
 }
 
-/** The rejection look-ups of nodeInfo, compiled once per database rather than per node and request. */
-const rejectionStatements = new WeakMap<Db, { counts: Statement; last: Statement }>();
-
-function rejectionQueries(db: Db): { counts: Statement; last: Statement } {
-  let stmts = rejectionStatements.get(db);
-  if (!stmts) {
-    stmts = {
-      counts: db.prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?'),
-      last: db.prepare(
-        'SELECT ts, reason, detail FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 5',
-      ),
-    };
-    rejectionStatements.set(db, stmts);
-  }
-  return stmts;
-}
-
 /** One node as the public sees it: the household is named only when its sharing level allows. */
 export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean } = {}): NodeInfo {
   const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
   const named = opts.owner || isPublicDetail(h);
-  const queries = rejectionQueries(ctx.db);
-  const counts = queries.counts.all(row.id) as { reason: string; count: number }[];
-  const last = queries.last.all(row.id) as NodeInfo['lastRejections'];
+  const counts = ctx.store.rejections.countsOf(row.id);
+  const last: NodeInfo['lastRejections'] = ctx.store.rejections.lastOf(row.id, 5);
   return {
     id: row.id,
     name: named ? row.name : row.id,

@@ -4,14 +4,13 @@ import {
   QUANTITY_NAMES,
   type Quantity,
   type SeriesBody,
+  SeriesParams,
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { publicSensor } from '../../privacy.ts';
 import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
-import { parseEnum, parseRange } from '../params.ts';
+import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
-
-const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
 
 /**
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
@@ -24,10 +23,11 @@ export function series(
   params: URLSearchParams,
   owner?: string,
 ): readonly (string | Uint8Array)[] {
-  const { from, to } = parseRange(params, ctx.now(), 86_400_000);
-  const step = parseEnum(params, 'step', STEPS, 'auto');
-  const sensorParam = params.get('sensor');
-  const quantityParam = params.get('quantity');
+  const query = parseParams(SeriesParams, params);
+  const { from, to } = rangeOf(query, ctx.now(), 86_400_000);
+  const { step } = query;
+  const sensorParam = query.sensor ?? null;
+  const quantityParam = query.quantity ?? null;
   try {
     if (quantityParam !== null) {
       if (!(QUANTITY_NAMES as string[]).includes(quantityParam)) {
@@ -37,7 +37,7 @@ export function series(
         );
       }
       const quantity = quantityParam as Quantity;
-      const r = ctx.series.collective(quantity, from, to, step);
+      const r = ctx.store.series.collective(quantity, from, to, step);
       const head: Omit<SeriesBody, 'points'> = {
         status: 'ok',
         series: `collective/${quantity}`,
@@ -62,7 +62,7 @@ export function series(
     const mine = owner !== undefined && sensor && ctx.registry.householdOfSensor(sensor.id)?.id === owner;
     if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
-    const r = ctx.series.series(sensor, from, to, step);
+    const r = ctx.store.series.series(sensor, from, to, step);
     const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
