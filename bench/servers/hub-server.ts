@@ -15,6 +15,8 @@ interface Options {
   synchronous?: 'FULL' | 'NORMAL';
   /** seed a year of history for every node before starting (the query benchmark) */
   seedYear?: boolean;
+  /** false: native readings through aedes, to compare with the fast path (hub/src/broker/fast-path.ts) */
+  fastPath?: boolean;
 }
 
 /**
@@ -37,6 +39,7 @@ const hub = new Hub({
   host: '127.0.0.1',
   ...(opts.commitWindowMs !== undefined ? { commitWindowMs: opts.commitWindowMs } : {}),
   synchronous: opts.synchronous ?? 'FULL',
+  ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
   staticRoot: path.join(dataDir, 'no-dashboard'),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);

@@ -14,7 +14,8 @@ export interface NodeAgentOptions {
   config: NodeAgentConfig;
   sensors: readonly SensorConfig[];
   /** absolute path of the store-and-forward queue */
-  queueDir: string;
+  /** the store-and-forward queue's directory; without one it is in memory (the demo, inside the hub) */
+  queueDir?: string | undefined;
   /** the board's transport; by default the one the config names */
   createTransport?: TransportFactory;
   /** a meter board's port; by default its serial adapter (the demo gives an in-process stream) */
@@ -121,6 +122,7 @@ export class NodeAgent {
     clearInterval(this.timer);
     await this.source.stop();
     await this.mqtt.stop();
+    this.queue.close();
   }
 
   /** One round: read the source, queue the readings, forward. Exposed for tests. */

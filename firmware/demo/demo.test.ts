@@ -1,5 +1,3 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
@@ -15,8 +13,9 @@ afterAll(async () => {
   await th?.stop();
 });
 
-function demo(): Demo {
+function demo(opts: { metersLostCount?: boolean } = {}): Demo {
   return new Demo({
+    ...opts,
     households: 1,
     mqttUrl: th.mqttUrl,
     dataDir: th.dataDir,
@@ -78,9 +77,8 @@ describe('demo meters across agent restarts', () => {
   });
 
   it('still records a reset when a board really lost its count', async () => {
-    // the kept count gone: a board that was unplugged from power
-    rmSync(join(th.dataDir, 'demo', `${NODE}.meter.json`));
-    await runFor(demo());
+    // a board that was unplugged from power: its meter counts from zero
+    await runFor(demo({ metersLostCount: true }));
     expect(counterEvents()).toEqual(['reset']);
   });
 });

@@ -11,8 +11,7 @@ import { VirtualBoard } from '../virtual/virtual-board.ts';
 import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
 import { kitPowerW } from './kit-power.ts';
-import { linkyOf } from './linky-history.ts';
-import { LinkyStateFile, MeterStore } from './meter-store.ts';
+import { linkyOf, linkyRegisterSensors } from './linky-history.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -29,13 +28,15 @@ export interface DemoHubAccess {
   hasHistory(): boolean;
   /** submits history to the hub's ingest; resolves once it is stored */
   backfill(meta: MetaMessage, readings: Reading[]): Promise<void>;
+  /** where a node's live data goes on: its next sequence number, and an energy counter's last total (Wh) */
+  resume(node: string, sensor: string): { nextSeq: number; total?: { wh: number; at: number } | undefined };
 }
 
 export interface DemoOptions {
   /** number of households, 8 unless said */
   households?: number;
   mqttUrl: string;
-  /** the hub's data directory; the agents' queues go under <dataDir>/demo/ */
+  /** the hub's data directory (the demo writes nothing there: its agents' queues are in memory) */
   dataDir: string;
   hub: DemoHubAccess;
   log: (line: string) => void;
@@ -44,8 +45,8 @@ export interface DemoOptions {
   /** history to backfill on first start, days */
   historyDays?: number;
   clock?: () => number;
-  /** how often the virtual meters' counts are written down, ms */
-  saveMetersEveryMs?: number;
+  /** a board that lost power: its meter counts from zero (the hub records a counter reset) */
+  metersLostCount?: boolean;
 }
 
 /**
@@ -53,8 +54,10 @@ export interface DemoOptions {
  * board, logged in to the hub's broker with its own credentials, so the demo exercises the same
  * path as real sensors. On the hub's first start it also writes a few weeks of history from the
  * same models, before the live agents start (a counter's history must precede its live readings).
- * The virtual meters keep their counts across restarts (MeterStore), continuing the history's
- * totals: the demo stopping is not a meter event, so the hub records no counter reset for it.
+ * The virtual meters continue from the totals the hub last stored, and the agents from its last
+ * sequence numbers: the demo stopping is not a meter event, so the hub records no counter reset for
+ * it. The demo runs inside the hub and writes nothing to disk of its own (its agents' queues are in
+ * memory): an SD card wears from the hub's own writes only (docs/PERFORMANCE.md).
  */
 export class Demo {
   private agents: NodeAgent[] = [];
@@ -62,8 +65,6 @@ export class Demo {
   private meters: Array<{ linky: VirtualLinky; wire: MeterWire }> = [];
   private stopped = false;
   private bringUp: Promise<void> = Promise.resolve();
-  private readonly saveMeters: Array<() => void> = [];
-  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DemoOptions) {}
 
@@ -84,8 +85,6 @@ export class Demo {
       );
     }
     const history = !hub.hasHistory();
-    this.saveTimer = setInterval(() => this.saveAllMeters(), this.opts.saveMetersEveryMs ?? MINUTE);
-    this.saveTimer.unref?.();
     let firstLive: () => void = () => undefined;
     const live = new Promise<void>((resolve) => {
       firstLive = resolve;
@@ -101,10 +100,16 @@ export class Demo {
           ? await this.backfill(p, ends, (state) => {
               linkyEnd = state;
             })
-          : undefined;
+          : this.resume(p, ends);
         total += firstSeq ?? 0;
         if (this.stopped) break;
-        if (p.linky) await this.startLinkyAgent(p, secrets.get(p.node) ?? '', firstSeq, linkyEnd);
+        if (p.linky)
+          await this.startLinkyAgent(
+            p,
+            secrets.get(p.node) ?? '',
+            firstSeq,
+            linkyEnd ?? this.linkyResumed(p),
+          );
         else await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
         firstLive();
       }
@@ -135,12 +140,12 @@ export class Demo {
       label: p.nodeName,
       powerW: kitPowerW(p.kit),
       publishIntervalS: this.opts.publishIntervalS ?? 5,
+      // the config names a directory, but the demo's agents keep their queues in memory (NodeAgent below)
       queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
     });
     const agent = new NodeAgent({
       config,
       sensors: p.sensors,
-      queueDir: config.queue.dir,
       firstSeq,
       createTransport: this.meterBoards(p, ends),
       log: this.opts.log,
@@ -152,23 +157,17 @@ export class Demo {
   /**
    * A household read by its Linky: a virtual meter sending TIC frames down a wire (a socat
    * pseudo-terminal when socat is installed, else an in-process stream), read by an agent whose
-   * board is `{"type": "tic"}` like a real one's. The registers continue the history, or the last run.
+   * board is `{"type": "tic"}` like a real one's. Its registers continue the history just written,
+   * or the totals the hub last stored.
    */
   private async startLinkyAgent(
     p: DemoNodePlan,
     secret: string,
     firstSeq: number | undefined,
-    end: LinkyState | undefined,
+    state: LinkyState | undefined,
   ): Promise<void> {
-    const dir = join(this.opts.dataDir, 'demo');
-    const store = new MeterStore({
-      file: join(dir, `${p.node}.linky.json`),
-      log: this.opts.log,
-      schema: LinkyStateFile,
-    });
-    const model = linkyOf(p, end ?? store.load());
-    this.saveMeters.push(() => store.save(model.state()));
-    const wire = await meterWire(dir, p.node);
+    const model = linkyOf(p, state);
+    const wire = await meterWire(p.node);
     const config = NodeAgentConfig.parse({
       node: p.node,
       secret,
@@ -177,7 +176,8 @@ export class Demo {
       label: p.nodeName,
       powerW: kitPowerW(p.kit),
       publishIntervalS: this.opts.publishIntervalS ?? 5,
-      queue: { dir: join(dir, p.node), maxReadings: 20_000 },
+      // the config names a directory, but the demo's agents keep their queues in memory
+      queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
     });
     const linky = new VirtualLinky({ model, mode: p.linky?.mode ?? 'historique', wire });
     linky.start();
@@ -185,7 +185,6 @@ export class Demo {
     const agent = new NodeAgent({
       config,
       sensors: [],
-      queueDir: config.queue.dir,
       firstSeq,
       ...(wire.open ? { openMeterPort: wire.open } : {}),
       log: this.opts.log,
@@ -196,7 +195,6 @@ export class Demo {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.saveTimer);
     await this.bringUp;
     const agents = this.agents.reverse();
     this.agents = [];
@@ -204,12 +202,35 @@ export class Demo {
     const meters = this.meters.splice(0);
     for (const m of meters) m.linky.stop();
     await Promise.all(meters.map((m) => m.wire.close()));
-    this.saveAllMeters();
+  }
+
+  /** A Linky's registers as the hub last stored them (a later start), or none (a new meter). */
+  private linkyResumed(p: DemoNodePlan): LinkyState | undefined {
+    if (this.opts.metersLostCount) return undefined;
+    const totals = linkyRegisterSensors(p).map((s) => this.opts.hub.resume(p.node, s).total);
+    if (totals.some((t) => t === undefined)) return undefined;
+    return {
+      registers: totals.map((t) => t?.wh ?? 0),
+      at: Math.max(...totals.map((t) => t?.at ?? 0)),
+    };
+  }
+
+  /** A later start: the hub's last totals and sequence numbers; returns the next sequence number. */
+  private resume(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): number {
+    // a Linky node has no sensors in its plan: its sequence numbers are the node's
+    let nextSeq = p.linky ? this.opts.hub.resume(p.node, linkyRegisterSensors(p)[0] ?? '').nextSeq : 0;
+    for (const s of p.sensors) {
+      // a meter's energy series is `<sensor>-energy` (firmware/agent/drivers/meter-pulses.ts)
+      const at = this.opts.hub.resume(p.node, `${s.id}-energy`);
+      nextSeq = Math.max(nextSeq, at.nextSeq);
+      if (at.total && !this.opts.metersLostCount) ends.set(s.id, at.total);
+    }
+    return nextSeq;
   }
 
   /**
-   * For a node with a meter: virtual boards that keep its count, from the history just written
-   * (first start) or from the last run (MeterStore), then from one board object to the next.
+   * For a node with a meter: virtual boards that keep its count, from the history just written (first
+   * start) or from the hub's last total (later starts), then from one board object to the next.
    */
   private meterBoards(
     p: DemoNodePlan,
@@ -217,36 +238,18 @@ export class Demo {
   ): TransportFactory | undefined {
     const meter = p.sensors.find((s) => s.type === 'meter-pulses');
     if (meter?.type !== 'meter-pulses') return undefined;
-    const store = new MeterStore({
-      file: join(this.opts.dataDir, 'demo', `${p.node}.meter.json`),
-      log: this.opts.log,
-    });
     const end = ends.get(meter.id);
     const pulses = end && Math.floor((end.wh * meter.impPerKwh) / 1000);
     let kept: MeterState | undefined =
       end && pulses !== undefined
         ? { count: pulses, blinks: pulses, energyWh: end.wh, at: end.at }
-        : store.load();
+        : undefined;
     let board: VirtualBoard | undefined;
-    this.saveMeters.push(() => {
-      const state = board?.meterState();
-      if (state) store.save(state);
-    });
     return () => {
       kept = board?.meterState() ?? kept;
       board = new VirtualBoard({ model: p.model, sensors: p.sensors, meter: kept });
       return board;
     };
-  }
-
-  private saveAllMeters(): void {
-    for (const save of this.saveMeters) {
-      try {
-        save();
-      } catch (err) {
-        this.opts.log(`cannot keep a virtual meter's count: ${(err as Error).message}`);
-      }
-    }
   }
 
   /** Writes one node's history; returns the sequence number its live data continues at. */

@@ -12,6 +12,16 @@ export function linkyOf(plan: DemoNodePlan, state?: LinkyState): LinkyModel {
   return new LinkyModel({ ...plan.linky, household: plan.model, ...(state ? { state } : {}) });
 }
 
+/** The series of a Linky household's registers, in the order of its LinkyState. */
+export function linkyRegisterSensors(plan: DemoNodePlan): string[] {
+  const registers = linkyOf(plan).state().registers;
+  return plan.linky?.mode === 'standard'
+    ? registers.map((_, i) => `easf${String(i + 1).padStart(2, '0')}`)
+    : linkyOf(plan)
+        .registerLabels()
+        .map((l) => l.toLowerCase());
+}
+
 /** What the agent's reader makes of the frame the meter would send at t. */
 function factsAt(model: LinkyModel, plan: DemoNodePlan, t: number, watts?: number): TicFacts {
   const fields = model.fields(t, watts);

@@ -44,6 +44,15 @@ export function demoHubAccess(hub: Hub) {
       await Promise.all(stored);
       settings.mark(BACKFILL_KEY, JSON.stringify(Date.now()));
     },
+    resume(node: string, sensor: string): { nextSeq: number; total?: { wh: number; at: number } } {
+      const maxSeq = registry.node(node)?.max_seq;
+      const s = registry.sensor(node, sensor);
+      const total =
+        s?.last_total != null && s.last_total_ts != null
+          ? { wh: s.last_total, at: s.last_total_ts }
+          : undefined;
+      return { nextSeq: maxSeq == null ? 0 : maxSeq + 1, ...(total ? { total } : {}) };
+    },
   };
 }
 

@@ -42,6 +42,8 @@ export interface HubOptions {
   foldEveryMs?: number;
   /** the commit log's size in bytes (default 8 MiB; tests use less) */
   commitLogBytes?: number;
+  /** false: native readings go through aedes like every other message (benchmarks compare both) */
+  fastPath?: boolean;
 }
 
 export interface HubUrls {
@@ -180,6 +182,7 @@ export class Hub {
           httpServer: this.http.server,
           topicRouter: this.interop.router,
           log,
+          ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
         });
         await this.broker.start();
       }

@@ -37,7 +37,8 @@ describe('native readings fast path', () => {
 
   beforeAll(async () => {
     th = await startTestHub();
-    for (const id of ['fast-1', 'fast-2', 'fast-3', 'fast-4']) secrets[id] = (await th.addNode(id)).secret;
+    for (const id of ['fast-1', 'fast-2', 'fast-3', 'fast-4', 'fast-5'])
+      secrets[id] = (await th.addNode(id)).secret;
     th.hub.broker.aedes.on('publish', (packet) => routed.push(packet.topic));
   });
   afterAll(() => th.stop());
@@ -157,5 +158,67 @@ describe('native readings fast path', () => {
     };
     expect(refused.n).toBe(0);
     s.destroy();
+  });
+
+  it('takes only MQTT 3.1.1 connections: an MQTT 3.1 node’s readings go through aedes, and are stored', async () => {
+    const c = await mqtt.connectAsync(th.mqttUrl, {
+      username: 'fast-5',
+      password: secrets['fast-5'],
+      clientId: 'fast-5',
+      protocolVersion: 3,
+      protocolId: 'MQIsdp',
+      reconnectPeriod: 0,
+    });
+    await sendMeta(c, 'fast-5', [{ id: 'power', quantity: 'power', unit: 'W' }]);
+    await c.publishAsync(topics.readings('fast-5'), JSON.stringify({ readings: [reading()] }), { qos: 1 });
+    expect(routed).toContain(topics.readings('fast-5'));
+    expect(count('fast-5')).toBe(1);
+    await c.endAsync();
+  });
+});
+
+describe('with the fast path off (as after a failed start-up self-test)', () => {
+  it('every reading goes through aedes and is stored, acknowledged in order', async () => {
+    const th = await startTestHub({ fastPath: false });
+    try {
+      const routed: string[] = [];
+      th.hub.broker.aedes.on('publish', (packet) => routed.push(packet.topic));
+      const { secret } = await th.addNode('slow-1');
+      const c = await connectNode(th.mqttUrl, 'slow-1', secret);
+      await sendMeta(c, 'slow-1', [{ id: 'power', quantity: 'power', unit: 'W' }]);
+      let seq = 0;
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          c.publishAsync(
+            topics.readings('slow-1'),
+            JSON.stringify({
+              readings: [
+                {
+                  sensor: 'power',
+                  quantity: 'power',
+                  unit: 'W',
+                  value: 1,
+                  ts: Date.now() - 5000 + seq,
+                  seq: ++seq,
+                },
+              ],
+            }),
+            { qos: 1 },
+          ),
+        ),
+      );
+      expect(routed.filter((t) => t === topics.readings('slow-1'))).toHaveLength(50);
+      expect(
+        hubDb(th.hub)
+          .prepare(
+            "SELECT count(*) FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = 'slow-1'",
+          )
+          .pluck()
+          .get(),
+      ).toBe(50);
+      await c.endAsync();
+    } finally {
+      await th.stop();
+    }
   });
 });

@@ -11,6 +11,8 @@ export interface TestHubOptions {
   commitWindowMs?: number;
   /** default 0: fold after every commit (see below) */
   foldEveryMs?: number;
+  /** false: native readings through aedes (hub/src/broker/fast-path.ts) */
+  fastPath?: boolean;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
@@ -54,6 +56,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       // folds (every 15 minutes) are tested in hub/test/readings-store.test.ts
       foldEveryMs: opts.foldEveryMs ?? 0,
       commitLogBytes: 1024 * 1024,
+      ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       log: (line) => {
         log.push(line);

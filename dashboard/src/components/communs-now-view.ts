@@ -105,7 +105,7 @@ export class CommunsNowView extends LitElement {
    */
   private refetchIfWithheld(): void {
     const body = this.power.value;
-    if (!body || this.power.pending || (!body.withheld && body.points.t.length > 0)) return;
+    if (!body || this.power.pending || body.points.t.length > 0) return;
     if (Date.now() - this.lastWithheldRetry < 30_000) return;
     this.lastWithheldRetry = Date.now();
     void this.power.run();
@@ -115,7 +115,7 @@ export class CommunsNowView extends LitElement {
   /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
   private extendCurve(a: LiveAggregate): void {
     const body = this.power.value;
-    if (!body || body.withheld) return;
+    if (!body || body.points.t.length === 0) return;
     const { t, value } = body.points;
     const last = t.at(-1) ?? 0;
     if (a.ts - last < 60_000) return;
@@ -221,7 +221,9 @@ export class CommunsNowView extends LitElement {
   }
 
   private renderCurve(series: SeriesBody) {
-    if (series.withheld) return nothing;
+    // a few buckets left out (a minute still filling, fewer than 3 households in it) are gaps in the
+    // curve, not a reason to hide it
+    if (series.points.t.length === 0) return nothing;
     return html`<section class="card" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { interpretTic } from '../../../protocol/interop/tic.ts';
 import { MeterSource } from '../../agent/meters/meter-source.ts';
@@ -67,7 +64,7 @@ describe('the wire from a virtual meter to the agent', () => {
     ['a socat pseudo-terminal, read through the agent’s serial adapter', 'socat'],
     ['an in-process stream where there is no socat', 'no-such-socat'],
   ])('is %s', async (_, command) => {
-    wire = await meterWire(mkdtempSync(join(tmpdir(), 'communs-wire-')), 'test', command);
+    wire = await meterWire('test', command);
     expect(wire.path === undefined).toBe(command !== 'socat');
     const lines: string[] = [];
     source = new MeterSource({

@@ -60,6 +60,11 @@ export class LinkyModel {
     return this.opts.contract;
   }
 
+  /** The historic-mode labels of its registers, in the order of `state().registers`. */
+  registerLabels(): string[] {
+    return [...REGISTERS[this.opts.contract]];
+  }
+
   state(): LinkyState {
     return { registers: [...this.registers], at: this.at ?? 0 };
   }

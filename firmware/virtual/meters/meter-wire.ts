@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BoardTransport } from '../../agent/board-transport.ts';
 import { SerialTransport } from '../../agent/transport-serial.ts';
@@ -19,12 +21,21 @@ export interface MeterWire {
   close(): Promise<void>;
 }
 
-/** `command`: the pseudo-terminal tool, socat unless a test names one that does not exist. */
-export async function meterWire(dir: string, name: string, command = 'socat'): Promise<MeterWire> {
+/**
+ * The pseudo-terminals' links go in a temporary directory (the demo writes nothing of its own in the
+ * hub's data directory). `command`: the pseudo-terminal tool, socat unless a test names one that
+ * does not exist.
+ */
+export async function meterWire(name: string, command = 'socat'): Promise<MeterWire> {
+  const dir = mkdtempSync(join(tmpdir(), 'communs-meter-'));
   const agentEnd = join(dir, `${name}-tty`);
   const meterEnd = join(dir, `${name}-meter-tty`);
   const socat = await startSocat(command, agentEnd, meterEnd);
-  if (!socat) return memoryWire();
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  if (!socat) {
+    removeDir();
+    return memoryWire();
+  }
   const port = new SerialTransport({ path: meterEnd, baud: 9600 });
   const opened = await new Promise<boolean>((resolve) => {
     port.once('open', () => resolve(true));
@@ -33,6 +44,7 @@ export async function meterWire(dir: string, name: string, command = 'socat'): P
   });
   if (!opened) {
     socat.kill();
+    removeDir();
     return memoryWire();
   }
   return {
@@ -44,6 +56,7 @@ export async function meterWire(dir: string, name: string, command = 'socat'): P
       const gone = new Promise((r) => socat.once('exit', r));
       socat.kill();
       await gone;
+      removeDir();
     },
   };
 }
