@@ -27,6 +27,10 @@ export const HealthBody = z.object({
   neighbourhood: z.string(),
   /** things the hub wants people to know: restored from backup, disk full, ... */
   notices: z.array(z.string()),
+  /** false while the hub's clock is behind the last time it knew: readings are held (docs/DEPLOY.md) */
+  clockTrusted: z.boolean(),
+  /** the hub's time, epoch ms */
+  now: z.number(),
 });
 export type HealthBody = z.infer<typeof HealthBody>;
 
@@ -65,6 +69,8 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** the node's clock minus the hub's, in ms, from its last status; null when it sent no time */
+  clockOffsetMs: z.number().nullable(),
   sensors: z.array(SensorInfo),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;

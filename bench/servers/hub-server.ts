@@ -17,6 +17,8 @@ interface Options {
   seedYear?: boolean;
   /** false: native readings through aedes, to compare with the fast path (hub/src/broker/fast-path.ts) */
   fastPath?: boolean;
+  /** how often held readings are folded into SQLite (the hub's default: 15 minutes) */
+  foldEveryMs?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ const hub = new Hub({
   ...(opts.commitWindowMs !== undefined ? { commitWindowMs: opts.commitWindowMs } : {}),
   synchronous: opts.synchronous ?? 'FULL',
   ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
+  ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
   staticRoot: path.join(dataDir, 'no-dashboard'),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);

@@ -1,9 +1,11 @@
 import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
 import { DEFAULT_NODE_POWER_W, isMeterBoard, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { NTP_PORT } from '../../protocol/sntp.ts';
 import type { BoardTransport, TransportFactory } from './board-transport.ts';
 import { DiskQueue } from './disk-queue.ts';
 import type { Sleep } from './drivers/driver.ts';
 import { FirmataSource } from './firmata-source.ts';
+import { HubTime } from './hub-time.ts';
 import type { SerialFraming } from './meters/meter-reader.ts';
 import { MeterSource } from './meters/meter-source.ts';
 import { MqttLink } from './mqtt-link.ts';
@@ -20,7 +22,7 @@ export interface NodeAgentOptions {
   createTransport?: TransportFactory;
   /** a meter board's port; by default its serial adapter (the demo gives an in-process stream) */
   openMeterPort?: (framing: SerialFraming) => BoardTransport;
-  /** the clock readings are stamped with */
+  /** the machine's clock; readings are stamped with it plus the offset the hub's time server gives */
   clock?: () => number;
   sleep?: Sleep;
   /** overrides config.publishIntervalS, for tests and the demo */
@@ -45,6 +47,8 @@ export class NodeAgent {
   private readonly queue: DiskQueue;
   private readonly mqtt: MqttLink;
   private readonly clock: () => number;
+  /** the hub's time over SNTP, unless the config says `"time": false` */
+  readonly hubTime: HubTime | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private forwarding = false;
@@ -54,7 +58,17 @@ export class NodeAgent {
 
   constructor(private readonly opts: NodeAgentOptions) {
     const { config } = opts;
-    this.clock = opts.clock ?? Date.now;
+    const system = opts.clock ?? Date.now;
+    if (config.time !== false) {
+      this.hubTime = new HubTime({
+        host: config.time?.server ?? new URL(config.hub).hostname.replace(/^\[|\]$/g, ''),
+        port: config.time?.port ?? NTP_PORT,
+        everyMs: (config.time?.everyS ?? 900) * 1000,
+        system,
+        log: (l) => this.log(l),
+      });
+    }
+    this.clock = this.hubTime?.now ?? system;
     const log = (l: string) => this.log(l);
     this.source = isMeterBoard(config.board)
       ? new MeterSource({ board: config.board, open: opts.openMeterPort, clock: this.clock, log })
@@ -111,6 +125,7 @@ export class NodeAgent {
         `queue: cannot use ${this.opts.queueDir} (${code}) — make it writable or set "queue.dir" to a writable directory`,
       );
     }
+    this.hubTime?.start();
     this.mqtt.on('online', () => void this.forward());
     this.mqtt.start();
     this.source.start();
@@ -120,6 +135,7 @@ export class NodeAgent {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.hubTime?.stop();
     await this.source.stop();
     await this.mqtt.stop();
     this.queue.close();

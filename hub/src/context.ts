@@ -1,8 +1,10 @@
 import type { InteropControl } from './interop/interop.ts';
 import type { LiveBus } from './live-bus.ts';
+import type { MetricsSources } from './metrics/hub-figures.ts';
 import type { Registry } from './store/registry.ts';
 import type { SettingsStore } from './store/settings.ts';
 import type { Store } from './store/store.ts';
+import type { TrustedClock } from './time/trusted-clock.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
@@ -33,4 +35,16 @@ export interface HubContext {
   mqttPort?: () => number;
   /** devices, Home Assistant and peers; absent when the console runs without a hub */
   interop?: InteropControl;
+  /** what `/metrics` and `status` count */
+  metrics: MetricsSources;
+  /** the hub's time and whether it is trusted (`time set` on the console) */
+  clock: TrustedClock;
+  /** the SNTP server: its port, or why it is off; absent when no hub runs */
+  ntp?: () => NtpState;
+}
+
+export interface NtpState {
+  port: number | null;
+  off: string | undefined;
+  counters: { answered: number; unsynchronised: number; ignored: number } | undefined;
 }

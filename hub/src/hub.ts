@@ -8,18 +8,20 @@ import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
+import { DiskWatch } from './disk-watch.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { ingestTimings } from './metrics/histogram.ts';
 import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
 import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import type { Registry } from './store/registry.ts';
-import type { SettingsStore } from './store/settings.ts';
 import { Store } from './store/store.ts';
+import { SntpServer } from './time/sntp-server.ts';
+import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -33,8 +35,13 @@ export interface HubOptions {
   /** where the built dashboard is; default dashboard/dist */
   staticRoot?: string;
   synchronous?: 'FULL' | 'NORMAL';
-  /** the hub's clock (tests step it by ±1 h); default Date.now */
+  /** the machine's clock (tests step it by ±1 h); default Date.now. The hub's own is `clock`. */
   now?: () => number;
+  /**
+   * Serve SNTP on this UDP port (docs/DEPLOY.md). `required: false` turns it off with a line when
+   * the port cannot be bound (123 needs a privilege); `required: true` makes that a start failure.
+   */
+  ntp?: { port: number; required: boolean };
   log?: (line: string) => void;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
@@ -44,6 +51,8 @@ export interface HubOptions {
   commitLogBytes?: number;
   /** false: native readings go through aedes like every other message (benchmarks compare both) */
   fastPath?: boolean;
+  /** start a new, empty database on purpose (`--new`); the old one is kept aside */
+  fresh?: boolean;
 }
 
 export interface HubUrls {
@@ -72,6 +81,13 @@ export class Hub {
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
+  private diskWatch: DiskWatch | undefined;
+  clock!: TrustedClock;
+  /** commit and sync latencies, for /metrics */
+  readonly timings = ingestTimings();
+  sntp: SntpServer | undefined;
+  /** why the SNTP server is off, when it is */
+  ntpOff: string | undefined;
   private started = false;
 
   constructor(opts: HubOptions) {
@@ -98,23 +114,50 @@ export class Hub {
       const opened = openOrRecoverDb({
         file: this.dbFile,
         backupsDir: this.backupsDir,
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.fresh ? { fresh: true } : {}),
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-      const now = opts.now ?? Date.now;
+      const notices = new Set<string>(opened.notices);
+      const system = opts.now ?? Date.now;
+      let foldNotice: string | undefined;
+      // the store reads the hub's time, which the clock keeps from what the store remembers
       this.store = new Store({
         db: opened.db,
-        now,
+        now: () => (this.clock ? this.clock.now() : system()),
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        onFoldHealth: (problem) => {
+          if (foldNotice) notices.delete(foldNotice);
+          foldNotice = undefined;
+          if (problem === null) return;
+          foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
+          notices.add(foldNotice);
+          log(`fold failed: ${problem}`);
+        },
       });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      // checked once the log is applied again: the newest reading may be there
+      let clockNotice: string | undefined;
+      this.clock = new TrustedClock({
+        system,
+        store: this.store.clock,
+        aheadMs: NODE_AHEAD_MS,
+        log,
+        onChange: (_trusted, notice) => {
+          if (clockNotice) notices.delete(clockNotice);
+          clockNotice = notice;
+          if (notice) notices.add(notice);
+        },
+      });
+      this.clock.start();
+      const now = this.clock.now;
       const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
       this.packer = this.store.packer({ now, log });
-      const notices = new Set<string>(opened.notices);
       const collective = new CollectiveLive({ counts: (id) => registry.countsInCollective(id) });
       this.ingest = new IngestPipeline({
         registry,
@@ -125,6 +168,9 @@ export class Hub {
         // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
         commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
         now,
+        maxFutureMs: NODE_AHEAD_MS,
+        timings: this.timings,
+        clock: this.clock,
         // follows the retention set on the console: older readings would be purged at once
         maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
         log,
@@ -157,6 +203,13 @@ export class Hub {
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
+        clock: this.clock,
+        metrics: {
+          timings: this.timings,
+          broker: () => this.broker?.counters,
+          backupsDir: this.backupsDir,
+        },
+        ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
       this.http = new HttpApi({
         ctx: this.ctx,
@@ -194,6 +247,7 @@ export class Hub {
           .catch(() => {});
       });
       await listen(this.http.server, opts.httpPort, opts.host);
+      await this.startNtp();
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({
         ctx: this.ctx,
@@ -215,11 +269,35 @@ export class Hub {
         },
       });
       this.backups.start();
+      this.diskWatch = new DiskWatch({ dir: opts.dataDir, notices, log });
+      this.diskWatch.start();
       this.started = true;
       return this.urls();
     } catch (err) {
       await this.stop();
       throw err;
+    }
+  }
+
+  private async startNtp(): Promise<void> {
+    const { ntp, host } = this.opts;
+    if (!ntp) {
+      this.ntpOff = 'not asked for (--ntp-port off)';
+      return;
+    }
+    const sntp = new SntpServer({
+      host,
+      port: ntp.port,
+      now: this.clock.now,
+      synchronised: () => this.clock.trusted,
+    });
+    try {
+      await sntp.start();
+      this.sntp = sntp;
+    } catch (err) {
+      if (ntp.required) throw err;
+      this.ntpOff = ntpBindFailure(err as NodeJS.ErrnoException, ntp.port);
+      this.log(`NTP server off: ${this.ntpOff}`);
     }
   }
 
@@ -235,6 +313,9 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    this.diskWatch?.stop();
+    await this.sntp?.stop();
+    this.sntp = undefined;
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();
@@ -247,6 +328,8 @@ export class Hub {
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
     // the last commits are made durable and acknowledged, then everything held is folded into SQLite
     await this.ingest?.stop();
+    // the time, saved while the database is open
+    if (this.store?.open) this.clock?.stop();
     this.store?.close();
     this.lock.release();
     this.started = false;
@@ -254,6 +337,18 @@ export class Hub {
 
   get running(): boolean {
     return this.started;
+  }
+}
+
+/** Why the SNTP port could not be bound, and what to do, in words. */
+export function ntpBindFailure(err: NodeJS.ErrnoException, port: number): string {
+  switch (err.code) {
+    case 'EACCES':
+      return `port ${port} needs a privilege: run the hub as the service (communs service install grants it), or give --ntp-port off`;
+    case 'EADDRINUSE':
+      return `port ${port} is in use: another NTP server runs on this machine; point the devices at it, or give --ntp-port off`;
+    default:
+      return `port ${port}: ${err.message}`;
   }
 }
 

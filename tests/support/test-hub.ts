@@ -13,10 +13,16 @@ export interface TestHubOptions {
   foldEveryMs?: number;
   /** false: native readings through aedes (hub/src/broker/fast-path.ts) */
   fastPath?: boolean;
+  /** start a new, empty database on purpose (`communs hub --new`) */
+  fresh?: boolean;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the machine's clock as the hub sees it (default Date.now) */
+  now?: () => number;
+  /** serve SNTP on a free UDP port (`hub.sntp.port`) */
+  ntp?: boolean;
 }
 
 export interface TestHub {
@@ -57,7 +63,10 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       foldEveryMs: opts.foldEveryMs ?? 0,
       commitLogBytes: 1024 * 1024,
       ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
+      ...(opts.fresh ? { fresh: true } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.ntp ? { ntp: { port: 0, required: true } } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);

@@ -4,6 +4,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { type MessageKey, msg } from '../i18n/localize.ts';
 import { matchRoute, pathOf, type Route, VIEWS, type ViewName } from '../model/route.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-clock-warning.ts';
 import './communs-environment-view.ts';
 import './communs-footprint-view.ts';
 import './communs-history-view.ts';
@@ -197,7 +198,10 @@ export class CommunsApp extends LitElement {
         <communs-lang-switch></communs-lang-switch>
       </header>
       ${this.renderNav()}
-      <main id="main" tabindex="-1">${this.renderView()}</main>
+      <main id="main" tabindex="-1">
+        <communs-clock-warning></communs-clock-warning>
+        ${this.renderView()}
+      </main>
       <footer>${msg('app.footer')}</footer>`;
   }
 }

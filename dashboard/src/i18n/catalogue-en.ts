@@ -92,6 +92,12 @@ export const en = {
   'nodes.rejected': 'Rejected',
   'nodes.lastRejection': 'Last rejection',
   'nodes.signal': 'Signal / battery',
+  'nodes.clock': 'Clock',
+  'clock.inStep': 'in step',
+  'clock.untrusted':
+    "The hub's clock is behind the last time it knew: new readings are held until an admin sets the time on the console.",
+  'clock.ahead': '{amount} ahead',
+  'clock.behind': '{amount} behind',
   'nodes.private': 'private',
   'nodes.never': 'never',
   'nodes.demo': 'demo',

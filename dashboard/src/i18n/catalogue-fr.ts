@@ -93,6 +93,12 @@ export const fr: Record<MessageKey, string> = {
   'nodes.rejected': 'Rejetés',
   'nodes.lastRejection': 'Dernier rejet',
   'nodes.signal': 'Signal / batterie',
+  'nodes.clock': 'Horloge',
+  'clock.inStep': "à l'heure",
+  'clock.untrusted':
+    "L'horloge du hub retarde sur la dernière heure qu'il connaissait : les nouvelles mesures sont retenues jusqu'à ce qu'un administrateur règle l'heure sur la console.",
+  'clock.ahead': 'en avance de {amount}',
+  'clock.behind': 'en retard de {amount}',
   'nodes.private': 'privé',
   'nodes.never': 'jamais',
   'nodes.demo': 'démo',

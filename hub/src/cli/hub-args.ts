@@ -13,6 +13,12 @@ export interface HubArgs {
   console: string | undefined;
   consoleBaud: number;
   commitWindowMs: number;
+  /** how often what ingest holds in memory is written into the database */
+  foldEveryMs: number;
+  /** start a new, empty database on purpose */
+  fresh: boolean;
+  /** SNTP: a port, `auto` (123 when the process may bind it, off otherwise), or off */
+  ntpPort: number | 'auto' | false;
   /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
   broker: { url: string; username?: string; password?: string } | undefined;
   help: boolean;
@@ -27,7 +33,12 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-  --commit-window MS  group commit window in ms (default 250, at most 1000)
+  --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
+  --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
+  --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
+                      without it, a missing, empty or damaged database is restored from the newest backup
+  --ntp-port N|off    serve the time on the LAN over SNTP (env COMMUNS_NTP_PORT; default 123 when the
+                      hub may bind it, off otherwise; 0 = any free port)
   --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
   --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
@@ -60,6 +71,9 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         console: { type: 'string' },
         'console-baud': { type: 'string' },
         'commit-window': { type: 'string' },
+        'fold-every': { type: 'string' },
+        new: { type: 'boolean' },
+        'ntp-port': { type: 'string' },
         broker: { type: 'string' },
         'broker-user': { type: 'string' },
         'broker-password': { type: 'string' },
@@ -97,7 +111,10 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '250', 0, 1000),
+    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
+    fresh: values.new === true,
+    foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
+    ntpPort: ntpPort((values['ntp-port'] as string | undefined) ?? env.COMMUNS_NTP_PORT),
     broker: brokerArg(values, env),
     help: values.help === true,
   };
@@ -116,6 +133,17 @@ function port(flag: string, raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || n > 65535) {
     throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 picks a free one), got "${raw}"`);
   }
+  return n;
+}
+
+function ntpPort(raw: string | undefined): HubArgs['ntpPort'] {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'off') return false;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n > 65535)
+    throw new UsageError(
+      `--ntp-port must be a port number (123 for devices), 0 for any free port, or off; got "${raw}"`,
+    );
   return n;
 }
 

@@ -6,6 +6,8 @@ import {
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
+import { NTP_PORT } from '../../../protocol/sntp.ts';
+import type { HubContext } from '../context.ts';
 import { RegistryError } from '../store/registry.ts';
 import { audit, type Command, CommandError } from './command.ts';
 
@@ -30,21 +32,51 @@ function mappings(values: unknown): Record<string, SensorMapping> {
   return Object.fromEntries(list.map(parseMapping));
 }
 
-/** How to point each kind of device at the hub, printed with its credentials. */
-function setupHint(format: DeviceFormat, id: string, secret: string, topic: string | null): string[] {
+/**
+ * Whether devices can take their time from the hub: Tasmota and ESPHome ask NTP's port 123 only.
+ * Without a running hub (the offline console) the hub's default is assumed: 123 when it may bind it.
+ */
+function ntpForDevices(ctx: HubContext): { served: true } | { served: false; why: string } {
+  const ntp = ctx.ntp?.();
+  if (!ntp || ntp.port === NTP_PORT) return { served: true };
+  return {
+    served: false,
+    why: ntp.port === null ? `NTP is off: ${ntp.off}` : `NTP is on port ${ntp.port}, not 123`,
+  };
+}
+
+/** How to point each kind of device at the hub (broker and clock), printed with its credentials. */
+function setupHint(
+  format: DeviceFormat,
+  id: string,
+  secret: string,
+  topic: string | null,
+  ntp: ReturnType<typeof ntpForDevices>,
+): string[] {
+  // a device without internet keeps the hub's time: its readings are stamped with it
+  const noNtp = ntp.served
+    ? []
+    : [`The hub gives no time to devices (${ntp.why}): point their NTP server at a time server on your LAN.`];
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/`,
+        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? '; NtpServer1 HUB-ADDRESS' : ''}`,
+        ...noNtp,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true`,
+        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
+          ntp.served ? '\ntime:\n  - platform: sntp\n    servers:\n      - HUB-ADDRESS' : ''
+        }`,
+        ...noNtp,
       ];
     case 'emonhub':
       return [
         `emonhub.conf [[MQTT]]: mqtt_host = HUB-ADDRESS, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        ...(ntp.served
+          ? ['Its machine takes the time from the hub: NTP=HUB-ADDRESS in /etc/systemd/timesyncd.conf']
+          : noNtp),
       ];
     case 'airrohr':
       return [
@@ -117,7 +149,7 @@ export const deviceAdd: Command = {
     io.out(`  username: ${id}`);
     io.out(`  password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the device now.');
-    for (const line of setupHint(format.data, id, secret, topic)) io.out(line);
+    for (const line of setupHint(format.data, id, secret, topic, ntpForDevices(ctx))) io.out(line);
     return 0;
   },
 };

@@ -1,10 +1,12 @@
 import { type Quantity, seriesName } from '../../../protocol/index.ts';
 import type { CollectiveLive } from '../collective.ts';
 import type { LiveBus } from '../live-bus.ts';
+import type { IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
 import type { Submission } from './submission.ts';
+import type { Rejected } from './validate.ts';
 
 export interface IngestOptions {
   registry: Registry;
@@ -20,6 +22,10 @@ export interface IngestOptions {
   log: (line: string) => void;
   /** told when a commit fails or succeeds again (disk full and back) */
   onStoreHealth?: (ok: boolean, err?: Error) => void;
+  /** where commit and sync latencies are counted (/metrics) */
+  timings?: IngestTimings;
+  /** the hub's clock: while it is not trusted, readings are held (hub/src/time/trusted-clock.ts) */
+  clock?: { readonly trusted: boolean };
 }
 
 /**
@@ -48,13 +54,23 @@ export class IngestPipeline {
       // a commit-log record stays a few MB at most, whatever the messages carry
       weight: (entry) => entry.readings?.length ?? 0,
       maxWeight: 20_000,
-      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts)
-      commit: (entries, done) =>
+      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts); the time
+      // to check a commit and the time its record takes to reach the disk are counted (/metrics)
+      commit: (entries, done) => {
+        const started = performance.now();
+        let returned: number | undefined;
         opts.store.commit(
           entries,
           { maxPastMs: opts.maxPastMs(), maxFutureMs: opts.maxFutureMs ?? 10 * 60_000 },
-          done,
-        ),
+          (err, result) => {
+            const end = performance.now();
+            opts.timings?.sync.observe((end - (returned ?? end)) / 1000);
+            done(err, result);
+          },
+        );
+        returned = performance.now();
+        opts.timings?.commit.observe((returned - started) / 1000);
+      },
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });
@@ -70,7 +86,23 @@ export class IngestPipeline {
 
   /** One message of one node, from any source; `done` acknowledges it once it is durable. */
   submit(submission: Submission, done: (err?: Error) => void): void {
-    this.committer.enqueue({ ...submission, receivedAt: this.now() }, done);
+    const receivedAt = this.now();
+    const n = submission.readings?.length ?? 0;
+    if (n > 0 && this.opts.clock?.trusted === false) {
+      // The hub cannot tell a right time from a wrong one: its readings are not stored under a
+      // wrong date nor acknowledged, so the node keeps them and sends them again (store and
+      // forward) once the time is set. Its meta and status still apply; the refusal is counted.
+      const held: Rejected = {
+        reason: 'clock_untrusted',
+        detail: `${n} reading(s) held by the node: the hub's clock is not trusted until the time is set`,
+      };
+      const rejections = [...(submission.rejections ?? []), held];
+      this.committer.enqueue({ ...submission, readings: undefined, rejections, receivedAt }, (err) =>
+        done(err ?? new Error(held.detail)),
+      );
+      return;
+    }
+    this.committer.enqueue({ ...submission, receivedAt }, done);
   }
 
   private publishLive(result: CommitResult): void {

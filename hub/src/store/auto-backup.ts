@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db.ts';
+import { type Db, isEmptyDb } from './db.ts';
 
 export interface AutoBackupOptions {
   db: Db;
@@ -48,7 +48,15 @@ export class AutoBackup {
       if (f.startsWith(PREFIX) && f.endsWith('.partial'))
         fs.rmSync(path.join(this.opts.dir, f), { force: true });
     }
-    this.schedule(this.opts.firstDelayMs ?? 5_000);
+    // a hub that keeps crashing must still leave a backup behind: when the newest is older than the
+    // interval (or there is none), the first one starts at once instead of after a settling delay
+    const newest = listBackups(this.opts.dir)[0];
+    const age = newest ? this.now() - fs.statSync(newest).mtimeMs : Number.POSITIVE_INFINITY;
+    this.schedule(age >= this.interval ? 0 : (this.opts.firstDelayMs ?? 5_000));
+  }
+
+  private get interval(): number {
+    return this.opts.intervalMs ?? 86_400_000;
   }
 
   /** Waits for a backup under way (the database must stay open until it ends). */
@@ -72,7 +80,7 @@ export class AutoBackup {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.runOnce().then(() => this.schedule(this.opts.intervalMs ?? 86_400_000));
+      void this.runOnce().then(() => this.schedule(this.interval));
     }, ms);
     this.timer.unref();
   }
@@ -85,6 +93,12 @@ export class AutoBackup {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       await this.opts.prepare?.();
+      // an empty database (a lost one, a careless fresh start) is no backup: it would become the
+      // newest, and the one a restore picks, over the backups that hold the neighbourhood's data
+      if (isEmptyDb(db) && listBackups(dir).length > 0) {
+        log('automatic backup skipped: the database is empty and earlier backups hold data');
+        return null;
+      }
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
       // node secrets are scrypt hashes, but readings are a household's life: owner-only
       fs.chmodSync(partial, 0o600);

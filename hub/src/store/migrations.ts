@@ -168,7 +168,12 @@ export const MIGRATIONS: readonly string[] = [
            CAST(v.value AS REAL)
     FROM reading_blocks b, json_each(b.vals) v;
   `,
-  // 5: utility meters read by their own output (a Linky's TIC, a DSMR P1 port). A series may be a
+  // 5: each node's clock offset (its status message's time minus the hub's when received), shown
+  // on the dashboard's Sensors view: a node that does not take the hub's time stands out.
+  `
+  ALTER TABLE nodes ADD COLUMN clock_offset_ms INTEGER;
+  `,
+  // 6: utility meters read by their own output (a Linky's TIC, a DSMR P1 port). A series may be a
   // part of another of its node (a tariff register of the total): collective figures skip it then.
   // One row per node reading a meter: its contract (meta) and its tariff period (status).
   `

@@ -89,6 +89,8 @@ export interface ReadingsStoreOptions {
   foldEveryMs?: number;
   /** a fold once this many readings are held (default 100,000) */
   foldAtReadings?: number;
+  /** told when a fold fails (disk full, I/O error: what is held stays in the log) and when one succeeds again */
+  onFoldHealth?: (problem: string | null) => void;
 }
 
 /**
@@ -123,10 +125,13 @@ export class ReadingsStore {
   private readonly heldNodes = new Map<string, NodeStats>();
   private readonly heldFields = new Map<string, NodeDescription>();
   private readonly heldCounters = new Map<number, [total: number | null, ts: number | null]>();
+  private readonly onFoldHealth: ((problem: string | null) => void) | undefined;
   private readonly foldEveryMs: number;
   private readonly foldAtReadings: number;
   private lastFold: number;
   private appending = false;
+  /** the last fold failed: retried at the next commit */
+  private foldFailing = false;
   /** callbacks waiting for the commit under way to end (a fold before a backup) */
   private idleWaiters: Array<() => void> = [];
   private legacyRows: boolean;
@@ -142,6 +147,7 @@ export class ReadingsStore {
     this.counterEvents = opts.counterEvents ?? new CounterEventLog({ db: opts.db });
     this.log = opts.log;
     this.foldEveryMs = opts.foldEveryMs ?? 15 * 60_000;
+    this.onFoldHealth = opts.onFoldHealth;
     this.foldAtReadings = opts.foldAtReadings ?? 100_000;
     this.lastFold = this.now();
     this.rollups = new RollupBuffer({ db: opts.db });
@@ -159,8 +165,8 @@ export class ReadingsStore {
       ),
       updateFields: db.prepare(
         `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
-         status = @status, status_ts = @status_ts, rssi = @rssi, battery = @battery,
-         last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
+         status = @status, status_ts = @status_ts, clock_offset_ms = @clock_offset_ms, rssi = @rssi,
+         battery = @battery, last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
       ),
       insertSensor: db.prepare(
         `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
@@ -215,23 +221,22 @@ export class ReadingsStore {
       return;
     }
     const applied = () => {
-      this.apply(checked.record);
+      try {
+        this.apply(checked.record);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
       done(null, checked.result);
       // after the acknowledgements: a fold never delays the commit that made it due
-      if (this.foldDue()) this.fold();
+      if (this.foldDue()) this.tryFold();
     };
     if (!this.log) return applied();
     this.appending = true;
     this.log.append(payload, (err) => {
       this.appending = false;
       if (err) done(err);
-      else {
-        try {
-          applied();
-        } catch (applyErr) {
-          done(applyErr as Error);
-        }
-      }
+      else applied();
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -256,8 +261,32 @@ export class ReadingsStore {
     );
   }
 
+  /**
+   * A fold whose failure (a full disk) is no commit's failure: what is held stays in memory and in
+   * the commit log, which is durable, and the next commit tries again. Only once the log has no
+   * room left do commits fail, and publishes go unacknowledged.
+   */
+  private tryFold(): void {
+    try {
+      this.fold();
+      if (this.foldFailing) {
+        this.foldFailing = false;
+        this.onFoldHealth?.(null);
+      }
+    } catch (err) {
+      if (!this.foldFailing) {
+        this.foldFailing = true;
+        const used = this.log
+          ? ` (${Math.round((100 * this.log.used) / this.log.capacity)} % of the commit log used)`
+          : '';
+        this.onFoldHealth?.(`${(err as Error).message}${used}`);
+      }
+    }
+  }
+
   /** True when the held data should go to SQLite now. */
   foldDue(): boolean {
+    if (this.foldFailing) return true;
     if (this.recent.size === 0 && this.heldNodes.size === 0 && this.heldFields.size === 0) return false;
     return (
       this.recent.size >= this.foldAtReadings ||
@@ -322,7 +351,8 @@ export class ReadingsStore {
     const stage = this.registry.stage();
     const reject = (node: string, r: Rejected, s: NodeStats) => {
       s.rejected++;
-      (record.rejections ??= []).push([node, now, r.reason, r.detail]);
+      record.rejections = record.rejections ?? [];
+      record.rejections.push([node, now, r.reason, r.detail]);
       result.rejections.push({ ...r, node });
     };
     for (const entry of entries) {
@@ -354,7 +384,8 @@ export class ReadingsStore {
     if (counters.size > 0) record.counters = [...counters].map(([id, c]) => [id, c.total, c.ts]);
     for (const [node, s] of stats) {
       if (!s.known) continue;
-      (record.nodeStats ??= []).push([node, s.accepted, s.rejected, s.lastSeen, s.maxSeq, s.gaps]);
+      record.nodeStats = record.nodeStats ?? [];
+      record.nodeStats.push([node, s.accepted, s.rejected, s.lastSeen, s.maxSeq, s.gaps]);
       result.touchedNodes.add(node);
     }
     return { record, result };
@@ -389,7 +420,8 @@ export class ReadingsStore {
       }
       counters.set(sensor.id, outcome.next);
       if (outcome.event) {
-        (record.events ??= []).push([sensor.id, ts, outcome.event, state.total, value]);
+        record.events = record.events ?? [];
+        record.events.push([sensor.id, ts, outcome.event, state.total, value]);
         result.counterEvents.push({ sensor, ts, kind: outcome.event });
       }
       value = outcome.delta;
@@ -406,14 +438,15 @@ export class ReadingsStore {
 
   /** A record's changes, into memory (after it is durable, or when the log is replayed). */
   private apply(record: CommitRecord): void {
-    if (record.sensors?.length) {
+    // a record applied again onto a restored backup may name nodes erased or not yet provisioned there
+    const sensors = (record.sensors ?? []).filter((s) => this.registry.node(s.node_id));
+    if (sensors.length > 0) {
       // sensors are rare and read by SQL joins (collective figures): written now, synced at the fold
       this.db.transaction(() => {
         // part_of: null for a record written before sensors had it
-        for (const s of record.sensors ?? [])
-          this.stmts.insertSensor.run({ ...s, part_of: s.part_of ?? null });
+        for (const s of sensors) this.stmts.insertSensor.run({ ...s, part_of: s.part_of ?? null });
       })();
-      this.registry.applySensorRows(record.sensors);
+      this.registry.applySensorRows(sensors);
     }
     for (const n of record.nodes ?? []) {
       this.registry.applyNodeFields(n);
@@ -464,7 +497,9 @@ export class ReadingsStore {
     }
     this.rollups.write();
     for (const [id, [total, ts]] of this.heldCounters) this.stmts.updateCounter.run(total, ts, id);
-    for (const n of this.heldFields.values()) this.stmts.updateFields.run(n);
+    // a record written before nodes had a clock offset carries none
+    for (const n of this.heldFields.values())
+      this.stmts.updateFields.run({ ...n, clock_offset_ms: n.clock_offset_ms ?? null });
     for (const [node, d] of this.heldNodes)
       this.stmts.updateStats.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
     this.counterEvents.writePending();

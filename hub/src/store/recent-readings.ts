@@ -35,6 +35,17 @@ export class RecentReadings {
     this.total++;
   }
 
+  /** The time of the newest reading held, over every series; null when none is. */
+  newest(): number | null {
+    let newest: number | null = null;
+    for (const s of this.series.values()) {
+      this.sort(s);
+      const last = s.ts[s.ts.length - 1];
+      if (last !== undefined && (newest === null || last > newest)) newest = last;
+    }
+    return newest;
+  }
+
   /** True when the series has a reading at exactly `ts`. */
   has(sensorId: number, ts: number): boolean {
     const s = this.series.get(sensorId);

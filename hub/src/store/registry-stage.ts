@@ -7,7 +7,17 @@ import type { NodeRow, SensorRow } from './registry.ts';
  */
 export type NodeDescription = Pick<
   NodeRow,
-  'id' | 'board' | 'firmware' | 'kit' | 'power_w' | 'status' | 'status_ts' | 'rssi' | 'battery' | 'last_seen'
+  | 'id'
+  | 'board'
+  | 'firmware'
+  | 'kit'
+  | 'power_w'
+  | 'status'
+  | 'status_ts'
+  | 'clock_offset_ms'
+  | 'rssi'
+  | 'battery'
+  | 'last_seen'
 > & { meter?: MeterDescription; meterStatus?: { status: MeterStatus; ts: number } };
 
 export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
@@ -18,6 +28,7 @@ export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
     power_w: n.power_w,
     status: n.status,
     status_ts: n.status_ts,
+    clock_offset_ms: n.clock_offset_ms,
     rssi: n.rssi,
     battery: n.battery,
     last_seen: n.last_seen,
@@ -115,6 +126,8 @@ export class RegistryStage implements RegistryView {
     if (!node) return;
     node.status = status.state;
     node.status_ts = ts;
+    // the node's clock against the hub's, for the Sensors view (a status is sent as it is made)
+    if (status.ts !== undefined && status.state === 'online') node.clock_offset_ms = status.ts - ts;
     if (status.rssi !== undefined) node.rssi = status.rssi;
     if (status.battery !== undefined) node.battery = status.battery;
     if (status.state === 'online') node.last_seen = ts;

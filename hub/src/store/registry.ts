@@ -28,6 +28,8 @@ export interface NodeRow {
   power_w: number | null;
   status: string | null;
   status_ts: number | null;
+  /** the node's clock minus the hub's, from its last status message that carried a time */
+  clock_offset_ms: number | null;
   rssi: number | null;
   battery: number | null;
   last_seen: number | null;
@@ -210,6 +212,7 @@ export class Registry {
       power_w: null,
       status: null,
       status_ts: null,
+      clock_offset_ms: null,
       rssi: null,
       battery: null,
       last_seen: null,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
+import { ClockStore } from './clock-store.ts';
 import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import { writeReadingsCsv, writeRollupsCsv } from './csv-export.ts';
@@ -31,6 +32,8 @@ export interface StoreOptions {
   commitLogBytes?: number;
   /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
   foldEveryMs?: number;
+  /** told when a fold fails (a full disk) and when one succeeds again */
+  onFoldHealth?: (problem: string | null) => void;
 }
 
 /**
@@ -57,6 +60,8 @@ export class Store {
   readonly rollups: RollupReader;
   readonly series: SeriesQuery;
   readonly expired: ExpiredReadings;
+  /** the hub's last known good time (hub/src/time/trusted-clock.ts) */
+  readonly clock: ClockStore;
   private readonly db: Db;
   private readonly eraser: HouseholdEraser;
 
@@ -89,6 +94,7 @@ export class Store {
           }
         : {}),
       ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+      ...(opts.onFoldHealth ? { onFoldHealth: opts.onFoldHealth } : {}),
       packed: this.packed,
       rejections: this.rejections,
       counterEvents: this.counterEvents,
@@ -97,6 +103,7 @@ export class Store {
     this.rollups = new RollupReader({ db, held: this.readings.rollups });
     this.series = new SeriesQuery({ db, rollups: this.rollups, raw: this.raw, now });
     this.expired = new ExpiredReadings({ db, recent: this.readings.recent });
+    this.clock = new ClockStore({ db, recent: this.readings.recent });
     this.eraser = new HouseholdEraser({
       db,
       registry: this.registry,

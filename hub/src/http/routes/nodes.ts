@@ -22,6 +22,8 @@ export function health(ctx: HubContext): HealthBody {
     lastCommitTs: ingest.lastCommitTs,
     neighbourhood: ctx.settings.get().neighbourhood,
     notices: [...ctx.notices],
+    clockTrusted: ctx.clock.trusted,
+    now: ctx.now(),
   };
 }
 
@@ -48,6 +50,7 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
+    clockOffsetMs: row.clock_offset_ms ?? null,
     sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
