@@ -88,6 +88,14 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
     expect: [['reading_blocks', 1]],
   },
   5: { sql: [`UPDATE nodes SET clock_offset_ms = 1500 WHERE id = 'tilleuls-compteur'`], expect: [] },
+  6: {
+    sql: [
+      `UPDATE sensors SET part_of = 'meter-energy' WHERE id = 2`,
+      `INSERT INTO meters (node_id, kind, mode, option, subscribed_va, period, tempo_today, status_ts)
+         VALUES ('tilleuls-compteur', 'tic', 'historique', 'HC..', 6000, 'HC..', NULL, ${T})`,
+    ],
+    expect: [['meters', 1]],
+  },
 };
 
 /** The database a hub of schema version `v` left: its own migrations, then the rows it wrote. */
@@ -170,7 +178,7 @@ describe('every earlier schema is migrated without loss', () => {
       const node = body.nodes.find((n) => n.id === 'tilleuls-compteur');
       expect(node?.sensors.map((s) => s.id)).toEqual(['meter-energy', 'meter-power']);
       expect(node?.accepted).toBe(3);
-      expect(node?.clockOffsetMs).toBeNull();
+      expect(node?.clockOffsetMs).toBe(v >= 5 ? 1500 : null);
       expect(await hub.store.registry.authenticate('tilleuls-compteur', 's3cret')).toBe(true);
     });
   }
