@@ -75,7 +75,13 @@ export const NodeInfo = z.object({
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 
-export const NodesBody = z.object({ status: z.literal('ok'), nodes: z.array(NodeInfo) });
+export const NodesBody = z.object({
+  status: z.literal('ok'),
+  /** the nodes of households that share (community or open) */
+  nodes: z.array(NodeInfo),
+  /** the nodes of private households, only counted (docs/PRIVACY.md) */
+  private: z.object({ households: z.number().int(), nodes: z.number().int(), sensors: z.number().int() }),
+});
 export type NodesBody = z.infer<typeof NodesBody>;
 
 export const SeriesStep = z.enum(['raw', 'minute', 'hour', 'day']);
@@ -91,10 +97,35 @@ export const SeriesBody = z.object({
   stepMs: z.number().int(),
   from: z.number(),
   to: z.number(),
-  /** collective only: how many households contribute to the whole range */
+  /** collective only: the most households a published bucket of the range was made of */
   households: z.number().int().optional(),
-  /** set when the aggregate is withheld (fewer than k households): the reason, in words */
+  /** collective only: set when buckets of the range are withheld (docs/PRIVACY.md), in words */
   withheld: z.string().optional(),
+  /**
+   * collective only: the withheld buckets, as runs [from, to), with the reason: `too_few` (fewer
+   * than k private households beyond the named ones), `dominated` (one of them above the share),
+   * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
+   * finer ones are withheld)
+   */
+  gaps: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        reason: z.enum(['too_few', 'dominated', 'exposed_only', 'partial']),
+      }),
+    )
+    .optional(),
+  /**
+   * collective only: the part of the households whose series are public (their sum, or their mean
+   * for averaged quantities), bucket by bucket: always shown, withheld buckets included
+   */
+  named: z
+    .object({
+      households: z.number().int(),
+      points: z.object({ t: z.array(z.number()), value: z.array(z.number()) }),
+    })
+    .optional(),
   /**
    * Columns, one entry per bucket (or per raw reading). `value` is the mean of the bucket for
    * gauges and the sum for counters (energy in the bucket); min/max are of the raw values.
@@ -120,14 +151,23 @@ export const LiveReading = z.object({
 });
 export type LiveReading = z.infer<typeof LiveReading>;
 
-/** `aggregate` events of /api/live: the collective figure of a quantity, emitted after each commit. */
+/**
+ * `aggregate` events of /api/live (and the public MQTT topics): the collective figure of a quantity
+ * for the last minute the hub has published (docs/PRIVACY.md). `value` is null when the minute is
+ * withheld, with the reason; `named` is the part of the households whose series are public.
+ */
 export const LiveAggregate = z.object({
   quantity: Quantity,
   unit: z.string(),
+  /** the start of the minute the figure covers */
   ts: z.number(),
-  value: z.number(),
-  households: z.number().int(),
-  sensors: z.number().int(),
+  stepMs: z.number().int(),
+  value: z.number().nullable(),
+  households: z.number().int().nullable(),
+  sensors: z.number().int().nullable(),
+  named: z.object({ value: z.number(), households: z.number().int() }).nullable(),
+  /** why `value` is null: as in `SeriesBody.gaps`, or `withdrawn` (a household changed: see the next minute) */
+  withheld: z.enum(['too_few', 'dominated', 'exposed_only', 'withdrawn']).optional(),
 });
 export type LiveAggregate = z.infer<typeof LiveAggregate>;
 
@@ -142,9 +182,10 @@ export const LiveNode = z.object({
 export type LiveNode = z.infer<typeof LiveNode>;
 
 export const RegisterEntry = z.object({
-  series: z.string(),
-  node: z.string(),
-  sensor: z.string(),
+  /** null for a private household's sensor: it is listed, never identified */
+  series: z.string().nullable(),
+  node: z.string().nullable(),
+  sensor: z.string().nullable(),
   quantity: Quantity,
   unit: z.string(),
   label: z.string().nullable(),

@@ -9,7 +9,6 @@ import {
 } from '../../protocol/index.ts';
 import { connectNode, sendReadings } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
-import { CollectiveLive } from '../src/collective.ts';
 import { HA_CLASSES } from '../src/interop/ha-classes.ts';
 
 /**
@@ -139,23 +138,5 @@ describe('utility meters at the hub', () => {
       stateClass: 'total_increasing',
     });
     expect(HA_CLASSES.gas).toMatchObject({ deviceClass: 'gas', unit: 'm³' });
-  });
-});
-
-describe('the live collective figure', () => {
-  it('leaves out the series that are parts of another', () => {
-    const parts = new Set([2, 4]);
-    const live = new CollectiveLive({ counts: (id) => !parts.has(id) });
-    const now = Date.now();
-    for (const [id, household] of [
-      [1, 'a'],
-      [2, 'a'],
-      [3, 'b'],
-      [4, 'b'],
-      [5, 'c'],
-    ] as const) {
-      live.update(id, 'apparent_power', household, 1000, now);
-    }
-    expect(live.compute('apparent_power', now)).toMatchObject({ value: 3000, households: 3, sensors: 3 });
   });
 });

@@ -90,7 +90,18 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
   5: { sql: [`UPDATE nodes SET clock_offset_ms = 1500 WHERE id = 'tilleuls-compteur'`], expect: [] },
   6: {
     sql: [
-      `UPDATE sensors SET part_of = 'meter-energy' WHERE id = 2`,
+      `INSERT INTO sharing_periods (household_id, since, until) VALUES ('tilleuls-3', ${T - 86_400_000}, NULL)`,
+      `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
+         VALUES ('power', 60000, ${T}, 4200, 4, 4, 3, NULL)`,
+    ],
+    expect: [
+      ['sharing_periods', 1],
+      ['published_buckets', 1],
+    ],
+  },
+  7: {
+    sql: [
+      `UPDATE sensors SET part_of = 'meter-total' WHERE id = 2`,
       `INSERT INTO meters (node_id, kind, mode, option, subscribed_va, period, tempo_today, status_ts)
          VALUES ('tilleuls-compteur', 'tic', 'historique', 'HC..', 6000, 'HC..', NULL, ${T})`,
     ],

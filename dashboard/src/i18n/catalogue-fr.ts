@@ -106,6 +106,17 @@ export const fr: Record<MessageKey, string> = {
   'state.late': 'en retard',
   'state.offline': 'hors ligne',
   'state.never': 'jamais vu',
+  'withheld.too_few':
+    'Masqué : trop peu de foyers privés au-delà des foyers nommés (moins de 3) ; un total plus petit pourrait révéler un foyer.',
+  'withheld.dominated': 'Masqué : un foyer privé en fait l’essentiel ; le chiffre le révélerait.',
+  'withheld.exposed_only':
+    'Masqué : ce qui n’est pas nommé vient seulement de foyers dont les données étaient publiques.',
+  'withheld.partial': 'Masqué : certaines des périodes plus courtes qu’il contient sont masquées.',
+  'withheld.withdrawn': 'Un foyer vient de changer : le chiffre revient avec la minute suivante.',
+  'withheld.gaps': 'Les trous sont des périodes masquées, jamais des zéros. {reasons}',
+  'now.namedSum': 'Foyers qui partagent leurs données : {power}.',
+  'register.privateSensor': 'capteur d’un foyer privé',
+  'register.privacy': 'Comment le hub protège les foyers privés (modèle de confidentialité, en anglais)',
   'register.title': 'Registre de transparence',
   'register.never': 'Ces données ne quittent jamais le hub.',
   'register.intro':

@@ -58,9 +58,9 @@ export class HttpApi {
     this.route('GET', '/api/health', (_req, res) => sendJson(res, 200, health(ctx)));
     this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
     this.route('GET', '/api/series', async (_req, res, url) => {
-      // a household's private link also opens its own series (issue 5); a bad token changes nothing
+      // a household's private link also opens its own series; a bad token changes nothing
       const owner = await ctx.store.links.resolve(url.searchParams.get('token'));
-      sendJsonParts(res, 200, series(ctx, url.searchParams, owner));
+      sendJsonParts(res, 200, await series(ctx, url.searchParams, owner));
     });
     this.route('GET', '/api/household', async (_req, res, url) =>
       sendJson(res, 200, await household(ctx, url.searchParams)),

@@ -14,6 +14,9 @@ export const SettingsSchema = z.object({
   hubPowerW: z.number().nonnegative().max(500).default(3.5),
   /** raw readings are kept this many days; rollups are kept */
   rawRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** the aggregate privacy rule (docs/PRIVACY.md): k may only be raised, the dominance share only lowered */
+  privacyK: z.number().int().min(3).max(1000).default(3),
+  privacyDominance: z.number().gt(0).max(0.5).default(0.5),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
 });

@@ -61,8 +61,28 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
   };
 }
 
+/**
+ * The nodes the public may see: those of households that share. A private household's nodes are
+ * only counted (docs/PRIVACY.md): no id, no state, no last-seen time, no counters.
+ */
 export function nodes(ctx: HubContext): NodesBody {
-  return { status: 'ok', nodes: ctx.registry.listNodes().map((row) => nodeInfo(ctx, row)) };
+  const shown: NodeInfo[] = [];
+  const hidden = { households: new Set<string>(), nodes: 0, sensors: 0 };
+  for (const row of ctx.registry.listNodes()) {
+    const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
+    if (isPublicDetail(h)) {
+      shown.push(nodeInfo(ctx, row));
+      continue;
+    }
+    hidden.households.add(row.household_id ?? `node:${row.id}`);
+    hidden.nodes++;
+    hidden.sensors += ctx.registry.sensorsOf(row.id).length;
+  }
+  return {
+    status: 'ok',
+    nodes: shown,
+    private: { households: hidden.households.size, nodes: hidden.nodes, sensors: hidden.sensors },
+  };
 }
 
 export function register(ctx: HubContext): RegisterBody {
@@ -71,11 +91,13 @@ export function register(ctx: HubContext): RegisterBody {
   for (const node of ctx.registry.listNodes()) {
     const h = node.household_id ? ctx.registry.household(node.household_id) : undefined;
     const sharing = sharingOf(h);
+    const named = isPublicDetail(h);
     for (const s of ctx.registry.sensorsOf(node.id)) {
+      // a private sensor is listed (what it measures, for whom, kept how long), never by its ids
       entries.push({
-        series: seriesName(node.id, s.sensor),
-        node: node.id,
-        sensor: s.sensor,
+        series: named ? seriesName(node.id, s.sensor) : null,
+        node: named ? node.id : null,
+        sensor: named ? s.sensor : null,
         quantity: s.quantity,
         unit: s.unit,
         label: isPublicDetail(h) ? s.label : null,
