@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './gaps.ts';
 export * from './ids.ts';
 export * from './kit.ts';
 export * from './messages.ts';
@@ -6,4 +7,6 @@ export * from './meter.ts';
 export * from './node-agent-config.ts';
 export * from './node-config.ts';
 export * from './quantities.ts';
+export * from './tariff.ts';
+export * from './time-zone.ts';
 export * from './topics.ts';

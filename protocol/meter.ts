@@ -1,14 +1,11 @@
 import { z } from 'zod';
+import { TempoColour } from './tariff.ts';
 
 /**
  * What a node that reads a utility meter's own output (a Linky's TIC, a DSMR P1 port) says about
  * the meter, beside its readings: the contract in its `meta`, the tariff period in its `status`.
  * docs/METERS.md lists where each field comes from.
  */
-
-/** A Tempo day's colour (EDF's Tempo contract: 300 blue, 43 white and 22 red days a year). */
-export const TempoColour = z.enum(['blue', 'white', 'red']);
-export type TempoColour = z.infer<typeof TempoColour>;
 
 /** The meter in a node's `meta`: what changes only with the contract. */
 export const MeterDescription = z.object({

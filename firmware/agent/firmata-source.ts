@@ -5,17 +5,24 @@ import type { TransportFactory } from './board-transport.ts';
 import { createDriver } from './drivers/create-driver.ts';
 import type { Driver, Sleep } from './drivers/driver.ts';
 import type { ReadingSource, TimedReading } from './reading-source.ts';
-import { describeBoard } from './transport-factory.ts';
+import { describeBoard, flashCommand } from './transport-factory.ts';
 
 export interface FirmataSourceOptions {
   board: BoardConnection;
   sensors: readonly SensorConfig[];
   createTransport: TransportFactory;
+  /** the board model the kit names (uno, nano, ...) */
+  boardModel?: string | undefined;
   sleep?: Sleep;
   log: (line: string) => void;
 }
 
-/** A Firmata board (serial, TCP or virtual) kept connected by BoardLink, and the kit's drivers. */
+/**
+ * A Firmata board (serial, TCP or virtual) kept connected by BoardLink, and the kit's drivers. Beside
+ * the ReadingSource events: `firmware` once the board answered (the meta sent at connect may predate
+ * its firmware's name), `board-message` with each message the board's firmware sent (a bad config, an
+ * I2C device not answering).
+ */
 export class FirmataSource extends EventEmitter implements ReadingSource {
   readonly drivers: Driver[];
   private readonly link: BoardLink;
@@ -28,7 +35,10 @@ export class FirmataSource extends EventEmitter implements ReadingSource {
       createTransport: opts.createTransport,
       drivers: this.drivers,
       describe: describeBoard(opts.board),
+      flashCommand: flashCommand(opts.board),
       log: opts.log,
+      onFirmware: (firmware) => this.emit('firmware', firmware),
+      onFirmwareMessage: (text) => this.emit('board-message', text),
     });
   }
 
@@ -37,7 +47,7 @@ export class FirmataSource extends EventEmitter implements ReadingSource {
   }
 
   get board(): string | undefined {
-    return this.opts.board.type === 'virtual' ? 'virtual' : (this.link.firmware ?? 'arduino');
+    return this.opts.board.type === 'virtual' ? 'virtual' : (this.opts.boardModel ?? 'arduino');
   }
 
   get firmware(): string | undefined {

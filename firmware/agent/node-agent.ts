@@ -30,6 +30,8 @@ export interface NodeAgentOptions {
   statusEveryMs?: number;
   /** the draw declared in the node's meta (the loader derives it from the config or the kit) */
   powerW?: number;
+  /** the board model the kit names (uno, nano, ...), declared in the node's meta */
+  boardModel?: string;
   /** the first sequence number when the queue is brand new */
   firstSeq?: number;
   log?: (line: string) => void;
@@ -55,6 +57,8 @@ export class NodeAgent {
   /** bumped when the source's meta changes; `metaSent` is the version the last meta carried */
   private metaVersion = 0;
   private metaSent = 0;
+  /** what the board's firmware said: counted, and the last one, for the node's status */
+  private readonly boardSaid = { count: 0, last: undefined as string | undefined };
 
   constructor(private readonly opts: NodeAgentOptions) {
     const { config } = opts;
@@ -76,6 +80,7 @@ export class NodeAgent {
           board: config.board,
           sensors: opts.sensors,
           createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
+          boardModel: opts.boardModel,
           sleep: opts.sleep,
           log,
         });
@@ -99,6 +104,14 @@ export class NodeAgent {
     // a new tariff period or Tempo colour goes out at once, not at the next periodic status
     this.source.on('status', () => {
       if (this.mqtt.online) void this.mqtt.publishStatus().catch(() => undefined);
+    });
+    // the meta sent at connect may predate the board's answer: it names the firmware now
+    this.source.on('firmware', () => {
+      if (this.mqtt.online) void this.mqtt.publishMeta().catch(() => undefined);
+    });
+    this.source.on('board-message', (text: string) => {
+      this.boardSaid.count += 1;
+      this.boardSaid.last = text.slice(0, 120);
     });
   }
 
@@ -202,7 +215,7 @@ export class NodeAgent {
     return {
       node: config.node,
       board: this.source.board ?? 'arduino',
-      firmware: this.source.firmware,
+      ...(this.source.firmware ? { firmware: this.source.firmware.slice(0, 60) } : {}),
       kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
       // a virtual board stands for the kit it imitates: it declares that kit's draw
       powerW: this.opts.powerW ?? config.powerW ?? DEFAULT_NODE_POWER_W,
@@ -220,6 +233,9 @@ export class NodeAgent {
       queued: this.queue.size,
       dropped: this.queue.dropped,
       ...(meter ? { meter } : {}),
+      ...(this.boardSaid.count > 0
+        ? { boardMessages: this.boardSaid.count, lastBoardMessage: this.boardSaid.last }
+        : {}),
     };
   }
 

@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { tasmota } from '../src/interop/tasmota.ts';
 import type { DeviceRow } from '../src/store/device-store.ts';
 
-const denky: DeviceRow = { node: 'denky', format: 'tasmota', topic: 'denky_D6C0C0', config: { sensors: {} } };
+const denky: DeviceRow = {
+  node: 'denky',
+  format: 'tasmota',
+  topic: 'denky_D6C0C0',
+  config: { sensors: {}, ignore: [] },
+};
 const map = (msg: object) =>
   tasmota.map({
     topic: 'tele/denky_D6C0C0/SENSOR',
     payload: Buffer.from(JSON.stringify(msg)),
     device: denky,
-    now: Date.UTC(2025, 0, 1),
+    // the hub's clock a second after the telemetry's Time
+    now: Date.UTC(2021, 9, 26, 17, 28, 46),
     timeZone: 'UTC',
+    live: true,
   });
 
 /** The telemetry the Tasmota Teleinfo documentation shows (historic mode, HC contract). */

@@ -101,6 +101,17 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
   },
   7: {
     sql: [
+      `INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+         VALUES ('2026-02-01', 'single', 0.47, '{"perKwh":0.2016}', ${T})`,
+      `INSERT INTO tempo_days (day, colour, source, set_at) VALUES ('2026-02-02', 'red', 'console', ${T})`,
+    ],
+    expect: [
+      ['tariffs', 1],
+      ['tempo_days', 1],
+    ],
+  },
+  8: {
+    sql: [
       `UPDATE sensors SET part_of = 'meter-total' WHERE id = 2`,
       `INSERT INTO meters (node_id, kind, mode, option, subscribed_va, period, tempo_today, status_ts)
          VALUES ('tilleuls-compteur', 'tic', 'historique', 'HC..', 6000, 'HC..', NULL, ${T})`,

@@ -1,6 +1,7 @@
 import type { SensorDescription } from '../messages.ts';
-import type { MeterDescription, MeterStatus, TempoColour } from '../meter.ts';
+import type { MeterDescription, MeterStatus } from '../meter.ts';
 import type { Quantity } from '../quantities.ts';
+import type { TempoColour } from '../tariff.ts';
 
 /**
  * The labels of a Linky's customer information output (TIC), and what Communs makes of them: the

@@ -17,6 +17,7 @@ import { compareWithTypicalDay } from '../model/typical-day.ts';
 import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
+import './communs-cost-today.ts';
 import './communs-live-status.ts';
 
 /** The quantities the collective consumption is made of. */
@@ -275,6 +276,7 @@ export class CommunsNowView extends LitElement {
       </div>
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
+        <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>
         ${this.nodes.render((n) => this.renderContributors(n))}
         ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
       </div>
