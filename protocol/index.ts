@@ -1,4 +1,5 @@
 export * from './api.ts';
+export * from './challenge.ts';
 export * from './gaps.ts';
 export * from './ids.ts';
 export * from './kit.ts';
@@ -6,7 +7,9 @@ export * from './messages.ts';
 export * from './meter.ts';
 export * from './node-agent-config.ts';
 export * from './node-config.ts';
+export * from './production.ts';
 export * from './quantities.ts';
+export * from './signal.ts';
 export * from './tariff.ts';
 export * from './time-zone.ts';
 export * from './topics.ts';

@@ -18,8 +18,11 @@ export const Reading = z.object({
   value: z.number().nullable(),
   /** the node's own clock, epoch milliseconds */
   ts: z.number().int(),
-  /** per-node sequence number, +1 for every reading the node produces (across all its sensors) */
-  seq: z.number().int().nonnegative(),
+  /**
+   * per-node sequence number, +1 for every reading the node produces (across all its sensors). At
+   * most 2^53 − 1: past it a double cannot tell two neighbours apart, and the gap count would break.
+   */
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
 });
 export type Reading = z.infer<typeof Reading>;
 

@@ -52,7 +52,7 @@ export class MqttLink extends EventEmitter {
   start(): void {
     const { node, secret } = this.opts;
     const client = mqtt.connect(this.opts.url, {
-      clientId: `communs-${node}`,
+      clientId: node,
       username: node,
       password: secret,
       clean: true,

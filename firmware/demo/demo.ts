@@ -23,7 +23,7 @@ export interface DemoHubAccess {
     demo: true;
   }): void;
   /** creates the node or rotates its secret; returns the secret */
-  ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string };
+  ensureNode(n: { id: string; household: string; name: string; demo: true }): Promise<{ secret: string }>;
   /** true once a backfill has been done */
   hasHistory(): boolean;
   /** submits history to the hub's ingest; resolves once it is stored */
@@ -81,7 +81,8 @@ export class Demo {
       hub.ensureHousehold({ ...p.household, demo: true });
       secrets.set(
         p.node,
-        hub.ensureNode({ id: p.node, household: p.household.id, name: p.nodeName, demo: true }).secret,
+        (await hub.ensureNode({ id: p.node, household: p.household.id, name: p.nodeName, demo: true }))
+          .secret,
       );
     }
     const history = !hub.hasHistory();

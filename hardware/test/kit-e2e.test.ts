@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /**
- * The promise of issue 9: the kit.json people wire from is the config the agent runs. Each kit runs
+ * The promise of the kits: the kit.json people wire from is the config the agent runs. Each kit runs
  * through the real loader, the real node agent on a virtual board, and a real hub.
  */
 describe.each(ids)('kit %s end to end on a virtual board', (id) => {

@@ -8,7 +8,7 @@ import { connectNode, getJson, sendMeta, sendReadings } from '../../tests/suppor
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
 /**
- * The privacy model (DESIGN.md, issue 5) as each endpoint answers it: for each sharing level of a
+ * The privacy model (docs/PRIVACY.md) as each endpoint answers it: for each sharing level of a
  * household A, with 1, 2 and 3 contributing households, and with no token, a wrong, a malformed, a
  * revoked and the right private link. Then A is erased and nothing of it is left.
  */

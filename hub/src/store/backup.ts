@@ -22,6 +22,8 @@ export async function backupDb(
   if (fs.existsSync(file)) throw new Error(`${file} exists already: choose another file name`);
   const partial = `${file}.partial`;
   fs.rmSync(partial, { force: true });
+  // created owner-only: SQLite would write the copy 0644 until the chmod below
+  fs.writeFileSync(partial, '', { mode: 0o600 });
   let pages = 0;
   try {
     const result = await db.backup(partial, {

@@ -124,7 +124,7 @@ export class CollectiveCache<D> {
    * closed (to ≤ the start of the open bucket). Rows come from memory where computed already, the
    * rest through `compute`, called for the missing ranges only. The derived value (the response's
    * JSON text) is kept until those rows change: every screen asks for the same closed range, which
-   * moves only when a bucket closes, and serialising a day of minutes anew cost ~1 ms (issue 8).
+   * moves only when a bucket closes, and serialising a day of minutes anew cost ~1 ms (bench/queries.ts).
    */
   derived(
     key: string,

@@ -288,9 +288,13 @@ export class ReadingsStore {
   foldDue(): boolean {
     if (this.foldFailing) return true;
     if (this.recent.size === 0 && this.heldNodes.size === 0 && this.heldFields.size === 0) return false;
+    const sinceFold = this.now() - this.lastFold;
     return (
       this.recent.size >= this.foldAtReadings ||
-      this.now() - this.lastFold >= this.foldEveryMs ||
+      sinceFold >= this.foldEveryMs ||
+      // a clock stepped back (set right after a boot without a real-time clock) must not hold
+      // readings in memory until it has caught up again
+      sinceFold < 0 ||
       (this.log !== undefined && this.log.used >= this.log.capacity / 2)
     );
   }

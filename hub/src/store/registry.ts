@@ -2,7 +2,8 @@ import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../.
 import type { Db } from './db.ts';
 import { Meters } from './meters.ts';
 import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
-import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
+import { ScryptQueue } from './scrypt-queue.ts';
+import { newSecret, quickDigest } from './secrets.ts';
 
 export interface HouseholdRow {
   id: string;
@@ -83,6 +84,7 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  private readonly scrypt: ScryptQueue;
   /** household id → when its data was public, oldest first (docs/PRIVACY.md) */
   private periods = new Map<string, SharingPeriod[]>();
   /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
@@ -90,10 +92,12 @@ export class Registry {
   /** utility meters read by their own output: contract and tariff period */
   readonly meters: Meters;
 
-  constructor(opts: { db: Db; now?: () => number }) {
+  /** `scrypt`: the hub's one queue of password work (shared with household links) */
+  constructor(opts: { db: Db; now?: () => number; scrypt?: ScryptQueue }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
     this.meters = new Meters({ db: opts.db });
+    this.scrypt = opts.scrypt ?? new ScryptQueue();
   }
 
   load(): void {
@@ -221,7 +225,7 @@ export class Registry {
   }
 
   /**
-   * Deletes a household with its nodes and their sensors (erasure, issue 5); the caller deletes
+   * Deletes a household with its nodes and their sensors (erasure, docs/PRIVACY.md); the caller deletes
    * their data first. Returns the node ids and sensor ids that were removed.
    */
   removeHousehold(id: string): { nodes: string[]; sensorIds: number[] } {
@@ -258,24 +262,24 @@ export class Registry {
     return [...this.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Creates a node and returns its secret: the only time the secret exists in clear. */
-  addNode(n: { id: string; name?: string; household?: string | null; demo?: boolean }): {
-    node: NodeRow;
-    secret: string;
-  } {
-    if (this.nodes.has(n.id))
-      throw new RegistryError(`node "${n.id}" exists already: use "node rotate ${n.id}" for a new secret`);
-    if (n.household && !this.households.has(n.household)) {
-      throw new RegistryError(
-        `no household "${n.household}": add it first with "household add ${n.household} NAME"`,
-      );
-    }
+  /**
+   * Creates a node and returns its secret: the only time the secret exists in clear. `alongside`
+   * runs in the transaction that inserts the node (a device's own row).
+   */
+  async addNode(
+    n: { id: string; name?: string; household?: string | null; demo?: boolean },
+    opts: { alongside?: () => void } = {},
+  ): Promise<{ node: NodeRow; secret: string }> {
+    this.checkNewNode(n);
     const secret = newSecret();
+    const secretHash = await this.scrypt.hash(secret);
+    // the same id may have been added, or its household removed, while scrypt ran
+    this.checkNewNode(n);
     const row: NodeRow = {
       id: n.id,
       name: n.name ?? n.id,
       household_id: n.household ?? null,
-      secret_hash: hashSecret(secret),
+      secret_hash: secretHash,
       demo: n.demo ? 1 : 0,
       created_at: this.now(),
       revoked_at: null,
@@ -294,19 +298,35 @@ export class Registry {
       max_seq: null,
       gaps: 0,
     };
-    this.db
-      .prepare(
-        'INSERT INTO nodes (id, name, household_id, secret_hash, demo, created_at) VALUES (@id, @name, @household_id, @secret_hash, @demo, @created_at)',
-      )
-      .run(row);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO nodes (id, name, household_id, secret_hash, demo, created_at) VALUES (@id, @name, @household_id, @secret_hash, @demo, @created_at)',
+        )
+        .run(row);
+      opts.alongside?.();
+    })();
     this.nodes.set(row.id, row);
     return { node: row, secret };
   }
 
-  rotateSecret(id: string): string {
-    const row = this.requireNode(id);
+  private checkNewNode(n: { id: string; household?: string | null }): void {
+    if (this.nodes.has(n.id))
+      throw new RegistryError(`node "${n.id}" exists already: use "node rotate ${n.id}" for a new secret`);
+    if (n.household && !this.households.has(n.household)) {
+      throw new RegistryError(
+        `no household "${n.household}": add it first with "household add ${n.household} NAME"`,
+      );
+    }
+  }
+
+  async rotateSecret(id: string): Promise<string> {
+    this.requireNode(id);
     const secret = newSecret();
-    row.secret_hash = hashSecret(secret);
+    const secretHash = await this.scrypt.hash(secret);
+    // the node may have been erased while scrypt ran
+    const row = this.requireNode(id);
+    row.secret_hash = secretHash;
     row.revoked_at = null;
     this.db
       .prepare('UPDATE nodes SET secret_hash = ?, revoked_at = NULL WHERE id = ?')
@@ -343,13 +363,16 @@ export class Registry {
     return !!row && row.revoked_at === null && this.verified.get(id) === quickDigest(secret);
   }
 
-  /** True when `secret` is the node's current secret and the node is not revoked. */
+  /**
+   * True when `secret` is the node's current secret and the node is not revoked. Rejects with
+   * ScryptBusy when too many checks wait already (scrypt-queue.ts): the caller says "try again".
+   */
   async authenticate(id: string, secret: string): Promise<boolean> {
     const row = this.nodes.get(id);
     if (!row || row.revoked_at !== null) return false;
     const digest = quickDigest(secret);
     if (this.verified.get(id) === digest) return true;
-    const ok = await verifySecret(secret, row.secret_hash);
+    const ok = await this.scrypt.verify(secret, row.secret_hash);
     // the node may have been revoked or rotated while scrypt ran
     const now = this.nodes.get(id);
     if (!ok || !now || now.revoked_at !== null || now.secret_hash !== row.secret_hash) return false;

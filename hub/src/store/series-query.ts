@@ -30,7 +30,7 @@ export class PointsJson {
 export interface SeriesResult {
   step: SeriesStep;
   stepMs: number;
-  /** raw readings come as arrays; rollups and aggregates as JSON text (issue 8: no per-row objects) */
+  /** raw readings come as arrays; rollups and aggregates as JSON text (no per-row objects) */
   points: Points | PointsJson;
 }
 
@@ -113,7 +113,7 @@ export class SeriesQuery {
       raw: opts.raw ?? new RawReadings({ db: this.db }),
       // SQLite writes the response's columns itself: handing 1,440 rows of a day chart to JS
       // cost ~1 µs a row and serialising them again ~0.5 µs, 2.3 ms in all; this takes ~0.8 ms
-      // (bench queries, issue 8). Its numbers round-trip to the same doubles as JSON.stringify's.
+      // (bench/queries.ts). Its numbers round-trip to the same doubles as JSON.stringify's.
       rollupGauge: this.db.prepare(rollupJsonSql('sum / count')).raw(),
       rollupCounter: this.db.prepare(rollupJsonSql('sum')).raw(),
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of

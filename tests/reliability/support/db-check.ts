@@ -68,11 +68,11 @@ export function checkDb(file: string): DbCheck {
 }
 
 /** Provisions nodes in a fresh data directory before any hub runs; returns their secrets. */
-export function provision(
+export async function provision(
   file: string,
   nodes: string[],
   sharing: 'community' | 'private' = 'community',
-): Map<string, string> {
+): Promise<Map<string, string>> {
   const db: Db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const registry = new Registry({ db });
@@ -80,7 +80,7 @@ export function provision(
     const secrets = new Map<string, string>();
     for (const id of nodes) {
       registry.addHousehold({ id: `h-${id}`, name: `Household ${id}`, sharing });
-      secrets.set(id, registry.addNode({ id, household: `h-${id}` }).secret);
+      secrets.set(id, (await registry.addNode({ id, household: `h-${id}` })).secret);
     }
     return secrets;
   } finally {
@@ -100,14 +100,14 @@ export function missing(have: Set<number> | undefined, n: number): number[] {
  * node still costs the hub one scrypt at its first login (the cache is per node), but the test
  * does not spend 100 ms of scrypt per node before it starts.
  */
-export function provisionMany(file: string, ids: string[]): string {
+export async function provisionMany(file: string, ids: string[]): Promise<string> {
   const db: Db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const registry = new Registry({ db });
     registry.load();
     registry.addHousehold({ id: 'h-many', name: 'Many', sharing: 'community' });
     const [first, ...rest] = ids;
-    const { node, secret } = registry.addNode({ id: first as string, household: 'h-many' });
+    const { node, secret } = await registry.addNode({ id: first as string, household: 'h-many' });
     const insert = db.prepare(
       'INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     );
