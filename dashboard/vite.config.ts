@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.ts';
 
 // The hub serves dist/ at `/` with an SPA fallback, so assets are referenced from the root: a private
 // view at /h/<token> must still find /assets/…. In development, `npx vite dashboard` proxies the API
@@ -7,6 +8,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   publicDir: 'public',
+  // brotli and gzip copies of every text file, served by the hub to browsers that accept them
+  plugins: [precompress()],
   // A build is for the screen whoever starts it: a build started from the test runner (NODE_ENV=test)
   // must not pick Lit's development exports (bigger, and warning in the console).
   resolve: { conditions: ['module', 'browser', 'production'] },
