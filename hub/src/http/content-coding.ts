@@ -1,5 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /** The content codings the hub sends, best first: brotli is ~20 % smaller than gzip on our JSON and JS. */
 export const CODINGS = ['br', 'gzip'] as const;
 export type Coding = (typeof CODINGS)[number];
@@ -10,7 +8,7 @@ export type Coding = (typeof CODINGS)[number];
  * header, `identity`, every offered coding refused with `q=0`). `*` stands for any coding not named.
  */
 export function negotiateCoding(
-  header: IncomingHttpHeaders['accept-encoding'],
+  header: string | readonly string[] | undefined,
   offered: readonly Coding[] = CODINGS,
 ): Coding | null {
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');
