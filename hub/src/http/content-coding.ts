@@ -11,7 +11,7 @@ export function negotiateCoding(
   header: string | readonly string[] | undefined,
   offered: readonly Coding[] = CODINGS,
 ): Coding | null {
-  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const text = typeof header === 'string' ? header : (header ?? []).join(',');
   const weights = new Map<string, number>();
   for (const entry of text.split(',')) {
     const [name = '', ...params] = entry.split(';').map((s) => s.trim().toLowerCase());
