@@ -27,6 +27,15 @@ export class CollectiveLive {
     if (!prev || ts >= prev.ts) this.latest.set(sensorId, { quantity, household, value, ts });
   }
 
+  /**
+   * The latest reading of one gauge series since the hub started (the figure keeps it anyway);
+   * /api/nodes shows it for the series the caller may see.
+   */
+  latestOf(sensorId: number): { ts: number; value: number } | undefined {
+    const l = this.latest.get(sensorId);
+    return l && { ts: l.ts, value: l.value };
+  }
+
   forget(sensorIds: Iterable<number>): void {
     for (const id of sensorIds) this.latest.delete(id);
   }

@@ -29,6 +29,8 @@ export interface HubContext {
   links: HouseholdLinks;
   /** drops erased series from the live collective figure at once (no-op offline) */
   forgetSeries: (sensorIds: number[]) => void;
+  /** the latest reading of a gauge series since the hub started (absent when no hub runs) */
+  latestReading?: (sensorId: number) => { ts: number; value: number } | undefined;
   /** when the retention purge runs next; null when no hub runs */
   nextPurge: () => number | null;
   /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */

@@ -156,6 +156,7 @@ export class Hub {
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
         links: new HouseholdLinks({ db: this.db }),
         forgetSeries: (ids) => collective.forget(ids),
+        latestReading: (id) => collective.latestOf(id),
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () =>
           this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),

@@ -91,6 +91,14 @@ describe('HTTP API', () => {
     expect(byId['priv-1']?.state).toBe('online');
   });
 
+  it('GET /api/nodes gives the latest reading of public sensors, never of private ones', async () => {
+    const body = NodesBody.parse(await (await fetch(`${th.httpUrl}/api/nodes`)).json());
+    const last = (id: string) => body.nodes.find((n) => n.id === id)?.sensors[0]?.last;
+    expect(last('open-1')).toEqual({ ts: t0 + 9 * 30_000, value: 1000 });
+    expect(last('comm-1')).toEqual({ ts: t0 + 9 * 30_000, value: 1000 });
+    expect(last('priv-1')).toBeNull();
+  });
+
   it('GET /api/series returns raw points for a short span, in the schema', async () => {
     const body = SeriesBody.parse(
       await (

@@ -28,6 +28,7 @@ export function sensorFixture(
   id: string,
   quantity: SensorInfo['quantity'],
   unit: string,
+  last: SensorInfo['last'] = null,
 ): SensorInfo {
-  return { id, series: `${node}/${id}`, quantity, unit, label: null };
+  return { id, series: `${node}/${id}`, quantity, unit, label: null, last };
 }

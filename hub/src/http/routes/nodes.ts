@@ -73,6 +73,7 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
       quantity: s.quantity,
       unit: s.unit,
       label: named ? s.label : null,
+      last: named ? (ctx.latestReading?.(s.id) ?? null) : null,
     })),
   };
 }
