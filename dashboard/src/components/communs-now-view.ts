@@ -15,6 +15,7 @@ import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
 import { compareWithTypicalDay } from '../model/typical-day.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-air-line.ts';
 import './communs-chart.ts';
 import './communs-live-status.ts';
 
@@ -47,6 +48,9 @@ export class CommunsNowView extends LitElement {
       ul {
         margin: 0;
         padding-inline-start: 1.2em;
+      }
+      .air {
+        margin-bottom: var(--communs-space-m);
       }
     `,
   ];
@@ -82,7 +86,8 @@ export class CommunsNowView extends LitElement {
     { refreshMs: 5 * 60_000 },
   );
 
-  private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 10 * 60_000 });
+  // every minute: the nodes carry each place's latest air readings, for the air line
+  private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 60_000 });
 
   private readonly liveCtl = new LiveController(this, {
     aggregate: (a) => {
@@ -253,6 +258,7 @@ export class CommunsNowView extends LitElement {
         ${this.kiosk ? html`<span></span>` : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
+      <communs-air-line class="air" .nodes=${this.nodes.value ?? []} ?kiosk=${this.kiosk}></communs-air-line>
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
         ${this.nodes.render((n) => this.renderContributors(n))}

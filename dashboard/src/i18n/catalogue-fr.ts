@@ -72,7 +72,7 @@ export const fr: Record<MessageKey, string> = {
   'env.pm25': 'Particules fines (PM2,5)',
   'env.pm10': 'Particules (PM10)',
   'env.noReading': 'pas de relevé récent',
-  'advice.co2High': 'Aérez la pièce : le CO₂ dépasse 1000 ppm.',
+  'advice.co2High': 'Aérez la pièce : le CO₂ dépasse 800 ppm.',
   'advice.co2VeryHigh':
     'Aérez maintenant : le CO₂ dépasse 1400 ppm, la concentration et le sommeil en pâtissent.',
   'advice.heat':
@@ -81,6 +81,22 @@ export const fr: Record<MessageKey, string> = {
     'Particules fines au-dessus du seuil journalier de l’OMS (15 µg/m³) : évitez d’aérer côté circulation ou feux.',
   'advice.pm10': 'Particules au-dessus du seuil journalier de l’OMS (45 µg/m³).',
   'advice.ok': 'Tout va bien.',
+  'advice.cold':
+    'Trop froid : moins de 18 °C, le minimum intérieur de l’OMS. Chauffez la pièce ou couvrez-vous.',
+  'air.title': 'Air :',
+  'air.good': 'Bon',
+  'air.air': 'Aérez',
+  'air.hot': 'Trop chaud',
+  'air.cold': 'Trop froid',
+  'air.particles': 'Particules élevées',
+  'air.unknown': 'Pas de mesure récente',
+  'air.allGood_one': 'dans le seul lieu mesuré',
+  'air.allGood_other': 'dans les {n} lieux mesurés',
+  'air.othersGood_one': '{n} autre lieu : bon',
+  'air.othersGood_other': '{n} autres lieux : bon',
+  'air.unknownCount_one': '{n} lieu sans mesure récente',
+  'air.unknownCount_other': '{n} lieux sans mesure récente',
+  'air.more': 'Le détail sur la page Environnement',
   'nodes.title': 'Capteurs',
   'nodes.intro':
     'Ce qu’il faut à un groupe de quartier pour trouver un capteur en panne. Les problèmes d’abord.',
