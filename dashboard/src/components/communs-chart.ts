@@ -32,6 +32,7 @@ export class CommunsChart extends LitElement {
       }
       figure {
         margin: 0;
+        height: 100%;
       }
       .plot {
         height: var(--communs-chart-height);
@@ -68,6 +69,7 @@ export class CommunsChart extends LitElement {
   @property() kind: 'line' | 'bars' = 'line';
 
   @query('.plot') private plotEl!: HTMLDivElement;
+  @query('figcaption') private captionEl!: HTMLElement;
   private plot: uPlot | null = null;
   /** axis labels are formatted for a language: a switch rebuilds the chart */
   private builtLocale = '';
@@ -126,7 +128,9 @@ export class CommunsChart extends LitElement {
     this.plot?.destroy();
     const style = getComputedStyle(this);
     const token = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    const fontPx = Math.round(Number.parseFloat(style.fontSize || '16') * 0.8);
+    // axis labels at the small text size of the page (the caption's, ~25 px on the shared screen)
+    const fontPx = Math.round(Number.parseFloat(getComputedStyle(this.captionEl).fontSize) || 14);
+    this.dataset.axisPx = String(fontPx);
     const font = `${fontPx}px ${token('--communs-font', 'sans-serif')}`;
     const axisColor = token('--communs-chart-axis', '#444');
     const grid = { stroke: token('--communs-chart-grid', '#ddd'), width: 1 };
@@ -162,6 +166,7 @@ export class CommunsChart extends LitElement {
           font,
           // room for a label like "12:30 PM" between ticks, at the page's type size
           space: fontPx * 7,
+          size: Math.round(fontPx * 2.2),
           values: (_u, ticks) => ticks.map((ts) => timeLabel(ts)),
         },
         {

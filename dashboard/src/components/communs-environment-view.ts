@@ -68,6 +68,30 @@ export class CommunsEnvironmentView extends LitElement {
         border-color: var(--communs-danger);
         background: var(--communs-danger-soft);
       }
+      /* the shared screen: the places share the whole height, figures in large type */
+      :host([kiosk]) {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+      }
+      :host([kiosk]) .cards {
+        flex: 1;
+        min-height: 0;
+        margin: 0;
+        grid-auto-rows: minmax(0, 1fr);
+      }
+      :host([kiosk]) dd {
+        font-size: var(--communs-text-xl);
+      }
+      :host([kiosk]) dt {
+        font-size: var(--communs-text-m);
+      }
+      :host([kiosk]) dd.advice {
+        font-size: var(--communs-text-s);
+      }
+      :host([kiosk]) communs-air-status {
+        font-size: var(--communs-text-m);
+      }
     `,
   ];
 

@@ -55,9 +55,22 @@ export class CommunsHistoryView extends LitElement {
       :host([kiosk]) .step {
         display: none;
       }
-      /* alone on the shared screen, the chart takes the room the controls leave */
+      /* alone on the shared screen, the chart takes the whole height */
+      :host([kiosk]) {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+      }
+      :host([kiosk]) section.card {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
       :host([kiosk]) communs-chart {
-        --communs-chart-height: 55vh;
+        flex: 1;
+        min-height: 0;
+        --communs-chart-height: 100%;
       }
     `,
   ];

@@ -51,7 +51,10 @@ describe('communs-now-view', () => {
             nodeFixture({
               id: 'b',
               sharing: 'private',
-              sensors: [sensorFixture('b', 'energy', 'energy', 'Wh')],
+              sensors: [
+                sensorFixture('b', 'power', 'power', 'W'),
+                sensorFixture('b', 'energy', 'energy', 'Wh'),
+              ],
             }),
             // a shared place measuring only the air is not part of the consumption figures
             nodeFixture({
@@ -71,5 +74,27 @@ describe('communs-now-view', () => {
     expect(text).toContain('The others keep their names private.');
     expect(text).toContain('2 households');
     expect(text).not.toContain('Salle des fêtes');
+  });
+
+  it('counts what the collective power figure is made of: power sensors of nodes online, not every meter', async () => {
+    const meter = (id: string, state: 'online' | 'offline' = 'online') =>
+      nodeFixture({
+        id,
+        state,
+        household: { id: `h-${id}`, name: id, kind: 'household' },
+        sensors: [sensorFixture(id, 'power', 'power', 'W'), sensorFixture(id, 'energy', 'energy', 'Wh')],
+      });
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': {
+        body: { status: 'ok', nodes: [meter('a'), meter('b'), meter('c'), meter('d', 'offline')] },
+      },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    const text = visibleText(el);
+    expect(text).toContain('3 households');
+    expect(text).toContain('3 sensors');
   });
 });

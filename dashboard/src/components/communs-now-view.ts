@@ -19,9 +19,6 @@ import './communs-air-line.ts';
 import './communs-chart.ts';
 import './communs-live-status.ts';
 
-/** The quantities the collective consumption is made of. */
-const CONSUMPTION = new Set(['power', 'energy']);
-
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const WEEKS = 4;
@@ -51,6 +48,31 @@ export class CommunsNowView extends LitElement {
       }
       .air {
         margin-bottom: var(--communs-space-m);
+      }
+      /* the shared screen: the cards, then the curve over the whole height left */
+      :host([kiosk]) {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+      }
+      :host([kiosk]) .head {
+        align-items: center;
+        margin-bottom: var(--communs-space-m);
+      }
+      :host([kiosk]) .head .air {
+        margin: 0;
+        flex: 1;
+      }
+      :host([kiosk]) .curve {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      :host([kiosk]) .curve communs-chart {
+        flex: 1;
+        min-height: 0;
+        --communs-chart-height: 100%;
       }
     `,
   ];
@@ -203,10 +225,12 @@ export class CommunsNowView extends LitElement {
     const households = new Set<string>();
     const named = new Set<string>();
     let sensors = 0;
-    // the card is about consumption: a place that only measures the air does not contribute to it
+    // The counts must match the live figure, which sums the fresh power readings of each series: a
+    // meter's energy counter is not a second sensor, an offline node adds nothing now, and a place
+    // that only measures the air does not contribute.
     for (const n of nodes) {
-      const metered = n.sensors.filter((s) => CONSUMPTION.has(s.quantity)).length;
-      if (metered === 0) continue;
+      const metered = n.sensors.filter((s) => s.quantity === 'power').length;
+      if (metered === 0 || n.state !== 'online') continue;
       sensors += metered;
       households.add(n.household?.id ?? `node:${n.id}`);
       if (n.household) named.add(n.household.name);
@@ -227,7 +251,7 @@ export class CommunsNowView extends LitElement {
 
   private renderCurve(series: SeriesBody) {
     if (series.withheld) return nothing;
-    return html`<section class="card" aria-labelledby="curve-h">
+    return html`<section class="card curve" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
         ?compact=${this.kiosk}
@@ -253,12 +277,17 @@ export class CommunsNowView extends LitElement {
   }
 
   override render() {
+    const air = html`<communs-air-line
+      class="air"
+      .nodes=${this.nodes.value ?? []}
+      ?kiosk=${this.kiosk}
+    ></communs-air-line>`;
     return html`
       <div class="head">
-        ${this.kiosk ? html`<span></span>` : html`<h2>${msg('now.title')}</h2>`}
+        ${this.kiosk ? air : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
-      <communs-air-line class="air" .nodes=${this.nodes.value ?? []} ?kiosk=${this.kiosk}></communs-air-line>
+      ${this.kiosk ? nothing : air}
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
         ${this.nodes.render((n) => this.renderContributors(n))}
