@@ -7,8 +7,8 @@ import { defineConfig } from 'vitest/config';
 // with them.
 const RELIABILITY = 'tests/reliability/**/*.test.ts';
 // The browser tests measure what a resident sees within seconds; on 2 shared cores they run alone,
-// between the two other groups.
-const BROWSER = 'tests/e2e/dashboard.test.ts';
+// between the two other groups, one file after the other.
+const BROWSER = 'tests/e2e/dashboard*.test.ts';
 
 export default defineConfig({
   test: {
@@ -28,7 +28,10 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**', RELIABILITY, BROWSER],
         },
       },
-      { extends: true, test: { name: 'browser', include: [BROWSER], sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: 'browser', include: [BROWSER], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
       { extends: true, test: { name: 'reliability', include: [RELIABILITY], sequence: { groupOrder: 2 } } },
     ],
   },

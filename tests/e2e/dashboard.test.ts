@@ -131,7 +131,7 @@ describe('dashboard in Chromium against a real hub', () => {
     // the chart's axes follow: French writes the hours of the day as 0–23
     await expect
       .poll(() => page.locator('communs-now-view communs-chart figcaption').textContent())
-      .toMatch(/^Puissance collective :/);
+      .toMatch(/^Puissance collective\u00a0:/);
     const figure = (await page.locator('[data-testid="collective-power"]').textContent())?.trim() ?? '';
     // French: decimal comma, no-break space before the unit, never an English decimal point
     expect(figure).toMatch(/^[\d\u202f]+(,\d+)?\u00a0[kM]?W$/);

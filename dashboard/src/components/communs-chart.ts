@@ -6,7 +6,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { axisTimeFormatter } from '../format/format-axis-time.ts';
 import { formatDate, formatDateTime } from '../format/format-date-time.ts';
 import { formatReading } from '../format/format-reading.ts';
-import { getLocale, msg } from '../i18n/localize.ts';
+import { getLocale, msg, plural } from '../i18n/localize.ts';
 import { summarizeSeries } from '../model/series-summary.ts';
 
 let canvasSupport: boolean | undefined;
@@ -201,7 +201,7 @@ export class CommunsChart extends LitElement {
     const when = s.to - s.from > 2 * 86_400_000 ? formatDate : formatDateTime;
     return msg('chart.summary', {
       label: this.label,
-      count: s.count,
+      cadence: s.cadence ? msg(`chart.cadence.${s.cadence}`) : plural('chart.values', s.count),
       from: when(s.from, locale),
       to: when(s.to, locale),
       min: f(s.min),

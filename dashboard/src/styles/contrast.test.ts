@@ -30,6 +30,7 @@ const PAIRS: Array<[string, string]> = [
   ['--communs-accent', '--communs-paper'],
   ['--communs-accent-ink', '--communs-accent'],
   ['--communs-warn', '--communs-card'],
+  ['--communs-warn', '--communs-warn-soft'],
   ['--communs-ink', '--communs-warn-soft'],
   ['--communs-danger', '--communs-danger-soft'],
   ['--communs-ink', '--communs-danger-soft'],

@@ -8,7 +8,13 @@ import { type BrowserContext, chromium } from 'playwright-core';
  * (../shared/STACK.md): a persistent context in a temp dir, removed on close.
  */
 export async function launchChromium(
-  opts: { width?: number; height?: number; locale?: string } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    locale?: string;
+    /** lets a test inject a script (axe-core) into pages whose CSP forbids inline scripts */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
@@ -29,6 +35,7 @@ export async function launchChromium(
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     locale: opts.locale ?? 'en-GB',
     acceptDownloads: true,
+    bypassCSP: opts.bypassCSP ?? false,
   });
   return {
     context,
