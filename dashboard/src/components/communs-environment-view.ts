@@ -14,6 +14,7 @@ import { isRoom, type Latest, placeVerdict } from '../model/air-verdict.ts';
 import { groupPlaces, type Place } from '../model/places.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-air-status.ts';
+import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
 const RECENT_MS = 3 * 3_600_000;
@@ -98,6 +99,8 @@ export class CommunsEnvironmentView extends LitElement {
   @property({ type: Boolean, reflect: true }) kiosk = false;
   /** latest value per series, from the first load and then from live readings */
   @state() private latest = new Map<string, Latest>();
+  /** the hub has no node at all: say how to add one rather than "no place shares its sensors" */
+  @state() private emptyHub = false;
 
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
@@ -105,7 +108,9 @@ export class CommunsEnvironmentView extends LitElement {
   private readonly places = new LoadController<Place[]>(
     this,
     async (signal) => {
-      const places = groupPlaces(await fetchNodes(signal));
+      const nodes = await fetchNodes(signal);
+      this.emptyHub = nodes.length === 0;
+      const places = groupPlaces(nodes);
       await this.loadLatest(
         places.flatMap((p) => p.sensors),
         signal,
@@ -172,6 +177,7 @@ export class CommunsEnvironmentView extends LitElement {
   }
 
   private renderPlaces(places: Place[]) {
+    if (this.emptyHub) return html`<communs-empty-hub></communs-empty-hub>`;
     if (places.length === 0) return html`<p class="card">${msg('env.none')}</p>`;
     const now = Date.now();
     return html`<div class="cards">

@@ -11,6 +11,7 @@ import { formatRelativeTime } from '../format/format-relative-time.ts';
 import { getLocale, msg } from '../i18n/localize.ts';
 import { orderForRepair } from '../model/node-order.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
 /** Node health for the people who fix sensors: state, last seen, accepted and rejected readings. */
@@ -88,7 +89,7 @@ export class CommunsNodesView extends LitElement {
   }
 
   private renderTable(nodes: NodeInfo[]) {
-    if (nodes.length === 0) return html`<p class="card">${msg('nodes.none')}</p>`;
+    if (nodes.length === 0) return html`<communs-empty-hub></communs-empty-hub>`;
     const now = Date.now();
     return html`<div class="table-wrap card">
       <table>

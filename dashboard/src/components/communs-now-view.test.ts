@@ -97,4 +97,18 @@ describe('communs-now-view', () => {
     expect(text).toContain('3 households');
     expect(text).toContain('3 sensors');
   });
+
+  it('on a hub without any sensor, explains how to add one instead of showing empty figures', async () => {
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': { body: { status: 'ok', nodes: [] } },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    expect(visibleText(el)).toContain('No sensor yet: how to add one');
+    expect(visibleText(el)).toContain('node add compteur-1 --household maison-1');
+    expect(visibleText(el)).not.toContain('Fewer than 3 households');
+    expect(el.shadowRoot?.querySelector('.cards')).toBeNull();
+  });
 });

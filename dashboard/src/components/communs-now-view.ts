@@ -8,15 +8,16 @@ import { fetchNodes } from '../data/nodes.ts';
 import { fetchSeries } from '../data/series.ts';
 import { formatHourSlot, formatTime, formatWeekday } from '../format/format-date-time.ts';
 import { formatEnergy } from '../format/format-energy.ts';
-import { formatChange } from '../format/format-percent.ts';
+import { formatPercent } from '../format/format-percent.ts';
 import { formatPower } from '../format/format-power.ts';
 import { getLocale, msg, plural } from '../i18n/localize.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
-import { compareWithTypicalDay } from '../model/typical-day.ts';
+import { compareWithTypicalDay, differenceFromTypical } from '../model/typical-day.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-air-line.ts';
 import './communs-chart.ts';
+import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
 const HOUR = 3_600_000;
@@ -196,13 +197,17 @@ export class CommunsNowView extends LitElement {
           : html`<p>
               ${msg('now.typical', { weekday: formatWeekday(now, locale), energy: formatEnergy(c.typicalWh, locale) })}
             </p>
-            ${
-              c.typicalWh > 0
-                ? html`<p class="muted">${msg('now.vsTypical', { percent: formatChange(c.todayWh / c.typicalWh - 1, locale) })}</p>`
-                : nothing
-            }`
+            ${c.typicalWh > 0 ? this.renderDifference(c.todayWh, c.typicalWh, now) : nothing}`
       }
     </section>`;
+  }
+
+  private renderDifference(todayWh: number, typicalWh: number, now: number) {
+    const locale = getLocale();
+    const d = differenceFromTypical(todayWh, typicalWh);
+    return html`<p class="muted" data-testid="vs-typical">
+      ${msg(`now.vsTypical.${d.direction}`, { percent: formatPercent(d.share, locale), weekday: formatWeekday(now, locale) })}
+    </p>`;
   }
 
   private renderPeak(series: SeriesBody) {
@@ -288,6 +293,12 @@ export class CommunsNowView extends LitElement {
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
       ${this.kiosk ? nothing : air}
+      ${this.nodes.value?.length === 0 ? html`<communs-empty-hub></communs-empty-hub>` : this.renderFigures()}
+    `;
+  }
+
+  private renderFigures() {
+    return html`
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
         ${this.nodes.render((n) => this.renderContributors(n))}

@@ -6,6 +6,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { fetchRegister, OPEN_DATA_CSV_URL } from '../data/register.ts';
 import { msg, plural, quantityName } from '../i18n/localize.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-empty-hub.ts';
 
 /** The transparency register: every sensor, what it measures, for whom, kept how long, seen by whom. */
 @customElement('communs-register-view')
@@ -33,7 +34,7 @@ export class CommunsRegisterView extends LitElement {
       <p class="muted">${body.statement}</p>
       ${
         body.entries.length === 0
-          ? html`<p class="card">${msg('register.none')}</p>`
+          ? html`<communs-empty-hub></communs-empty-hub>`
           : html`<div class="table-wrap card">
             <table>
               <caption class="visually-hidden">${msg('register.title')}</caption>

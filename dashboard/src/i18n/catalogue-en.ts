@@ -32,7 +32,9 @@ export const en = {
   'now.today': 'Energy used today',
   'now.typical': 'A typical {weekday} by this time: {energy}',
   'now.typicalNone': 'Not enough past weeks to compare with yet.',
-  'now.vsTypical': '{percent} compared with a typical day',
+  'now.vsTypical.more': '{percent} more than a typical {weekday}',
+  'now.vsTypical.less': '{percent} less than a typical {weekday}',
+  'now.vsTypical.same': 'About the same as a typical {weekday}',
   'now.last24h': 'The last 24 hours',
   'now.peak': 'Peak hours',
   'now.peakHint': 'When the neighbourhood draws the most: shifting use away from these hours helps.',
@@ -160,6 +162,15 @@ export const en = {
   'household.denied': 'This link is unknown or has been revoked. Ask your hub admin for a new one.',
   'household.sharing': 'Sharing level: {level}',
   'household.noSeries': 'No series to show yet.',
+  'empty.title': 'No sensor yet: how to add one',
+  'empty.intro':
+    'This hub is running, but no sensor sends it readings yet. A neighbourhood group adds one in three steps, on the hub’s console (communs console on the hub’s machine):',
+  'empty.step1': 'Create the household or the shared place: {command}',
+  'empty.step2': 'Provision the sensor: {command} prints its password and a configuration file for it.',
+  'empty.step3':
+    'Wire a kit (the hardware folder) and start it with {command}, or point a Tasmota, ESPHome or airrohr device at this hub (docs/INTEROP.md).',
+  'empty.after':
+    'Its readings appear here within a minute. The neighbourhood’s figures show once 3 households take part.',
   'notFound.title': 'This page does not exist',
   'notFound.body': 'Nothing here. The neighbourhood is on the Now page.',
   'screen.views': 'Rotating views',

@@ -30,7 +30,9 @@ export const fr: Record<MessageKey, string> = {
   'now.today': 'Énergie consommée aujourd’hui',
   'now.typical': 'Un {weekday} habituel à cette heure\u00a0: {energy}',
   'now.typicalNone': 'Pas encore assez de semaines passées pour comparer.',
-  'now.vsTypical': '{percent} par rapport à un jour habituel',
+  'now.vsTypical.more': '{percent} de plus qu’un {weekday} habituel',
+  'now.vsTypical.less': '{percent} de moins qu’un {weekday} habituel',
+  'now.vsTypical.same': 'À peu près comme un {weekday} habituel',
   'now.last24h': 'Les dernières 24 heures',
   'now.peak': 'Heures de pointe',
   'now.peakHint': 'Quand le quartier consomme le plus\u00a0: décaler ses usages hors de ces heures aide.',
@@ -149,8 +151,10 @@ export const fr: Record<MessageKey, string> = {
   'footprint.nodes': 'Nœuds capteurs\u00a0: {count}, {power} en tout',
   'footprint.undeclared_one': '{n} nœud ne déclare pas de budget de puissance et n’est pas compté.',
   'footprint.undeclared_other': '{n} nœuds ne déclarent pas de budget de puissance et ne sont pas comptés.',
-  'footprint.measured_one': 'Énergie mesurée, ramenée à un an à partir de {n} jour de données\u00a0: {energy}',
-  'footprint.measured_other': 'Énergie mesurée, ramenée à un an à partir de {n} jours de données\u00a0: {energy}',
+  'footprint.measured_one':
+    'Énergie mesurée, ramenée à un an à partir de {n} jour de données\u00a0: {energy}',
+  'footprint.measured_other':
+    'Énergie mesurée, ramenée à un an à partir de {n} jours de données\u00a0: {energy}',
   'footprint.measuredShort':
     'Énergie mesurée, ramenée à un an à partir de moins d’un jour de données (une estimation grossière)\u00a0: {energy}',
   'footprint.cost': 'Coût de fonctionnement\u00a0: {cost} par an à {tariff} le kWh.',
@@ -163,6 +167,16 @@ export const fr: Record<MessageKey, string> = {
   'household.denied': 'Ce lien est inconnu ou a été révoqué. Demandez-en un nouveau à l’admin du hub.',
   'household.sharing': 'Niveau de partage\u00a0: {level}',
   'household.noSeries': 'Aucune série à afficher pour l’instant.',
+  'empty.title': 'Aucun capteur pour l’instant\u00a0: comment en ajouter un',
+  'empty.intro':
+    'Ce hub fonctionne, mais aucun capteur ne lui envoie encore de relevés. Un groupe de quartier en ajoute un en trois étapes, sur la console du hub (communs console sur la machine du hub)\u00a0:',
+  'empty.step1': 'Créer le foyer ou le lieu partagé\u00a0: {command}',
+  'empty.step2':
+    'Déclarer le capteur\u00a0: {command} affiche son mot de passe et un fichier de configuration.',
+  'empty.step3':
+    'Câbler un kit (le dossier hardware) et le lancer avec {command}, ou diriger un appareil Tasmota, ESPHome ou airrohr vers ce hub (docs/INTEROP.md).',
+  'empty.after':
+    'Ses relevés apparaissent ici en moins d’une minute. Les chiffres du quartier s’affichent dès que 3 foyers participent.',
   'notFound.title': 'Cette page n’existe pas',
   'notFound.body': 'Rien ici. Le quartier est sur la page Maintenant.',
   'screen.views': 'Vues en rotation',

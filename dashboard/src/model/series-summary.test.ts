@@ -21,7 +21,8 @@ describe('summarizeSeries', () => {
 });
 
 describe('cadenceOf', () => {
-  const at = (stepMs: number, n: number) => Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * stepMs);
+  const at = (stepMs: number, n: number) =>
+    Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * stepMs);
   it('names the regular step of a series: a minute, an hour, a day, a month', () => {
     expect(cadenceOf(at(60_000, 1440))).toBe('minute');
     expect(cadenceOf(at(3_600_000, 24))).toBe('hour');
