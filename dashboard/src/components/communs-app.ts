@@ -180,16 +180,17 @@ export class CommunsApp extends LitElement {
       const every = Number(new URLSearchParams(location.search).get('every')) || 20;
       return html`<main><communs-screen-view .every=${every}></communs-screen-view></main>`;
     }
-    return html`<a
-        class="skip"
-        href="#main"
-        @click=${(e: Event) => {
-          e.preventDefault();
-          this.mainEl?.focus();
-        }}
-        >${msg('app.skip')}</a
-      >
-      <header>
+    // the skip link opens the banner landmark, so every piece of the page sits in a landmark
+    return html`<header>
+        <a
+          class="skip"
+          href="#main"
+          @click=${(e: Event) => {
+            e.preventDefault();
+            this.mainEl?.focus();
+          }}
+          >${msg('app.skip')}</a
+        >
         <div>
           <h1>${msg('app.name')}</h1>
           <p class="tagline">${msg('app.tagline')}</p>

@@ -3,6 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { MediaController } from '../controllers/media-controller.ts';
 import { axisTimeFormatter } from '../format/format-axis-time.ts';
 import { formatDate, formatDateTime } from '../format/format-date-time.ts';
 import { formatReading } from '../format/format-reading.ts';
@@ -76,6 +77,9 @@ export class CommunsChart extends LitElement {
   private resize: ResizeObserver | null = null;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
+  /** the colours are read from the tokens when the plot is built: a switch to dark rebuilds it */
+  private readonly dark = new MediaController(this, '(prefers-color-scheme: dark)');
+  private builtDark = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -102,6 +106,7 @@ export class CommunsChart extends LitElement {
       changed.has('kind') ||
       changed.has('from') ||
       this.builtLocale !== getLocale() ||
+      this.builtDark !== this.dark.matches ||
       !this.plot;
     if (rebuild) this.build();
     else if (changed.has('t') || changed.has('values')) this.plot?.setData(this.data());
@@ -136,6 +141,7 @@ export class CommunsChart extends LitElement {
     const grid = { stroke: token('--communs-chart-grid', '#ddd'), width: 1 };
     const locale = getLocale();
     this.builtLocale = locale;
+    this.builtDark = this.dark.matches;
     const from = this.from ?? this.t[0] ?? 0;
     const to = this.to ?? this.t.at(-1) ?? 0;
     const span = to - from;

@@ -3,8 +3,10 @@ import { customElement } from 'lit/decorators.js';
 import type { RegisterBody } from '../../../protocol/api.ts';
 import { LoadController } from '../controllers/load-controller.ts';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { MediaController, NARROW } from '../controllers/media-controller.ts';
 import { fetchRegister, OPEN_DATA_CSV_URL } from '../data/register.ts';
 import { msg, plural, quantityName } from '../i18n/localize.ts';
+import { groupRegister, type RegisterGroup } from '../model/register-groups.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-empty-hub.ts';
 
@@ -22,12 +24,64 @@ export class CommunsRegisterView extends LitElement {
       code {
         font-family: var(--communs-font-mono);
       }
+      /* a phone: one card per household, its sensors listed under what applies to all of them */
+      .entries {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .entry h3 {
+        font-size: var(--communs-text-m);
+      }
+      .entry dl {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: var(--communs-space-xs) var(--communs-space-s);
+        margin: 0 0 var(--communs-space-s);
+        font-size: var(--communs-text-s);
+      }
+      .entry dt {
+        color: var(--communs-ink-muted);
+      }
+      .entry dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      .entry ul {
+        margin: 0;
+        padding-inline-start: 1.2em;
+        font-size: var(--communs-text-s);
+      }
+      .entry code {
+        color: var(--communs-ink-muted);
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
   private readonly register = new LoadController<RegisterBody>(this, fetchRegister);
+  private readonly narrow = new MediaController(this, NARROW);
+
+  private renderGroup(g: RegisterGroup) {
+    return html`<li class="card entry" data-testid="entry">
+      <h3>${g.household ?? html`${msg('register.unnamed')} <code>${g.node}</code>`}</h3>
+      <dl>
+        <dt>${msg('register.sharing')}</dt>
+        <dd>${msg(`sharing.${g.sharing}`)}</dd>
+        <dt>${msg('register.visibleTo')}</dt>
+        <dd>${msg(`register.visible.${g.sharing}`)}</dd>
+        <dt>${msg('register.kept')}</dt>
+        <dd>${plural('register.days', g.rawRetentionDays)}</dd>
+        <dt>${msg('register.openData')}</dt>
+        <dd>${g.inOpenData ? msg('register.yes') : msg('register.no')}</dd>
+      </dl>
+      <ul aria-label=${msg('register.measures')}>
+        ${g.entries.map((e) => html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit}) <code>${e.series}</code></li>`)}
+      </ul>
+    </li>`;
+  }
 
   private renderRegister(body: RegisterBody) {
     return html`
@@ -35,7 +89,11 @@ export class CommunsRegisterView extends LitElement {
       ${
         body.entries.length === 0
           ? html`<communs-empty-hub></communs-empty-hub>`
-          : html`<div class="table-wrap card">
+          : this.narrow.matches
+            ? html`<ul class="entries" aria-label=${msg('register.title')}>
+                ${groupRegister(body.entries).map((g) => this.renderGroup(g))}
+              </ul>`
+            : html`<div class="table-wrap card" tabindex="0" role="region" aria-label=${msg('register.title')}>
             <table>
               <caption class="visually-hidden">${msg('register.title')}</caption>
               <thead>
@@ -57,7 +115,7 @@ export class CommunsRegisterView extends LitElement {
                     <td>${e.household ?? html`<span class="muted">${msg('nodes.private')}</span>`}</td>
                     <td>${msg(`sharing.${e.sharing}`)}</td>
                     <td>${plural('register.days', e.rawRetentionDays)}</td>
-                    <td>${e.visibleTo}</td>
+                    <td>${msg(`register.visible.${e.sharing}`)}</td>
                     <td>${e.inOpenData ? msg('register.yes') : msg('register.no')}</td>
                   </tr>`,
                 )}

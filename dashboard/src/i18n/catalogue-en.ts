@@ -139,6 +139,11 @@ export const en = {
   'register.yes': 'yes',
   'register.no': 'no',
   'register.none': 'No sensor is registered yet.',
+  'register.visible.private':
+    'the household only, through its private link; counted anonymously in collective figures of 3 or more households',
+  'register.visible.community': 'residents of the neighbourhood, on the shared screen and the dashboard',
+  'register.visible.open': 'everyone: shown on the dashboard and published in the open-data export',
+  'register.unnamed': 'A private household',
   'sharing.private': 'private',
   'sharing.community': 'community',
   'sharing.open': 'open',

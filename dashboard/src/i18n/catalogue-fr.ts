@@ -141,6 +141,12 @@ export const fr: Record<MessageKey, string> = {
   'register.openData': 'En données ouvertes',
   'register.yes': 'oui',
   'register.no': 'non',
+  'register.visible.private':
+    'le foyer seulement, par son lien privé\u00a0; compté anonymement dans les chiffres collectifs d’au moins 3 foyers',
+  'register.visible.community': 'les habitants du quartier, sur l’écran partagé et le tableau de bord',
+  'register.visible.open':
+    'tout le monde\u00a0: affiché sur le tableau de bord et publié dans l’export de données ouvertes',
+  'register.unnamed': 'Un foyer privé',
   'register.none': 'Aucun capteur enregistré pour l’instant.',
   'sharing.private': 'privé',
   'sharing.community': 'communauté',
