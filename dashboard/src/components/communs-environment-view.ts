@@ -173,7 +173,7 @@ export class CommunsEnvironmentView extends LitElement {
             : html`<span class="muted">${msg('env.noReading')}</span>`
         }
       </dd>
-      ${advice ? html`<dd class="advice ${advice.level}" role="note">${msg(advice.message)}</dd>` : nothing}`;
+      ${advice ? html`<dd class="advice ${advice.level}">${msg(advice.message)}</dd>` : nothing}`;
   }
 
   private renderPlaces(places: Place[]) {

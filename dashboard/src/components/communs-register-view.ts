@@ -6,7 +6,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { MediaController, NARROW } from '../controllers/media-controller.ts';
 import { fetchRegister, OPEN_DATA_CSV_URL } from '../data/register.ts';
 import { msg, plural, quantityName } from '../i18n/localize.ts';
-import { groupRegister, type RegisterGroup } from '../model/register-groups.ts';
+import { groupRegister, type RegisterLevel } from '../model/register-groups.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-empty-hub.ts';
 
@@ -24,35 +24,47 @@ export class CommunsRegisterView extends LitElement {
       code {
         font-family: var(--communs-font-mono);
       }
-      /* a phone: one card per household, its sensors listed under what applies to all of them */
+      /* a phone: one card per sharing level, its households and their sensors under what applies to all */
       .entries {
         list-style: none;
         margin: 0;
         padding: 0;
       }
-      .entry h3 {
-        font-size: var(--communs-text-m);
-      }
-      .entry dl {
+      .level dl {
         display: grid;
         grid-template-columns: auto 1fr;
         gap: var(--communs-space-xs) var(--communs-space-s);
         margin: 0 0 var(--communs-space-s);
         font-size: var(--communs-text-s);
       }
-      .entry dt {
+      .level dt {
         color: var(--communs-ink-muted);
       }
-      .entry dd {
+      .level dd {
         margin: 0;
         overflow-wrap: anywhere;
       }
-      .entry ul {
+      .level .wide {
+        grid-column: 1 / -1;
+      }
+      .nodes {
+        margin: 0;
+        font-size: var(--communs-text-s);
+      }
+      .entries > li {
+        border-top: 1px solid var(--communs-line);
+        padding: var(--communs-space-xs) 0;
+      }
+      h4 {
+        margin: 0;
+        font-size: var(--communs-text-m);
+      }
+      .entries ul {
         margin: 0;
         padding-inline-start: 1.2em;
         font-size: var(--communs-text-s);
       }
-      .entry code {
+      .entries code {
         color: var(--communs-ink-muted);
         overflow-wrap: anywhere;
       }
@@ -64,35 +76,41 @@ export class CommunsRegisterView extends LitElement {
   private readonly register = new LoadController<RegisterBody>(this, fetchRegister);
   private readonly narrow = new MediaController(this, NARROW);
 
-  private renderGroup(g: RegisterGroup) {
-    return html`<li class="card entry" data-testid="entry">
-      <h3>${g.household ?? html`${msg('register.unnamed')} <code>${g.node}</code>`}</h3>
+  /** A phone: what follows from the sharing level once, then its households and their sensors. */
+  private renderLevel(level: RegisterLevel) {
+    const id = `level-${level.sharing}`;
+    return html`<section class="card level" aria-labelledby=${id}>
+      <h3 id=${id}>${msg('register.levelTitle', { level: msg(`sharing.${level.sharing}`) })}</h3>
       <dl>
-        <dt>${msg('register.sharing')}</dt>
-        <dd>${msg(`sharing.${g.sharing}`)}</dd>
-        <dt>${msg('register.visibleTo')}</dt>
-        <dd>${msg(`register.visible.${g.sharing}`)}</dd>
+        <dt class="wide">${msg('register.visibleTo')}</dt>
+        <dd class="wide">${msg(`register.visible.${level.sharing}`)}</dd>
         <dt>${msg('register.kept')}</dt>
-        <dd>${plural('register.days', g.rawRetentionDays)}</dd>
+        <dd>${plural('register.days', level.rawRetentionDays)}</dd>
         <dt>${msg('register.openData')}</dt>
-        <dd>${g.inOpenData ? msg('register.yes') : msg('register.no')}</dd>
+        <dd>${level.inOpenData ? msg('register.yes') : msg('register.no')}</dd>
       </dl>
-      <ul aria-label=${msg('register.measures')}>
-        ${g.entries.map((e) => html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit}) <code>${e.series}</code></li>`)}
+      <ul class="entries">
+        ${level.households.map(
+          (h) => html`<li data-testid="entry">
+            <h4>${h.household ?? msg('register.unnamed')}</h4>
+            <p class="nodes"><code>${[...new Set(h.entries.map((e) => e.node))].join(', ')}</code></p>
+            <ul aria-label=${msg('register.measures')}>
+              ${h.entries.map((e) => html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit}) <code>${e.sensor}</code></li>`)}
+            </ul>
+          </li>`,
+        )}
       </ul>
-    </li>`;
+    </section>`;
   }
 
   private renderRegister(body: RegisterBody) {
     return html`
-      <p class="muted">${body.statement}</p>
+      <p class="muted">${msg('register.statement')}</p>
       ${
         body.entries.length === 0
           ? html`<communs-empty-hub></communs-empty-hub>`
           : this.narrow.matches
-            ? html`<ul class="entries" aria-label=${msg('register.title')}>
-                ${groupRegister(body.entries).map((g) => this.renderGroup(g))}
-              </ul>`
+            ? groupRegister(body.entries).map((l) => this.renderLevel(l))
             : html`<div class="table-wrap card" tabindex="0" role="region" aria-label=${msg('register.title')}>
             <table>
               <caption class="visually-hidden">${msg('register.title')}</caption>

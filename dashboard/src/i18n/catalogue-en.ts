@@ -144,6 +144,9 @@ export const en = {
   'register.visible.community': 'residents of the neighbourhood, on the shared screen and the dashboard',
   'register.visible.open': 'everyone: shown on the dashboard and published in the open-data export',
   'register.unnamed': 'A private household',
+  'register.levelTitle': 'Sharing: {level}',
+  'register.statement':
+    'It is stored on this machine, shown here, and exported only as its households allow.',
   'sharing.private': 'private',
   'sharing.community': 'community',
   'sharing.open': 'open',

@@ -147,6 +147,9 @@ export const fr: Record<MessageKey, string> = {
   'register.visible.open':
     'tout le monde\u00a0: affiché sur le tableau de bord et publié dans l’export de données ouvertes',
   'register.unnamed': 'Un foyer privé',
+  'register.levelTitle': 'Partage\u00a0: {level}',
+  'register.statement':
+    'Elles sont stockées sur cette machine, affichées ici et exportées seulement si leurs foyers le permettent.',
   'register.none': 'Aucun capteur enregistré pour l’instant.',
   'sharing.private': 'privé',
   'sharing.community': 'communauté',

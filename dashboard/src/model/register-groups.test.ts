@@ -21,21 +21,22 @@ const entry = (
 });
 
 describe('groupRegister', () => {
-  it('gathers the sensors of each named household, in the order they come', () => {
+  it('groups by sharing level, most visible first, then by household in the order they come', () => {
     const g = groupRegister([
       entry('a/power', 'Rue Haute 3', 'community'),
+      entry('p/power', null, 'private'),
       entry('b/co2', 'Bibliothèque', 'open'),
       entry('a/energy', 'Rue Haute 3', 'community'),
     ]);
-    expect(g.map((x) => [x.household, x.entries.map((e) => e.series)])).toEqual([
+    expect(g.map((l) => l.sharing)).toEqual(['open', 'community', 'private']);
+    expect(g[0]?.inOpenData).toBe(true);
+    expect(g[1]?.households.map((h) => [h.household, h.entries.map((e) => e.series)])).toEqual([
       ['Rue Haute 3', ['a/power', 'a/energy']],
-      ['Bibliothèque', ['b/co2']],
     ]);
-    expect(g[1]?.inOpenData).toBe(true);
   });
   it('keeps unnamed (private) homes apart by node: two private homes are never merged into one', () => {
     const g = groupRegister([entry('p1/power', null, 'private'), entry('p2/power', null, 'private')]);
-    expect(g.map((x) => x.node)).toEqual(['p1', 'p2']);
-    expect(g.every((x) => x.household === null)).toBe(true);
+    expect(g[0]?.households.map((h) => h.node)).toEqual(['p1', 'p2']);
+    expect(g[0]?.households.every((h) => h.household === null)).toBe(true);
   });
 });

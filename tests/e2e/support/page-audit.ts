@@ -29,7 +29,7 @@ export function auditScreen(): ScreenAudit {
       const s = getComputedStyle(a);
       if (s.clipPath !== 'none' && s.clipPath !== '') return true;
       const parent: Node | null = a.parentNode;
-      a = parent instanceof ShadowRoot ? parent.host : (parent as Element | null);
+      a = parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
     }
     return false;
   };
