@@ -10,6 +10,7 @@ import { type MessageKey, msg } from '../i18n/localize.ts';
 import { downsample } from '../model/downsample.ts';
 import { chooseStep, type HistoryRange, RANGES, rangeBounds } from '../model/history-range.ts';
 import { csvFileName, seriesToCsv } from '../model/series-csv.ts';
+import { isWithheld } from '../model/withheld.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
 
@@ -172,7 +173,7 @@ export class CommunsHistoryView extends LitElement {
   }
 
   private renderChart(body: SeriesBody & { shown: { t: number[]; value: number[] } }) {
-    if (body.withheld) return html`<p class="card">${msg('now.withheld')}</p>`;
+    if (isWithheld(body)) return html`<p class="card">${msg('now.withheld')}</p>`;
     const label = this.seriesLabel(body.series);
     return html`<section class="card" aria-labelledby="chart-h" aria-busy=${String(this.data.pending)}>
       <h3 id="chart-h">${label} · ${msg(`history.${this.range}` as MessageKey)}</h3>

@@ -111,4 +111,31 @@ describe('communs-now-view', () => {
     expect(visibleText(el)).not.toContain('Fewer than 3 households');
     expect(el.shadowRoot?.querySelector('.cards')).toBeNull();
   });
+
+  it('draws the 24-hour curve when the hub left only some minutes out (fewer than 3 households in them)', async () => {
+    const now = Date.now();
+    stubHub({
+      '/api/series': {
+        body: {
+          ...withheld,
+          from: now - 86_400_000,
+          to: now,
+          households: 6,
+          withheld: '1 period(s) with fewer than 3 households are left out',
+          points: {
+            t: [now - 120_000, now - 60_000],
+            value: [4000, 4200],
+            min: [4000, 4200],
+            max: [4000, 4200],
+          },
+        },
+      },
+      '/api/nodes': { body: { status: 'ok', nodes: [nodeFixture({ id: 'a' })] } },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    expect(el.shadowRoot?.querySelector('communs-chart')).not.toBeNull();
+    expect(visibleText(el)).not.toContain('Fewer than 3 households contribute');
+  });
 });

@@ -14,6 +14,7 @@ import { getLocale, msg, plural } from '../i18n/localize.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
 import { compareWithTypicalDay, differenceFromTypical } from '../model/typical-day.ts';
+import { isWithheld } from '../model/withheld.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-air-line.ts';
 import './communs-chart.ts';
@@ -133,7 +134,7 @@ export class CommunsNowView extends LitElement {
    */
   private refetchIfWithheld(): void {
     const body = this.power.value;
-    if (!body || this.power.pending || (!body.withheld && body.points.t.length > 0)) return;
+    if (!body || this.power.pending || !isWithheld(body)) return;
     if (Date.now() - this.lastWithheldRetry < 30_000) return;
     this.lastWithheldRetry = Date.now();
     void this.power.run();
@@ -143,7 +144,7 @@ export class CommunsNowView extends LitElement {
   /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
   private extendCurve(a: LiveAggregate): void {
     const body = this.power.value;
-    if (!body || body.withheld) return;
+    if (!body || isWithheld(body)) return;
     const { t, value } = body.points;
     const last = t.at(-1) ?? 0;
     if (a.ts - last < 60_000) return;
@@ -163,7 +164,7 @@ export class CommunsNowView extends LitElement {
 
   private renderPower(series: SeriesBody) {
     const locale = getLocale();
-    if (series.withheld && !this.live) {
+    if (isWithheld(series) && !this.live) {
       return html`<section class="card withheld" aria-labelledby="power-h">
         <h3 id="power-h">${msg('now.power')}</h3>
         <p>${msg('now.withheld')}</p>
@@ -186,7 +187,8 @@ export class CommunsNowView extends LitElement {
   private renderToday(series: SeriesBody) {
     const locale = getLocale();
     const now = Date.now();
-    if (series.withheld) return html`<section class="card withheld"><p>${msg('now.withheld')}</p></section>`;
+    if (isWithheld(series))
+      return html`<section class="card withheld"><p>${msg('now.withheld')}</p></section>`;
     const c = compareWithTypicalDay(series.points.t, series.points.value, now, WEEKS);
     return html`<section class="card" aria-labelledby="today-h">
       <h3 id="today-h">${msg('now.today')}</h3>
@@ -211,7 +213,7 @@ export class CommunsNowView extends LitElement {
   }
 
   private renderPeak(series: SeriesBody) {
-    const hours = series.withheld ? [] : peakHours(series.points.t, series.points.value, 3);
+    const hours = isWithheld(series) ? [] : peakHours(series.points.t, series.points.value, 3);
     const locale = getLocale();
     return html`<section class="card" aria-labelledby="peak-h">
       <h3 id="peak-h">${msg('now.peak')}</h3>
@@ -255,7 +257,7 @@ export class CommunsNowView extends LitElement {
   }
 
   private renderCurve(series: SeriesBody) {
-    if (series.withheld) return nothing;
+    if (isWithheld(series)) return nothing;
     return html`<section class="card curve" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
