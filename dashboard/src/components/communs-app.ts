@@ -1,18 +1,30 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { fetchServedBuild, runningBuild } from '../data/build.ts';
 import { type MessageKey, msg } from '../i18n/localize.ts';
 import { matchRoute, pathOf, type Route, VIEWS, type ViewName } from '../model/route.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
-import './communs-environment-view.ts';
-import './communs-footprint-view.ts';
-import './communs-history-view.ts';
-import './communs-household-view.ts';
 import './communs-lang-switch.ts';
-import './communs-nodes-view.ts';
+// Now is the page most people open first, on any phone: it comes with the page. The other views
+// load when their route is first shown, so a slow phone does not wait for them (docs/PERFORMANCE.md).
 import './communs-now-view.ts';
-import './communs-register-view.ts';
-import './communs-screen-view.ts';
+
+const LAZY_VIEWS = {
+  history: () => import('./communs-history-view.ts'),
+  environment: () => import('./communs-environment-view.ts'),
+  nodes: () => import('./communs-nodes-view.ts'),
+  register: () => import('./communs-register-view.ts'),
+  footprint: () => import('./communs-footprint-view.ts'),
+  household: () => import('./communs-household-view.ts'),
+  screen: () => import('./communs-screen-view.ts'),
+} as const;
+
+function lazyViewOf(r: Route): keyof typeof LAZY_VIEWS | null {
+  if (r.kind === 'household' || r.kind === 'screen') return r.kind;
+  if (r.kind === 'view' && r.view !== 'now') return r.view;
+  return null;
+}
 
 /**
  * The page: banner, navigation, the current view in `main`, and a footer that states the privacy
@@ -129,6 +141,24 @@ export class CommunsApp extends LitElement {
     if (r.kind === 'screen') return msg('screen.title');
     if (r.kind === 'household') return msg('household.private');
     return msg('notFound.title');
+  }
+
+  // a Map keyed by name: `route` is private, so PropertyValues<this> does not list it
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('route')) this.loadView(this.route);
+  }
+
+  /**
+   * Loads the route's view module. A page left open across an upgrade of the hub asks for a file
+   * the new build no longer has: it reloads to the new build instead of showing nothing.
+   */
+  private loadView(r: Route): void {
+    const view = lazyViewOf(r);
+    if (!view) return;
+    LAZY_VIEWS[view]().catch(async () => {
+      const served = await fetchServedBuild();
+      if (served && served !== runningBuild()) location.reload();
+    });
   }
 
   protected override updated(): void {
