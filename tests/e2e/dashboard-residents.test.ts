@@ -480,7 +480,12 @@ describe('empty and wrong states', () => {
         .locator('communs-now-view section[aria-labelledby="peak-h"] li')
         .allTextContents();
       expect(slots.length).toBe(3);
-      const starts = slots.map((t) => Number(/(\d+)/.exec(t)?.[1]) % 24);
+      // "7:00 AM – 8:00 AM" / "07:00 – 08:00": the hour each slot starts at, on a 24-hour clock
+      const starts = slots.map((t) => {
+        const m = /(\d+):\d+\s*(AM|PM)?/.exec(t);
+        const h = Number(m?.[1]);
+        return m?.[2] ? (h % 12) + (m[2] === 'PM' ? 12 : 0) : h;
+      });
       expect([...starts].sort((a, b) => a - b)).toEqual(starts);
       const caption = (await page.locator('communs-now-view communs-chart figcaption').textContent()) ?? '';
       expect(caption).not.toMatch(/\d+ points/);

@@ -103,6 +103,12 @@ export class CommunsApp extends LitElement {
   ];
 
   @state() private route: Route = matchRoute(location.pathname);
+  /**
+   * The lazy views whose module has loaded. A view is rendered only then: an element upgraded after
+   * its properties were set would start its loads in connectedCallback without them (a household
+   * page without its token, a screen without its pace).
+   */
+  @state() private loaded = new Set<string>();
   @query('main') private mainEl!: HTMLElement;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
@@ -154,11 +160,15 @@ export class CommunsApp extends LitElement {
    */
   private loadView(r: Route): void {
     const view = lazyViewOf(r);
-    if (!view) return;
-    LAZY_VIEWS[view]().catch(async () => {
-      const served = await fetchServedBuild();
-      if (served && served !== runningBuild()) location.reload();
-    });
+    if (!view || this.loaded.has(view)) return;
+    LAZY_VIEWS[view]()
+      .then(() => {
+        this.loaded = new Set(this.loaded).add(view);
+      })
+      .catch(async () => {
+        const served = await fetchServedBuild();
+        if (served && served !== runningBuild()) location.reload();
+      });
   }
 
   protected override updated(): void {
@@ -167,6 +177,8 @@ export class CommunsApp extends LitElement {
 
   private renderView() {
     const r = this.route;
+    const lazy = lazyViewOf(r);
+    if (lazy && !this.loaded.has(lazy)) return html`<p class="muted" role="status">${msg('loading')}</p>`;
     if (r.kind === 'household')
       return html`<communs-household-view .token=${r.token}></communs-household-view>`;
     if (r.kind === 'not-found') {
@@ -207,6 +219,7 @@ export class CommunsApp extends LitElement {
 
   override render() {
     if (this.route.kind === 'screen') {
+      if (!this.loaded.has('screen')) return html`<main><p role="status">${msg('loading')}</p></main>`;
       const every = Number(new URLSearchParams(location.search).get('every')) || 20;
       return html`<main><communs-screen-view .every=${every}></communs-screen-view></main>`;
     }
