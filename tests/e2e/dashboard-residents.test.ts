@@ -480,11 +480,12 @@ describe('empty and wrong states', () => {
         .locator('communs-now-view section[aria-labelledby="peak-h"] li')
         .allTextContents();
       expect(slots.length).toBe(3);
-      // "7:00 AM – 8:00 AM" / "07:00 – 08:00": the hour each slot starts at, on a 24-hour clock
+      // "12:00 – 1:00 AM", "11:00 AM – 12:00 PM", "07:00 – 08:00": the hour each slot starts at, on a
+      // 24-hour clock (English writes the period once, at the end, when both ends share it)
       const starts = slots.map((t) => {
-        const m = /(\d+):\d+\s*(AM|PM)?/.exec(t);
-        const h = Number(m?.[1]);
-        return m?.[2] ? (h % 12) + (m[2] === 'PM' ? 12 : 0) : h;
+        const h = Number(/\d+/.exec(t)?.[0]);
+        const period = /AM|PM/.exec(t)?.[0];
+        return period ? (h % 12) + (period === 'PM' ? 12 : 0) : h;
       });
       expect([...starts].sort((a, b) => a - b)).toEqual(starts);
       const caption = (await page.locator('communs-now-view communs-chart figcaption').textContent()) ?? '';

@@ -47,6 +47,23 @@ export class CommunsAirLine extends LitElement {
     .more {
       margin-inline-start: auto;
     }
+    /* a phone: one place a line; the separators stay for screen readers only */
+    @media (max-width: 40rem) {
+      p {
+        flex-direction: column;
+        align-items: flex-start;
+      }
+      .sep {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+      }
+      .more {
+        margin-inline-start: 0;
+      }
+    }
   `;
 
   @property({ attribute: false }) nodes: readonly NodeInfo[] = [];
