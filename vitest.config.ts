@@ -19,6 +19,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // a hub started by a test as root would take NTP's port 123 on the machine: tests never take a
+    // fixed port (hub/test/sntp.test.ts binds it inside a network namespace of its own)
+    env: { COMMUNS_NTP_PORT: 'off' },
     projects: [
       {
         extends: true,

@@ -10,6 +10,7 @@ usage:
   communs node --config FILE
   communs console [--data DIR] [-c "COMMAND"]
   communs flash --port PATH [--board uno|nano]
+  communs service install|uninstall|status [--node CONFIG] [--print]
 
 "communs COMMAND --help" says more. Docs: README.md and docs/.`;
 
@@ -23,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('../hub/src/cli/console-command.ts')).runConsoleCommand(rest);
     case 'node':
       return (await import('../firmware/agent/main.ts')).runNode(rest);
+    case 'service':
+      return (await import('../hub/src/cli/service-command.ts')).runServiceCommand(rest);
     case 'flash':
       return (await import('../firmware/flash/flash.ts')).runFlash(rest);
     case '--version':

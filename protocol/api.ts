@@ -27,6 +27,10 @@ export const HealthBody = z.object({
   neighbourhood: z.string(),
   /** things the hub wants people to know: restored from backup, disk full, ... */
   notices: z.array(z.string()),
+  /** false while the hub's clock is behind the last time it knew: readings are held (docs/DEPLOY.md) */
+  clockTrusted: z.boolean(),
+  /** the hub's time, epoch ms */
+  now: z.number(),
 });
 export type HealthBody = z.infer<typeof HealthBody>;
 
@@ -70,11 +74,19 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** the node's clock minus the hub's, in ms, from its last status; null when it sent no time */
+  clockOffsetMs: z.number().nullable(),
   sensors: z.array(SensorInfo),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 
-export const NodesBody = z.object({ status: z.literal('ok'), nodes: z.array(NodeInfo) });
+export const NodesBody = z.object({
+  status: z.literal('ok'),
+  /** the nodes of households that share (community or open) */
+  nodes: z.array(NodeInfo),
+  /** the nodes of private households, only counted (docs/PRIVACY.md) */
+  private: z.object({ households: z.number().int(), nodes: z.number().int(), sensors: z.number().int() }),
+});
 export type NodesBody = z.infer<typeof NodesBody>;
 
 export const SeriesStep = z.enum(['raw', 'minute', 'hour', 'day']);
@@ -90,10 +102,35 @@ export const SeriesBody = z.object({
   stepMs: z.number().int(),
   from: z.number(),
   to: z.number(),
-  /** collective only: how many households contribute to the whole range */
+  /** collective only: the most households a published bucket of the range was made of */
   households: z.number().int().optional(),
-  /** set when the aggregate is withheld (fewer than k households): the reason, in words */
+  /** collective only: set when buckets of the range are withheld (docs/PRIVACY.md), in words */
   withheld: z.string().optional(),
+  /**
+   * collective only: the withheld buckets, as runs [from, to), with the reason: `too_few` (fewer
+   * than k private households beyond the named ones), `dominated` (one of them above the share),
+   * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
+   * finer ones are withheld)
+   */
+  gaps: z
+    .array(
+      z.object({
+        from: z.number(),
+        to: z.number(),
+        reason: z.enum(['too_few', 'dominated', 'exposed_only', 'partial']),
+      }),
+    )
+    .optional(),
+  /**
+   * collective only: the part of the households whose series are public (their sum, or their mean
+   * for averaged quantities), bucket by bucket: always shown, withheld buckets included
+   */
+  named: z
+    .object({
+      households: z.number().int(),
+      points: z.object({ t: z.array(z.number()), value: z.array(z.number()) }),
+    })
+    .optional(),
   /**
    * Columns, one entry per bucket (or per raw reading). `value` is the mean of the bucket for
    * gauges and the sum for counters (energy in the bucket); min/max are of the raw values.
@@ -119,14 +156,23 @@ export const LiveReading = z.object({
 });
 export type LiveReading = z.infer<typeof LiveReading>;
 
-/** `aggregate` events of /api/live: the collective figure of a quantity, emitted after each commit. */
+/**
+ * `aggregate` events of /api/live (and the public MQTT topics): the collective figure of a quantity
+ * for the last minute the hub has published (docs/PRIVACY.md). `value` is null when the minute is
+ * withheld, with the reason; `named` is the part of the households whose series are public.
+ */
 export const LiveAggregate = z.object({
   quantity: Quantity,
   unit: z.string(),
+  /** the start of the minute the figure covers */
   ts: z.number(),
-  value: z.number(),
-  households: z.number().int(),
-  sensors: z.number().int(),
+  stepMs: z.number().int(),
+  value: z.number().nullable(),
+  households: z.number().int().nullable(),
+  sensors: z.number().int().nullable(),
+  named: z.object({ value: z.number(), households: z.number().int() }).nullable(),
+  /** why `value` is null: as in `SeriesBody.gaps`, or `withdrawn` (a household changed: see the next minute) */
+  withheld: z.enum(['too_few', 'dominated', 'exposed_only', 'withdrawn']).optional(),
 });
 export type LiveAggregate = z.infer<typeof LiveAggregate>;
 
@@ -141,9 +187,10 @@ export const LiveNode = z.object({
 export type LiveNode = z.infer<typeof LiveNode>;
 
 export const RegisterEntry = z.object({
-  series: z.string(),
-  node: z.string(),
-  sensor: z.string(),
+  /** null for a private household's sensor: it is listed, never identified */
+  series: z.string().nullable(),
+  node: z.string().nullable(),
+  sensor: z.string().nullable(),
   quantity: Quantity,
   unit: z.string(),
   label: z.string().nullable(),
@@ -182,3 +229,45 @@ export const SettingsBody = z.object({
   rawRetentionDays: z.number(),
 });
 export type SettingsBody = z.infer<typeof SettingsBody>;
+
+// --- query parameters ---------------------------------------------------------------------------
+
+/** Latest instant a query may name (2100-01-01): larger numbers are typos, not times. */
+const LAST_TIME = 4_102_444_800_000;
+
+/** A time parameter: epoch milliseconds or ISO 8601. */
+export const TimeParam = z.string().transform((raw, ctx) => {
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isFinite(value) || value < 0 || value > LAST_TIME) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be epoch milliseconds or an ISO 8601 time, got "${raw.slice(0, 40)}"`,
+    });
+    return z.NEVER;
+  }
+  return value;
+});
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => `must be one of ${values.join(', ')}, got "${String(issue.input).slice(0, 40)}"`,
+  });
+}
+
+/** GET /api/series: one series (`sensor`) or the collective of a quantity (`quantity`). */
+export const SeriesParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  step: oneOf(['auto', 'raw', 'minute', 'hour', 'day'] as const).default('auto'),
+  sensor: z.string().optional(),
+  quantity: z.string().optional(),
+});
+export type SeriesParams = z.infer<typeof SeriesParams>;
+
+/** GET /api/export */
+export const ExportParams = z.object({
+  format: oneOf(['csv', 'ndjson'] as const).default('csv'),
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+});
+export type ExportParams = z.infer<typeof ExportParams>;

@@ -79,5 +79,6 @@ export const REJECT_REASONS = [
   'duplicate',
   'out_of_order',
   'store_failed',
+  'clock_untrusted',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -67,6 +67,22 @@ export const QueueConfig = z.object({
   maxReadings: z.number().int().min(10).max(10_000_000).default(100_000),
 });
 
+/**
+ * Where the agent takes its time: the hub's SNTP server by default (the host of `hub`, port 123),
+ * so readings carry the neighbourhood's clock; `false` keeps the machine's own clock.
+ */
+export const TimeConfig = z.union([
+  z.literal(false),
+  z.object({
+    /** a host name or address; default: the host of `hub` */
+    server: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).default(123),
+    /** how often to ask, in seconds, once in step */
+    everyS: z.number().min(10).max(86_400).default(900),
+  }),
+]);
+export type TimeConfig = z.infer<typeof TimeConfig>;
+
 export const NodeAgentConfig = z
   .object({
     node: NodeId,
@@ -86,6 +102,7 @@ export const NodeAgentConfig = z
     label: z.string().max(80).optional(),
     publishIntervalS: z.number().min(1).max(3600).default(10),
     queue: QueueConfig,
+    time: TimeConfig.optional(),
   })
   .refine((c) => (c.sensors === undefined) !== (c.kit === undefined), {
     message: 'give either "sensors" (an array) or "kit" (a path to kit.json), not both or neither',

@@ -60,8 +60,8 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     });
     const urls = await hub.start();
     httpUrl = urls.http.replace(/\/$/, '');
-    hub.registry.addHousehold({ id: 'h1', name: 'H1', sharing: 'community' });
-    hub.registry.addNode({ id: 'node-ext', household: 'h1' });
+    hub.store.registry.addHousehold({ id: 'h1', name: 'H1', sharing: 'community' });
+    hub.store.registry.addNode({ id: 'node-ext', household: 'h1' });
     const out: string[] = [];
     await hub.commands.run(hub.ctx, 'device add plug-ext --format tasmota --topic plug_ext --household h1', {
       who: 'test',
@@ -105,6 +105,6 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     };
     await mosquittoPub(mosquitto.port, 'x', 'x', topics.readings('stranger'), JSON.stringify(readings));
     await new Promise((r) => setTimeout(r, 200));
-    expect(hub.registry.node('stranger')).toBeUndefined();
+    expect(hub.store.registry.node('stranger')).toBeUndefined();
   });
 });

@@ -38,7 +38,13 @@ export const LABELS: Record<SystemKind, string> = {
 };
 
 export async function startHub(
-  opts: { nodes: number; seedYear?: boolean; commitWindowMs?: number },
+  opts: {
+    nodes: number;
+    seedYear?: boolean;
+    commitWindowMs?: number;
+    fastPath?: boolean;
+    foldEveryMs?: number;
+  },
   nodeArgs: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
 ): Promise<System> {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Hub } from '../../hub/src/hub.ts';
 import { openDb } from '../../hub/src/store/db.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { serveRequests, serverOptions } from '../lib/child.ts';
 import { provisionNodes } from './provision.ts';
 import { seedYear } from './seed-year.ts';
@@ -14,6 +15,10 @@ interface Options {
   synchronous?: 'FULL' | 'NORMAL';
   /** seed a year of history for every node before starting (the query benchmark) */
   seedYear?: boolean;
+  /** false: native readings through aedes, to compare with the fast path (hub/src/broker/fast-path.ts) */
+  fastPath?: boolean;
+  /** how often held readings are folded into SQLite (the hub's default: 15 minutes) */
+  foldEveryMs?: number;
 }
 
 /**
@@ -36,6 +41,8 @@ const hub = new Hub({
   host: '127.0.0.1',
   ...(opts.commitWindowMs !== undefined ? { commitWindowMs: opts.commitWindowMs } : {}),
   synchronous: opts.synchronous ?? 'FULL',
+  ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
+  ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
   staticRoot: path.join(dataDir, 'no-dashboard'),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);
@@ -51,15 +58,17 @@ serveRequests(
       return { ...process.memoryUsage() };
     },
     dbStats: () => {
-      const rows = hub.db
-        .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name')
-        .all() as Array<{ name: string; bytes: number }>;
-      const count = (sql: string) => (hub.db.prepare(sql).get() as { n: number }).n;
+      const db = hubDb(hub);
+      const rows = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{
+        name: string;
+        bytes: number;
+      }>;
+      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       return {
         tables: Object.fromEntries(rows.map((r) => [r.name, r.bytes])),
-        readings: count('SELECT count(*) AS n FROM readings'),
+        readings: count('SELECT count(*) AS n FROM all_readings'),
         rollups: count('SELECT count(*) AS n FROM rollups'),
-        pageSize: hub.db.pragma('page_size', { simple: true }) as number,
+        pageSize: db.pragma('page_size', { simple: true }) as number,
       };
     },
   },

@@ -1,8 +1,9 @@
-import type { ValidReading } from '../../hub/src/ingest/validate.ts';
 import type { Db } from '../../hub/src/store/db.ts';
 import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
-import { Registry } from '../../hub/src/store/registry.ts';
+import { Registry, type SensorRow } from '../../hub/src/store/registry.ts';
 import { PERIODS } from '../../hub/src/store/rollup.ts';
+import { commitNow } from '../../hub/test/commit-entry.ts';
+import type { Reading } from '../../protocol/index.ts';
 
 /** Raw readings fed through the store's own commit path (raw rows and all rollups of that span). */
 const RAW_HOURS = 6;
@@ -39,14 +40,14 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
     for (const id of sensorIds) {
       const sensor = registry.sensorById(id);
       if (!sensor) continue;
-      const readings: ValidReading[] = [];
+      const readings: Reading[] = [];
       for (let ts = t0; ts < Math.min(t0 + 600_000, now); ts += STEP_MS) {
-        readings.push({ sensor, ts, seq: seq++, value: householdPower(id, ts) });
+        readings.push({ ...asReading(sensor), ts, seq: seq++, value: householdPower(id, ts) });
       }
       raw += readings.length;
-      entries.push({ node: sensor.node_id, readings, rejections: [] });
+      entries.push({ node: sensor.node_id, receivedAt: now, readings });
     }
-    store.commit(entries);
+    commitNow(store, entries, { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY });
   }
   const insert = db.prepare(
     'INSERT OR IGNORE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -80,4 +81,8 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
   fill(PERIODS.hour, yearAgo);
   fill(PERIODS.minute, Math.floor((now - MINUTE_DAYS * 86_400_000) / PERIODS.minute) * PERIODS.minute);
   return { raw, rollups };
+}
+
+function asReading(sensor: SensorRow): Pick<Reading, 'sensor' | 'quantity' | 'unit'> {
+  return { sensor: sensor.sensor, quantity: sensor.quantity, unit: sensor.unit };
 }

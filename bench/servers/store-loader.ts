@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ValidReading } from '../../hub/src/ingest/validate.ts';
 import { openDb } from '../../hub/src/store/db.ts';
 import { Packer } from '../../hub/src/store/packer.ts';
 import { PackedRanges } from '../../hub/src/store/raw-readings.ts';
-import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
+import { type CommitEntry, ReadingsStore } from '../../hub/src/store/readings-store.ts';
 import { Registry } from '../../hub/src/store/registry.ts';
+import { commitNow } from '../../hub/test/commit-entry.ts';
 import { serveRequests, serverOptions } from '../lib/child.ts';
 import { sampleProc } from '../lib/proc.ts';
 import { provisionNodes } from './provision.ts';
@@ -32,22 +32,26 @@ const sensors = ids.map((id) => registry.sensorById(id)).filter((s) => s !== und
 const before = sampleProc(process.pid);
 const start = Date.now() - Math.ceil(opts.readings / sensors.length) * 10_000;
 let seq = 0;
-let entries: Array<{ node: string; readings: ValidReading[]; rejections: [] }> = [];
+let entries: CommitEntry[] = [];
+const anyTime = { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY };
 for (let i = 0; i < opts.readings; i++) {
   const sensor = sensors[i % sensors.length];
   if (!sensor) continue;
   const ts = start + Math.floor(i / sensors.length) * 10_000 + (i % 7);
+  const value = Math.round(householdPower(sensor.id, ts) * 10) / 10;
   entries.push({
     node: sensor.node_id,
-    readings: [{ sensor, ts, seq: seq++, value: Math.round(householdPower(sensor.id, ts) * 10) / 10 }],
-    rejections: [],
+    receivedAt: Date.now(),
+    readings: [
+      { sensor: sensor.sensor, quantity: sensor.quantity, unit: sensor.unit, ts, seq: seq++, value },
+    ],
   });
   if (entries.length >= opts.perCommit) {
-    store.commit(entries);
+    commitNow(store, entries, anyTime);
     entries = [];
   }
 }
-if (entries.length) store.commit(entries);
+if (entries.length) commitNow(store, entries, anyTime);
 db.pragma('wal_checkpoint(TRUNCATE)');
 const after = sampleProc(process.pid);
 // then what the hub's packer does to them: readings older than an hour into blocks

@@ -90,3 +90,48 @@ describe('disk queue (store-and-forward)', () => {
     expect(third.peek(10).readings.map((r) => r.seq)).toEqual([0, 1, 2]);
   });
 });
+
+describe('what the queue writes (an SD card on a Pi Zero runs the agent)', () => {
+  it('writes the position at most every stateEveryMs: after a crash the last acknowledged come again, never fewer', () => {
+    const dir = fresh();
+    let clock = 1_000_000;
+    const q = new DiskQueue({
+      dir,
+      maxReadings: 1000,
+      segmentReadings: 100,
+      stateEveryMs: 10_000,
+      now: () => clock,
+    });
+    q.start();
+    for (let i = 0; i < 6; i++) q.push([reading(i)]);
+    q.ack(2); // written: the first position change
+    clock += 1000;
+    q.ack(2); // within 10 s: held
+    // a crash: the held position is lost, the two readings it covered are sent again (duplicates)
+    const crashed = new DiskQueue({ dir, maxReadings: 1000, segmentReadings: 100 });
+    crashed.start();
+    expect(crashed.peek(10).readings.map((r) => r.value)).toEqual([2, 3, 4, 5]);
+    // a clean stop writes it
+    q.close();
+    const stopped = new DiskQueue({ dir, maxReadings: 1000, segmentReadings: 100 });
+    stopped.start();
+    expect(stopped.peek(10).readings.map((r) => r.value)).toEqual([4, 5]);
+  });
+
+  it('without a directory keeps order, numbers and its bound in memory, and writes nothing', () => {
+    const q = new DiskQueue({ maxReadings: 3, firstSeq: 40 });
+    q.start();
+    q.push([reading(1), reading(2)]);
+    q.push([reading(3), reading(4)]);
+    expect(q.dropped).toBe(1);
+    const { readings, span } = q.peek(10);
+    expect(readings.map((r) => [r.seq, r.value])).toEqual([
+      [41, 2],
+      [42, 3],
+      [43, 4],
+    ]);
+    q.ack(span);
+    q.close();
+    expect(q.size).toBe(0);
+  });
+});

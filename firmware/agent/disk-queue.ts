@@ -16,13 +16,21 @@ import { Reading } from '../../protocol/index.ts';
 export type NewReading = Omit<Reading, 'seq'>;
 
 export interface DiskQueueOptions {
-  dir: string;
+  /** where the segments live; without one the queue is in memory only (the demo, inside the hub) */
+  dir?: string | undefined;
   /** the most readings kept; past it the oldest are dropped and counted */
   maxReadings: number;
   /** readings per segment file; small enough that a fully sent segment is deleted soon */
   segmentReadings?: number;
   /** the first sequence number of a brand-new queue (the demo continues its backfilled history) */
-  firstSeq?: number;
+  firstSeq?: number | undefined;
+  /**
+   * How often, at most, the position of the first unsent reading is written (default 10 s): each
+   * write is a new 4 KiB page on an SD card. After a crash, what was acknowledged since is sent
+   * again, and the hub absorbs it as duplicates.
+   */
+  stateEveryMs?: number;
+  now?: () => number;
 }
 
 interface Segment {
@@ -42,9 +50,10 @@ interface State {
  * The store-and-forward queue: every reading goes through it, so the order on the wire is the order
  * of production and nothing is lost between a publish and its acknowledgement. On disk: append-only
  * NDJSON segment files, plus state.json naming the first unsent reading, the drop count and the last
- * sequence number (written atomically by rename). A crash can at worst resend what was already
- * acknowledged (the hub absorbs duplicates), never skip or reorder. The queue also owns the node's
- * sequence counter, so a number is never reused across restarts and never skipped.
+ * sequence number (written atomically by rename, at most every `stateEveryMs`). A crash can at worst
+ * resend what was already acknowledged (the hub absorbs duplicates), never skip or reorder. The queue
+ * also owns the node's sequence counter, so a number is never reused across restarts and never
+ * skipped. Without a directory it keeps the same order and bound in memory only.
  */
 export class DiskQueue {
   private items: Array<Reading | undefined> = [];
@@ -52,8 +61,12 @@ export class DiskQueue {
   private segments: Segment[] = [];
   private state: State = { segment: 1, line: 0, dropped: 0, lastSeq: -1 };
   private readonly perSegment: number;
+  private readonly now: () => number;
+  private stateSavedAt = 0;
+  private stateDirty = false;
 
   constructor(private readonly opts: DiskQueueOptions) {
+    this.now = opts.now ?? Date.now;
     this.perSegment =
       opts.segmentReadings ?? Math.max(100, Math.min(10_000, Math.floor(opts.maxReadings / 4)));
   }
@@ -67,6 +80,11 @@ export class DiskQueue {
   }
 
   start(): void {
+    if (!this.opts.dir) {
+      this.state.lastSeq = (this.opts.firstSeq ?? 0) - 1;
+      this.segments.push({ id: this.state.segment, lines: 0 });
+      return;
+    }
     mkdirSync(this.opts.dir, { recursive: true });
     try {
       this.state = { ...this.state, ...JSON.parse(readFileSync(this.statePath, 'utf8')) };
@@ -106,14 +124,15 @@ export class DiskQueue {
       tail = { id: tail.id + 1, lines: 0 };
       this.segments.push(tail);
     }
-    appendFileSync(this.segPath(tail.id), `${stamped.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    if (this.opts.dir)
+      appendFileSync(this.segPath(tail.id), `${stamped.map((r) => JSON.stringify(r)).join('\n')}\n`);
     tail.lines += stamped.length;
     this.items.push(...stamped);
     const excess = this.size - this.opts.maxReadings;
     if (excess > 0) {
       this.advance(excess);
       this.state.dropped += excess;
-      this.saveState();
+      this.saveState(true);
     }
     return stamped;
   }
@@ -133,7 +152,12 @@ export class DiskQueue {
   ack(span: number): void {
     if (span <= 0) return;
     this.advance(Math.min(span, this.size));
-    this.saveState();
+    this.saveState(false);
+  }
+
+  /** Writes the position down if it moved since (at stop). */
+  close(): void {
+    if (this.stateDirty) this.saveState(true);
   }
 
   private advance(n: number): void {
@@ -147,7 +171,7 @@ export class DiskQueue {
       left -= take;
       if (this.state.line >= seg.lines && this.segments.length > 1) {
         this.segments.shift();
-        rmSync(this.segPath(seg.id), { force: true });
+        if (this.opts.dir) rmSync(this.segPath(seg.id), { force: true });
         this.state.segment = this.segments[0]?.id ?? seg.id + 1;
         this.state.line = 0;
       } else if (take === 0) break;
@@ -159,7 +183,12 @@ export class DiskQueue {
     }
   }
 
-  private saveState(): void {
+  private saveState(now: boolean): void {
+    if (!this.opts.dir) return;
+    this.stateDirty = true;
+    if (!now && this.now() - this.stateSavedAt < (this.opts.stateEveryMs ?? 10_000)) return;
+    this.stateDirty = false;
+    this.stateSavedAt = this.now();
     const tmp = `${this.statePath}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state));
     renameSync(tmp, this.statePath);
@@ -179,11 +208,11 @@ export class DiskQueue {
   }
 
   private get statePath(): string {
-    return join(this.opts.dir, 'state.json');
+    return join(this.opts.dir ?? '', 'state.json');
   }
 
   private segPath(id: number): string {
-    return join(this.opts.dir, `seg-${String(id).padStart(10, '0')}.ndjson`);
+    return join(this.opts.dir ?? '', `seg-${String(id).padStart(10, '0')}.ndjson`);
   }
 }
 

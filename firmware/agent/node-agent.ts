@@ -1,10 +1,12 @@
 import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
 import { DEFAULT_NODE_POWER_W, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { NTP_PORT } from '../../protocol/sntp.ts';
 import { BoardLink } from './board-link.ts';
 import type { TransportFactory } from './board-transport.ts';
 import { DiskQueue, type NewReading } from './disk-queue.ts';
 import { createDriver } from './drivers/create-driver.ts';
 import type { Driver, Sleep } from './drivers/driver.ts';
+import { HubTime } from './hub-time.ts';
 import { MqttLink } from './mqtt-link.ts';
 import { describeBoard, transportFor } from './transport-factory.ts';
 
@@ -12,10 +14,11 @@ export interface NodeAgentOptions {
   config: NodeAgentConfig;
   sensors: readonly SensorConfig[];
   /** absolute path of the store-and-forward queue */
-  queueDir: string;
+  /** the store-and-forward queue's directory; without one it is in memory (the demo, inside the hub) */
+  queueDir?: string | undefined;
   /** the board's transport; by default the one the config names */
   createTransport?: TransportFactory;
-  /** the clock readings are stamped with */
+  /** the machine's clock; readings are stamped with it plus the offset the hub's time server gives */
   clock?: () => number;
   sleep?: Sleep;
   /** overrides config.publishIntervalS, for tests and the demo */
@@ -40,6 +43,8 @@ export class NodeAgent {
   private readonly board: BoardLink;
   private readonly mqtt: MqttLink;
   private readonly clock: () => number;
+  /** the hub's time over SNTP, unless the config says `"time": false` */
+  readonly hubTime: HubTime | undefined;
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private forwarding = false;
@@ -47,7 +52,17 @@ export class NodeAgent {
 
   constructor(private readonly opts: NodeAgentOptions) {
     const { config } = opts;
-    this.clock = opts.clock ?? Date.now;
+    const system = opts.clock ?? Date.now;
+    if (config.time !== false) {
+      this.hubTime = new HubTime({
+        host: config.time?.server ?? new URL(config.hub).hostname.replace(/^\[|\]$/g, ''),
+        port: config.time?.port ?? NTP_PORT,
+        everyMs: (config.time?.everyS ?? 900) * 1000,
+        system,
+        log: (l) => this.log(l),
+      });
+    }
+    this.clock = this.hubTime?.now ?? system;
     this.drivers = opts.sensors.map((s) => createDriver(s, opts.sleep));
     this.queue = new DiskQueue({
       dir: opts.queueDir,
@@ -94,6 +109,7 @@ export class NodeAgent {
         `queue: cannot use ${this.opts.queueDir} (${code}) — make it writable or set "queue.dir" to a writable directory`,
       );
     }
+    this.hubTime?.start();
     this.mqtt.on('online', () => void this.forward());
     this.mqtt.start();
     this.board.start();
@@ -103,8 +119,10 @@ export class NodeAgent {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.hubTime?.stop();
     await this.board.stop();
     await this.mqtt.stop();
+    this.queue.close();
   }
 
   /** One round: read every sensor, queue the readings, forward. Exposed for tests. */

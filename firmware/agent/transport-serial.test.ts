@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgentConfig, SensorConfig, VirtualModel } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { ptyPair } from '../../tests/support/pty-pair.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
@@ -63,9 +64,9 @@ describe('serial transport over a pseudo-terminal', () => {
     await agent.start();
     try {
       const stored = () =>
-        th.hub.db
+        hubDb(th.hub)
           .prepare(
-            `SELECT s.sensor, r.value FROM readings r JOIN sensors s ON s.id = r.sensor_id
+            `SELECT s.sensor, r.value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id
              WHERE s.node_id = 'pty-node'`,
           )
           .all() as Array<{ sensor: string; value: number }>;

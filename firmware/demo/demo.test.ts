@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { Demo } from './demo.ts';
 
@@ -14,8 +13,9 @@ afterAll(async () => {
   await th?.stop();
 });
 
-function demo(): Demo {
+function demo(opts: { metersLostCount?: boolean } = {}): Demo {
   return new Demo({
+    ...opts,
     households: 1,
     mqttUrl: th.mqttUrl,
     dataDir: th.dataDir,
@@ -28,7 +28,7 @@ function demo(): Demo {
 
 /** The meter's total as the hub last received it (readings hold the deltas). */
 function lastEnergy(): { ts: number; value: number } | undefined {
-  return th.hub.db
+  return hubDb(th.hub)
     .prepare(
       `SELECT last_total_ts AS ts, last_total AS value FROM sensors
        WHERE node_id = ? AND sensor = 'meter-energy' AND last_total_ts IS NOT NULL`,
@@ -38,7 +38,7 @@ function lastEnergy(): { ts: number; value: number } | undefined {
 
 function counterEvents(): string[] {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
         `SELECT e.kind FROM counter_events e JOIN sensors s ON s.id = e.sensor_id
          WHERE s.node_id = ? ORDER BY e.id`,
@@ -77,9 +77,8 @@ describe('demo meters across agent restarts', () => {
   });
 
   it('still records a reset when a board really lost its count', async () => {
-    // the kept count gone: a board that was unplugged from power
-    rmSync(join(th.dataDir, 'demo', `${NODE}.meter.json`));
-    await runFor(demo());
+    // a board that was unplugged from power: its meter counts from zero
+    await runFor(demo({ metersLostCount: true }));
     expect(counterEvents()).toEqual(['reset']);
   });
 });

@@ -8,7 +8,6 @@ import { VirtualBoard } from '../virtual/virtual-board.ts';
 import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
 import { kitPowerW } from './kit-power.ts';
-import { MeterStore } from './meter-store.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -23,15 +22,17 @@ export interface DemoHubAccess {
   ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string };
   /** true once a backfill has been done */
   hasHistory(): boolean;
-  /** the store's bulk path; called with at most 50k readings at a time */
-  backfill(meta: MetaMessage, readings: Reading[]): void;
+  /** submits history to the hub's ingest; resolves once it is stored */
+  backfill(meta: MetaMessage, readings: Reading[]): Promise<void>;
+  /** where a node's live data goes on: its next sequence number, and an energy counter's last total (Wh) */
+  resume(node: string, sensor: string): { nextSeq: number; total?: { wh: number; at: number } | undefined };
 }
 
 export interface DemoOptions {
   /** number of households, 8 unless said */
   households?: number;
   mqttUrl: string;
-  /** the hub's data directory; the agents' queues go under <dataDir>/demo/ */
+  /** the hub's data directory (the demo writes nothing there: its agents' queues are in memory) */
   dataDir: string;
   hub: DemoHubAccess;
   log: (line: string) => void;
@@ -40,8 +41,8 @@ export interface DemoOptions {
   /** history to backfill on first start, days */
   historyDays?: number;
   clock?: () => number;
-  /** how often the virtual meters' counts are written down, ms */
-  saveMetersEveryMs?: number;
+  /** a board that lost power: its meter counts from zero (the hub records a counter reset) */
+  metersLostCount?: boolean;
 }
 
 /**
@@ -49,15 +50,15 @@ export interface DemoOptions {
  * board, logged in to the hub's broker with its own credentials, so the demo exercises the same
  * path as real sensors. On the hub's first start it also writes a few weeks of history from the
  * same models, before the live agents start (a counter's history must precede its live readings).
- * The virtual meters keep their counts across restarts (MeterStore), continuing the history's
- * totals: the demo stopping is not a meter event, so the hub records no counter reset for it.
+ * The virtual meters continue from the totals the hub last stored, and the agents from its last
+ * sequence numbers: the demo stopping is not a meter event, so the hub records no counter reset for
+ * it. The demo runs inside the hub and writes nothing to disk of its own (its agents' queues are in
+ * memory): an SD card wears from the hub's own writes only (docs/PERFORMANCE.md).
  */
 export class Demo {
   private agents: NodeAgent[] = [];
   private stopped = false;
   private bringUp: Promise<void> = Promise.resolve();
-  private readonly saveMeters: Array<() => void> = [];
-  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: DemoOptions) {}
 
@@ -78,8 +79,6 @@ export class Demo {
       );
     }
     const history = !hub.hasHistory();
-    this.saveTimer = setInterval(() => this.saveAllMeters(), this.opts.saveMetersEveryMs ?? MINUTE);
-    this.saveTimer.unref?.();
     let firstLive: () => void = () => undefined;
     const live = new Promise<void>((resolve) => {
       firstLive = resolve;
@@ -90,7 +89,7 @@ export class Demo {
       for (const p of plans) {
         if (this.stopped) break;
         const ends = new Map<string, { wh: number; at: number }>();
-        const firstSeq = history ? await this.backfill(p, ends) : undefined;
+        const firstSeq = history ? await this.backfill(p, ends) : this.resume(p, ends);
         total += firstSeq ?? 0;
         if (this.stopped) break;
         await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
@@ -123,12 +122,14 @@ export class Demo {
       label: p.nodeName,
       powerW: kitPowerW(p.kit),
       publishIntervalS: this.opts.publishIntervalS ?? 5,
+      // the config names a directory, but the demo's agents keep their queues in memory (NodeAgent below)
       queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
+      // the demo runs inside the hub's process: its clock is the hub's already
+      time: false,
     });
     const agent = new NodeAgent({
       config,
       sensors: p.sensors,
-      queueDir: config.queue.dir,
       firstSeq,
       createTransport: this.meterBoards(p, ends),
       log: this.opts.log,
@@ -139,17 +140,27 @@ export class Demo {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.saveTimer);
     await this.bringUp;
     const agents = this.agents.reverse();
     this.agents = [];
     await Promise.all(agents.map((a) => a.stop()));
-    this.saveAllMeters();
+  }
+
+  /** A later start: the hub's last totals and sequence numbers; returns the next sequence number. */
+  private resume(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): number {
+    let nextSeq = 0;
+    for (const s of p.sensors) {
+      // a meter's energy series is `<sensor>-energy` (firmware/agent/drivers/meter-pulses.ts)
+      const at = this.opts.hub.resume(p.node, `${s.id}-energy`);
+      nextSeq = Math.max(nextSeq, at.nextSeq);
+      if (at.total && !this.opts.metersLostCount) ends.set(s.id, at.total);
+    }
+    return nextSeq;
   }
 
   /**
-   * For a node with a meter: virtual boards that keep its count, from the history just written
-   * (first start) or from the last run (MeterStore), then from one board object to the next.
+   * For a node with a meter: virtual boards that keep its count, from the history just written (first
+   * start) or from the hub's last total (later starts), then from one board object to the next.
    */
   private meterBoards(
     p: DemoNodePlan,
@@ -157,36 +168,18 @@ export class Demo {
   ): TransportFactory | undefined {
     const meter = p.sensors.find((s) => s.type === 'meter-pulses');
     if (meter?.type !== 'meter-pulses') return undefined;
-    const store = new MeterStore({
-      file: join(this.opts.dataDir, 'demo', `${p.node}.meter.json`),
-      log: this.opts.log,
-    });
     const end = ends.get(meter.id);
     const pulses = end && Math.floor((end.wh * meter.impPerKwh) / 1000);
     let kept: MeterState | undefined =
       end && pulses !== undefined
         ? { count: pulses, blinks: pulses, energyWh: end.wh, at: end.at }
-        : store.load();
+        : undefined;
     let board: VirtualBoard | undefined;
-    this.saveMeters.push(() => {
-      const state = board?.meterState();
-      if (state) store.save(state);
-    });
     return () => {
       kept = board?.meterState() ?? kept;
       board = new VirtualBoard({ model: p.model, sensors: p.sensors, meter: kept });
       return board;
     };
-  }
-
-  private saveAllMeters(): void {
-    for (const save of this.saveMeters) {
-      try {
-        save();
-      } catch (err) {
-        this.opts.log(`cannot keep a virtual meter's count: ${(err as Error).message}`);
-      }
-    }
   }
 
   /** Writes one node's history; returns the sequence number its live data continues at. */
@@ -198,7 +191,7 @@ export class Demo {
     let count = 0;
     for (const chunk of historyFor(p, from, to, 10_000, ends)) {
       if (this.stopped) break;
-      this.opts.hub.backfill(meta, chunk);
+      await this.opts.hub.backfill(meta, chunk);
       count += chunk.length;
       // let the hub breathe (HTTP, broker, the nodes already live) between chunks
       await yieldToLoop();

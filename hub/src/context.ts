@@ -1,18 +1,18 @@
 import type { InteropControl } from './interop/interop.ts';
 import type { LiveBus } from './live-bus.ts';
-import type { Db } from './store/db.ts';
-import type { HouseholdLinks } from './store/household-links.ts';
+import type { MetricsSources } from './metrics/hub-figures.ts';
 import type { Registry } from './store/registry.ts';
-import type { SeriesQuery } from './store/series-query.ts';
 import type { SettingsStore } from './store/settings.ts';
+import type { Store } from './store/store.ts';
+import type { TrustedClock } from './time/trusted-clock.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
-  db: Db;
+  /** the database's readers and writers (SQL lives there only) */
+  store: Store;
   dataDir: string;
-  dbFile: string;
+  /** the store's registry and settings, used everywhere */
   registry: Registry;
-  series: SeriesQuery;
   settings: SettingsStore;
   bus: LiveBus;
   version: string;
@@ -25,18 +25,31 @@ export interface HubContext {
   /** cuts a node's connections (revocation); 0 when no broker runs (offline console) */
   disconnectNode: (node: string) => number;
   connectedNodes: () => Set<string>;
-  /** households' private links (issue 5) */
-  links: HouseholdLinks;
-  /** drops erased series from the live collective figure at once (no-op offline) */
-  forgetSeries: (sensorIds: number[]) => void;
-  /** the latest reading of a gauge series since the hub started (absent when no hub runs) */
-  latestReading?: (sensorId: number) => { ts: number; value: number } | undefined;
+  /** the newest live collective figures (absent offline) */
+  liveFigures?: () => import('../../protocol/index.ts').LiveAggregate[];
+  /**
+   * A household was erased or stopped sharing: withdraws every copy the running hub published of it
+   * (live figures, Home Assistant entities) and says what it did; absent offline
+   */
+  withdrawHousehold?: (w: { series: { node: string; sensor: string }[] }) => Promise<string[]>;
   /** when the retention purge runs next; null when no hub runs */
   nextPurge: () => number | null;
   /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */
   baseUrl: () => string;
   /** the port MQTT listens on (absent when no broker runs: the offline console) */
   mqttPort?: () => number;
-  /** devices, Home Assistant and peers (issue 6); absent when the console runs without a hub */
+  /** devices, Home Assistant and peers; absent when the console runs without a hub */
   interop?: InteropControl;
+  /** what `/metrics` and `status` count */
+  metrics: MetricsSources;
+  /** the hub's time and whether it is trusted (`time set` on the console) */
+  clock: TrustedClock;
+  /** the SNTP server: its port, or why it is off; absent when no hub runs */
+  ntp?: () => NtpState;
+}
+
+export interface NtpState {
+  port: number | null;
+  off: string | undefined;
+  counters: { answered: number; unsynchronised: number; ignored: number } | undefined;
 }

@@ -1,16 +1,16 @@
-import type { MetaMessage, Reading } from '../../protocol/index.ts';
+import { MAX_READINGS_PER_MESSAGE, type MetaMessage, type Reading } from '../../protocol/index.ts';
 import type { Hub } from './hub.ts';
-import { type ValidReading, validateReading } from './ingest/validate.ts';
 
 const BACKFILL_KEY = 'demo_backfilled_at';
 
 /**
  * What the demo neighbourhood (firmware/demo) may do to the hub: provision its households and
- * nodes, and backfill history through the store's bulk path. Nothing else: its live readings go
- * through the real broker with each node's own credentials, like any node's.
+ * nodes, and submit its history to ingest. Nothing else: its live readings go through the real
+ * broker with each node's own credentials, like any node's.
  */
 export function demoHubAccess(hub: Hub) {
-  const { registry, db } = hub;
+  const { ingest } = hub;
+  const { registry, settings } = hub.store;
   return {
     ensureHousehold(h: {
       id: string;
@@ -26,27 +26,32 @@ export function demoHubAccess(hub: Hub) {
       return { secret: registry.addNode(n).secret };
     },
     hasHistory(): boolean {
-      return db.prepare('SELECT 1 FROM settings WHERE key = ?').get(BACKFILL_KEY) !== undefined;
+      return settings.marker(BACKFILL_KEY) !== undefined;
     },
-    backfill(meta: MetaMessage, readings: Reading[]): void {
-      registry.applyMeta(meta.node, meta);
-      const now = Date.now();
-      const valid: ValidReading[] = [];
-      const rejections = [];
-      for (const r of readings) {
-        const v = validateReading(meta.node, r, {
-          registry,
-          now,
-          maxPastMs: 400 * 86_400_000,
-          maxFutureMs: 60_000,
-        });
-        if ('reason' in v) rejections.push(v);
-        else valid.push(v);
+    /** History goes the way every reading goes (IngestPipeline.submit), a message at a time. */
+    async backfill(meta: MetaMessage, readings: Reading[]): Promise<void> {
+      const stored: Promise<void>[] = [];
+      for (let i = 0; i < readings.length; i += MAX_READINGS_PER_MESSAGE) {
+        const chunk = readings.slice(i, i + MAX_READINGS_PER_MESSAGE);
+        stored.push(
+          new Promise<void>((resolve, reject) =>
+            ingest.submit({ node: meta.node, meta: i === 0 ? meta : undefined, readings: chunk }, (err) =>
+              err ? reject(err) : resolve(),
+            ),
+          ),
+        );
       }
-      hub.store.commit([{ node: meta.node, readings: valid, rejections }]);
-      db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ).run(BACKFILL_KEY, JSON.stringify(now));
+      await Promise.all(stored);
+      settings.mark(BACKFILL_KEY, JSON.stringify(Date.now()));
+    },
+    resume(node: string, sensor: string): { nextSeq: number; total?: { wh: number; at: number } } {
+      const maxSeq = registry.node(node)?.max_seq;
+      const s = registry.sensor(node, sensor);
+      const total =
+        s?.last_total != null && s.last_total_ts != null
+          ? { wh: s.last_total, at: s.last_total_ts }
+          : undefined;
+      return { nextSeq: maxSeq == null ? 0 : maxSeq + 1, ...(total ? { total } : {}) };
     },
   };
 }

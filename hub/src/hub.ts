@@ -3,27 +3,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
-import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
+import { DiskWatch } from './disk-watch.ts';
+import { privacyDoc } from './http/routes/privacy-doc.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { asLog, createLog, type Log } from './log.ts';
+import { ingestTimings } from './metrics/histogram.ts';
+import { CollectivePublisher } from './privacy/collective-publisher.ts';
 import { Retention } from './retention.ts';
-import { AutoBackup } from './store/auto-backup.ts';
-import type { Db } from './store/db.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Packer } from './store/packer.ts';
-import { PackedRanges } from './store/raw-readings.ts';
-import { ReadingsStore } from './store/readings-store.ts';
+import type { AutoBackup } from './store/auto-backup.ts';
+import type { Packer } from './store/packer.ts';
 import { openOrRecoverDb } from './store/recover-db.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
+import { SntpServer } from './time/sntp-server.ts';
+import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,11 +37,27 @@ export interface HubOptions {
   /** where the built dashboard is; default dashboard/dist */
   staticRoot?: string;
   synchronous?: 'FULL' | 'NORMAL';
-  /** the hub's clock (tests step it by ±1 h); default Date.now */
+  /** the machine's clock (tests step it by ±1 h); default Date.now. The hub's own is `clock`. */
   now?: () => number;
-  log?: (line: string) => void;
+  /**
+   * Serve SNTP on this UDP port (docs/DEPLOY.md). `required: false` turns it off with a line when
+   * the port cannot be bound (123 needs a privilege); `required: true` makes that a start failure.
+   */
+  ntp?: { port: number; required: boolean };
+  /** the hub's log: a plain line function is taken for every level (tests) */
+  log?: ((line: string) => void) | Log;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
+  /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
+  foldEveryMs?: number;
+  /** the commit log's size in bytes (default 8 MiB; tests use less) */
+  commitLogBytes?: number;
+  /** false: native readings go through aedes like every other message (benchmarks compare both) */
+  fastPath?: boolean;
+  /** start a new, empty database on purpose (`--new`); the old one is kept aside */
+  fresh?: boolean;
+  /** threads that read charts on their own connections (default 1; 0: on the hub's thread) */
+  readWorkers?: number;
 }
 
 export interface HubUrls {
@@ -51,17 +67,14 @@ export interface HubUrls {
 }
 
 /**
- * The hub: one process, wired by hand (STYLE rule 5) — store, registry, ingest, broker, HTTP,
- * local console, retention — started in that order and stopped in reverse.
+ * The hub: one process, wired by hand — store, ingest, broker, HTTP, local console, retention —
+ * started in that order and stopped in reverse (docs/ARCHITECTURE.md).
  */
 export class Hub {
   readonly opts: HubOptions;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   private readonly lock: DataLock;
-  db!: Db;
-  registry!: Registry;
-  settings!: SettingsStore;
-  store!: ReadingsStore;
+  store!: Store;
   ingest!: IngestPipeline;
   broker!: Broker;
   interop!: Interop;
@@ -70,14 +83,22 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  publisher!: CollectivePublisher;
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
+  private diskWatch: DiskWatch | undefined;
+  clock!: TrustedClock;
+  /** commit and sync latencies, for /metrics */
+  readonly timings = ingestTimings();
+  sntp: SntpServer | undefined;
+  /** why the SNTP server is off, when it is */
+  ntpOff: string | undefined;
   private started = false;
 
   constructor(opts: HubOptions) {
     this.opts = opts;
-    this.log = opts.log ?? ((line) => console.log(line));
+    this.log = asLog(opts.log ?? createLog({ level: 'info' }));
     this.lock = new DataLock(opts.dataDir);
   }
 
@@ -99,50 +120,89 @@ export class Hub {
       const opened = openOrRecoverDb({
         file: this.dbFile,
         backupsDir: this.backupsDir,
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.fresh ? { fresh: true } : {}),
         synchronous: opts.synchronous ?? 'FULL',
         log,
       });
-      this.db = opened.db;
-      const now = opts.now ?? Date.now;
-      this.registry = new Registry({ db: this.db });
-      this.registry.load();
-      this.settings = new SettingsStore({ db: this.db });
-      this.settings.load();
-      this.bus = new LiveBus({ log });
-      // one instance: the packer marks what it packed, the store's duplicate check reads it
-      const packed = new PackedRanges({ db: this.db });
-      this.store = new ReadingsStore({ db: this.db, registry: this.registry, packed });
-      this.packer = new Packer({ db: this.db, ranges: packed, now, log });
       const notices = new Set<string>(opened.notices);
-      const collective = new CollectiveLive();
+      const system = opts.now ?? Date.now;
+      let foldNotice: string | undefined;
+      // the store reads the hub's time, which the clock keeps from what the store remembers
+      this.store = new Store({
+        db: opened.db,
+        now: () => (this.clock ? this.clock.now() : system()),
+        commitLog: path.join(opts.dataDir, 'ingest.log'),
+        ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+        ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        readWorkers: opts.readWorkers ?? 1,
+        log,
+        onFoldHealth: (problem) => {
+          if (foldNotice) notices.delete(foldNotice);
+          foldNotice = undefined;
+          if (problem === null) return;
+          foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
+          notices.add(foldNotice);
+          log.error(`fold failed: ${problem}`);
+        },
+      });
+      const replayed = this.store.readings.open();
+      if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      await this.store.startReaders();
+      // checked once the log is applied again: the newest reading may be there
+      let clockNotice: string | undefined;
+      this.clock = new TrustedClock({
+        system,
+        store: this.store.clock,
+        aheadMs: NODE_AHEAD_MS,
+        log,
+        onChange: (_trusted, notice) => {
+          if (clockNotice) notices.delete(clockNotice);
+          clockNotice = notice;
+          if (notice) notices.add(notice);
+        },
+      });
+      this.clock.start();
+      const now = this.clock.now;
+      const { registry, settings } = this.store;
+      this.bus = new LiveBus({ log });
+      this.packer = this.store.packer({ now, log });
       this.ingest = new IngestPipeline({
-        registry: this.registry,
-        store: this.store,
+        registry,
+        store: this.store.readings,
         bus: this.bus,
-        collective,
-        // 250 ms: 200 nodes at one reading per 10 s cost 2.1 % of a core and write 160 KB/s,
-        // against 2.5 % and 215 KB/s at 100 ms (bench energy); publish → visible stays well under 1 s
-        commitWindowMs: opts.commitWindowMs ?? 250,
+        // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
+        // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
+        commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
         now,
+        maxFutureMs: NODE_AHEAD_MS,
+        timings: this.timings,
+        clock: this.clock,
         // follows the retention set on the console: older readings would be purged at once
-        maxPastMs: () => this.settings.get().rawRetentionDays * 86_400_000,
+        maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
         log,
         onStoreHealth: (ok, err) => {
           const notice = 'readings cannot be stored (disk full or failing): publishes are not acknowledged';
           if (ok) notices.delete(notice);
           else {
             notices.add(notice);
-            log(`store failing: ${err?.message}`);
+            log.error(`store failing: ${err?.message}`);
           }
         },
       });
+      this.publisher = new CollectivePublisher({
+        ledger: this.store.series.ledger,
+        registry,
+        settings,
+        bus: this.bus,
+        now,
+        log,
+      });
       this.ctx = {
-        db: this.db,
+        store: this.store,
         dataDir: opts.dataDir,
-        dbFile: this.dbFile,
-        registry: this.registry,
-        series: new SeriesQuery({ db: this.db }),
-        settings: this.settings,
+        registry,
+        settings,
         bus: this.bus,
         version: VERSION,
         startedAt: Date.now(),
@@ -154,25 +214,31 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        links: new HouseholdLinks({ db: this.db }),
-        forgetSeries: (ids) => collective.forget(ids),
-        latestReading: (id) => collective.latestOf(id),
+        liveFigures: () => this.publisher.current(),
+        withdrawHousehold: (w) => this.withdrawHousehold(w),
         nextPurge: () => this.retention?.nextRun ?? null,
-        baseUrl: () =>
-          this.settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
+        baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
+        clock: this.clock,
+        metrics: {
+          timings: this.timings,
+          broker: () => this.broker?.counters,
+          backupsDir: this.backupsDir,
+        },
+        ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
       this.http = new HttpApi({
         ctx: this.ctx,
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
         log,
       });
+      this.http.route('GET', '/api/privacy', (_req, res) =>
+        privacyDoc(path.join(ROOT, 'docs/PRIVACY.md'), res),
+      );
       this.interop = new Interop({
-        db: this.db,
-        registry: this.registry,
+        store: this.store,
         ingest: this.ingest,
         bus: this.bus,
-        settings: this.settings,
         http: this.http,
         version: VERSION,
         externalBroker: opts.broker,
@@ -181,24 +247,28 @@ export class Hub {
       this.ctx.interop = this.interop;
       if (!opts.broker) {
         this.broker = new Broker({
-          registry: this.registry,
+          registry,
           ingest: this.ingest,
           host: opts.host,
           port: opts.mqttPort,
           httpServer: this.http.server,
           topicRouter: this.interop.router,
           log,
+          ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
         });
         await this.broker.start();
       }
       await this.interop.start(this.broker);
-      // collective figures (k >= 3 already applied) are public: retained for late subscribers
+      // collective figures as the privacy rule published them (withheld ones too, value null):
+      // retained, so a late subscriber gets the current one and never a stale figure
       this.bus.on('aggregate', (a) => {
         this.broker
           ?.publish(topics.publicAggregate(a.quantity), JSON.stringify(a), { retain: true })
           .catch(() => {});
       });
+      this.publisher.start();
       await listen(this.http.server, opts.httpPort, opts.host);
+      await this.startNtp();
       this.commands = new Commands();
       this.localConsole = new LocalConsoleServer({
         ctx: this.ctx,
@@ -207,11 +277,10 @@ export class Hub {
         log,
       });
       await this.localConsole.start();
-      this.retention = new Retention({ db: this.db, settings: this.settings, log });
+      this.retention = new Retention({ store: this.store, log });
       this.retention.start();
       this.packer.start();
-      this.backups = new AutoBackup({
-        db: this.db,
+      this.backups = this.store.autoBackup({
         dir: this.backupsDir,
         log,
         onHealth: (ok, err) => {
@@ -221,12 +290,48 @@ export class Hub {
         },
       });
       this.backups.start();
+      this.diskWatch = new DiskWatch({ dir: opts.dataDir, notices, log });
+      this.diskWatch.start();
       this.started = true;
       return this.urls();
     } catch (err) {
       await this.stop();
       throw err;
     }
+  }
+
+  private async startNtp(): Promise<void> {
+    const { ntp, host } = this.opts;
+    if (!ntp) {
+      this.ntpOff = 'not asked for (--ntp-port off)';
+      return;
+    }
+    const sntp = new SntpServer({
+      host,
+      port: ntp.port,
+      now: this.clock.now,
+      synchronised: () => this.clock.trusted,
+    });
+    try {
+      await sntp.start();
+      this.sntp = sntp;
+    } catch (err) {
+      if (ntp.required) throw err;
+      this.ntpOff = ntpBindFailure(err as NodeJS.ErrnoException, ntp.port);
+      this.log.warn(`NTP server off: ${this.ntpOff}`);
+    }
+  }
+
+  /**
+   * A household was erased or stopped sharing: the live figures that counted it are withdrawn (the
+   * next minute is published without it), and so are its Home Assistant entities. Says what it did.
+   */
+  private async withdrawHousehold(w: { series: { node: string; sensor: string }[] }): Promise<string[]> {
+    this.publisher.withdrawLive();
+    const lines = ['live collective figures withdrawn: the next minute is published without it'];
+    const ha = await this.interop?.discovery.withdraw(w.series);
+    if (ha) lines.push(`home assistant: ${ha} retained config(s) and state(s) emptied`);
+    return lines;
   }
 
   urls(): HubUrls {
@@ -241,6 +346,10 @@ export class Hub {
 
   /** Closes listeners, writes what is queued, closes the database. Safe to call twice. */
   async stop(): Promise<void> {
+    this.diskWatch?.stop();
+    await this.sntp?.stop();
+    this.sntp = undefined;
+    this.publisher?.stop();
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();
@@ -251,16 +360,12 @@ export class Hub {
     }
     await this.interop?.stop().catch(() => {});
     if (this.broker?.aedes) await this.broker.stop().catch(() => {});
-    this.ingest?.stop();
-    // the last commit's acknowledgements wait for their sync: the log must outlive it
-    await this.store?.walSync.idle();
-    if (this.db?.open) {
-      // rollups and node counters held in memory (hub/src/store/rollup-buffer.ts): a clean stop
-      // leaves none to rebuild or lose
-      this.store?.flush();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    // the last commits are made durable and acknowledged, then everything held is folded into SQLite
+    await this.ingest?.stop();
+    // the time, saved while the database is open
+    if (this.store?.open) this.clock?.stop();
+    await this.store?.stopReaders();
+    this.store?.close();
     this.lock.release();
     this.started = false;
   }
@@ -269,5 +374,20 @@ export class Hub {
     return this.started;
   }
 }
+
+/** Why the SNTP port could not be bound, and what to do, in words. */
+export function ntpBindFailure(err: NodeJS.ErrnoException, port: number): string {
+  switch (err.code) {
+    case 'EACCES':
+      return `port ${port} needs a privilege: run the hub as the service (communs service install grants it), or give --ntp-port off`;
+    case 'EADDRINUSE':
+      return `port ${port} is in use: another NTP server runs on this machine; point the devices at it, or give --ntp-port off`;
+    default:
+      return `port ${port}: ${err.message}`;
+  }
+}
+
+/** The group commit window of `communs hub` (`--commit-window`). */
+export const DEFAULT_COMMIT_WINDOW_MS = 600;
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

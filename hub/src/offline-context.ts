@@ -3,11 +3,10 @@ import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { VERSION } from './hub.ts';
 import { LiveBus } from './live-bus.ts';
+import { ingestTimings } from './metrics/histogram.ts';
 import { openDb } from './store/db.ts';
-import { HouseholdLinks } from './store/household-links.ts';
-import { Registry } from './store/registry.ts';
-import { SeriesQuery } from './store/series-query.ts';
-import { SettingsStore } from './store/settings.ts';
+import { Store } from './store/store.ts';
+import { NODE_AHEAD_MS, TrustedClock } from './time/trusted-clock.ts';
 
 /**
  * A context over the database alone, for `communs console` when no hub runs. It takes the data
@@ -16,36 +15,52 @@ import { SettingsStore } from './store/settings.ts';
 export function openOfflineContext(dataDir: string): { ctx: HubContext; close: () => void } {
   const lock = new DataLock(dataDir);
   lock.acquire();
-  const dbFile = path.join(dataDir, 'communs.db');
-  const db = openDb({ file: dbFile });
-  const registry = new Registry({ db });
-  registry.load();
-  const settings = new SettingsStore({ db });
-  settings.load();
+  let store: Store;
+  try {
+    store = new Store({ db: openDb({ file: path.join(dataDir, 'communs.db') }) });
+  } catch (err) {
+    // a database this console cannot open (newer, damaged) must not keep the hub out
+    lock.release();
+    throw err;
+  }
+  const { registry, settings } = store;
+  // `time set` here is kept for this boot of the machine and taken up by the hub when it starts
+  const clock = new TrustedClock({
+    system: Date.now,
+    store: store.clock,
+    aheadMs: NODE_AHEAD_MS,
+    log: () => {},
+  });
+  clock.check();
+  const notices = new Set(['the hub is not running: this console works on the database directly']);
+  const clockNotice = clock.state().notice;
+  if (clockNotice) notices.add(clockNotice);
   const ctx: HubContext = {
-    db,
+    store,
     dataDir,
-    dbFile,
     registry,
-    series: new SeriesQuery({ db }),
     settings,
     bus: new LiveBus(),
     version: VERSION,
     startedAt: Date.now(),
-    now: Date.now,
+    now: clock.now,
     ingestState: () => ({ pending: 0, lastCommitTs: null }),
-    notices: new Set(['the hub is not running: this console works on the database directly']),
+    notices,
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
-    links: new HouseholdLinks({ db }),
-    forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
+    clock,
+    metrics: {
+      timings: ingestTimings(),
+      broker: () => undefined,
+      backupsDir: path.join(dataDir, 'backups'),
+    },
   };
   return {
     ctx,
     close: () => {
-      db.close();
+      store.close();
       lock.release();
     },
   };

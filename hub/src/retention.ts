@@ -1,10 +1,8 @@
-import type { Db } from './store/db.ts';
-import { RawReadings } from './store/raw-readings.ts';
-import type { SettingsStore } from './store/settings.ts';
+import { asLog } from './log.ts';
+import type { Store } from './store/store.ts';
 
 export interface RetentionOptions {
-  db: Db;
-  settings: SettingsStore;
+  store: Store;
   now?: () => number;
   intervalMs?: number;
   log: (line: string) => void;
@@ -15,16 +13,12 @@ export interface PurgePlan {
   readings: number;
 }
 
-/** Rows deleted per transaction: small enough that ingest never waits long for the write lock. */
-const CHUNK = 5000;
-/** Blocks deleted per transaction (~100 readings each). */
-const BLOCK_CHUNK = 100;
+/** The audit log keeps 3 years (erasures for good). */
+const AUDIT_YEARS = 3;
 
 /**
- * Raw readings older than the retention are deleted in the background, a chunk per event-loop
- * turn, so ingest keeps flowing; rollups are kept for good. A packed block goes once its last
- * reading has expired: one straddling the cutoff keeps its older readings until then (at most
- * MAX_BLOCK_SPAN_MS longer than the retention, hub/src/store/reading-block.ts).
+ * Raw readings older than the retention set on the console are deleted in the background, once an
+ * hour (hub/src/store/expired-readings.ts); rollups are kept for good.
  */
 export class Retention {
   private readonly opts: RetentionOptions;
@@ -50,7 +44,7 @@ export class Retention {
   /** What the next purge would remove, without removing it. */
   plan(): PurgePlan {
     const cutoff = this.cutoff();
-    return { cutoff, readings: new RawReadings({ db: this.opts.db }).countExpired(cutoff) };
+    return { cutoff, readings: this.opts.store.expired.count(cutoff) };
   }
 
   /** Deletes what is past retention; resolves with the number of raw readings removed. */
@@ -58,39 +52,10 @@ export class Retention {
     if (this.running) return 0;
     this.running = true;
     try {
-      const { db } = this.opts;
+      const { store } = this.opts;
       const cutoff = this.cutoff();
-      const sensors = db.prepare('SELECT id FROM sensors').pluck().all() as number[];
-      const boundary = db
-        .prepare('SELECT ts FROM readings WHERE sensor_id = ? AND ts < ? ORDER BY ts LIMIT 1 OFFSET ?')
-        .pluck();
-      const del = db.prepare('DELETE FROM readings WHERE sensor_id = ? AND ts < ?');
-      const expiredBlocks = db
-        .prepare('SELECT id, n FROM reading_blocks WHERE sensor_id = ? AND t0 < ? AND t1 < ? LIMIT ?')
-        .raw();
-      const delBlock = db.prepare('DELETE FROM reading_blocks WHERE id = ?');
-      const delBlocks = db.transaction((blocks: [id: number, n: number][]) => {
-        for (const [id] of blocks) delBlock.run(id);
-      });
-      let removed = 0;
-      for (const id of sensors) {
-        for (;;) {
-          const b = boundary.get(id, cutoff, CHUNK) as number | undefined;
-          removed += del.run(id, b ?? cutoff).changes;
-          await new Promise((r) => setImmediate(r));
-          if (b === undefined) break;
-        }
-        for (;;) {
-          const blocks = expiredBlocks.all(id, cutoff, cutoff, BLOCK_CHUNK) as [number, number][];
-          delBlocks(blocks);
-          for (const [, n] of blocks) removed += n;
-          await new Promise((r) => setImmediate(r));
-          if (blocks.length < BLOCK_CHUNK) break;
-        }
-      }
-      db.prepare("DELETE FROM audit WHERE ts < ? AND what NOT LIKE 'erase%'").run(
-        this.now() - 3 * 365 * 86_400_000,
-      );
+      const removed = await store.expired.purge(cutoff);
+      store.audit.purge(this.now() - AUDIT_YEARS * 365 * 86_400_000);
       if (removed > 0)
         this.opts.log(
           `retention: removed ${removed} raw readings older than ${new Date(cutoff).toISOString()}`,
@@ -102,14 +67,14 @@ export class Retention {
   }
 
   private cutoff(): number {
-    return this.now() - this.opts.settings.get().rawRetentionDays * 86_400_000;
+    return this.now() - this.opts.store.settings.get().rawRetentionDays * 86_400_000;
   }
 
   private schedule(ms: number): void {
     this.nextRun = this.now() + ms;
     this.timer = setTimeout(() => {
       this.purge()
-        .catch((err: Error) => this.opts.log(`retention failed, will retry: ${err.message}`))
+        .catch((err: Error) => asLog(this.opts.log).warn(`retention failed, will retry: ${err.message}`))
         .finally(() => this.schedule(this.opts.intervalMs ?? 3_600_000));
     }, ms);
     this.timer.unref();

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -16,9 +17,9 @@ function readingsJson(seq: number, value = 230): string {
 
 function storedCount(th: TestHub, node: string): number {
   return (
-    th.hub.db
+    hubDb(th.hub)
       .prepare(
-        'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+        'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
       )
       .get(node) as { n: number }
   ).n;
@@ -131,7 +132,7 @@ describe('broker: credentials and topic ACL', () => {
 
   it('refuses a revoked node', async () => {
     const { secret } = await th.addNode('node-r');
-    th.hub.registry.revoke('node-r');
+    th.hub.store.registry.revoke('node-r');
     await expect(connectNode(th.mqttUrl, 'node-r', secret)).rejects.toThrow();
   });
 });

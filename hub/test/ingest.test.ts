@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reading, topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -21,11 +22,12 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     ...over,
   });
   const publish = (payload: string) => client.publishAsync(topics.readings(NODE), payload, { qos: 1 });
-  const stored = () => (th.hub.db.prepare('SELECT count(*) AS n FROM readings').get() as { n: number }).n;
+  const stored = () =>
+    (hubDb(th.hub).prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
   const reasons = () =>
     Object.fromEntries(
       (
-        th.hub.db.prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?').all(NODE) as {
+        hubDb(th.hub).prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?').all(NODE) as {
           reason: string;
           count: number;
         }[]
@@ -51,7 +53,7 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     for (let i = 0; i < 20; i++) {
       const r = reading({ ts: Date.now() + i });
       await publish(JSON.stringify({ readings: [r] }));
-      const row = th.hub.db.prepare('SELECT seq FROM readings WHERE seq = ?').get(r.seq);
+      const row = hubDb(th.hub).prepare('SELECT seq FROM all_readings WHERE seq = ?').get(r.seq);
       expect(row, `seq ${r.seq}`).toBeDefined();
     }
   });
@@ -61,7 +63,8 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
     const b = reading({ sensor: 'temp', quantity: 'temperature', unit: '°F', value: 68 });
     await publish(JSON.stringify({ readings: [a, b] }));
     const value = (s: number) =>
-      (th.hub.db.prepare('SELECT value FROM readings WHERE seq = ?').get(s) as { value: number }).value;
+      (hubDb(th.hub).prepare('SELECT value FROM all_readings WHERE seq = ?').get(s) as { value: number })
+        .value;
     expect(value(a.seq)).toBeCloseTo(1200);
     expect(value(b.seq)).toBeCloseTo(20);
   });
@@ -125,14 +128,18 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
         }),
       );
     }
-    const sensor = th.hub.registry.sensor(NODE, 'energy')!;
+    const sensor = th.hub.store.registry.sensor(NODE, 'energy')!;
     const deltas = (
-      th.hub.db.prepare('SELECT value FROM readings WHERE sensor_id = ? ORDER BY ts').all(sensor.id) as {
+      hubDb(th.hub)
+        .prepare('SELECT value FROM all_readings WHERE sensor_id = ? ORDER BY ts')
+        .all(sensor.id) as {
         value: number;
       }[]
     ).map((r) => r.value);
     expect(deltas).toEqual([0, 50, 70, 30]);
-    const events = th.hub.db.prepare('SELECT kind FROM counter_events WHERE sensor_id = ?').all(sensor.id);
+    const events = hubDb(th.hub)
+      .prepare('SELECT kind FROM counter_events WHERE sensor_id = ?')
+      .all(sensor.id);
     expect(events).toEqual([{ kind: 'reset' }]);
   });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CounterEventsBody } from '../../protocol/interop/counter-events.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { addDevice, localTime, mosquittoPub, series } from '../../tests/support/interop-client.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -41,7 +42,7 @@ describe('interop: counter guard on foreign energy totals', () => {
 
   it('records a reset, a jump and a backwards total as counter events', () => {
     const kinds = (
-      th.hub.db.prepare('SELECT kind FROM counter_events ORDER BY ts').all() as { kind: string }[]
+      hubDb(th.hub).prepare('SELECT kind FROM counter_events ORDER BY ts').all() as { kind: string }[]
     ).map((r) => r.kind);
     expect(kinds).toEqual(['reset', 'jump', 'backwards']);
   });

@@ -3,6 +3,7 @@ import mqtt from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reading, topics } from '../../protocol/index.ts';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 
@@ -25,9 +26,9 @@ describe('native readings fast path', () => {
   });
   const count = (node: string) =>
     (
-      th.hub.db
+      hubDb(th.hub)
         .prepare(
-          'SELECT count(*) AS n FROM readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
+          'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
         )
         .get(node) as { n: number }
     ).n;
@@ -36,7 +37,8 @@ describe('native readings fast path', () => {
 
   beforeAll(async () => {
     th = await startTestHub();
-    for (const id of ['fast-1', 'fast-2', 'fast-3', 'fast-4']) secrets[id] = (await th.addNode(id)).secret;
+    for (const id of ['fast-1', 'fast-2', 'fast-3', 'fast-4', 'fast-5'])
+      secrets[id] = (await th.addNode(id)).secret;
     th.hub.broker.aedes.on('publish', (packet) => routed.push(packet.topic));
   });
   afterAll(() => th.stop());
@@ -149,12 +151,74 @@ describe('native readings fast path', () => {
       .map((p) => (p as { messageId: number }).messageId);
     expect(acks).toEqual([1, 2, 3, 4, 5, 6]); // MQTT-4.6.0-2: in the order of the PUBLISH packets
     expect(count('fast-4')).toBe(4);
-    const refused = th.hub.db
+    const refused = hubDb(th.hub)
       .prepare("SELECT count(*) AS n FROM rejections WHERE node_id = 'fast-4'")
       .get() as {
       n: number;
     };
     expect(refused.n).toBe(0);
     s.destroy();
+  });
+
+  it('takes only MQTT 3.1.1 connections: an MQTT 3.1 node’s readings go through aedes, and are stored', async () => {
+    const c = await mqtt.connectAsync(th.mqttUrl, {
+      username: 'fast-5',
+      password: secrets['fast-5'],
+      clientId: 'fast-5',
+      protocolVersion: 3,
+      protocolId: 'MQIsdp',
+      reconnectPeriod: 0,
+    });
+    await sendMeta(c, 'fast-5', [{ id: 'power', quantity: 'power', unit: 'W' }]);
+    await c.publishAsync(topics.readings('fast-5'), JSON.stringify({ readings: [reading()] }), { qos: 1 });
+    expect(routed).toContain(topics.readings('fast-5'));
+    expect(count('fast-5')).toBe(1);
+    await c.endAsync();
+  });
+});
+
+describe('with the fast path off (as after a failed start-up self-test)', () => {
+  it('every reading goes through aedes and is stored, acknowledged in order', async () => {
+    const th = await startTestHub({ fastPath: false });
+    try {
+      const routed: string[] = [];
+      th.hub.broker.aedes.on('publish', (packet) => routed.push(packet.topic));
+      const { secret } = await th.addNode('slow-1');
+      const c = await connectNode(th.mqttUrl, 'slow-1', secret);
+      await sendMeta(c, 'slow-1', [{ id: 'power', quantity: 'power', unit: 'W' }]);
+      let seq = 0;
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          c.publishAsync(
+            topics.readings('slow-1'),
+            JSON.stringify({
+              readings: [
+                {
+                  sensor: 'power',
+                  quantity: 'power',
+                  unit: 'W',
+                  value: 1,
+                  ts: Date.now() - 5000 + seq,
+                  seq: ++seq,
+                },
+              ],
+            }),
+            { qos: 1 },
+          ),
+        ),
+      );
+      expect(routed.filter((t) => t === topics.readings('slow-1'))).toHaveLength(50);
+      expect(
+        hubDb(th.hub)
+          .prepare(
+            "SELECT count(*) FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = 'slow-1'",
+          )
+          .pluck()
+          .get(),
+      ).toBe(50);
+      await c.endAsync();
+    } finally {
+      await th.stop();
+    }
   });
 });

@@ -17,6 +17,6 @@ describe('node add', () => {
     const config = NodeAgentConfig.parse(JSON.parse(json ?? '{}'));
     expect(config.node).toBe('snippet-1');
     expect(config.hub).toBe(`mqtt://127.0.0.1:${th.mqttPort}`);
-    expect(await th.hub.registry.authenticate('snippet-1', config.secret)).toBe(true);
+    expect(await th.hub.store.registry.authenticate('snippet-1', config.secret)).toBe(true);
   });
 });

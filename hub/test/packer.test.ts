@@ -3,20 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hubDb } from '../../tests/support/hub-db.ts';
 import { rng } from '../../tests/support/rng.ts';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { Retention } from '../src/retention.ts';
-import { writeReadingsCsv } from '../src/store/csv-export.ts';
 import { type Db, openDb } from '../src/store/db.ts';
-import { eraseHousehold, planErase } from '../src/store/household-erase.ts';
-import { HouseholdLinks } from '../src/store/household-links.ts';
-import { BLOCK_BUDGET_BYTES, Packer, planBlocks } from '../src/store/packer.ts';
-import { PackedRanges, type RawReading, RawReadings } from '../src/store/raw-readings.ts';
+import { BLOCK_BUDGET_BYTES, type Packer, planBlocks } from '../src/store/packer.ts';
+import { type PackedRanges, type RawReading, RawReadings } from '../src/store/raw-readings.ts';
 import { decodeBlock, encodeBlock, recordBytes } from '../src/store/reading-block.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
-import { Registry, type SensorRow } from '../src/store/registry.ts';
-import { SeriesQuery } from '../src/store/series-query.ts';
-import { SettingsStore } from '../src/store/settings.ts';
+import type { Registry, SensorRow } from '../src/store/registry.ts';
+import { Store } from '../src/store/store.ts';
+import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -25,6 +22,7 @@ interface Fixture {
   dir: string;
   file: string;
   db: Db;
+  facade: Store;
   registry: Registry;
   ranges: PackedRanges;
   store: ReadingsStore;
@@ -37,31 +35,40 @@ function fixture(nodes: Array<[node: string, household: string]>): Fixture {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-packer-'));
   const file = path.join(dir, 'communs.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
-  const registry = new Registry({ db });
-  registry.load();
+  const facade = new Store({ db, now: () => NOW, foldEveryMs: 0 });
+  const registry = facade.registry;
   for (const [node, household] of nodes) {
     if (!registry.household(household)) registry.addHousehold({ id: household, name: household });
     registry.addNode({ id: node, household });
     registry.applyMeta(node, { node, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
   }
-  const ranges = new PackedRanges({ db });
   return {
     dir,
     file,
     db,
+    facade,
     registry,
-    ranges,
-    store: new ReadingsStore({ db, registry, packed: ranges, now: () => NOW }),
-    packer: new Packer({ db, ranges, now: () => NOW, log: () => {} }),
-    raw: new RawReadings({ db }),
+    ranges: facade.packed,
+    store: facade.readings,
+    packer: facade.packer({ now: () => NOW, log: () => {} }),
+    raw: facade.raw,
     sensor: (node) => registry.sensor(node, 'p') as SensorRow,
   };
 }
 
+/** Ingest's commit (folded at once in these tests: straight into blocks). */
 function store(f: Fixture, node: string, readings: RawReading[]) {
   const sensor = f.sensor(node);
-  const valid: ValidReading[] = readings.map((r) => ({ sensor, ts: r.ts, seq: r.seq ?? 0, value: r.value }));
-  return f.store.commit([{ node, readings: valid, rejections: [] }]);
+  return commitNow(f.store, [entryOf(sensor, readings)], ANY_TIME);
+}
+
+/** Rows of the `readings` table, as hubs before the commit log wrote every reading: the packer's work. */
+function legacyRows(f: Fixture, node: string, readings: RawReading[]): void {
+  const insert = f.db.prepare('INSERT INTO readings (sensor_id, ts, seq, value) VALUES (?, ?, ?, ?)');
+  const id = f.sensor(node).id;
+  f.db.transaction(() => {
+    for (const r of readings) insert.run(id, r.ts, r.seq, r.value);
+  })();
 }
 
 /** Values as the hub stores them: one decimal, unit conversions, counter deltas, extremes. */
@@ -126,7 +133,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('round trip: irregular times, sequence numbers and awkward doubles come back exactly', async () => {
     const readings = irregular(5000, 7);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     const packed = await f.packer.pack();
     expect(packed).toBeGreaterThan(4000);
     expect(f.db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(readings.length - packed);
@@ -143,7 +150,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a regular series stores no offsets (NULL) and each block fits one 1 KiB page', async () => {
     const readings = regular(20, 3);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     // all but the last, unfilled block
     expect(await f.packer.pack()).toBeGreaterThan(readings.length - 200);
     const blocks = f.db.prepare('SELECT * FROM reading_blocks').all() as Parameters<typeof recordBytes>[0][];
@@ -162,7 +169,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
   });
 
   it('recordBytes is the size SQLite stores (dbstat payload)', async () => {
-    store(f, 'n1', irregular(3000, 3));
+    legacyRows(f, 'n1', irregular(3000, 3));
     await f.packer.pack();
     const blocks = f.db.prepare('SELECT * FROM reading_blocks ORDER BY id').all() as Parameters<
       typeof recordBytes
@@ -205,35 +212,37 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a late duplicate of a packed reading is rejected as duplicate; a late new one is kept and merged', async () => {
     const readings = regular(6, 1);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
     const id = f.sensor('n1').id;
     expect(f.ranges.packedUpTo(id)).toBeGreaterThan(readings[100]?.ts ?? 0);
     const again = store(f, 'n1', [readings[100] as RawReading]);
     expect(again.stored).toHaveLength(0);
     expect(again.rejections.map((r) => r.reason)).toEqual(['duplicate']);
-    // a reading between two packed ones: new, stored as a row, then packed into a block of its own
+    // a reading between two packed ones: new, stored in a block of its own
     const between = { ts: (readings[100]?.ts ?? 0) + 5000, seq: 99_999, value: 42.5 };
     expect(store(f, 'n1', [between]).stored).toHaveLength(1);
     const expected = [...readings, between].sort((a, b) => a.ts - b.ts);
     expect(f.raw.range(id, 0, NOW)).toEqual(expected);
-    await new Packer({ db: f.db, ranges: f.ranges, now: () => NOW + 24 * HOUR, log: () => {} }).pack();
+    await f.facade.packer({ now: () => NOW + 24 * HOUR, log: () => {} }).pack();
     expect(f.db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(0);
     expect(f.raw.range(id, 0, NOW)).toEqual(expected);
     expect(store(f, 'n1', [between]).rejections.map((r) => r.reason)).toEqual(['duplicate']);
     // and a fresh store (a restart) finds the packed range from the file
     const restarted = new ReadingsStore({ db: f.db, registry: f.registry, now: () => NOW });
     const sensor = f.sensor('n1');
-    const r = restarted.commit([
-      { node: 'n1', readings: [{ sensor, ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }], rejections: [] },
-    ]);
+    const r = commitNow(
+      restarted,
+      [entryOf(sensor, [{ ts: readings[7]?.ts ?? 0, seq: 7, value: 1 }])],
+      ANY_TIME,
+    );
     expect(r.rejections.map((x) => x.reason)).toEqual(['duplicate']);
   });
 
   it('counts and pages agree with the readings across the packed/recent boundary', async () => {
     const readings = [...regular(4, 1), ...regular(1, 1).map((r) => ({ ...r, ts: r.ts + 2 * HOUR + 5000 }))];
     readings.sort((a, b) => a.ts - b.ts);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
     const recent = f.db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
     expect(recent).toBeGreaterThan(0);
@@ -259,7 +268,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
     expect(seen).toEqual(readings);
     // the CSV export and a raw series chart read through the same module
     const file = path.join(f.dir, 'export.csv');
-    const rows = await writeReadingsCsv(f.db, f.registry, [f.sensor('n1')], file, {
+    const rows = await f.facade.writeReadingsCsv([f.sensor('n1')], file, {
       from: 0,
       to: NOW + HOUR,
     });
@@ -271,7 +280,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
       .slice(1)
       .map((l) => Number(l.split(',')[5]));
     expect(csvTs).toEqual(readings.map((r) => r.ts));
-    const series = new SeriesQuery({ db: f.db, now: () => NOW });
+    const series = f.facade.series;
     const from = NOW - 4 * HOUR;
     const chart = series.series(f.sensor('n1'), from, NOW, 'raw');
     const points = chart.points as { t: number[] };
@@ -280,11 +289,9 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('retention drops blocks whose last reading expired and keeps one straddling the cutoff', async () => {
     const readings = regular(40, 1).map((r) => ({ ...r, ts: r.ts - 30 * 86_400_000 + 20 * HOUR }));
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     await f.packer.pack();
-    const settings = new SettingsStore({ db: f.db });
-    settings.load();
-    const retention = new Retention({ db: f.db, settings, now: () => NOW, log: () => {} });
+    const retention = new Retention({ store: f.facade, now: () => NOW, log: () => {} });
     const cutoff = NOW - 30 * 86_400_000;
     const blocks = f.db.prepare('SELECT t0, t1, n FROM reading_blocks ORDER BY t0').all() as {
       t0: number;
@@ -302,17 +309,17 @@ describe('packing raw readings into blocks (issue 8)', () => {
   });
 
   it('erasing a household deletes its blocks too, and only its own', async () => {
-    store(f, 'n1', regular(5, 1));
-    store(f, 'n2', regular(5, 1));
+    legacyRows(f, 'n1', regular(5, 1));
+    legacyRows(f, 'n2', regular(5, 1));
     await f.packer.pack();
     const count = (node: string) =>
       f.db.prepare('SELECT count(*) FROM reading_blocks WHERE sensor_id = ?').pluck().get(f.sensor(node).id);
     expect(count('n1')).toBeGreaterThan(0);
-    const plan = planErase(f.db, f.registry, 'h1');
+    const plan = f.facade.planErase('h1');
     expect(plan.readings).toBe(regular(5, 1).length);
     const n1 = f.sensor('n1').id;
     const n2 = f.sensor('n2').id;
-    eraseHousehold(f.db, f.registry, new HouseholdLinks({ db: f.db }), 'h1');
+    f.facade.erase('h1');
     expect(f.db.prepare('SELECT count(*) FROM reading_blocks WHERE sensor_id = ?').pluck().get(n1)).toBe(0);
     expect(f.db.prepare('SELECT count(*) FROM all_readings WHERE sensor_id = ?').pluck().get(n1)).toBe(0);
     expect(f.raw.count(n2, 0, NOW)).toBe(regular(5, 1).length);
@@ -320,7 +327,7 @@ describe('packing raw readings into blocks (issue 8)', () => {
 
   it('a failure between writing blocks and deleting rows rolls the whole step back', async () => {
     const readings = regular(6, 1);
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     f.db.exec(
       "CREATE TEMP TRIGGER crash BEFORE DELETE ON readings BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
     );
@@ -335,8 +342,8 @@ describe('packing raw readings into blocks (issue 8)', () => {
   it('the all_readings view gives the same rows in the sqlite3 shell (Debian binary)', async () => {
     const a = irregular(2000, 5);
     const b = regular(4, 2);
-    store(f, 'n1', a);
-    store(f, 'n2', b);
+    legacyRows(f, 'n1', a);
+    legacyRows(f, 'n2', b);
     await f.packer.pack();
     f.db.pragma('wal_checkpoint(TRUNCATE)');
     const out = sqlite3(
@@ -365,7 +372,7 @@ describe('a hub killed mid-pack (SIGKILL)', () => {
 
   it('loses no reading and stores none twice', async () => {
     const readings = irregular(40_000, 9).map((r) => ({ ...r, ts: r.ts - 300 * HOUR }));
-    store(f, 'n1', readings);
+    legacyRows(f, 'n1', readings);
     f.db.close();
     const script = path.join(f.dir, 'pack.mts');
     fs.writeFileSync(
@@ -403,7 +410,7 @@ describe('a hub killed mid-pack (SIGKILL)', () => {
 });
 
 describe('in a running hub', () => {
-  it('packed readings are served by /api/series and /api/export, and a resend of them is a duplicate', async () => {
+  it('folded readings are served by /api/series and /api/export, and a resend of them is a duplicate', async () => {
     const { startTestHub } = await import('../../tests/support/test-hub.ts');
     const { connectNode, getJson, sendMeta, sendReadings } = await import('../../tests/support/mqtt-node.ts');
     const th = await startTestHub();
@@ -422,7 +429,12 @@ describe('in a running hub', () => {
       }));
       for (let i = 0; i < readings.length; i += 200)
         await sendReadings(client, 'pk-node', readings.slice(i, i + 200));
-      expect(await th.hub.packer.pack()).toBeGreaterThan(700);
+      // ingest folds readings straight into blocks: none is left as a row for the packer
+      await th.hub.store.checkpoint();
+      expect(hubDb(th.hub).prepare('SELECT coalesce(sum(n), 0) FROM reading_blocks').pluck().get()).toBe(
+        readings.length,
+      );
+      expect(await th.hub.packer.pack()).toBe(0);
       const series = await getJson<{ points: { t: number[]; value: number[] } }>(
         `${th.httpUrl}/api/series?sensor=pk-node/p&from=${start}&to=${Date.now()}&step=raw`,
       );
@@ -437,12 +449,12 @@ describe('in a running hub', () => {
       expect(lines.map((l) => l.ts)).toEqual(readings.map((r) => r.ts));
       // the node resends its oldest batch (a lost PUBACK): every reading is refused as a duplicate
       await sendReadings(client, 'pk-node', readings.slice(0, 50));
-      const dup = th.hub.db
+      const dup = hubDb(th.hub)
         .prepare("SELECT count FROM rejection_counts WHERE node_id = 'pk-node' AND reason = 'duplicate'")
         .pluck()
         .get();
       expect(dup).toBe(50);
-      expect(th.hub.db.prepare('SELECT count(*) FROM all_readings').pluck().get()).toBe(readings.length);
+      expect(hubDb(th.hub).prepare('SELECT count(*) FROM all_readings').pluck().get()).toBe(readings.length);
       await client.endAsync();
     } finally {
       await th.stop();

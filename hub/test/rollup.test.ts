@@ -3,20 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../tests/support/rng.ts';
-import type { ValidReading } from '../src/ingest/validate.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
-import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
-
-const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
+import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 describe('rollups', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-rollup-'));
   const db = openDb({ file: path.join(dir, 'test.db'), synchronous: 'NORMAL' });
   const registry = new Registry({ db });
-  const store = new ReadingsStore({ db, registry });
+  const store = new ReadingsStore({ db, registry, foldEveryMs: 0 });
   afterAll(() => {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -35,21 +32,20 @@ describe('rollups', () => {
     for (let batch = 0; batch < 20; batch++) {
       const entries = ['n1', 'n2', 'n3'].map((node) => {
         const sensor = registry.sensor(node, 'p')!;
-        const readings: ValidReading[] = Array.from({ length: 300 }, () => ({
-          sensor,
+        const points = Array.from({ length: 300 }, () => ({
           ts: t0 + Math.floor(rand() * 3 * 86_400_000),
           seq: ++seq,
           value: Math.round(rand() * 3000 * 100) / 100,
         }));
-        return { node, readings, rejections: [] };
+        return entryOf(sensor, points);
       });
-      store.commit(entries);
+      commitNow(store, entries, ANY_TIME);
     }
     for (const period of PERIOD_LIST) {
       const direct = db
         .prepare(
           `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max
-           FROM readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
+           FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
         )
         .all(period, period) as Record<string, number>[];
       const rolled = db
@@ -70,24 +66,5 @@ describe('rollups', () => {
         expect(r.sum).toBeCloseTo(d.sum!, 6);
       }
     }
-  });
-
-  it('the collective aggregate is the sum of the households’ means per bucket, and is withheld below 3 households', () => {
-    const query = new SeriesQuery({ db });
-    const t0 = Date.UTC(2026, 10, 1);
-    const r = query.collective('power', t0, t0 + 3 * 86_400_000, 'hour');
-    expect(r.households).toBe(3);
-    const expected = db
-      .prepare(
-        `SELECT start, sum(sum / count) AS v FROM rollups WHERE period = 3600000 GROUP BY start HAVING count(*) = 3 ORDER BY start`,
-      )
-      .all() as { start: number; v: number }[];
-    expect(pointsOf(r).t).toEqual(expected.map((e) => e.start));
-    for (const [i, e] of expected.entries()) expect(pointsOf(r).value[i]).toBeCloseTo(e.v, 6);
-
-    registry.updateNode('n3', { household_id: 'h1' });
-    const two = query.collective('power', t0, t0 + 3 * 86_400_000, 'hour');
-    expect(pointsOf(two).t).toEqual([]);
-    expect(two.withheld).toMatch(/fewer than 3 households/);
   });
 });

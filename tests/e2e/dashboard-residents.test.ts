@@ -454,7 +454,7 @@ describe('empty and wrong states', () => {
   }
 
   it('a revoked household link says so, without a retry button (en, fr)', async () => {
-    const home = s.th.hub.registry.listHouseholds().find((h) => h.sharing === 'private');
+    const home = s.th.hub.store.registry.listHouseholds().find((h) => h.sharing === 'private');
     if (!home) throw new Error('no private household in the demo');
     const issued = await s.th.run(`household link ${home.id}`);
     const token = /\/h\/([A-Za-z0-9_-]+)/.exec(issued.output)?.[1];

@@ -4,6 +4,7 @@ import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../protocol/index.ts';
+import { hubDb } from '../support/hub-db.ts';
 import { connectNode, sendMeta, sendReadings } from '../support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
 import { recordFigure, sleep } from './support/figures.ts';
@@ -25,7 +26,7 @@ const reading = (seq: number) => ({
 });
 
 function stored(node: string): number {
-  const row = th.hub.db
+  const row = hubDb(th.hub)
     .prepare(
       'SELECT count(*) AS n FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ?',
     )
@@ -95,7 +96,7 @@ describe('access: MQTT (issue 7 §12)', () => {
     const { secret } = await th.addNode('acc-revoked');
     const live = await connectNode(th.mqttUrl, 'acc-revoked', secret);
     const cut = new Promise<void>((r) => live.once('close', () => r()));
-    th.hub.registry.revoke('acc-revoked');
+    th.hub.store.registry.revoke('acc-revoked');
     th.hub.ctx.disconnectNode('acc-revoked');
     await cut;
     expect(await refusedConnect({ username: 'acc-revoked', password: secret })).toBe(true);
@@ -177,7 +178,7 @@ function sse(path: string, ms: number): Promise<string> {
 
 describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
   it('a private household series answers only to its valid, unrevoked link; SSE never carries it', async () => {
-    const token = th.hub.ctx.links.issue('h-acc-priv');
+    const token = th.hub.store.links.issue('h-acc-priv');
     const q = (t?: string) =>
       fetch(
         `${th.httpUrl}/api/series?sensor=acc-priv/p&from=${Date.now() - 3_600_000}&to=${Date.now() + 1000}${t === undefined ? '' : `&token=${t}`}`,
@@ -210,7 +211,7 @@ describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
       expect(body).not.toMatch(/event: reading\ndata: [^\n]*acc-priv/);
       expect(body).toMatch(/event: reading\ndata: [^\n]*acc-a/);
     }
-    th.hub.ctx.links.revoke('h-acc-priv');
+    th.hub.store.links.revoke('h-acc-priv');
     expect((await q(token)).status).toBe(404);
     expect((await fetch(`${th.httpUrl}/api/household?token=${token}`)).status).toBe(404);
     count('private requests', 8);
@@ -219,7 +220,7 @@ describe('access: private data over HTTP and SSE (issue 7 §13)', () => {
 
 describe('access: secrets (issue 7 §14)', () => {
   it('secrets are stored hashed and never appear in logs, exports or the database file', async () => {
-    const rows = th.hub.db.prepare('SELECT id, secret_hash FROM nodes').all() as {
+    const rows = hubDb(th.hub).prepare('SELECT id, secret_hash FROM nodes').all() as {
       id: string;
       secret_hash: string;
     }[];

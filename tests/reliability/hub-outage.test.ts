@@ -46,21 +46,20 @@ interface NodeSeqs {
 
 /** The demo nodes' counters as the hub serves them (the registry; the `nodes` rows follow within a minute). */
 function demoNodes(h: Hub): NodeSeqs[] {
-  return h.registry
+  return h.store.registry
     .listNodes()
     .filter((n) => n.demo === 1)
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((n) => ({ id: n.id, maxSeq: n.max_seq, gaps: n.gaps, rejected: n.rejected }));
 }
 
+/** The sequence numbers the hub has stored for a node, held since its last fold or in the file. */
 function storedSeqs(h: Hub, node: string, from: number): number[] {
-  return (
-    h.db
-      .prepare(
-        'SELECT DISTINCT r.seq AS seq FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.node_id = ? AND r.seq >= ? ORDER BY r.seq',
-      )
-      .all(node, from) as { seq: number }[]
-  ).map((r) => r.seq);
+  const seqs = new Set<number>();
+  for (const sensor of h.store.registry.sensorsOf(node))
+    for (const r of h.store.raw.range(sensor.id, 0, Number.MAX_SAFE_INTEGER))
+      if (r.seq !== null && r.seq >= from) seqs.add(r.seq);
+  return [...seqs].sort((a, b) => a - b);
 }
 
 describe('hub outage (issue 7 §2)', () => {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubDb } from '../support/hub-db.ts';
 import { connectNode, sendMeta } from '../support/mqtt-node.ts';
 import { rng } from '../support/rng.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
@@ -51,7 +52,7 @@ afterAll(async () => {
 });
 
 function stored(): number {
-  return (th.hub.db.prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
+  return (hubDb(th.hub).prepare('SELECT count(*) AS n FROM all_readings').get() as { n: number }).n;
 }
 
 /** Opens a raw socket (after a valid CONNECT if asked), sends `bytes`; resolves whether the hub cut it. */

@@ -9,10 +9,22 @@ export interface TestHubOptions {
   dataDir?: string;
   demo?: number | false;
   commitWindowMs?: number;
+  /** default 0: fold after every commit (see below) */
+  foldEveryMs?: number;
+  /** false: native readings through aedes (hub/src/broker/fast-path.ts) */
+  fastPath?: boolean;
+  /** start a new, empty database on purpose (`communs hub --new`) */
+  fresh?: boolean;
+  /** the commit log's size (default 1 MiB) */
+  commitLogBytes?: number;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
   verbose?: boolean;
+  /** the machine's clock as the hub sees it (default Date.now) */
+  now?: () => number;
+  /** serve SNTP on a free UDP port (`hub.sntp.port`) */
+  ntp?: boolean;
 }
 
 export interface TestHub {
@@ -48,7 +60,15 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       mqttPort,
       host: '127.0.0.1',
       commitWindowMs: opts.commitWindowMs ?? 20,
+      // the database file is up to date after every commit, for tests that read it; the hub's own
+      // folds (every 15 minutes) are tested in hub/test/readings-store.test.ts
+      foldEveryMs: opts.foldEveryMs ?? 0,
+      commitLogBytes: opts.commitLogBytes ?? 1024 * 1024,
+      ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
+      ...(opts.fresh ? { fresh: true } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.ntp ? { ntp: { port: 0, required: true } } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
@@ -87,13 +107,13 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     dataDir,
     log,
     addHousehold(id, sharing = 'community', kind = 'household') {
-      if (!hub.registry.household(id))
-        hub.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
+      if (!hub.store.registry.household(id))
+        hub.store.registry.addHousehold({ id, name: `Household ${id}`, sharing, kind });
     },
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: hub.registry.addNode({ id, household }).secret };
+      return { secret: hub.store.registry.addNode({ id, household }).secret };
     },
     async run(line) {
       const out: string[] = [];

@@ -5,6 +5,7 @@ import { fetchServedBuild, runningBuild } from '../data/build.ts';
 import { type MessageKey, msg } from '../i18n/localize.ts';
 import { matchRoute, pathOf, type Route, VIEWS, type ViewName } from '../model/route.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-clock-warning.ts';
 import './communs-lang-switch.ts';
 // Now is the page most people open first, on any phone: it comes with the page. The other views
 // load when their route is first shown, so a slow phone does not wait for them (docs/PERFORMANCE.md).
@@ -241,7 +242,10 @@ export class CommunsApp extends LitElement {
         <communs-lang-switch></communs-lang-switch>
       </header>
       ${this.renderNav()}
-      <main id="main" tabindex="-1">${this.renderView()}</main>
+      <main id="main" tabindex="-1">
+        <communs-clock-warning></communs-clock-warning>
+        ${this.renderView()}
+      </main>
       <footer>${msg('app.footer')}</footer>`;
   }
 }

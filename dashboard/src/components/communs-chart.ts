@@ -66,7 +66,8 @@ export class CommunsChart extends LitElement {
 
   /** epoch ms */
   @property({ attribute: false }) t: readonly number[] = [];
-  @property({ attribute: false }) values: readonly number[] = [];
+  /** null: a withheld bucket, drawn as a break */
+  @property({ attribute: false }) values: readonly (number | null)[] = [];
   @property() unit = '';
   @property() label = '';
   /** the time range to show (epoch ms); defaults to the data's own span */

@@ -12,7 +12,6 @@ import { formatPercent } from '../format/format-percent.ts';
 import { formatPower } from '../format/format-power.ts';
 import { getLocale, msg, plural } from '../i18n/localize.ts';
 import { computeFootprint, type Footprint } from '../model/footprint.ts';
-import { isWithheld } from '../model/withheld.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 
 const DAY = 86_400_000;
@@ -80,7 +79,8 @@ export class CommunsFootprintView extends LitElement {
       const footprint = computeFootprint({
         hubPowerW: settings.hubPowerW,
         nodePowerW: nodes.map((n) => n.powerW),
-        measuredWh: isWithheld(energy) ? 0 : energy.points.value.reduce((a, b) => a + b, 0),
+        // the published days only: withheld ones are left out, never counted as zero
+        measuredWh: energy.points.value.reduce((a, b) => a + b, 0),
         measuredSpanMs: spanMs,
         tariffPerKwh: settings.tariff.perKwh,
         dailyCharge: settings.tariff.dailyCharge,

@@ -10,7 +10,7 @@ import { type MessageKey, msg } from '../i18n/localize.ts';
 import { downsample } from '../model/downsample.ts';
 import { chooseStep, type HistoryRange, RANGES, rangeBounds } from '../model/history-range.ts';
 import { csvFileName, seriesToCsv } from '../model/series-csv.ts';
-import { isWithheld } from '../model/withheld.ts';
+import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
 
@@ -173,8 +173,12 @@ export class CommunsHistoryView extends LitElement {
   }
 
   private renderChart(body: SeriesBody & { shown: { t: number[]; value: number[] } }) {
-    if (isWithheld(body)) return html`<p class="card">${msg('now.withheld')}</p>`;
+    if (body.shown.t.length === 0 && body.gaps?.length)
+      return html`<p class="card withheld">${msg(`withheld.${gapReasons(body.gaps)[0] ?? 'too_few'}` as MessageKey)}</p>`;
     const label = this.seriesLabel(body.series);
+    // withheld stretches are drawn as breaks, never as zeros
+    const drawn = withGaps(body.shown.t, body.shown.value, body.gaps);
+    const reasons = gapReasons(body.gaps).map((r) => msg(`withheld.${r}` as MessageKey));
     return html`<section class="card" aria-labelledby="chart-h" aria-busy=${String(this.data.pending)}>
       <h3 id="chart-h">${label} · ${msg(`history.${this.range}` as MessageKey)}</h3>
       ${
@@ -183,14 +187,15 @@ export class CommunsHistoryView extends LitElement {
           : html`<communs-chart
               .from=${body.from}
               .to=${body.to}
-              .t=${body.shown.t}
-              .values=${body.shown.value}
+              .t=${drawn.t}
+              .values=${drawn.value}
               unit=${body.unit}
               label=${label}
               kind=${body.quantity === 'energy' ? 'bars' : 'line'}
               ?compact=${this.kiosk}
             ></communs-chart>`
       }
+      ${reasons.length > 0 ? html`<p class="muted">${msg('withheld.gaps', { reasons: reasons.join(' ') })}</p>` : nothing}
       <p class="muted step">${msg('history.step', { step: msg(`step.${body.step}`) })}</p>
       <p class="download">
         <button type="button" @click=${() => this.download(body)}>${msg('history.download')}</button>

@@ -10,6 +10,29 @@ afterEach(() => {
 });
 
 describe('communs-nodes-view', () => {
+  it("shows each node's clock against the hub's", async () => {
+    stubHub({
+      '/api/nodes': {
+        body: {
+          status: 'ok',
+          nodes: [
+            nodeFixture({ id: 'synced', clockOffsetMs: 40 }),
+            nodeFixture({ id: 'drifting', clockOffsetMs: -7 * 60_000 }),
+            nodeFixture({ id: 'silent', clockOffsetMs: null }),
+          ],
+        },
+      },
+    });
+    const el = document.createElement('communs-nodes-view');
+    document.body.append(el);
+    await settle(el);
+    const clock = (id: string) =>
+      el.shadowRoot?.querySelector(`tr[data-node="${id}"] td.clock`)?.textContent?.trim();
+    expect(clock('synced')).toBe('in step');
+    expect(clock('drifting')).toBe('7 min behind');
+    expect(clock('silent')).toBe('—');
+  });
+
   it('lists broken nodes first, with the last rejection reason, and keeps private households unnamed', async () => {
     stubHub({
       '/api/nodes': {

@@ -6,6 +6,7 @@ import { LoadController } from '../controllers/load-controller.ts';
 import { LocaleController } from '../controllers/locale-controller.ts';
 import { MediaController, NARROW } from '../controllers/media-controller.ts';
 import { fetchNodes } from '../data/nodes.ts';
+import { formatClockOffset } from '../format/format-clock-offset.ts';
 import { formatNumber } from '../format/format-number.ts';
 import { formatReading } from '../format/format-reading.ts';
 import { formatRelativeTime } from '../format/format-relative-time.ts';
@@ -15,7 +16,7 @@ import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
-/** Node health for the people who fix sensors: state, last seen, accepted and rejected readings. */
+/** Node health for the people who fix sensors: state, last seen, accepted and rejected readings, clock. */
 @customElement('communs-nodes-view')
 export class CommunsNodesView extends LitElement {
   static override styles = [
@@ -114,6 +115,7 @@ export class CommunsNodesView extends LitElement {
       <td class="num">${formatNumber(n.rejected, locale)}</td>
       <td>${last ? html`<code>${last.reason}</code> ${last.detail}` : '—'}</td>
       <td>${signal.length ? signal.join(' · ') : '—'}</td>
+      <td class="clock">${formatClockOffset(n.clockOffsetMs, locale) ?? '—'}</td>
     </tr>`;
   }
 
@@ -170,6 +172,7 @@ export class CommunsNodesView extends LitElement {
             <th scope="col" class="num">${msg('nodes.rejected')}</th>
             <th scope="col">${msg('nodes.lastRejection')}</th>
             <th scope="col">${msg('nodes.signal')}</th>
+            <th scope="col">${msg('nodes.clock')}</th>
           </tr>
         </thead>
         <tbody>

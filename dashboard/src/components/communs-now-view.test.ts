@@ -21,6 +21,7 @@ const withheld = {
   households: 2,
   withheld: 'fewer than 3 households contribute',
   points: { t: [], value: [], min: [], max: [] },
+  gaps: [{ from: 0, to: 1, reason: 'too_few' }],
 };
 
 describe('communs-now-view', () => {
@@ -32,7 +33,7 @@ describe('communs-now-view', () => {
     const el = document.createElement('communs-now-view');
     document.body.append(el);
     await settle(el);
-    expect(visibleText(el)).toContain('Fewer than 3 households contribute');
+    expect(visibleText(el)).toContain('Withheld: too few private households');
     expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).toBeNull();
   });
 
@@ -108,7 +109,7 @@ describe('communs-now-view', () => {
     await settle(el);
     expect(visibleText(el)).toContain('No sensor yet: how to add one');
     expect(visibleText(el)).toContain('node add compteur-1 --household maison-1');
-    expect(visibleText(el)).not.toContain('Fewer than 3 households');
+    expect(visibleText(el)).not.toContain('Withheld');
     expect(el.shadowRoot?.querySelector('.cards')).toBeNull();
   });
 
@@ -136,6 +137,6 @@ describe('communs-now-view', () => {
     document.body.append(el);
     await settle(el);
     expect(el.shadowRoot?.querySelector('communs-chart')).not.toBeNull();
-    expect(visibleText(el)).not.toContain('Fewer than 3 households contribute');
+    expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).not.toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { RegisterBody } from '../../../protocol/api.ts';
 import { LoadController } from '../controllers/load-controller.ts';
@@ -93,9 +93,12 @@ export class CommunsRegisterView extends LitElement {
         ${level.households.map(
           (h) => html`<li data-testid="entry">
             <h4>${h.household ?? msg('register.unnamed')}</h4>
-            <p class="nodes"><code>${[...new Set(h.entries.map((e) => e.node))].join(', ')}</code></p>
+            ${h.nodes.length > 0 ? html`<p class="nodes"><code>${h.nodes.join(', ')}</code></p>` : nothing}
             <ul aria-label=${msg('register.measures')}>
-              ${h.entries.map((e) => html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit}) <code>${e.sensor}</code></li>`)}
+              ${h.entries.map(
+                (e) =>
+                  html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit})${e.sensor === null ? nothing : html` <code>${e.sensor}</code>`}</li>`,
+              )}
             </ul>
           </li>`,
         )}
@@ -128,7 +131,7 @@ export class CommunsRegisterView extends LitElement {
               <tbody>
                 ${body.entries.map(
                   (e) => html`<tr>
-                    <th scope="row"><code>${e.series}</code></th>
+                    <th scope="row">${e.series === null ? html`<span class="muted">${msg('register.privateSensor')}</span>` : html`<code>${e.series}</code>`}</th>
                     <td>${e.label ?? quantityName(e.quantity)} (${e.unit})</td>
                     <td>${e.household ?? html`<span class="muted">${msg('nodes.private')}</span>`}</td>
                     <td>${msg(`sharing.${e.sharing}`)}</td>
@@ -148,6 +151,7 @@ export class CommunsRegisterView extends LitElement {
     return html`<h2>${msg('register.title')}</h2>
       <p class="promise">${msg('register.never')}</p>
       <p>${msg('register.intro')}</p>
+      <p><a href="/api/privacy" data-testid="privacy-link">${msg('register.privacy')}</a></p>
       <p><a class="button" href=${OPEN_DATA_CSV_URL} download>${msg('register.export')}</a></p>
       ${this.register.render((b) => this.renderRegister(b))}`;
   }

@@ -118,6 +118,12 @@ export const fr: Record<MessageKey, string> = {
   'nodes.rejected': 'Rejetés',
   'nodes.lastRejection': 'Dernier rejet',
   'nodes.signal': 'Signal / batterie',
+  'nodes.clock': 'Horloge',
+  'clock.inStep': "à l'heure",
+  'clock.untrusted':
+    "L'horloge du hub retarde sur la dernière heure qu'il connaissait\u00a0: les nouvelles mesures sont retenues jusqu'à ce qu'un administrateur règle l'heure sur la console.",
+  'clock.ahead': 'en avance de {amount}',
+  'clock.behind': 'en retard de {amount}',
   'nodes.private': 'privé',
   'nodes.never': 'jamais',
   'nodes.demo': 'démo',
@@ -125,6 +131,17 @@ export const fr: Record<MessageKey, string> = {
   'state.late': 'en retard',
   'state.offline': 'hors ligne',
   'state.never': 'jamais vu',
+  'withheld.too_few':
+    'Masqué\u00a0: trop peu de foyers privés au-delà des foyers nommés (moins de 3)\u00a0; un total plus petit pourrait révéler un foyer.',
+  'withheld.dominated': 'Masqué\u00a0: un foyer privé en fait l’essentiel\u00a0; le chiffre le révélerait.',
+  'withheld.exposed_only':
+    'Masqué\u00a0: ce qui n’est pas nommé vient seulement de foyers dont les données étaient publiques.',
+  'withheld.partial': 'Masqué\u00a0: certaines des périodes plus courtes qu’il contient sont masquées.',
+  'withheld.withdrawn': 'Un foyer vient de changer\u00a0: le chiffre revient avec la minute suivante.',
+  'withheld.gaps': 'Les trous sont des périodes masquées, jamais des zéros. {reasons}',
+  'now.namedSum': 'Foyers qui partagent leurs données\u00a0: {power}.',
+  'register.privateSensor': 'capteur d’un foyer privé',
+  'register.privacy': 'Comment le hub protège les foyers privés (modèle de confidentialité, en anglais)',
   'register.title': 'Registre de transparence',
   'register.never': 'Ces données ne quittent jamais le hub.',
   'register.intro':
@@ -146,7 +163,7 @@ export const fr: Record<MessageKey, string> = {
   'register.visible.community': 'les habitants du quartier, sur l’écran partagé et le tableau de bord',
   'register.visible.open':
     'tout le monde\u00a0: affiché sur le tableau de bord et publié dans l’export de données ouvertes',
-  'register.unnamed': 'Un foyer privé',
+  'register.unnamed': 'Foyers privés (leurs capteurs ne sont pas identifiés)',
   'register.levelTitle': 'Partage\u00a0: {level}',
   'register.statement':
     'Elles sont stockées sur cette machine, affichées ici et exportées seulement si leurs foyers le permettent.',

@@ -3,13 +3,13 @@ import type { RegisterEntry } from '../../../protocol/api.ts';
 import { groupRegister } from './register-groups.ts';
 
 const entry = (
-  series: string,
+  series: string | null,
   household: string | null,
   sharing: RegisterEntry['sharing'],
 ): RegisterEntry => ({
   series,
-  node: series.split('/')[0] ?? '',
-  sensor: series.split('/')[1] ?? '',
+  node: series?.split('/')[0] ?? null,
+  sensor: series?.split('/')[1] ?? null,
   quantity: 'power',
   unit: 'W',
   label: null,
@@ -24,7 +24,7 @@ describe('groupRegister', () => {
   it('groups by sharing level, most visible first, then by household in the order they come', () => {
     const g = groupRegister([
       entry('a/power', 'Rue Haute 3', 'community'),
-      entry('p/power', null, 'private'),
+      entry(null, null, 'private'),
       entry('b/co2', 'Bibliothèque', 'open'),
       entry('a/energy', 'Rue Haute 3', 'community'),
     ]);
@@ -34,9 +34,18 @@ describe('groupRegister', () => {
       ['Rue Haute 3', ['a/power', 'a/energy']],
     ]);
   });
-  it('keeps unnamed (private) homes apart by node: two private homes are never merged into one', () => {
-    const g = groupRegister([entry('p1/power', null, 'private'), entry('p2/power', null, 'private')]);
-    expect(g[0]?.households.map((h) => h.node)).toEqual(['p1', 'p2']);
-    expect(g[0]?.households.every((h) => h.household === null)).toBe(true);
+  it('lists the sensors of private households together, unidentified, as the hub gives them', () => {
+    const g = groupRegister([entry(null, null, 'private'), entry(null, null, 'private')]);
+    expect(g).toHaveLength(1);
+    expect(g[0]?.households).toHaveLength(1);
+    expect(g[0]?.households[0]).toMatchObject({ household: null, nodes: [] });
+    expect(g[0]?.households[0]?.entries).toHaveLength(2);
+  });
+  it('names the nodes of a named household once', () => {
+    const g = groupRegister([
+      entry('a/power', 'Rue Haute 3', 'open'),
+      entry('a/energy', 'Rue Haute 3', 'open'),
+    ]);
+    expect(g[0]?.households[0]?.nodes).toEqual(['a']);
   });
 });

@@ -3,8 +3,8 @@ import type { RegisterEntry, SharingLevel } from '../../../protocol/api.ts';
 export interface RegisterHousehold {
   /** the household's or place's name; null when its sharing level keeps it unnamed */
   household: string | null;
-  /** the first node of the group: names an unnamed household */
-  node: string;
+  /** the group's nodes; empty for private households, whose sensors the register lists unidentified */
+  nodes: string[];
   entries: RegisterEntry[];
 }
 
@@ -20,8 +20,8 @@ const ORDER: SharingLevel[] = ['open', 'community', 'private'];
 /**
  * The register for a phone, where a seven-column table does not fit: who sees the data, whether it
  * is open data and how long it is kept follow from the sharing level, so they are said once per
- * level, above its households and their sensors. Unnamed (private) households are kept apart by
- * node: the register does not say which private nodes share a home.
+ * level, above its households and their sensors. Private households' sensors come without node or
+ * series (docs/PRIVACY.md): they form one group, as the register cannot tell their homes apart.
  */
 export function groupRegister(entries: readonly RegisterEntry[]): RegisterLevel[] {
   const levels = new Map<SharingLevel, RegisterLevel & { byKey: Map<string, RegisterHousehold> }>();
@@ -37,13 +37,14 @@ export function groupRegister(entries: readonly RegisterEntry[]): RegisterLevel[
       };
       levels.set(e.sharing, level);
     }
-    const key = e.household === null ? `node:${e.node}` : `household:${e.household}`;
+    const key = e.household === null ? `node:${e.node ?? ''}` : `household:${e.household}`;
     let h = level.byKey.get(key);
     if (!h) {
-      h = { household: e.household, node: e.node, entries: [] };
+      h = { household: e.household, nodes: [], entries: [] };
       level.byKey.set(key, h);
       level.households.push(h);
     }
+    if (e.node !== null && !h.nodes.includes(e.node)) h.nodes.push(e.node);
     h.entries.push(e);
   }
   return ORDER.flatMap((s) => {

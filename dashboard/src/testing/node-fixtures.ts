@@ -18,6 +18,7 @@ export function nodeFixture(patch: Partial<NodeInfo> & { id: string }): NodeInfo
     rssi: null,
     battery: null,
     powerW: null,
+    clockOffsetMs: null,
     sensors: [],
     ...patch,
   };

@@ -2,13 +2,14 @@ import type { Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
-import { parseNodeTopic, topics } from '../../../protocol/index.ts';
+import { parseNodeTopic } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import { nativeSubmission } from '../ingest/submission.ts';
 import type { Registry } from '../store/registry.ts';
-import { mayPublish, maySubscribe, topicMatches } from './acl.ts';
+import { mayPublish, maySubscribe } from './acl.ts';
+import { ReadingsFastPath } from './fast-path.ts';
 import { MqttGuard } from './guard.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
-import { NativeReadingsPath } from './native-readings.ts';
 
 export interface BrokerOptions {
   registry: Registry;
@@ -23,6 +24,8 @@ export interface BrokerOptions {
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
   topicRouter?: TopicRouter;
+  /** false: native readings go through aedes too (hub/src/broker/fast-path.ts; default true) */
+  fastPath?: boolean;
 }
 
 /** Takes over the publishes and subscriptions of the nodes it `handles` (hub/src/interop/router.ts). */
@@ -44,8 +47,6 @@ export interface BrokerCounters {
 /** The node id a client logged in as; set by `authenticate`. */
 const NODE = Symbol('communs-node');
 type NodeClient = Client & { [NODE]?: string };
-/** aedes' keepalive timer (lib/handlers/index.js refreshes it for every packet aedes reads). */
-type KeepaliveClient = { _keepaliveTimer?: NodeJS.Timeout | null; _keepaliveInterval?: number };
 
 /**
  * The embedded aedes broker, on TCP and on WebSocket (`/mqtt` on the HTTP port), each connection
@@ -64,20 +65,22 @@ export class Broker {
     deniedTopics: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
-  /**
-   * Subscriptions that could receive nodes' readings (kept for the broker's life: they are rare):
-   * those readings must go through aedes. By node for filters naming one, else as a list.
-   */
-  private readonly readingsWatchers = { byNode: new Set<string>(), wildcard: new Set<string>() };
   readonly throttle: LoginThrottle;
+  readonly fastPath: ReadingsFastPath;
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
     this.throttle = new LoginThrottle(opts.loginThrottle);
+    this.fastPath = new ReadingsFastPath({
+      ingest: opts.ingest,
+      log: opts.log,
+      enabled: opts.fastPath ?? true,
+    });
   }
 
   async start(): Promise<void> {
     const { registry, ingest } = this.opts;
+    await this.fastPath.start();
     this.aedes = await Aedes.createBroker({
       id: 'communs-hub',
       connectTimeout: 10_000,
@@ -137,7 +140,9 @@ export class Broker {
         this.counters.deniedTopics++;
         return done(new Error(`unknown topic ${packet.topic}`));
       }
-      ingest.receive(node, parsed.channel, packet.payload as Buffer, (err) => done(err ?? null));
+      ingest.submit(nativeSubmission(node, parsed.channel, packet.payload as Buffer), (err) =>
+        done(err ?? null),
+      );
     };
     this.aedes.authorizeForward = (client, packet) => {
       const node = client && (client as NodeClient)[NODE];
@@ -155,7 +160,7 @@ export class Broker {
         // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
         return done(null, null as unknown as Subscription);
       }
-      this.watch(sub.topic);
+      this.fastPath.watch(sub.topic);
       done(null, sub);
     };
     // fired just before aedes handles the packets that arrived during login: the fast path can only
@@ -164,16 +169,7 @@ export class Broker {
       const node = (client as NodeClient)[NODE];
       const guard = client.conn;
       if (!node || this.opts.topicRouter?.handles(node) || !(guard instanceof MqttGuard)) return;
-      guard.fastPath = new NativeReadingsPath({
-        guard,
-        node,
-        ingest,
-        watched: () => this.watched(node),
-        alive: () => {
-          const k = client as unknown as KeepaliveClient;
-          if (k._keepaliveTimer && (k._keepaliveInterval ?? 0) > 0) k._keepaliveTimer.refresh();
-        },
-      });
+      this.fastPath.attach(client, node, guard);
     });
 
     this.server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
@@ -235,22 +231,6 @@ export class Broker {
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
-  }
-
-  /** Records a subscription filter if it can receive a node's readings. */
-  private watch(filter: string): void {
-    const level = filter.split('/')[3];
-    const named = level !== undefined && level !== '+' && level !== '#';
-    if (!topicMatches(filter, topics.readings(named ? level : 'any'))) return;
-    if (named) this.readingsWatchers.byNode.add(level);
-    else this.readingsWatchers.wildcard.add(filter);
-  }
-
-  private watched(node: string): boolean {
-    const { byNode, wildcard } = this.readingsWatchers;
-    if (byNode.has(node)) return true;
-    for (const filter of wildcard) if (topicMatches(filter, topics.readings(node))) return true;
-    return false;
   }
 
   private clients(): NodeClient[] {

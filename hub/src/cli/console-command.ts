@@ -5,6 +5,7 @@ import { Commands } from '../commands/commands.ts';
 import { ConsoleClient } from '../console/console-client.ts';
 import { DataDirError } from '../data-lock.ts';
 import { openOfflineContext } from '../offline-context.ts';
+import { NewerSchemaError } from '../store/db.ts';
 
 const USAGE = `usage: communs console [--data DIR] [-c "COMMAND"]
   Without -c: an interactive console ("help" lists the commands, "exit" leaves).
@@ -64,7 +65,7 @@ async function connect(dataDir: string): Promise<{ exec: Exec; close: () => void
       close: offline.close,
     };
   } catch (err) {
-    if (err instanceof DataDirError) return err.message;
+    if (err instanceof DataDirError || err instanceof NewerSchemaError) return err.message;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EACCES') return `permission denied on ${dataDir}: run as the hub's user`;
     return `cannot open the console on ${dataDir}: ${e.message}`;

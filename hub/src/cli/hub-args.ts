@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel, parseLogLevel } from '../log.ts';
 
 export class UsageError extends Error {}
 
@@ -13,6 +14,14 @@ export interface HubArgs {
   console: string | undefined;
   consoleBaud: number;
   commitWindowMs: number;
+  /** how often what ingest holds in memory is written into the database */
+  foldEveryMs: number;
+  /** start a new, empty database on purpose */
+  fresh: boolean;
+  readWorkers: number;
+  logLevel: LogLevel;
+  /** SNTP: a port, `auto` (123 when the process may bind it, off otherwise), or off */
+  ntpPort: number | 'auto' | false;
   /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
   broker: { url: string; username?: string; password?: string } | undefined;
   help: boolean;
@@ -27,7 +36,14 @@ export const HUB_USAGE = `usage: communs hub [options]
   --no-demo           no demo
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
-  --commit-window MS  group commit window in ms (default 250, at most 1000)
+  --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
+  --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
+  --log-level L       error, warn, info (default) or debug (env COMMUNS_LOG_LEVEL)
+  --read-workers N    threads that read charts on their own database connections (default 1; 0 = none)
+  --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
+                      without it, a missing, empty or damaged database is restored from the newest backup
+  --ntp-port N|off    serve the time on the LAN over SNTP (env COMMUNS_NTP_PORT; default 123 when the
+                      hub may bind it, off otherwise; 0 = any free port)
   --broker URL        ingest from an existing broker (mqtt://host:port) instead of the embedded one
   --broker-user U     its username (env COMMUNS_BROKER_USER); --broker-password P (env COMMUNS_BROKER_PASSWORD)`;
 
@@ -60,6 +76,11 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         console: { type: 'string' },
         'console-baud': { type: 'string' },
         'commit-window': { type: 'string' },
+        'fold-every': { type: 'string' },
+        new: { type: 'boolean' },
+        'read-workers': { type: 'string' },
+        'log-level': { type: 'string' },
+        'ntp-port': { type: 'string' },
         broker: { type: 'string' },
         'broker-user': { type: 'string' },
         'broker-password': { type: 'string' },
@@ -97,7 +118,12 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '250', 0, 1000),
+    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
+    fresh: values.new === true,
+    logLevel: logLevel((values['log-level'] as string | undefined) ?? env.COMMUNS_LOG_LEVEL),
+    readWorkers: int('--read-workers', (values['read-workers'] as string | undefined) ?? '1', 0, 8),
+    foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
+    ntpPort: ntpPort((values['ntp-port'] as string | undefined) ?? env.COMMUNS_NTP_PORT),
     broker: brokerArg(values, env),
     help: values.help === true,
   };
@@ -116,6 +142,17 @@ function port(flag: string, raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || n > 65535) {
     throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 picks a free one), got "${raw}"`);
   }
+  return n;
+}
+
+function ntpPort(raw: string | undefined): HubArgs['ntpPort'] {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'off') return false;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n > 65535)
+    throw new UsageError(
+      `--ntp-port must be a port number (123 for devices), 0 for any free port, or off; got "${raw}"`,
+    );
   return n;
 }
 
@@ -140,4 +177,11 @@ function brokerArg(
   if (!/^(mqtts?|wss?):\/\/[^\s/]+/.test(url))
     throw new UsageError(`--broker must be a broker URL such as mqtt://10.0.0.2:1883, got "${url}"`);
   return { url, ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
+function logLevel(text: string | undefined): LogLevel {
+  if (text === undefined || text === '') return 'info';
+  const level = parseLogLevel(text);
+  if (!level) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
+  return level;
 }

@@ -1,6 +1,9 @@
+import { NTP_PORT } from '../../../protocol/sntp.ts';
 import { DataDirError } from '../data-lock.ts';
 import { startDemo } from '../demo-access.ts';
 import { Hub } from '../hub.ts';
+import { createLog } from '../log.ts';
+import { NewerSchemaError } from '../store/db.ts';
 import { HUB_USAGE, parseHubArgs, UsageError } from './hub-args.ts';
 
 /** `communs hub`: runs until SIGINT/SIGTERM; every failure a user can cause is one line. */
@@ -19,13 +22,24 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     console.log(HUB_USAGE);
     return 0;
   }
-  const log = (line: string) => console.log(line);
+  const log = createLog({ level: args.logLevel });
   const hub = new Hub({
     dataDir: args.dataDir,
     httpPort: args.httpPort,
     mqttPort: args.mqttPort,
     host: args.host,
     commitWindowMs: args.commitWindowMs,
+    foldEveryMs: args.foldEveryMs,
+    ...(args.fresh ? { fresh: true } : {}),
+    readWorkers: args.readWorkers,
+    ...(args.ntpPort !== false
+      ? {
+          ntp:
+            args.ntpPort === 'auto'
+              ? { port: NTP_PORT, required: false }
+              : { port: args.ntpPort, required: true },
+        }
+      : {}),
     ...(args.broker ? { broker: args.broker } : {}),
     log,
   });
@@ -36,6 +50,8 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     console.log(`  dashboard  ${urls.http}`);
     console.log(`  MQTT       ${urls.mqtt}`);
     console.log(`  WebSocket  ${urls.ws}`);
+    const host = args.host.includes(':') ? `[${args.host}]` : args.host;
+    console.log(`  NTP        ${hub.sntp ? `udp://${host}:${hub.sntp.port}` : `off: ${hub.ntpOff}`}`);
     if (args.console) {
       const { startSerialConsole } = await import('../console/serial-console.ts');
       stoppers.push(await startSerialConsole({ hub, path: args.console, baudRate: args.consoleBaud }));
@@ -48,7 +64,8 @@ export async function runHubCommand(argv: string[]): Promise<number> {
   } catch (err) {
     await hub.stop().catch(() => {});
     console.error(`communs hub: ${explain(err as NodeJS.ErrnoException, args)}`);
-    return 1;
+    // 3: the data needs a person, restarting cannot help (the systemd unit does not restart on it)
+    return err instanceof NewerSchemaError ? 3 : 1;
   }
   return await new Promise<number>((resolve) => {
     let stopping = false;
@@ -72,18 +89,29 @@ export async function runHubCommand(argv: string[]): Promise<number> {
 /** Turns a start-up failure into one line that names the problem and the fix. */
 export function explain(
   err: NodeJS.ErrnoException & { port?: number },
-  args: { dataDir: string; httpPort: number; mqttPort: number; host: string },
+  args: {
+    dataDir: string;
+    httpPort: number;
+    mqttPort: number;
+    host: string;
+    ntpPort?: number | 'auto' | false;
+  },
 ): string {
-  if (err instanceof DataDirError) return err.message;
+  if (err instanceof DataDirError || err instanceof NewerSchemaError) return err.message;
   const which = (port: number | undefined) =>
-    port === args.mqttPort ? `MQTT port ${port} (--mqtt-port)` : `HTTP port ${port} (--http-port)`;
+    err.syscall === 'bind' && port === args.ntpPort
+      ? `NTP port ${port} (--ntp-port)`
+      : port === args.mqttPort
+        ? `MQTT port ${port} (--mqtt-port)`
+        : `HTTP port ${port} (--http-port)`;
   switch (err.code) {
     case 'EADDRINUSE':
       return `${which(err.port)} is in use: stop the program using it, or choose another port (0 picks a free one)`;
     case 'EADDRNOTAVAIL':
       return `address ${args.host} is not on this machine: use --host 127.0.0.1, 0.0.0.0, or one of this machine's addresses`;
     case 'EACCES':
-      if (err.syscall === 'listen') return `${which(err.port)} needs privileges: use a port above 1023`;
+      if (err.syscall === 'listen' || err.syscall === 'bind')
+        return `${which(err.port)} needs privileges: use a port above 1023`;
       return `cannot use the data directory ${args.dataDir} (permission denied): fix its permissions or choose another with --data`;
     case 'EROFS':
     case 'ENOTDIR':

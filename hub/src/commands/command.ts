@@ -76,5 +76,5 @@ export function parseCommandArgs(cmd: Command, words: string[]): ParsedCommand {
 
 /** Audit: every change made from a console is written down with who and when. */
 export function audit(ctx: HubContext, io: CommandIO, what: string): void {
-  ctx.db.prepare('INSERT INTO audit (ts, who, what) VALUES (?, ?, ?)').run(ctx.now(), io.who, what);
+  ctx.store.audit.add(ctx.now(), io.who, what);
 }

@@ -14,6 +14,7 @@ import { nodeMove, nodeRejections, nodeRename, nodeRevoke, nodeRotate } from './
 import { householdAdd, householdList, nodeAdd, nodeList } from './registry-commands.ts';
 import { settingsSet, settingsShow } from './settings-commands.ts';
 import { auditLog, status } from './status-commands.ts';
+import { timeSet, timeShow } from './time-commands.ts';
 
 /**
  * The one command layer behind every console: the serial port, `communs console` on the local
@@ -112,6 +113,8 @@ export const DEFAULT_COMMANDS: Command[] = [
   backup,
   settingsShow,
   settingsSet,
+  timeShow,
+  timeSet,
   auditLog,
   ...INTEROP_COMMANDS,
 ];

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isOpenData } from '../privacy.ts';
-import { backupDb } from '../store/backup.ts';
-import { exportFile, writeReadingsCsv } from '../store/csv-export.ts';
-import { RawReadings } from '../store/raw-readings.ts';
+import { exportFile } from '../store/csv-export.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { formatBytes, formatDuration, formatTime } from './format.ts';
 
@@ -21,7 +19,7 @@ export const retentionShow: Command = {
   run(ctx, _args, io) {
     const days = ctx.settings.get().rawRetentionDays;
     const before = cutoff(ctx.now(), days);
-    const due = new RawReadings({ db: ctx.db }).countExpired(before);
+    const due = ctx.store.expired.count(before);
     io.out('kind of data        kept');
     io.out(`raw readings        ${days} days   ("retention set raw DAYS")`);
     io.out('rollups             for good (minute, hour, day: what charts and history read)');
@@ -43,7 +41,7 @@ export const retentionSet: Command = {
   run(ctx, { positionals }, io) {
     const [kind, raw] = positionals;
     if (kind === 'rollups')
-      throw new CommandError('rollups are kept for good (DESIGN.md): only "raw" retention can be set');
+      throw new CommandError('rollups are kept for good (docs/DATA.md): only "raw" retention can be set');
     if (kind !== 'raw') throw new CommandError(`unknown kind "${kind ?? ''}" — usage: ${this.usage}`);
     const days = Number(raw);
     if (!Number.isInteger(days) || days < 1 || days > 3650)
@@ -51,7 +49,7 @@ export const retentionSet: Command = {
     const previous = ctx.settings.get().rawRetentionDays;
     ctx.settings.set('rawRetentionDays', days);
     audit(ctx, io, `retention set raw ${previous} -> ${days} days`);
-    const due = new RawReadings({ db: ctx.db }).countExpired(cutoff(ctx.now(), days));
+    const due = ctx.store.expired.count(cutoff(ctx.now(), days));
     io.out(`raw readings are now kept ${days} days (were ${previous}).`);
     io.out(
       `The next purge removes ${due} raw readings; rollups stay. Late readings older than the old limit`,
@@ -80,7 +78,7 @@ export const exportOpen: Command = {
     if (from >= to) throw new CommandError('--from must be before --to');
     const sensors = ctx.registry.allSensors().filter((s) => isOpenData(ctx.registry.householdOfSensor(s.id)));
     const file = exportFile(ctx.dataDir, 'open-data', ctx.now());
-    const rows = await writeReadingsCsv(ctx.db, ctx.registry, sensors, file, { from, to });
+    const rows = await ctx.store.writeReadingsCsv(sensors, file, { from, to });
     audit(ctx, io, `export open data (${rows} readings)`);
     io.out(`${rows} readings of ${sensors.length} open series -> ${path.relative(ctx.dataDir, file)}`);
     io.out(`(in ${ctx.dataDir}; the same data as GET /api/export)`);
@@ -98,15 +96,17 @@ export const backup: Command = {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const started = ctx.now();
     let lastLine = started;
-    const result = await backupDb(ctx.db, file, (p) => {
-      const now = ctx.now();
-      if (now - lastLine < PROGRESS_EVERY_MS || p.remainingPages === 0) return;
-      lastLine = now;
-      const done = p.totalPages - p.remainingPages;
-      io.out(`backup: ${Math.floor((100 * done) / p.totalPages)}% (${done}/${p.totalPages} pages)`);
-    }).catch((err: Error) => {
-      throw new CommandError(`backup failed: ${err.message}`);
-    });
+    const result = await ctx.store
+      .backup(file, (p) => {
+        const now = ctx.now();
+        if (now - lastLine < PROGRESS_EVERY_MS || p.remainingPages === 0) return;
+        lastLine = now;
+        const done = p.totalPages - p.remainingPages;
+        io.out(`backup: ${Math.floor((100 * done) / p.totalPages)}% (${done}/${p.totalPages} pages)`);
+      })
+      .catch((err: Error) => {
+        throw new CommandError(`backup failed: ${err.message}`);
+      });
     audit(ctx, io, `backup -> ${file}`);
     io.out(
       `backup written: ${file} (${formatBytes(result.bytes)}, ${result.pages} pages, ${formatDuration(ctx.now() - started)})`,

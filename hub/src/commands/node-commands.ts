@@ -85,18 +85,14 @@ export const nodeRejections: Command = {
     const limit = Number(values.limit ?? 10);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100)
       throw new CommandError(`--limit must be a whole number from 1 to 100, got "${values.limit}"`);
-    const counts = ctx.db
-      .prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ? ORDER BY count DESC')
-      .all(id) as { reason: string; count: number }[];
+    const counts = ctx.store.rejections.countsOf(id);
     if (counts.length === 0) {
       io.out(`node ${id}: no rejected message (${row.accepted} accepted).`);
       return 0;
     }
     io.out(`node ${id}: ${row.rejected} rejected, ${row.accepted} accepted. By reason:`);
     for (const c of counts) io.out(`  ${c.reason.padEnd(20)} ${String(c.count).padStart(8)}`);
-    const last = ctx.db
-      .prepare('SELECT ts, reason, detail FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT ?')
-      .all(id, limit) as { ts: number; reason: string; detail: string }[];
+    const last = ctx.store.rejections.lastOf(id, limit);
     io.out(`Last ${last.length} (newest first):`);
     for (const r of last) io.out(`  ${formatTime(r.ts)}  ${r.reason.padEnd(16)} ${r.detail.slice(0, 160)}`);
     return 0;

@@ -3,7 +3,22 @@ import { type SettingKey, type Settings, SettingsSchema } from '../store/setting
 import { audit, type Command, CommandError } from './command.ts';
 import { parseNumber } from './format.ts';
 
+/**
+ * The aggregate privacy rule may only be made stricter (docs/PRIVACY.md): residents are promised at
+ * least what they were promised when they joined.
+ */
+function checkStricter(ctx: HubContext, patch: Partial<Settings>): void {
+  const now = ctx.settings.get();
+  if (patch.privacyK !== undefined && patch.privacyK < now.privacyK)
+    throw new CommandError(`k may only be raised: it is ${now.privacyK}, got ${patch.privacyK}`);
+  if (patch.privacyDominance !== undefined && patch.privacyDominance > now.privacyDominance)
+    throw new CommandError(
+      `the dominance share may only be lowered: it is ${Math.round(now.privacyDominance * 100)} %, got ${Math.round(patch.privacyDominance * 100)} %`,
+    );
+}
+
 function setAll(ctx: HubContext, patch: Partial<Settings>): void {
+  checkStricter(ctx, patch);
   if (patch.publicUrl && !/^https?:\/\/[^\s/]+$|^https?:\/\/[^\s/]+\/\S*$/.test(patch.publicUrl))
     throw new CommandError(
       `url must start with http:// or https:// and name the host, got "${patch.publicUrl}"`,
@@ -39,6 +54,16 @@ const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Sett
     usage: 'settings set power WATTS',
     parse: ([w]) => ({ hubPowerW: parseNumber(w, 'hub power budget (W)') }),
   },
+  privacy: {
+    usage: 'settings set privacy k N | settings set privacy dominance PERCENT',
+    parse: ([which, v]) => {
+      if (which === 'k') return { privacyK: parseNumber(v, 'k (households)') };
+      if (which === 'dominance') return { privacyDominance: parseNumber(v, 'dominance (%)') / 100 };
+      throw new CommandError(
+        `privacy takes "k N" or "dominance PERCENT", got "${which ?? ''}" — usage: settings set privacy k 5`,
+      );
+    },
+  },
   url: {
     usage: 'settings set url http://ADDRESS:PORT|none',
     parse: ([u]) => ({ publicUrl: u === 'none' ? '' : (u ?? '').replace(/\/+$/, '') }),
@@ -48,7 +73,7 @@ const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Sett
 export const settingsShow: Command = {
   name: 'settings',
   usage: 'settings',
-  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL)',
+  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL, privacy)',
   run(ctx, _args, io) {
     const s = ctx.settings.get();
     io.out(`neighbourhood  ${s.neighbourhood}`);
@@ -56,6 +81,9 @@ export const settingsShow: Command = {
     io.out(`grid           ${s.gridGco2PerKwh} g CO2/kWh`);
     io.out(`power          ${s.hubPowerW} W declared for the hub`);
     io.out(`url            ${s.publicUrl || `(not set: links use ${ctx.baseUrl()})`}`);
+    io.out(
+      `privacy        k = ${s.privacyK} private households, none above ${Math.round(s.privacyDominance * 100)} % (docs/PRIVACY.md)`,
+    );
     io.out(`change one with: settings set ${Object.keys(KEYS).join('|')} VALUE...`);
     return 0;
   },

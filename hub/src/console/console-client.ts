@@ -1,6 +1,6 @@
 import net from 'node:net';
 import os from 'node:os';
-import { ASK_MARK, consoleSocketPath, EXIT_MARK } from './local-socket.ts';
+import { ASK_MARK, type ConsoleRequest, consoleSocketPath, EXIT_MARK } from './local-socket.ts';
 
 /**
  * Talks to a running hub's local console socket. `connect` resolves with undefined when no hub
@@ -43,7 +43,7 @@ export class ConsoleClient {
   ): Promise<number> {
     return new Promise((resolve) => {
       this.waiting = { out, resolve, ask };
-      const req = { line, who: os.userInfo().username, interactive: ask !== undefined };
+      const req: ConsoleRequest = { line, who: os.userInfo().username, interactive: ask !== undefined };
       this.socket.write(`${JSON.stringify(req)}\n`);
     });
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Commands } from '../commands/commands.ts';
 import type { HubContext } from '../context.ts';
 
@@ -13,6 +14,17 @@ import type { HubContext } from '../context.ts';
  */
 export const EXIT_MARK = '\u0000exit ';
 export const ASK_MARK = '\u0000ask ';
+
+/** One request line of `communs console` (hub/src/cli/console-command.ts writes it). */
+export const ConsoleRequest = z.object({
+  line: z.string().max(16 * 1024),
+  who: z.string().max(200).default('unknown'),
+  interactive: z.boolean().default(false),
+});
+export type ConsoleRequest = z.input<typeof ConsoleRequest>;
+
+/** The answer to a yes/no question asked during a command. */
+const ConsoleAnswer = z.object({ answer: z.boolean() });
 
 export function consoleSocketPath(dataDir: string): string {
   return path.join(dataDir, 'console.sock');
@@ -76,15 +88,15 @@ export class LocalConsoleServer {
     raw: string,
     pending: { answer?: (yes: boolean) => void },
   ): Promise<void> {
-    let req: { line?: unknown; who?: unknown; interactive?: unknown };
-    try {
-      req = JSON.parse(raw);
-    } catch {
-      socket.write(`error: not a console request\n${EXIT_MARK}2\n`);
+    const req = ConsoleRequest.safeParse(parseJson(raw));
+    if (!req.success) {
+      socket.write(
+        `error: not a console request (${req.error.issues[0]?.message ?? 'invalid'})\n${EXIT_MARK}2\n`,
+      );
       return;
     }
-    const line = typeof req.line === 'string' ? req.line : '';
-    const who = `local:${typeof req.who === 'string' ? req.who.slice(0, 40) : 'unknown'}`;
+    const { line } = req.data;
+    const who = `local:${req.data.who.slice(0, 40)}`;
     const confirm = (question: string) =>
       new Promise<boolean>((resolve) => {
         pending.answer = resolve;
@@ -94,17 +106,23 @@ export class LocalConsoleServer {
     const code = await this.opts.commands.run(this.opts.ctx, line, {
       who,
       out: (l) => socket.write(`${l}\n`),
-      ...(req.interactive === true ? { confirm } : {}),
+      ...(req.data.interactive ? { confirm } : {}),
     });
     pending.answer = undefined;
     socket.write(`${EXIT_MARK}${code}\n`);
   }
 }
 
+/** Anything but a well-formed yes is a no. */
 function parseAnswer(raw: string): boolean {
+  const parsed = ConsoleAnswer.safeParse(parseJson(raw));
+  return parsed.success && parsed.data.answer;
+}
+
+function parseJson(raw: string): unknown {
   try {
-    return (JSON.parse(raw) as { answer?: unknown }).answer === true;
+    return JSON.parse(raw);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -1,40 +1,28 @@
+import type { z } from 'zod';
 import { HttpError } from './respond.ts';
 
-/** Reads a time parameter given as epoch milliseconds or ISO 8601; names the parameter when bad. */
-export function parseTime(params: URLSearchParams, name: string, fallback: number): number {
-  const raw = params.get(name);
-  if (raw === null || raw === '') return fallback;
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 4_102_444_800_000) {
-    throw new HttpError(
-      400,
-      `"${name}" must be epoch milliseconds or an ISO 8601 time, got "${raw.slice(0, 40)}"`,
-    );
-  }
-  return value;
+/**
+ * A request's query parameters, checked with their schema from protocol/api.ts: a bad one answers
+ * 400 with a message naming it ("\"from\" must be ..."). An empty parameter counts as absent;
+ * parameters the schema does not name are ignored.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, params: URLSearchParams): z.infer<S> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) if (v !== '' && !(k in raw)) raw[k] = v;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new HttpError(400, `"${String(issue?.path[0] ?? 'query')}" ${issue?.message ?? 'is invalid'}`);
 }
 
-export function parseEnum<T extends string>(
-  params: URLSearchParams,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = params.get(name);
-  if (raw === null || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new HttpError(400, `"${name}" must be one of ${allowed.join(', ')}, got "${raw.slice(0, 40)}"`);
-  }
-  return raw as T;
-}
-
-export function parseRange(
-  params: URLSearchParams,
+/** `from` and `to` of a query: `to` defaults to now, `from` to `defaultSpanMs` before it. */
+export function rangeOf(
+  p: { from?: number | undefined; to?: number | undefined },
   now: number,
   defaultSpanMs: number,
 ): { from: number; to: number } {
-  const to = parseTime(params, 'to', now);
-  const from = parseTime(params, 'from', to - defaultSpanMs);
+  const to = p.to ?? now;
+  const from = p.from ?? to - defaultSpanMs;
   if (from >= to) throw new HttpError(400, `"from" must be before "to"`);
   return { from, to };
 }

@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import http from 'node:http';
 import type { HubContext } from '../context.ts';
-import { HttpError, sendError, sendJson, sendJsonParts } from './respond.ts';
+import {
+  OPENMETRICS_TYPE,
+  renderOpenMetrics,
+  renderText,
+  TEXT_TYPE,
+  wantsOpenMetrics,
+} from '../metrics/exposition.ts';
+import { collectFigures } from '../metrics/hub-figures.ts';
+import { HttpError, SECURITY_HEADERS, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
@@ -50,9 +58,9 @@ export class HttpApi {
     this.route('GET', '/api/health', (_req, res) => sendJson(res, 200, health(ctx)));
     this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
     this.route('GET', '/api/series', async (_req, res, url) => {
-      // a household's private link also opens its own series (issue 5); a bad token changes nothing
-      const owner = await ctx.links.resolve(url.searchParams.get('token'));
-      sendJsonParts(res, 200, series(ctx, url.searchParams, owner));
+      // a household's private link also opens its own series; a bad token changes nothing
+      const owner = await ctx.store.links.resolve(url.searchParams.get('token'));
+      sendJsonParts(res, 200, await series(ctx, url.searchParams, owner));
     });
     this.route('GET', '/api/household', async (_req, res, url) =>
       sendJson(res, 200, await household(ctx, url.searchParams)),
@@ -61,6 +69,19 @@ export class HttpApi {
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
     this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
+    // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)
+    this.route('GET', '/metrics', (req, res) => {
+      const open = wantsOpenMetrics(req.headers.accept);
+      const families = collectFigures(ctx);
+      const body = open ? renderOpenMetrics(families) : renderText(families);
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': open ? OPENMETRICS_TYPE : TEXT_TYPE,
+        'content-length': Buffer.byteLength(body),
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+    });
   }
 
   route(method: string, path: string, handler: RouteHandler): void {

@@ -1,23 +1,16 @@
-import {
-  MetaMessage,
-  type NodeChannel,
-  type Quantity,
-  StatusMessage,
-  seriesName,
-} from '../../../protocol/index.ts';
-import type { CollectiveLive } from '../collective.ts';
+import { seriesName } from '../../../protocol/index.ts';
 import type { LiveBus } from '../live-bus.ts';
+import type { IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import { GroupCommitter } from './group-commit.ts';
-import { parseJsonPayload } from './payload.ts';
-import { describeZodError, validateReadingsMessage } from './validate.ts';
+import type { Submission } from './submission.ts';
+import type { Rejected } from './validate.ts';
 
 export interface IngestOptions {
   registry: Registry;
   store: ReadingsStore;
   bus: LiveBus;
-  collective: CollectiveLive;
   commitWindowMs: number;
   maxBatch?: number;
   /** readings older than this are refused (they would fall out of raw retention at once) */
@@ -27,21 +20,25 @@ export interface IngestOptions {
   log: (line: string) => void;
   /** told when a commit fails or succeeds again (disk full and back) */
   onStoreHealth?: (ok: boolean, err?: Error) => void;
+  /** where commit and sync latencies are counted (/metrics) */
+  timings?: IngestTimings;
+  /** the hub's clock: while it is not trusted, readings are held (hub/src/time/trusted-clock.ts) */
+  clock?: { readonly trusted: boolean };
 }
 
 /**
- * The ingest pipeline, as named steps:
- *   parse topic (the broker) → validate payload → normalise units → store (group commit) → publish live.
- * Everything a node sends on its own subtree passes through `receive`, in the order it arrived, so
- * acknowledgements keep that order even for rejected messages.
+ * The ingest pipeline, the one way into the store, as named steps:
+ *   parse (each source: the broker's topic and payload, an interop adapter, the airrohr route, the
+ *   demo) → submit → [group commit: registry changes → validate → normalise → duplicates and
+ *   counters → store] → durable → acknowledge → publish live.
+ * Every source calls `submit`, in the order its messages arrived, and is acknowledged in that order,
+ * rejected messages included.
  */
 export class IngestPipeline {
   private readonly opts: IngestOptions;
   private readonly now: () => number;
   readonly committer: GroupCommitter<CommitEntry, CommitResult>;
   private storeOk = true;
-  private readonly aggregateDue = new Set<Quantity>();
-  private aggregateTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: IngestOptions) {
     this.opts = opts;
@@ -50,9 +47,26 @@ export class IngestPipeline {
       windowMs: opts.commitWindowMs,
       maxBatch: opts.maxBatch ?? 5000,
       eagerBatch: 64,
-      // the disk sync runs off the event loop; PUBACKs wait for it (hub/src/store/wal-sync.ts)
-      commit: (entries) => opts.store.walSync.unsynced(() => opts.store.commit(entries)),
-      durable: (done) => opts.store.walSync.sync(done),
+      // a commit-log record stays a few MB at most, whatever the messages carry
+      weight: (entry) => entry.readings?.length ?? 0,
+      maxWeight: 20_000,
+      // acknowledged once the commit's record is on disk (hub/src/store/commit-log.ts); the time
+      // to check a commit and the time its record takes to reach the disk are counted (/metrics)
+      commit: (entries, done) => {
+        const started = performance.now();
+        let returned: number | undefined;
+        opts.store.commit(
+          entries,
+          { maxPastMs: opts.maxPastMs(), maxFutureMs: opts.maxFutureMs ?? 10 * 60_000 },
+          (err, result) => {
+            const end = performance.now();
+            opts.timings?.sync.observe((end - (returned ?? end)) / 1000);
+            done(err, result);
+          },
+        );
+        returned = performance.now();
+        opts.timings?.commit.observe((returned - started) / 1000);
+      },
       committed: (result) => this.publishLive(result),
       failed: (err, n) => this.storeFailed(err, n),
     });
@@ -60,60 +74,30 @@ export class IngestPipeline {
 
   start(): void {}
 
-  stop(): void {
-    this.committer.stop();
-    if (this.aggregateTimer) clearTimeout(this.aggregateTimer);
+  /** Commits what is queued and refuses anything later; resolves once it is durable. */
+  async stop(): Promise<void> {
+    await this.committer.stop();
   }
 
-  /** A publish from an authenticated node on its own subtree; `done` acknowledges it. */
-  receive(node: string, channel: NodeChannel, payload: Buffer, done: (err?: Error) => void): void {
-    const entry: CommitEntry = { node, readings: [], rejections: [] };
-    switch (channel) {
-      case 'readings': {
-        const validated = validateReadingsMessage(node, payload, {
-          registry: this.opts.registry,
-          now: this.now(),
-          maxPastMs: this.opts.maxPastMs(),
-          maxFutureMs: this.opts.maxFutureMs ?? 10 * 60_000,
-        });
-        entry.readings = validated.readings;
-        entry.rejections = validated.rejections;
-        break;
-      }
-      case 'meta':
-        this.applyDescription(entry, payload, MetaMessage, (m) => this.opts.registry.applyMeta(node, m));
-        break;
-      case 'status':
-        // an empty retained payload clears the retained status: nothing to apply
-        if (payload.length === 0) break;
-        this.applyDescription(entry, payload, StatusMessage, (s) => {
-          this.opts.registry.applyStatus(node, s, this.now());
-          this.emitNode(node);
-        });
-        break;
-    }
-    this.committer.enqueue(entry, done);
-  }
-
-  private applyDescription<T>(
-    entry: CommitEntry,
-    payload: Buffer,
-    schema: {
-      safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
-    },
-    apply: (value: T) => void,
-  ): void {
-    const parsed = parseJsonPayload(payload);
-    if (!parsed.ok) {
-      entry.rejections.push({ reason: 'bad_json', detail: parsed.detail });
+  /** One message of one node, from any source; `done` acknowledges it once it is durable. */
+  submit(submission: Submission, done: (err?: Error) => void): void {
+    const receivedAt = this.now();
+    const n = submission.readings?.length ?? 0;
+    if (n > 0 && this.opts.clock?.trusted === false) {
+      // The hub cannot tell a right time from a wrong one: its readings are not stored under a
+      // wrong date nor acknowledged, so the node keeps them and sends them again (store and
+      // forward) once the time is set. Its meta and status still apply; the refusal is counted.
+      const held: Rejected = {
+        reason: 'clock_untrusted',
+        detail: `${n} reading(s) held by the node: the hub's clock is not trusted until the time is set`,
+      };
+      const rejections = [...(submission.rejections ?? []), held];
+      this.committer.enqueue({ ...submission, readings: undefined, rejections, receivedAt }, (err) =>
+        done(err ?? new Error(held.detail)),
+      );
       return;
     }
-    const checked = schema.safeParse(parsed.value);
-    if (!checked.success) {
-      entry.rejections.push({ reason: 'bad_schema', detail: describeZodError(checked.error) });
-      return;
-    }
-    apply(checked.data);
+    this.committer.enqueue({ ...submission, receivedAt }, done);
   }
 
   private publishLive(result: CommitResult): void {
@@ -121,11 +105,10 @@ export class IngestPipeline {
       this.storeOk = true;
       this.opts.onStoreHealth?.(true);
     }
-    const { registry, bus, collective } = this.opts;
+    const { bus } = this.opts;
+    // collective figures are decided apart, once their minute has settled
+    // (hub/src/privacy/collective-publisher.ts): a figure per commit would publish each reading
     for (const r of result.stored) {
-      const household = registry.householdOfSensor(r.sensor.id);
-      collective.update(r.sensor.id, r.sensor.quantity, household?.id ?? null, r.value, r.ts);
-      this.aggregateDue.add(r.sensor.quantity);
       if (bus.listenerCount('reading') === 0) continue;
       bus.emit('reading', {
         sensorId: r.sensor.id,
@@ -139,22 +122,6 @@ export class IngestPipeline {
       });
     }
     for (const node of result.touchedNodes) this.emitNode(node);
-    this.scheduleAggregates();
-  }
-
-  /** Collective figures go out at most once a second, whatever the commit rate. */
-  private scheduleAggregates(): void {
-    if (this.aggregateTimer || this.aggregateDue.size === 0) return;
-    this.aggregateTimer = setTimeout(() => {
-      this.aggregateTimer = undefined;
-      const now = this.now();
-      for (const q of this.aggregateDue) {
-        const agg = this.opts.collective.compute(q, now);
-        if (agg) this.opts.bus.emit('aggregate', agg);
-      }
-      this.aggregateDue.clear();
-    }, 1000);
-    this.aggregateTimer.unref();
   }
 
   private emitNode(id: string): void {

@@ -6,7 +6,7 @@ import {
   type RejectReason,
   toCanonical,
 } from '../../../protocol/index.ts';
-import type { Registry, SensorRow } from '../store/registry.ts';
+import type { SensorRow } from '../store/registry.ts';
 import { parseJsonPayload } from './payload.ts';
 
 export interface Rejected {
@@ -22,14 +22,13 @@ export interface ValidReading {
   value: number;
 }
 
-export interface ValidatedMessage {
-  node: string;
-  readings: ValidReading[];
-  rejections: Rejected[];
+/** Where validation looks sensors up: the registry, or a commit's stage of it (registry-stage.ts). */
+export interface SensorLookup {
+  sensor(nodeId: string, sensor: string): SensorRow | undefined;
 }
 
 export interface ValidateOptions {
-  registry: Registry;
+  sensors: SensorLookup;
   now: number;
   /** readings older than this are refused as `ts_past` (they would be purged at once) */
   maxPastMs: number;
@@ -40,51 +39,39 @@ export interface ValidateOptions {
 const Envelope = z.object({ v: z.literal(1).optional(), readings: z.array(z.unknown()).min(1) });
 
 /**
- * Steps 2 and 3 of ingest for the native readings topic: validate the payload, then each reading,
- * and normalise units. A bad message is rejected whole; a bad reading is rejected alone and the
- * others of its message are kept.
+ * The first step of a native readings message: the payload must be JSON with a `readings` array of
+ * at most MAX_READINGS_PER_MESSAGE; a bad message is rejected whole. Each reading is checked later,
+ * in the commit (`validateReading`), where a bad one is rejected alone.
  */
-export function validateReadingsMessage(
-  node: string,
-  payload: Buffer,
-  opts: ValidateOptions,
-): ValidatedMessage {
-  const out: ValidatedMessage = { node, readings: [], rejections: [] };
+export function parseReadingsPayload(payload: Buffer): { readings: unknown[]; rejections: Rejected[] } {
   const parsed = parseJsonPayload(payload);
-  if (!parsed.ok) {
-    out.rejections.push({ reason: 'bad_json', detail: parsed.detail });
-    return out;
-  }
+  if (!parsed.ok) return { readings: [], rejections: [{ reason: 'bad_json', detail: parsed.detail }] };
   const env = Envelope.safeParse(parsed.value);
-  if (!env.success) {
-    out.rejections.push({ reason: 'bad_schema', detail: describeZodError(env.error) });
-    return out;
-  }
+  if (!env.success)
+    return { readings: [], rejections: [{ reason: 'bad_schema', detail: describeZodError(env.error) }] };
   if (env.data.readings.length > MAX_READINGS_PER_MESSAGE) {
-    out.rejections.push({
-      reason: 'too_large',
-      detail: `${env.data.readings.length} readings in one message, at most ${MAX_READINGS_PER_MESSAGE}`,
-    });
-    return out;
+    return {
+      readings: [],
+      rejections: [
+        {
+          reason: 'too_large',
+          detail: `${env.data.readings.length} readings in one message, at most ${MAX_READINGS_PER_MESSAGE}`,
+        },
+      ],
+    };
   }
-  for (const [i, raw] of env.data.readings.entries()) {
-    const result = validateReading(node, raw, opts);
-    if ('reason' in result)
-      out.rejections.push({ reason: result.reason, detail: `readings[${i}]: ${result.detail}` });
-    else out.readings.push(result);
-  }
-  return out;
+  return { readings: env.data.readings, rejections: [] };
 }
 
 export function validateReading(node: string, raw: unknown, opts: ValidateOptions): ValidReading | Rejected {
-  let reading = wellFormed(node, raw, opts.registry);
+  let reading = wellFormed(node, raw, opts.sensors);
   if (!reading) {
     const r = Reading.safeParse(raw);
     if (!r.success) return { reason: 'bad_schema', detail: describeZodError(r.error) };
     reading = r.data;
   }
   const { sensor: sensorId, quantity, unit, value, ts, seq } = reading;
-  const sensor = opts.registry.sensor(node, sensorId);
+  const sensor = opts.sensors.sensor(node, sensorId);
   if (!sensor) return { reason: 'unknown_sensor', detail: `"${sensorId}" is not in the node's meta message` };
   if (sensor.quantity !== quantity) {
     return { reason: 'unit_mismatch', detail: `"${sensorId}" measures ${sensor.quantity}, got ${quantity}` };
@@ -113,9 +100,10 @@ export function validateReading(node: string, raw: unknown, opts: ValidateOption
 /**
  * The common case without zod (a tenth of ingest's time per reading): a reading whose every field
  * has the type `Reading` asks for, of a sensor the node declared (so its id and quantity are valid).
- * Anything else goes through `Reading.safeParse`, which decides and says why.
+ * Anything else goes through `Reading.safeParse`, which decides and says why. It must never accept
+ * what the schema refuses: hub/test/validate.test.ts checks the two agree on generated input.
  */
-function wellFormed(node: string, raw: unknown, registry: Registry): Reading | undefined {
+export function wellFormed(node: string, raw: unknown, sensors: SensorLookup): Reading | undefined {
   if (typeof raw !== 'object' || raw === null) return undefined;
   const { sensor, quantity, unit, value, ts, seq } = raw as Record<string, unknown>;
   if (
@@ -124,12 +112,13 @@ function wellFormed(node: string, raw: unknown, registry: Registry): Reading | u
     unit.length < 1 ||
     unit.length > 16 ||
     (value !== null && !Number.isFinite(value)) ||
-    !Number.isInteger(ts) ||
-    !Number.isInteger(seq) ||
+    !Number.isSafeInteger(ts) ||
+    !Number.isSafeInteger(seq) ||
     (seq as number) < 0
   )
     return undefined;
-  if (registry.sensor(node, sensor)?.quantity !== quantity) return undefined;
+  const known = sensors.sensor(node, sensor);
+  if (!known || known.quantity !== quantity) return undefined;
   return { sensor, quantity, unit, value, ts, seq } as Reading;
 }
 

@@ -3,6 +3,7 @@ import { parseNodeTopic } from '../../../protocol/index.ts';
 import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
 import { HA_PREFIX, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
+import { nativeSubmission } from '../ingest/submission.ts';
 import type { DeviceStore } from '../store/device-store.ts';
 import type { Registry } from '../store/registry.ts';
 import type { Publisher } from './ha-discovery.ts';
@@ -123,7 +124,7 @@ export class ExternalIngest implements Publisher {
     const device = native ? undefined : router.deviceForTopic(topic);
     // topics of nodes this hub does not know are someone else's on a shared broker: not ours to store
     if (native && registry.node(native.node) && !router.handles(native.node)) {
-      ingest.receive(native.node, native.channel, payload, done);
+      ingest.submit(nativeSubmission(native.node, native.channel, payload), done);
     } else if (device) {
       router.route(device, topic, payload, done);
     } else return done();

@@ -3,8 +3,7 @@ import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
 import { HA_PREFIX, HA_STATE_ROOT, type HaSensorConfig } from '../../../protocol/interop/home-assistant.ts';
 import type { LiveBus } from '../live-bus.ts';
 import { publicSensor } from '../privacy.ts';
-import type { Db } from '../store/db.ts';
-import { getFlag, setFlag } from '../store/interop-flags.ts';
+import type { InteropFlags } from '../store/interop-flags.ts';
 import type { Registry, SensorRow } from '../store/registry.ts';
 import type { SettingsStore } from '../store/settings.ts';
 import { HA_CLASSES } from './ha-classes.ts';
@@ -15,7 +14,7 @@ export interface Publisher {
 }
 
 export interface HaDiscoveryOptions {
-  db: Db;
+  flags: InteropFlags;
   registry: Registry;
   bus: LiveBus;
   settings: SettingsStore;
@@ -30,9 +29,9 @@ interface Entity {
 
 /**
  * Home Assistant MQTT discovery (https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery),
- * opt-in with `ha discovery on`. Retained configs for the collective aggregates (k-anonymous by
- * construction: the bus only carries them for 3+ households) and for series of `community`/`open`
- * households; never for `private` ones. Configs are published again when HA says it is `online`.
+ * opt-in with `ha discovery on`. Retained configs for the collective figures (their states are what
+ * the aggregate privacy rule published: docs/PRIVACY.md) and for series of `community`/`open`
+ * households; never for `private` ones, and emptied when a household is erased or turns private. Configs are published again when HA says it is `online`.
  */
 export class HaDiscovery {
   private readonly opts: HaDiscoveryOptions;
@@ -45,13 +44,14 @@ export class HaDiscovery {
   }
 
   get enabled(): boolean {
-    return getFlag(this.opts.db, 'ha_discovery');
+    return this.opts.flags.get('ha_discovery');
   }
 
   async start(publisher: Publisher): Promise<void> {
     this.publisher = publisher;
     const { bus } = this.opts;
     this.unsubscribe = [
+      // collective figures as the privacy rule published them; a withheld one is "None" (unknown in HA)
       bus.on(
         'aggregate',
         (a) => void this.publishState(this.aggregateEntity(a.quantity), a.quantity, a.value),
@@ -76,7 +76,7 @@ export class HaDiscovery {
   }
 
   async setEnabled(on: boolean): Promise<void> {
-    setFlag(this.opts.db, 'ha_discovery', on);
+    this.opts.flags.set('ha_discovery', on);
     if (on) await this.publishAll();
     else await this.removeAll();
   }
@@ -114,12 +114,42 @@ export class HaDiscovery {
     for (const topic of topics) await this.clear(topic);
   }
 
-  private async publishState(entity: Entity, quantity: Quantity, canonical: number): Promise<void> {
+  private async publishState(entity: Entity, quantity: Quantity, canonical: number | null): Promise<void> {
     if (!this.publisher || !this.enabled) return;
     if (!this.published.has(entity.configTopic)) await this.send(entity);
     const ha = HA_CLASSES[quantity];
-    const value = Number((canonical * ha.scale).toFixed(ha.precision + 2));
-    await this.publisher.publish(entity.config.state_topic, String(value), { retain: true }).catch(() => {});
+    const value =
+      canonical === null ? 'None' : String(Number((canonical * ha.scale).toFixed(ha.precision + 2)));
+    await this.publisher.publish(entity.config.state_topic, value, { retain: true }).catch(() => {});
+  }
+
+  /**
+   * A household erased or no longer sharing: the retained configs and states of its series are
+   * emptied (HA removes the entities, the broker forgets the values). Returns how many topics.
+   */
+  async withdraw(series: readonly { node: string; sensor: string }[]): Promise<number> {
+    if (!this.publisher) return 0;
+    let n = 0;
+    for (const s of series) {
+      const { configTopic, stateTopic } = this.seriesTopics(s.node, s.sensor);
+      await this.clear(configTopic);
+      await this.publisher.publish(stateTopic, '', { retain: true, qos: 1 }).catch(() => {});
+      n += 2;
+    }
+    return n;
+  }
+
+  private seriesTopics(
+    node: string,
+    sensor: string,
+  ): { id: string; configTopic: string; stateTopic: string } {
+    const { slug } = this.hood();
+    const id = `communs_${slug}_${`${node}_${sensor}`.replace(/-/g, '_')}`;
+    return {
+      id,
+      configTopic: `${HA_PREFIX}/sensor/${id}/config`,
+      stateTopic: `${HA_STATE_ROOT}${slug}/${node}/${sensor}`,
+    };
   }
 
   private async send(e: Entity): Promise<void> {
@@ -158,12 +188,12 @@ export class HaDiscovery {
   private seriesEntity(s: SensorRow): Entity {
     const { slug } = this.hood();
     const node = this.opts.registry.node(s.node_id);
-    const key = `${s.node_id}_${s.sensor}`.replace(/-/g, '_');
+    const topics = this.seriesTopics(s.node_id, s.sensor);
     return this.entity(
-      `communs_${slug}_${key}`,
+      topics.id,
       s.label ?? `${s.sensor} (${s.quantity.replace('_', ' ')})`,
       s.quantity,
-      `${HA_STATE_ROOT}${slug}/${s.node_id}/${s.sensor}`,
+      topics.stateTopic,
       {
         identifiers: [`communs_${slug}_${s.node_id.replace(/-/g, '_')}`],
         name: node?.name ?? s.node_id,

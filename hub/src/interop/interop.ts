@@ -3,11 +3,9 @@ import { sendJson } from '../http/respond.ts';
 import type { HttpApi } from '../http/server.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import type { LiveBus } from '../live-bus.ts';
-import type { Db } from '../store/db.ts';
-import { DeviceStore } from '../store/device-store.ts';
-import { FederationStore } from '../store/federation-store.ts';
-import type { Registry } from '../store/registry.ts';
-import type { SettingsStore } from '../store/settings.ts';
+import type { DeviceStore } from '../store/device-store.ts';
+import type { FederationStore } from '../store/federation-store.ts';
+import type { Store } from '../store/store.ts';
 import { airrohrRoute } from './airrohr-route.ts';
 import { counterEvents } from './counter-events-route.ts';
 import { hubTimeZone } from './device-time.ts';
@@ -17,11 +15,9 @@ import { HaDiscovery, type Publisher } from './ha-discovery.ts';
 import { InteropRouter } from './router.ts';
 
 export interface InteropOptions {
-  db: Db;
-  registry: Registry;
+  store: Store;
   ingest: IngestPipeline;
   bus: LiveBus;
-  settings: SettingsStore;
   http: HttpApi;
   version: string;
   /** set: ingest attaches to this broker instead of the embedded one */
@@ -52,16 +48,23 @@ export class Interop implements InteropControl {
 
   constructor(opts: InteropOptions) {
     this.opts = opts;
-    const { db, registry, bus, settings, log } = opts;
-    this.devices = new DeviceStore({ db });
-    this.federationStore = new FederationStore({ db });
-    this.discovery = new HaDiscovery({ db, registry, bus, settings, version: opts.version, log });
+    const { store, bus, log } = opts;
+    const { registry, settings } = store;
+    this.devices = store.devices;
+    this.federationStore = store.federation;
+    this.discovery = new HaDiscovery({
+      flags: store.flags,
+      registry,
+      bus,
+      settings,
+      version: opts.version,
+      log,
+    });
     this.federation = new Federation({ store: this.federationStore, bus, settings, log });
     this.router = new InteropRouter({
       devices: this.devices,
       registry,
-      committer: opts.ingest.committer,
-      maxPastMs: () => settings.get().rawRetentionDays * 86_400_000,
+      submit: (submission, done) => opts.ingest.submit(submission, done),
       timeZone: opts.timeZone ?? hubTimeZone(),
       onHaStatus: (text) => void this.discovery.onHaStatus(text),
       onFederation: (node, topic, payload) =>
@@ -74,13 +77,14 @@ export class Interop implements InteropControl {
     );
     opts.http.route('GET', '/api/neighbours', (_req, res) => sendJson(res, 200, this.neighbours()));
     opts.http.route('GET', '/api/counter-events', (_req, res, url) =>
-      sendJson(res, 200, counterEvents(db, registry, url.searchParams)),
+      sendJson(res, 200, counterEvents(store, url.searchParams)),
     );
   }
 
   /** Starts publishing through the embedded broker, or attaches to the external one. */
   async start(embedded: Publisher | undefined): Promise<void> {
-    const { externalBroker, registry, ingest, log } = this.opts;
+    const { externalBroker, ingest, log } = this.opts;
+    const { registry } = this.opts.store;
     let publisher = embedded;
     if (externalBroker) {
       this.external = new ExternalIngest({

@@ -1,12 +1,11 @@
-import type { Reading, SensorDescription } from '../../../protocol/index.ts';
+import type { MetaMessage, Reading, SensorDescription } from '../../../protocol/index.ts';
 import type { DeviceFormat } from '../../../protocol/interop/device.ts';
 import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
 import { HA_PREFIX, HA_STATE_ROOT, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
 import { filterWithin, topicMatches } from '../broker/acl.ts';
-import type { GroupCommitter } from '../ingest/group-commit.ts';
-import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import type { Submission } from '../ingest/submission.ts';
+import type { Rejected } from '../ingest/validate.ts';
 import type { DeviceRow, DeviceStore } from '../store/device-store.ts';
-import type { CommitEntry, CommitResult } from '../store/readings-store.ts';
 import type { Registry } from '../store/registry.ts';
 import type { Adapter, AdapterResult } from './adapter.ts';
 import { emonhub } from './emonhub.ts';
@@ -18,9 +17,8 @@ const ADAPTERS: Partial<Record<DeviceFormat, Adapter>> = { tasmota, esphome, emo
 export interface InteropRouterOptions {
   devices: DeviceStore;
   registry: Registry;
-  committer: GroupCommitter<CommitEntry, CommitResult>;
-  maxPastMs: () => number;
-  maxFutureMs?: number;
+  /** the one way into the store (IngestPipeline.submit) */
+  submit: (submission: Submission, done: (err?: Error) => void) => void;
   timeZone: string;
   now?: () => number;
   /** `homeassistant/status` from a resident's Home Assistant */
@@ -32,8 +30,8 @@ export interface InteropRouterOptions {
 /**
  * Topics of foreign devices: which a device may use (its own, by format and device topic) and how
  * its messages reach the native pipeline. The broker asks `handles(node)` first; a native node never
- * gets here. Readings take the same path as a native node's: validate → normalise → group commit
- * (acknowledged after commit) → counters through the counter guard → live.
+ * gets here. An adapter's result is submitted like a native node's message: validate → normalise →
+ * group commit (acknowledged once durable) → counters through the counter guard → live.
  */
 export class InteropRouter {
   private readonly opts: InteropRouterOptions;
@@ -103,10 +101,7 @@ export class InteropRouter {
     }
     if (device.format === 'peer') {
       const rejected = this.opts.onFederation(device.node, topic, payload);
-      return this.opts.committer.enqueue(
-        { node: device.node, readings: [], rejections: rejected ? [rejected] : [] },
-        done,
-      );
+      return this.opts.submit({ node: device.node, rejections: rejected ? [rejected] : [] }, done);
     }
     const adapter = ADAPTERS[device.format];
     const result = adapter?.map({ topic, payload, device, now: this.now(), timeZone: this.opts.timeZone });
@@ -115,41 +110,35 @@ export class InteropRouter {
     this.ingest(device, result, done);
   }
 
-  /** Feeds an adapter's result into the native pipeline; also the airrohr HTTP route's way in. */
+  /** Submits an adapter's result to ingest; also the airrohr HTTP route's way in. */
   ingest(device: DeviceRow, result: AdapterResult, done: (err?: Error) => void): void {
-    const { registry, devices } = this.opts;
-    const now = this.now();
-    if (result.learned) devices.mapSensors(device.node, result.learned);
-    this.declare(device, result.meta);
-    if (result.status) registry.applyStatus(device.node, result.status, now);
-    const entry: CommitEntry = { node: device.node, readings: [], rejections: [...result.rejections] };
-    const opts = {
-      registry,
-      now,
-      maxPastMs: this.opts.maxPastMs(),
-      maxFutureMs: this.opts.maxFutureMs ?? 10 * 60_000,
-    };
-    for (const r of result.readings) {
-      const reading: Reading = { ...r, seq: this.nextSeq(device.node) };
-      const checked: ValidReading | Rejected = validateReading(device.node, reading, opts);
-      if ('reason' in checked)
-        entry.rejections.push({ reason: checked.reason, detail: `${r.sensor}: ${checked.detail}` });
-      else entry.readings.push(checked);
-    }
-    this.opts.committer.enqueue(entry, done);
+    if (result.learned) this.opts.devices.mapSensors(device.node, result.learned);
+    const readings: Reading[] = result.readings.map((r) => ({ ...r, seq: this.nextSeq(device.node) }));
+    this.opts.submit(
+      {
+        node: device.node,
+        meta: this.declared(device, result.meta),
+        status: result.status,
+        readings,
+        rejections: result.rejections,
+      },
+      done,
+    );
   }
 
-  /** Declares sensors the device has not shown before, as a native node's meta message would. */
-  private declare(device: DeviceRow, meta: SensorDescription[]): void {
+  /** The sensors a message shows that the device has not declared yet, as a native meta message. */
+  private declared(device: DeviceRow, meta: SensorDescription[]): MetaMessage | undefined {
     const fresh = meta.filter((m) => this.opts.registry.sensor(device.node, m.id)?.quantity !== m.quantity);
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return undefined;
     const node = this.opts.registry.node(device.node);
-    this.opts.registry.applyMeta(device.node, {
+    return {
       node: device.node,
       board: node?.board ?? device.format,
       ...(node?.firmware ? { firmware: node.firmware } : {}),
+      ...(node?.kit ? { kit: node.kit } : {}),
+      ...(node?.power_w != null ? { powerW: node.power_w } : {}),
       sensors: fresh,
-    });
+    };
   }
 
   /** Foreign firmware numbers nothing: the hub counts per device, continuing after a restart. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db.ts';
+import { asLog } from '../log.ts';
+import { type Db, isEmptyDb } from './db.ts';
 
 export interface AutoBackupOptions {
   db: Db;
@@ -15,6 +16,8 @@ export interface AutoBackupOptions {
   log: (line: string) => void;
   /** told when a backup fails and when one succeeds again (disk full shows in the notices) */
   onHealth?: (ok: boolean, err?: Error) => void;
+  /** runs before each copy: what ingest holds in memory is folded into the file (store.ts) */
+  prepare?: () => Promise<void>;
 }
 
 const PREFIX = 'auto-';
@@ -46,7 +49,15 @@ export class AutoBackup {
       if (f.startsWith(PREFIX) && f.endsWith('.partial'))
         fs.rmSync(path.join(this.opts.dir, f), { force: true });
     }
-    this.schedule(this.opts.firstDelayMs ?? 5_000);
+    // a hub that keeps crashing must still leave a backup behind: when the newest is older than the
+    // interval (or there is none), the first one starts at once instead of after a settling delay
+    const newest = listBackups(this.opts.dir)[0];
+    const age = newest ? this.now() - fs.statSync(newest).mtimeMs : Number.POSITIVE_INFINITY;
+    this.schedule(age >= this.interval ? 0 : (this.opts.firstDelayMs ?? 5_000));
+  }
+
+  private get interval(): number {
+    return this.opts.intervalMs ?? 86_400_000;
   }
 
   /** Waits for a backup under way (the database must stay open until it ends). */
@@ -70,7 +81,7 @@ export class AutoBackup {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.runOnce().then(() => this.schedule(this.opts.intervalMs ?? 86_400_000));
+      void this.runOnce().then(() => this.schedule(this.interval));
     }, ms);
     this.timer.unref();
   }
@@ -82,18 +93,26 @@ export class AutoBackup {
     const partial = `${file}.partial`;
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await this.opts.prepare?.();
+      // an empty database (a lost one, a careless fresh start) is no backup: it would become the
+      // newest, and the one a restore picks, over the backups that hold the neighbourhood's data
+      if (isEmptyDb(db) && listBackups(dir).length > 0) {
+        asLog(log).warn('automatic backup skipped: the database is empty and earlier backups hold data');
+        return null;
+      }
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
       // node secrets are scrypt hashes, but readings are a household's life: owner-only
       fs.chmodSync(partial, 0o600);
       fs.renameSync(partial, file);
       this.prune();
       this.lastBackup = file;
+      log(`automatic backup written: ${file} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB)`);
       this.opts.onHealth?.(true);
       return file;
     } catch (err) {
       fs.rmSync(partial, { force: true });
       if (this.stopped && !db.open) return null;
-      log(`automatic backup failed: ${(err as Error).message}`);
+      asLog(log).warn(`automatic backup failed: ${(err as Error).message}`);
       this.opts.onHealth?.(false, err as Error);
       return null;
     }

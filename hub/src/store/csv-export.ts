@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { seriesName } from '../../../protocol/index.ts';
-import type { Db } from './db.ts';
-import { RawReadings } from './raw-readings.ts';
+import type { RawReadings } from './raw-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
-import { flushRollups } from './rollup-buffer.ts';
+import type { RollupReader } from './rollup-reader.ts';
 
 /** Rows read per query: the write lock is never held long and ingest keeps flowing between pages. */
 const PAGE = 5000;
@@ -29,13 +28,12 @@ export function exportFile(dataDir: string, name: string, now: number): string {
  * keyset pagination: between pages the event loop turns, so a long export never stalls ingest.
  */
 export async function writeReadingsCsv(
-  db: Db,
+  raw: RawReadings,
   registry: Registry,
   sensors: readonly SensorRow[],
   file: string,
   range: { from: number; to: number },
 ): Promise<number> {
-  const raw = new RawReadings({ db });
   return writePaged(file, READINGS_HEADER, sensors, async (s, emit) => {
     const demo = registry.node(s.node_id)?.demo === 1;
     const prefix = `${seriesName(s.node_id, s.sensor)},${s.node_id},${s.sensor},${s.quantity},${s.unit}`;
@@ -51,37 +49,19 @@ export async function writeReadingsCsv(
 }
 
 /** Writes every rollup (minute, hour, day) of `sensors` as CSV: what outlives raw retention. */
-export async function writeRollupsCsv(db: Db, sensors: readonly SensorRow[], file: string): Promise<number> {
-  flushRollups(db);
-  const page = db.prepare(
-    `SELECT period, start, count, sum, min, max, last FROM rollups
-     WHERE sensor_id = ? AND (period > ? OR (period = ? AND start > ?)) ORDER BY period, start LIMIT ?`,
-  );
-  type Row = {
-    period: number;
-    start: number;
-    count: number;
-    sum: number;
-    min: number;
-    max: number;
-    last: number;
-  };
+export async function writeRollupsCsv(
+  rollups: RollupReader,
+  sensors: readonly SensorRow[],
+  file: string,
+): Promise<number> {
   return writePaged(file, ROLLUPS_HEADER, sensors, async (s, emit) => {
     const prefix = `${seriesName(s.node_id, s.sensor)},${s.node_id},${s.sensor},${s.quantity},${s.unit}`;
-    let period = 0;
-    let start = -1;
-    for (;;) {
-      const rows = page.all(s.id, period, period, start, PAGE) as Row[];
-      for (const r of rows) {
-        emit(
-          `${prefix},${r.period / 1000},${r.start},${new Date(r.start).toISOString()},${r.count},${r.sum},${r.min},${r.max},${r.last}\n`,
-        );
-      }
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < PAGE) return;
-      period = last.period;
-      start = last.start;
-      await new Promise((r) => setImmediate(r));
+    let n = 0;
+    for (const r of rollups.all(s.id)) {
+      emit(
+        `${prefix},${r.period / 1000},${r.start},${new Date(r.start).toISOString()},${r.count},${r.sum},${r.min},${r.max},${r.last}\n`,
+      );
+      if (++n % PAGE === 0) await new Promise((r) => setImmediate(r));
     }
   });
 }

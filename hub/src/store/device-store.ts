@@ -1,5 +1,6 @@
 import { DeviceConfig, type DeviceFormat, type SensorMapping } from '../../../protocol/interop/device.ts';
 import type { Db } from './db.ts';
+import type { Registry } from './registry.ts';
 
 export interface DeviceRow {
   node: string;
@@ -86,6 +87,22 @@ export class DeviceStore {
     const config: DeviceConfig = { sensors: d.sensors ?? {} };
     this.stmts.insert.run(d.node, d.format, d.topic, JSON.stringify(config), this.now());
     this.cache.delete(d.node);
+  }
+
+  /** A node and its device row in one transaction; returns the node's secret. */
+  addWithNode(
+    registry: Registry,
+    d: {
+      node: { id: string; name?: string | undefined; household: string | null };
+      device: Parameters<DeviceStore['add']>[0];
+    },
+  ): string {
+    let secret = '';
+    this.db.transaction(() => {
+      secret = registry.addNode(d.node).secret;
+      this.add(d.device);
+    })();
+    return secret;
   }
 
   /** Adds or replaces key mappings (from the console, or learned from a discovery message). */

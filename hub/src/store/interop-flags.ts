@@ -1,35 +1,36 @@
 import type { Db } from './db.ts';
 
 /**
- * Interop switches set on the console (`ha discovery on|off`). Kept as rows of the `settings` table
- * under an `interop.` prefix: the settings schema ignores keys it does not know.
- *
- * Home Assistant discovery asks on every stored reading, so the flags are read once per database
- * and kept in memory; `setFlag` is the only writer (the console runs inside the hub, or alone on
- * the data directory while no hub runs), so the copy cannot go stale.
+ * Interop switches set on the console (`ha discovery on|off`), kept as rows of the `settings` table
+ * under an `interop.` prefix (the settings schema ignores keys it does not know). Home Assistant
+ * discovery asks on every stored reading, so each flag is read once and kept; this object is the
+ * only writer of those rows while the hub (or the offline console) has the database open.
  */
-const cached = new WeakMap<Db, Map<string, boolean>>();
+export class InteropFlags {
+  private readonly cache = new Map<string, boolean>();
+  private readonly stmts;
 
-export function getFlag(db: Db, name: string): boolean {
-  let flags = cached.get(db);
-  if (!flags) {
-    flags = new Map();
-    cached.set(db, flags);
+  constructor(opts: { db: Db }) {
+    const { db } = opts;
+    this.stmts = {
+      get: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      set: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    };
   }
-  let on = flags.get(name);
-  if (on === undefined) {
-    const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(`interop.${name}`) as
-      | { value: string }
-      | undefined;
-    on = row?.value === 'true';
-    flags.set(name, on);
-  }
-  return on;
-}
 
-export function setFlag(db: Db, name: string, on: boolean): void {
-  db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(`interop.${name}`, JSON.stringify(on));
-  cached.get(db)?.set(name, on);
+  get(name: string): boolean {
+    let on = this.cache.get(name);
+    if (on === undefined) {
+      on = (this.stmts.get.get(`interop.${name}`) as string | undefined) === 'true';
+      this.cache.set(name, on);
+    }
+    return on;
+  }
+
+  set(name: string, on: boolean): void {
+    this.stmts.set.run(`interop.${name}`, JSON.stringify(on));
+    this.cache.set(name, on);
+  }
 }

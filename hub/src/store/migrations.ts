@@ -168,4 +168,37 @@ export const MIGRATIONS: readonly string[] = [
            CAST(v.value AS REAL)
     FROM reading_blocks b, json_each(b.vals) v;
   `,
+  // 5: each node's clock offset (its status message's time minus the hub's when received), shown
+  // on the dashboard's Sensors view: a node that does not take the hub's time stands out.
+  `
+  ALTER TABLE nodes ADD COLUMN clock_offset_ms INTEGER;
+  `,
+  // 6: the aggregate privacy model (docs/PRIVACY.md). When each household's data was public
+  // (community or open): a bucket in which a household was public does not count towards the
+  // protection of the private ones, and its series is public only from \`since\` on. A household that
+  // shares from the start (0) has no private past; those that share already are taken as such.
+  // Collective figures as published: a bucket whose published figure counted private households
+  // never changes (a new version would give away exactly what changed); a withheld bucket, or one
+  // made of named households only, may be published again later.
+  `
+  CREATE TABLE sharing_periods (
+    household_id TEXT NOT NULL,
+    since        INTEGER NOT NULL,
+    until        INTEGER,
+    PRIMARY KEY (household_id, since)
+  ) WITHOUT ROWID;
+  INSERT INTO sharing_periods (household_id, since, until)
+    SELECT id, 0, NULL FROM households WHERE sharing IN ('community', 'open');
+  CREATE TABLE published_buckets (
+    quantity   TEXT NOT NULL,
+    period     INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    value      REAL,
+    series     INTEGER,
+    households INTEGER,
+    private    INTEGER NOT NULL DEFAULT 0,
+    withheld   TEXT,
+    PRIMARY KEY (quantity, period, start)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,4 +1,5 @@
-import type { Db } from './db.ts';
+import { asLog } from '../log.ts';
+import { type Db, withoutSync } from './db.ts';
 import type { PackedRanges } from './raw-readings.ts';
 import {
   type BlockRow,
@@ -7,7 +8,6 @@ import {
   type RawReading,
   recordBytes,
 } from './reading-block.ts';
-import { withoutSync } from './wal-sync.ts';
 
 /**
  * A block's record stays under this many bytes: with 1 KiB pages (db.ts) a table row over 989 B
@@ -187,7 +187,7 @@ export class Packer {
         .then((n) => {
           if (n > 0) this.opts.log(`packer: ${n} raw readings packed into blocks`);
         })
-        .catch((err: Error) => this.opts.log(`packer failed, will retry: ${err.message}`))
+        .catch((err: Error) => asLog(this.opts.log).warn(`packer failed, will retry: ${err.message}`))
         .finally(() => {
           if (!this.stopped) this.schedule(this.opts.intervalMs ?? 600_000);
         });

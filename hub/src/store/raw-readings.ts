@@ -6,6 +6,7 @@ import {
   MAX_BLOCK_SPAN_MS,
   type RawReading,
 } from './reading-block.ts';
+import type { RecentReadings } from './recent-readings.ts';
 
 export type { RawReading } from './reading-block.ts';
 
@@ -18,10 +19,13 @@ type BlockCols = Omit<BlockRow, 'sensor_id'>;
  */
 export class RawReadings {
   private readonly db: Db;
+  private readonly recent: RecentReadings | undefined;
   private readonly stmts;
 
-  constructor(opts: { db: Db }) {
+  /** `recent`: the readings ingest holds since its last fold (hub/src/store/readings-store.ts) */
+  constructor(opts: { db: Db; recent?: RecentReadings }) {
     this.db = opts.db;
+    this.recent = opts.recent;
     const db = this.db;
     this.stmts = {
       rows: db
@@ -60,9 +64,11 @@ export class RawReadings {
    */
   page(sensorId: number, from: number, to: number, limit = Number.POSITIVE_INFINITY): RawReading[] {
     const sqlLimit = Number.isFinite(limit) ? limit : -1;
-    const recent = (
-      this.stmts.rows.all(sensorId, from, to, sqlLimit) as [number, number | null, number][]
-    ).map(([ts, seq, value]) => ({ ts, seq, value }));
+    const rows = (this.stmts.rows.all(sensorId, from, to, sqlLimit) as [number, number | null, number][]).map(
+      ([ts, seq, value]) => ({ ts, seq, value }),
+    );
+    const held = this.recent?.range(sensorId, from, to) ?? [];
+    const recent = held.length === 0 ? rows : rows.length === 0 ? held : [...rows, ...held].sort(byTs);
     let packed: RawReading[] = [];
     for (const b of this.stmts.blocks.iterate(
       sensorId,
@@ -92,7 +98,8 @@ export class RawReadings {
 
   /** How many readings of a series have from <= ts < to; decodes only the blocks at the edges. */
   count(sensorId: number, from: number, to: number): number {
-    let n = this.stmts.rowCount.get(sensorId, from, to) as number;
+    let n =
+      (this.stmts.rowCount.get(sensorId, from, to) as number) + (this.recent?.count(sensorId, from, to) ?? 0);
     const spans = this.stmts.blockSpans.all(sensorId, from - MAX_BLOCK_SPAN_MS, to, from) as [
       id: number,
       t0: number,
@@ -115,7 +122,9 @@ export class RawReadings {
    */
   countExpired(cutoff: number): number {
     return (
-      (this.stmts.rowsBefore.get(cutoff) as number) + (this.stmts.blocksBefore.get(cutoff, cutoff) as number)
+      (this.stmts.rowsBefore.get(cutoff) as number) +
+      (this.stmts.blocksBefore.get(cutoff, cutoff) as number) +
+      (this.recent?.countBefore(cutoff) ?? 0)
     );
   }
 
@@ -131,7 +140,7 @@ export class RawReadings {
       .prepare(`SELECT coalesce(sum(n), 0) FROM reading_blocks WHERE sensor_id IN (${marks})`)
       .pluck()
       .get(...sensorIds) as number;
-    return rows + packed;
+    return rows + packed + (this.recent?.countOf(sensorIds) ?? 0);
   }
 }
 

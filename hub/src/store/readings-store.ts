@@ -1,19 +1,29 @@
-import type { RejectReason } from '../../../protocol/index.ts';
-import { QUANTITIES } from '../../../protocol/index.ts';
+import { QUANTITIES, type RejectReason } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
-import type { Rejected, ValidReading } from '../ingest/validate.ts';
+import type { Submission } from '../ingest/submission.ts';
+import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import type { CommitLog } from './commit-log.ts';
+import { CounterEventLog } from './counter-event-log.ts';
 import type { Db } from './db.ts';
+import { planBlocks } from './packer.ts';
 import { PackedRanges } from './raw-readings.ts';
+import { RecentReadings } from './recent-readings.ts';
 import type { Registry, SensorRow } from './registry.ts';
-import { RollupAccumulator } from './rollup.ts';
-import { RollupBuffer, UPSERT_ROLLUP } from './rollup-buffer.ts';
-import { WalSync } from './wal-sync.ts';
+import type { NodeDescription } from './registry-stage.ts';
+import { RejectionLog } from './rejection-log.ts';
+import { RollupBuffer } from './rollup-buffer.ts';
 
-/** What one message contributes to a commit: its valid readings and its rejections. */
-export interface CommitEntry {
-  node: string;
-  readings: ValidReading[];
-  rejections: Rejected[];
+/** One message in a commit: what its source submitted, and when the hub received it. */
+export interface CommitEntry extends Submission {
+  receivedAt: number;
+}
+
+/** How far from the hub's clock a reading's time may be (ingest's settings, read at each commit). */
+export interface TimeLimits {
+  /** readings older than this are refused as `ts_past` (they would fall out of raw retention at once) */
+  maxPastMs: number;
+  /** a node clock this far ahead of the hub is refused as `ts_future` */
+  maxFutureMs: number;
 }
 
 /** A reading as it was stored: value in canonical unit, a delta for counters. */
@@ -26,16 +36,35 @@ export interface StoredReading {
 
 export interface CommitResult {
   stored: StoredReading[];
-  /** rejections found while storing (duplicates, out-of-order counters), with the node */
+  /** every rejection of the batch, with its node */
   rejections: Array<Rejected & { node: string }>;
   counterEvents: Array<{ sensor: SensorRow; ts: number; kind: CounterEventKind }>;
   touchedNodes: Set<string>;
 }
 
-/** How many of a node's last rejections are kept for the console and the API. */
-export const KEEP_REJECTIONS = 20;
+/**
+ * What a commit changed, as the commit log keeps it (JSON, docs/DATA.md "The commit log"): applying
+ * the records after the last fold again, in order, rebuilds exactly what the hub held in memory.
+ */
+interface CommitRecord {
+  v: 1;
+  /** sensors declared or changed by meta messages (written to SQLite at once, they are rare) */
+  sensors?: Array<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>;
+  /** node fields set by meta and status messages */
+  nodes?: NodeDescription[];
+  /** [sensor id, ts, seq, value stored] */
+  readings: Array<[number, number, number, number]>;
+  /** counter state after the batch: [sensor id, total, ts] */
+  counters?: Array<[number, number | null, number | null]>;
+  /** [sensor id, ts, kind, previous total, new total] */
+  events?: Array<[number, number, CounterEventKind, number | null, number]>;
+  /** [node, ts, reason, detail] */
+  rejections?: Array<[string, number, RejectReason, string]>;
+  /** node statistics: [node, +accepted, +rejected, last seen, max seq, gaps] */
+  nodeStats?: Array<[string, number, number, number, number | null, number]>;
+}
 
-interface NodeDelta {
+interface NodeStats {
   accepted: number;
   rejected: number;
   lastSeen: number;
@@ -43,108 +72,341 @@ interface NodeDelta {
   gaps: number;
 }
 
+/** The settings row holding the LSN of the last commit-log record folded into SQLite. */
+export const FOLDED_LSN_KEY = 'ingest.folded_lsn';
+
+export interface ReadingsStoreOptions {
+  db: Db;
+  registry: Registry;
+  now?: () => number;
+  /** the instance the packer raises (store.ts); without a packer, one of its own */
+  packed?: PackedRanges;
+  rejections?: RejectionLog;
+  counterEvents?: CounterEventLog;
+  /** the commit log's file; without one, a log in memory only (tests of the store alone) */
+  log?: CommitLog;
+  /** a fold at least this often while readings come in (default 15 minutes; 0: after every commit) */
+  foldEveryMs?: number;
+  /** a fold once this many readings are held (default 100,000) */
+  foldAtReadings?: number;
+  /** told when a fold fails (disk full, I/O error: what is held stays in the log) and when one succeeds again */
+  onFoldHealth?: (problem: string | null) => void;
+}
+
 /**
- * Writes readings, their rollups, counter state and rejection records in one transaction. Called
- * by the group committer; a throw (disk full, I/O error) rolls everything back and leaves the
- * in-memory state of the registry untouched, so the same batch can be retried.
+ * Ingest's store. A commit checks a batch of submissions against the registry as the batch leaves
+ * it (registry changes → validate → normalise → duplicates → counters), appends what it changed to
+ * the commit log and, once that record is on disk, applies it to memory: the registry, the recent
+ * readings, the rollups and the statistics, which every reader merges with the database. Only then
+ * are the batch's messages acknowledged.
+ *
+ * SQLite receives all of it at a fold, every `foldEveryMs` or `foldAtReadings`, at stop and before a
+ * backup: recent readings go straight into packed blocks, rollups and statistics are written once,
+ * in one synced transaction that also records the last folded LSN; then the log starts over. An SD
+ * card sees a 512-byte sector per commit and one transaction every quarter of an hour instead of a
+ * synced transaction per commit (docs/DESIGN.md, docs/PERFORMANCE.md "Writes per reading").
+ *
+ * After a crash or a power cut, `open` applies the log's records after the last fold again: the
+ * memory is what it was, and every acknowledged reading is there.
  */
 export class ReadingsStore {
   private readonly db: Db;
   private readonly registry: Registry;
   private readonly now: () => number;
   private readonly packed: PackedRanges;
-  /** rollups of recent readings, written about once a minute (hub/src/store/rollup-buffer.ts) */
+  private readonly rejections: RejectionLog;
+  private readonly counterEvents: CounterEventLog;
+  private readonly log: CommitLog | undefined;
+  /** rollups of the readings since the last fold (read through hub/src/store/rollup-reader.ts) */
   readonly rollups: RollupBuffer;
-  /** ingest commits with `walSync.unsynced` and acknowledges after `walSync.sync` (wal-sync.ts) */
-  readonly walSync: WalSync;
-  /** node counters not written yet (they go with the held rollups) */
-  private readonly pendingNodes = new Map<string, NodeDelta>();
+  /** readings since the last fold (read through hub/src/store/raw-readings.ts) */
+  readonly recent = new RecentReadings();
+  /** node statistics and fields held until the fold */
+  private readonly heldNodes = new Map<string, NodeStats>();
+  private readonly heldFields = new Map<string, NodeDescription>();
+  private readonly heldCounters = new Map<number, [total: number | null, ts: number | null]>();
+  private readonly onFoldHealth: ((problem: string | null) => void) | undefined;
+  private readonly foldEveryMs: number;
+  private readonly foldAtReadings: number;
+  private lastFold: number;
+  private appending = false;
+  /** the last fold failed: retried at the next commit */
+  private foldFailing = false;
+  /** callbacks waiting for the commit under way to end (a fold before a backup) */
+  private idleWaiters: Array<() => void> = [];
+  private legacyRows: boolean;
   private readonly stmts;
+  private readonly foldTx;
 
-  /** `packed`: the instance the packer raises (hub.ts); without a packer, one of its own */
-  constructor(opts: { db: Db; registry: Registry; now?: () => number; packed?: PackedRanges }) {
+  constructor(opts: ReadingsStoreOptions) {
     this.db = opts.db;
     this.registry = opts.registry;
     this.now = opts.now ?? Date.now;
     this.packed = opts.packed ?? new PackedRanges({ db: opts.db });
-    this.rollups = new RollupBuffer({ db: opts.db, now: this.now });
-    this.walSync = new WalSync(opts.db);
-    this.rollups.recover();
+    this.rejections = opts.rejections ?? new RejectionLog({ db: opts.db });
+    this.counterEvents = opts.counterEvents ?? new CounterEventLog({ db: opts.db });
+    this.log = opts.log;
+    this.foldEveryMs = opts.foldEveryMs ?? 15 * 60_000;
+    this.onFoldHealth = opts.onFoldHealth;
+    this.foldAtReadings = opts.foldAtReadings ?? 100_000;
+    this.lastFold = this.now();
+    this.rollups = new RollupBuffer({ db: opts.db });
     const db = this.db;
     this.stmts = {
-      insertReading: db.prepare(
-        'INSERT OR IGNORE INTO readings (sensor_id, ts, seq, value) VALUES (?, ?, ?, ?)',
+      legacyRow: db.prepare('SELECT 1 FROM readings WHERE sensor_id = ? AND ts = ?').pluck(),
+      anyLegacyRow: db.prepare('SELECT EXISTS (SELECT 1 FROM readings)').pluck(),
+      insertBlock: db.prepare(
+        `INSERT INTO reading_blocks (sensor_id, t0, t1, n, ts_off, vals, seq0, seq1, seq_off)
+         VALUES (@sensor_id, @t0, @t1, @n, @ts_off, @vals, @seq0, @seq1, @seq_off)`,
       ),
-      upsertRollup: db.prepare(UPSERT_ROLLUP),
       updateCounter: db.prepare('UPDATE sensors SET last_total = ?, last_total_ts = ? WHERE id = ?'),
-      counterEvent: db.prepare(
-        'INSERT INTO counter_events (sensor_id, ts, kind, previous, current) VALUES (?, ?, ?, ?, ?)',
-      ),
-      updateNode: db.prepare(
+      updateStats: db.prepare(
         'UPDATE nodes SET accepted = accepted + ?, rejected = rejected + ?, last_seen = max(coalesce(last_seen, 0), ?), max_seq = ?, gaps = ? WHERE id = ?',
       ),
-      insertRejection: db.prepare('INSERT INTO rejections (node_id, ts, reason, detail) VALUES (?, ?, ?, ?)'),
-      countRejection: db.prepare(
-        `INSERT INTO rejection_counts (node_id, reason, count) VALUES (?, ?, 1)
-         ON CONFLICT (node_id, reason) DO UPDATE SET count = count + 1`,
+      updateFields: db.prepare(
+        `UPDATE nodes SET board = @board, firmware = @firmware, kit = @kit, power_w = @power_w,
+         status = @status, status_ts = @status_ts, clock_offset_ms = @clock_offset_ms, rssi = @rssi,
+         battery = @battery, last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
       ),
-      pruneRejections: db.prepare(
-        'DELETE FROM rejections WHERE node_id = ? AND id <= (SELECT id FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+      insertSensor: db.prepare(
+        `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
+         ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+      ),
+      marker: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      setMarker: db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
     };
+    this.legacyRows = this.stmts.anyLegacyRow.get() === 1;
+    this.foldTx = db.transaction((lsn: number) => this.writeFold(lsn));
   }
 
-  commit(entries: readonly CommitEntry[]): CommitResult {
+  /**
+   * Applies the commit log's records after the last fold (a crash or a power cut left them there),
+   * then folds them into SQLite. Returns how many records were applied again.
+   */
+  open(): number {
+    this.rollups.recoverLegacy();
+    if (!this.log) return 0;
+    const folded = Number(this.stmts.marker.get(FOLDED_LSN_KEY) ?? 0);
+    const records = this.log.open(folded);
+    for (const r of records) this.apply(JSON.parse(r.payload.toString('utf8')) as CommitRecord);
+    if (records.length > 0) this.fold();
+    return records.length;
+  }
+
+  /** Readings held in memory since the last fold. */
+  get held(): number {
+    return this.recent.size;
+  }
+
+  /**
+   * Commits a batch; `done` is called once it is durable and applied (or failed: then nothing of it
+   * was applied). One commit at a time: the group committer waits for `done` before the next.
+   */
+  commit(
+    entries: readonly CommitEntry[],
+    limits: TimeLimits,
+    done: (err: Error | null, result?: CommitResult) => void,
+  ): void {
+    if (this.appending) throw new Error('readings store: one commit at a time');
+    let checked: { record: CommitRecord; result: CommitResult };
+    let payload: Buffer;
+    try {
+      checked = this.check(entries, limits);
+      payload = Buffer.from(JSON.stringify(checked.record));
+      if (this.log && !this.log.fits(payload.length)) this.fold();
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    const applied = () => {
+      try {
+        this.apply(checked.record);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      done(null, checked.result);
+      // after the acknowledgements: a fold never delays the commit that made it due
+      if (this.foldDue()) this.tryFold();
+    };
+    if (!this.log) return applied();
+    this.appending = true;
+    this.log.append(payload, (err) => {
+      this.appending = false;
+      if (err) done(err);
+      else applied();
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    });
+  }
+
+  /** Folds now, or as soon as the commit under way is durable. */
+  foldWhenIdle(): Promise<void> {
+    if (!this.appending) {
+      this.fold();
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) =>
+      this.idleWaiters.push(() => {
+        try {
+          this.fold();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      }),
+    );
+  }
+
+  /**
+   * A fold whose failure (a full disk) is no commit's failure: what is held stays in memory and in
+   * the commit log, which is durable, and the next commit tries again. Only once the log has no
+   * room left do commits fail, and publishes go unacknowledged.
+   */
+  private tryFold(): void {
+    try {
+      this.fold();
+      if (this.foldFailing) {
+        this.foldFailing = false;
+        this.onFoldHealth?.(null);
+      }
+    } catch (err) {
+      if (!this.foldFailing) {
+        this.foldFailing = true;
+        const used = this.log
+          ? ` (${Math.round((100 * this.log.used) / this.log.capacity)} % of the commit log used)`
+          : '';
+        this.onFoldHealth?.(`${(err as Error).message}${used}`);
+      }
+    }
+  }
+
+  /** True when the held data should go to SQLite now. */
+  foldDue(): boolean {
+    if (this.foldFailing) return true;
+    if (this.recent.size === 0 && this.heldNodes.size === 0 && this.heldFields.size === 0) return false;
+    return (
+      this.recent.size >= this.foldAtReadings ||
+      this.now() - this.lastFold >= this.foldEveryMs ||
+      (this.log !== undefined && this.log.used >= this.log.capacity / 2)
+    );
+  }
+
+  /**
+   * Writes everything held in memory into SQLite in one synced transaction, then starts the commit
+   * log over. Never while a commit is being appended (the caller waits for it).
+   */
+  fold(): void {
+    if (this.appending) throw new Error('readings store: fold during a commit');
+    if (!this.db.open) return;
+    const lsn = this.log?.lastLsn ?? 0;
+    this.foldTx(lsn);
+    this.recent.clear();
+    this.rollups.clear();
+    this.heldNodes.clear();
+    this.heldFields.clear();
+    this.heldCounters.clear();
+    this.rejections.clearPending();
+    this.counterEvents.clearPending();
+    this.log?.reset();
+    this.lastFold = this.now();
+  }
+
+  /** An erasure: what is held of these nodes and series is dropped, and the log forgets them too. */
+  forget(nodes: readonly string[], sensorIds: readonly number[]): void {
+    this.recent.forget(sensorIds);
+    this.rollups.forget(sensorIds);
+    for (const n of nodes) {
+      this.heldNodes.delete(n);
+      this.heldFields.delete(n);
+    }
+    for (const id of sensorIds) this.heldCounters.delete(id);
+    this.rejections.forgetPending(new Set(nodes));
+    this.counterEvents.forgetPending(new Set(sensorIds));
+    this.fold();
+    this.log?.wipe();
+  }
+
+  close(): void {
+    if (this.db.open) this.fold();
+    this.log?.close();
+  }
+
+  // --- the commit, as named steps ---------------------------------------------------------------
+
+  /** Registry changes → validate → normalise → duplicates → counters, without changing anything yet. */
+  private check(
+    entries: readonly CommitEntry[],
+    limits: TimeLimits,
+  ): { record: CommitRecord; result: CommitResult } {
     const now = this.now();
     const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
+    const record: CommitRecord = { v: 1, readings: [] };
     const counters = new Map<number, CounterState>();
-    const nodes = new Map<string, NodeDelta>();
-    // rollups of readings older than `deferFrom` are written now; newer ones wait in memory
-    const direct = new RollupAccumulator();
-    const deferred = new RollupAccumulator();
-    const deferFrom = this.rollups.deferFrom();
-    let wroteHeld = false;
-    const run = this.db.transaction(() => {
-      for (const entry of entries) {
-        const delta = this.nodeDelta(nodes, entry.node, now);
-        for (const r of entry.rejections) this.reject(result, delta, entry.node, r, now);
-        for (const reading of entry.readings) {
-          const stored = this.storeReading(reading, counters, result);
-          if ('reason' in stored) {
-            this.reject(result, delta, entry.node, stored, now);
-            continue;
-          }
-          delta.accepted++;
-          trackSeq(delta, reading.seq);
-          (reading.ts >= deferFrom ? deferred : direct).add(reading.sensor.id, reading.ts, stored.value);
-          result.stored.push(stored);
+    const stats = new Map<string, NodeStats & { known: boolean }>();
+    const batch = new Set<string>();
+    const stage = this.registry.stage();
+    const reject = (node: string, r: Rejected, s: NodeStats) => {
+      s.rejected++;
+      record.rejections = record.rejections ?? [];
+      record.rejections.push([node, now, r.reason, r.detail]);
+      result.rejections.push({ ...r, node });
+    };
+    for (const entry of entries) {
+      const s = this.statsOf(stats, entry.node, now);
+      for (const r of entry.rejections ?? []) reject(entry.node, r, s);
+      if (entry.meta) stage.applyMeta(entry.node, entry.meta);
+      if (entry.status) stage.applyStatus(entry.node, entry.status, entry.receivedAt);
+      const limitsNow = { sensors: stage, now: entry.receivedAt, ...limits };
+      for (const [i, raw] of (entry.readings ?? []).entries()) {
+        const valid = validateReading(entry.node, raw, limitsNow);
+        if ('reason' in valid) {
+          reject(entry.node, { ...valid, detail: `readings[${i}]: ${valid.detail}` }, s);
+          continue;
         }
+        const stored = this.normalise(valid, counters, batch, record, result);
+        if ('reason' in stored) {
+          reject(entry.node, stored, s);
+          continue;
+        }
+        s.accepted++;
+        trackSeq(s, valid.seq);
+        record.readings.push([valid.sensor.id, valid.ts, valid.seq, stored.value]);
+        result.stored.push(stored);
       }
-      for (const cell of direct.values()) this.stmts.upsertRollup.run(cell);
-      wroteHeld = this.rollups.writeIfDue(deferred);
-      for (const [id, c] of counters) this.stmts.updateCounter.run(c.total, c.ts, id);
-      // node counters are statistics the registry serves from memory: written with the held
-      // rollups, about once a minute, not as a page per node and commit
-      if (wroteHeld) this.writeNodes(mergeNodes(mergeNodes(new Map(), this.pendingNodes), nodes));
-      for (const [node, d] of nodes) {
-        if (d.rejected > 0) this.stmts.pruneRejections.run(node, node, KEEP_REJECTIONS);
-        result.touchedNodes.add(node);
-      }
-    });
-    run();
-    this.rollups.committed(deferred, wroteHeld);
-    if (wroteHeld) this.pendingNodes.clear();
-    else mergeNodes(this.pendingNodes, nodes);
-    this.applyToCache(counters, nodes);
-    return result;
+    }
+    const changes = stage.changes();
+    if (changes.sensors.length > 0) record.sensors = changes.sensors.map(sensorColumns);
+    if (changes.nodes.length > 0) record.nodes = changes.nodes;
+    if (counters.size > 0) record.counters = [...counters].map(([id, c]) => [id, c.total, c.ts]);
+    for (const [node, s] of stats) {
+      if (!s.known) continue;
+      record.nodeStats = record.nodeStats ?? [];
+      record.nodeStats.push([node, s.accepted, s.rejected, s.lastSeen, s.maxSeq, s.gaps]);
+      result.touchedNodes.add(node);
+    }
+    return { record, result };
   }
 
-  private storeReading(
+  /** Duplicates and counters: a counter's total becomes the delta since the last one. */
+  private normalise(
     reading: ValidReading,
     counters: Map<number, CounterState>,
+    batch: Set<string>,
+    record: CommitRecord,
     result: CommitResult,
   ): StoredReading | Rejected {
     const { sensor, ts, seq } = reading;
+    const key = `${sensor.id}:${ts}`;
+    if (batch.has(key) || this.isStored(sensor.id, ts)) {
+      return {
+        reason: 'duplicate',
+        detail: `"${sensor.sensor}" at ${new Date(ts).toISOString()} (seq ${seq}) is stored already`,
+      };
+    }
     let value = reading.value;
     const spec = QUANTITIES[sensor.quantity];
     if (spec.kind === 'counter') {
@@ -158,97 +420,133 @@ export class ReadingsStore {
       }
       counters.set(sensor.id, outcome.next);
       if (outcome.event) {
-        this.stmts.counterEvent.run(sensor.id, ts, outcome.event, state.total, value);
+        record.events = record.events ?? [];
+        record.events.push([sensor.id, ts, outcome.event, state.total, value]);
         result.counterEvents.push({ sensor, ts, kind: outcome.event });
       }
       value = outcome.delta;
     }
-    // the primary key of `readings` sees only the rows not packed yet (hub/src/store/packer.ts)
-    const changed = this.packed.has(sensor.id, ts)
-      ? 0
-      : this.stmts.insertReading.run(sensor.id, ts, seq, value).changes;
-    if (changed === 0) {
-      return {
-        reason: 'duplicate',
-        detail: `"${sensor.sensor}" at ${new Date(ts).toISOString()} (seq ${seq}) is stored already`,
-      };
-    }
+    batch.add(key);
     return { sensor, ts, seq, value };
   }
 
-  /** Writes what is held in memory (rollups, node counters): at stop, and for tests. */
-  flush(): void {
-    if (!this.db.open) return;
-    this.rollups.flush();
-    if (this.pendingNodes.size === 0) return;
-    this.db.transaction(() => this.writeNodes(this.pendingNodes))();
-    this.pendingNodes.clear();
+  /** Stored already: held since the last fold, packed in a block, or a row of an older version. */
+  private isStored(sensorId: number, ts: number): boolean {
+    if (this.recent.has(sensorId, ts) || this.packed.has(sensorId, ts)) return true;
+    return this.legacyRows && this.stmts.legacyRow.get(sensorId, ts) === 1;
   }
 
-  private writeNodes(nodes: Map<string, NodeDelta>): void {
-    for (const [node, d] of nodes)
-      this.stmts.updateNode.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
-  }
-
-  private nodeDelta(nodes: Map<string, NodeDelta>, node: string, now: number): NodeDelta {
-    let d = nodes.get(node);
-    if (!d) {
-      const row = this.registry.node(node);
-      d = { accepted: 0, rejected: 0, lastSeen: now, maxSeq: row?.max_seq ?? null, gaps: row?.gaps ?? 0 };
-      nodes.set(node, d);
+  /** A record's changes, into memory (after it is durable, or when the log is replayed). */
+  private apply(record: CommitRecord): void {
+    // a record applied again onto a restored backup may name nodes erased or not yet provisioned there
+    const sensors = (record.sensors ?? []).filter((s) => this.registry.node(s.node_id));
+    if (sensors.length > 0) {
+      // sensors are rare and read by SQL joins (collective figures): written now, synced at the fold
+      this.db.transaction(() => {
+        for (const s of sensors) this.stmts.insertSensor.run(s);
+      })();
+      this.registry.applySensorRows(sensors);
     }
-    return d;
-  }
-
-  private reject(result: CommitResult, delta: NodeDelta, node: string, r: Rejected, now: number): void {
-    delta.rejected++;
-    this.stmts.insertRejection.run(node, now, r.reason, r.detail);
-    this.stmts.countRejection.run(node, r.reason satisfies RejectReason);
-    result.rejections.push({ ...r, node });
-  }
-
-  private applyToCache(counters: Map<number, CounterState>, nodes: Map<string, NodeDelta>): void {
-    for (const [id, c] of counters) {
+    for (const n of record.nodes ?? []) {
+      this.registry.applyNodeFields(n);
+      this.heldFields.set(n.id, n);
+    }
+    for (const [id, ts, seq, value] of record.readings) {
+      this.recent.add(id, ts, seq, value);
+      this.rollups.add(id, ts, value);
+    }
+    for (const [id, total, ts] of record.counters ?? []) {
+      this.heldCounters.set(id, [total, ts]);
       const s = this.registry.sensorById(id);
       if (s) {
-        s.last_total = c.total;
-        s.last_total_ts = c.ts;
+        s.last_total = total;
+        s.last_total_ts = ts;
       }
     }
-    for (const [id, d] of nodes) {
-      const row = this.registry.node(id);
-      if (!row) continue;
-      row.accepted += d.accepted;
-      row.rejected += d.rejected;
-      row.last_seen = Math.max(row.last_seen ?? 0, d.lastSeen);
-      row.max_seq = d.maxSeq;
-      row.gaps = d.gaps;
+    for (const [id, ts, kind, previous, current] of record.events ?? [])
+      this.counterEvents.record(id, ts, kind, previous, current);
+    for (const [node, ts, reason, detail] of record.rejections ?? [])
+      this.rejections.record(node, ts, reason, detail);
+    for (const [node, accepted, rejected, lastSeen, maxSeq, gaps] of record.nodeStats ?? []) {
+      const held = this.heldNodes.get(node) ?? { accepted: 0, rejected: 0, lastSeen, maxSeq, gaps };
+      held.accepted += accepted;
+      held.rejected += rejected;
+      held.lastSeen = Math.max(held.lastSeen, lastSeen);
+      held.maxSeq = maxSeq;
+      held.gaps = gaps;
+      this.heldNodes.set(node, held);
+      const row = this.registry.node(node);
+      if (row) {
+        row.accepted += accepted;
+        row.rejected += rejected;
+        row.last_seen = Math.max(row.last_seen ?? 0, lastSeen);
+        row.max_seq = maxSeq;
+        row.gaps = gaps;
+      }
     }
+  }
+
+  /** Inside the fold's transaction. */
+  private writeFold(lsn: number): void {
+    for (const [sensorId, readings] of this.recent.all()) {
+      const blocks = planBlocks(sensorId, readings, Number.POSITIVE_INFINITY);
+      for (const { block } of blocks) this.stmts.insertBlock.run(block);
+      const last = blocks[blocks.length - 1];
+      if (last) this.packed.raise(sensorId, last.block.t1);
+    }
+    this.rollups.write();
+    for (const [id, [total, ts]] of this.heldCounters) this.stmts.updateCounter.run(total, ts, id);
+    // a record written before nodes had a clock offset carries none
+    for (const n of this.heldFields.values())
+      this.stmts.updateFields.run({ ...n, clock_offset_ms: n.clock_offset_ms ?? null });
+    for (const [node, d] of this.heldNodes)
+      this.stmts.updateStats.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
+    this.counterEvents.writePending();
+    this.rejections.writePending();
+    this.stmts.setMarker.run(FOLDED_LSN_KEY, String(lsn));
+  }
+
+  /** A node's statistics for this batch, starting from the registry's (the batch may move them). */
+  private statsOf(
+    stats: Map<string, NodeStats & { known: boolean }>,
+    node: string,
+    now: number,
+  ): NodeStats & { known: boolean } {
+    let s = stats.get(node);
+    if (!s) {
+      const row = this.registry.node(node);
+      s = {
+        accepted: 0,
+        rejected: 0,
+        lastSeen: now,
+        maxSeq: row?.max_seq ?? null,
+        gaps: row?.gaps ?? 0,
+        known: !!row,
+      };
+      stats.set(node, s);
+    }
+    return s;
   }
 }
 
-/** Folds the node counters of a commit into `into` (increments add up; the rest is the latest). */
-function mergeNodes(into: Map<string, NodeDelta>, from: Map<string, NodeDelta>): Map<string, NodeDelta> {
-  for (const [node, d] of from) {
-    const held = into.get(node);
-    if (!held) {
-      into.set(node, { ...d });
-      continue;
-    }
-    held.accepted += d.accepted;
-    held.rejected += d.rejected;
-    held.lastSeen = Math.max(held.lastSeen, d.lastSeen);
-    held.maxSeq = d.maxSeq;
-    held.gaps = d.gaps;
-  }
-  return into;
+function sensorColumns(
+  s: SensorRow,
+): Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'> {
+  return {
+    id: s.id,
+    node_id: s.node_id,
+    sensor: s.sensor,
+    quantity: s.quantity,
+    unit: s.unit,
+    label: s.label,
+  };
 }
 
 /**
  * Gaps in a node's sequence numbers: a jump forward opens gaps, a late reading (a replay from the
  * node's store-and-forward queue) closes one.
  */
-function trackSeq(d: NodeDelta, seq: number): void {
+function trackSeq(d: NodeStats, seq: number): void {
   if (d.maxSeq === null) d.maxSeq = seq;
   else if (seq > d.maxSeq) {
     d.gaps += seq - d.maxSeq - 1;

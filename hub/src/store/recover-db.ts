@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { asLog } from '../log.ts';
 import { listBackups } from './auto-backup.ts';
-import { type Db, openDb } from './db.ts';
+import { type Db, isEmptyDb, openDb } from './db.ts';
 
 export interface RecoverOptions {
   file: string;
   backupsDir: string;
+  /** the commit log beside the database (set aside with it on a deliberate fresh start) */
+  commitLog?: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /** start a new, empty database on purpose (`communs hub --new`): the old one is kept aside */
+  fresh?: boolean;
   now?: () => number;
   log: (line: string) => void;
 }
@@ -22,57 +27,112 @@ class DamagedDb extends Error {
 }
 
 /**
- * Opens the database; when SQLite finds it damaged (a bad sector, a half-written SD card, a file
- * overwritten), keeps it aside as `corrupt-<time>.db` for whoever wants to dig, restores the newest
- * backup that itself passes the check, and says so — a hub that refuses to start helps no one in a
- * community room. Other errors (permissions, disk full) are not damage and go up unchanged.
+ * Opens the database, and never starts a silent fresh hub over a lost one. When the file is
+ * missing, empty (a failed SD card write, a careless `>`) or damaged (a bad sector, a file
+ * overwritten) and backups exist, what is left of it is kept aside for whoever wants to dig, the
+ * newest backup that passes the check and holds data is restored, and a notice says so — a hub that
+ * refuses to start helps no one in a community room. The commit log then applies, onto the restored
+ * backup, whatever it still holds (hub/src/store/readings-store.ts). Other errors (permissions, disk
+ * full) are not damage and go up unchanged. `fresh` starts over on purpose, keeping the old file.
  */
 export function openOrRecoverDb(opts: RecoverOptions): Opened {
-  if (!fs.existsSync(opts.file)) return { db: openDb(opts), notices: [] };
+  const exists = fs.existsSync(opts.file);
+  if (opts.fresh) return startFresh(opts, exists);
+  if (!exists) {
+    // a first start has no backup: that is the only silent fresh start
+    if (usableBackups(opts).length === 0) return { db: openDb(opts), notices: [] };
+    return restore(opts, 'was missing');
+  }
+  if (fs.statSync(opts.file).size === 0) {
+    setAside(opts, 'empty');
+    return restore(opts, 'was empty (0 bytes)');
+  }
   try {
-    return { db: openChecked(opts.file, opts.synchronous), notices: [] };
+    return { db: openChecked(opts.file, opts.synchronous, opts), notices: [] };
   } catch (err) {
     if (!isDamage(err)) throw err;
-    return recover(opts, err as Error);
+    const aside = setAside(opts, 'corrupt');
+    asLog(opts.log).error(`database damaged at start (${(err as Error).message}): kept aside as ${aside}`);
+    return restore(opts, `was damaged at start: kept aside as ${path.basename(aside)}`);
   }
 }
 
-function recover(opts: RecoverOptions, cause: Error): Opened {
-  const now = opts.now ?? Date.now;
-  const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
-  const aside = path.join(path.dirname(opts.file), `corrupt-${stamp}.db`);
-  // the WAL and shared-memory files belong to the damaged file: they go aside with it
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (fs.existsSync(opts.file + suffix)) fs.renameSync(opts.file + suffix, aside + suffix);
-  }
-  opts.log(`database damaged at start (${cause.message}): kept aside as ${aside}`);
-  for (const backup of listBackups(opts.backupsDir)) {
+/** Restores the newest good backup; starts empty, saying so, when there is none. */
+function restore(opts: RecoverOptions, what: string): Opened {
+  for (const backup of usableBackups(opts)) {
     try {
       fs.copyFileSync(backup, opts.file);
-      const db = openChecked(opts.file, opts.synchronous);
+      fs.chmodSync(opts.file, 0o600);
+      const db = openChecked(opts.file, opts.synchronous, opts);
+      if (isEmptyDb(db)) {
+        db.close();
+        throw new Error('it holds no household, node or reading');
+      }
       const when = new Date(fs.statSync(backup).mtimeMs).toISOString();
-      opts.log(`restored ${backup}`);
+      asLog(opts.log).warn(`database ${what}: restored ${backup}`);
       return {
         db,
         notices: [
-          `database was damaged at start: kept aside as ${path.basename(aside)}, restored the backup of ${when} (${path.basename(backup)}); readings after it are back only if nodes resend them`,
+          `database ${what}; restored the backup of ${when} (${path.basename(backup)}); readings after it are back where the commit log still held them, or when nodes resend them`,
         ],
       };
     } catch (err) {
-      opts.log(`backup ${backup} is not usable: ${(err as Error).message}`);
+      asLog(opts.log).warn(`backup ${backup} is not usable: ${(err as Error).message}`);
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(opts.file + suffix, { force: true });
     }
   }
+  asLog(opts.log).error(
+    `database ${what} and no usable backup was found in ${opts.backupsDir}: starting empty`,
+  );
   return {
     db: openDb(opts),
-    notices: [
-      `database was damaged at start and no usable backup was found: kept aside as ${path.basename(aside)}, started empty`,
-    ],
+    notices: [`database ${what} and no usable backup was found: started empty`],
   };
 }
 
-function openChecked(file: string, synchronous: 'FULL' | 'NORMAL' | undefined): Db {
-  const db = openDb({ file, ...(synchronous ? { synchronous } : {}) });
+function startFresh(opts: RecoverOptions, exists: boolean): Opened {
+  const aside = exists ? setAside(opts, 'set-aside') : undefined;
+  if (opts.commitLog && fs.existsSync(opts.commitLog)) {
+    fs.renameSync(
+      opts.commitLog,
+      `${aside ?? path.join(path.dirname(opts.file), `set-aside-${stamp(opts)}`)}.log`,
+    );
+  }
+  const kept = aside ? `; the previous one is kept as ${path.basename(aside)}` : '';
+  asLog(opts.log).warn(`started a new, empty database as asked (--new)${kept}`);
+  return { db: openDb(opts), notices: [`a new, empty database was started on purpose (--new)${kept}`] };
+}
+
+/** Moves the database and its WAL files aside as `<label>-<time>.db`; returns that path. */
+function setAside(opts: RecoverOptions, label: string): string {
+  const aside = path.join(path.dirname(opts.file), `${label}-${stamp(opts)}.db`);
+  // the WAL and shared-memory files belong to the file: they go aside with it
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(opts.file + suffix)) fs.renameSync(opts.file + suffix, aside + suffix);
+  }
+  return aside;
+}
+
+function stamp(opts: RecoverOptions): string {
+  return new Date((opts.now ?? Date.now)()).toISOString().replace(/[:.]/g, '-');
+}
+
+/** Backups newest first, empty files left out. */
+function usableBackups(opts: RecoverOptions): string[] {
+  return listBackups(opts.backupsDir).filter((f) => fs.statSync(f).size > 0);
+}
+
+function openChecked(
+  file: string,
+  synchronous: 'FULL' | 'NORMAL' | undefined,
+  opts: { backupsDir: string; log: (line: string) => void },
+): Db {
+  const db = openDb({
+    file,
+    ...(synchronous ? { synchronous } : {}),
+    backupsDir: opts.backupsDir,
+    log: opts.log,
+  });
   try {
     // quick_check reads every page but skips index cross-checks: O(size), seconds on a Pi
     const result = db.pragma('quick_check', { simple: true });

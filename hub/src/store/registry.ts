@@ -1,11 +1,6 @@
-import type {
-  HouseholdKind,
-  MetaMessage,
-  Quantity,
-  SharingLevel,
-  StatusMessage,
-} from '../../../protocol/index.ts';
+import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
 import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
 
 export interface HouseholdRow {
@@ -32,6 +27,8 @@ export interface NodeRow {
   power_w: number | null;
   status: string | null;
   status_ts: number | null;
+  /** the node's clock minus the hub's, from its last status message that carried a time */
+  clock_offset_ms: number | null;
   rssi: number | null;
   battery: number | null;
   last_seen: number | null;
@@ -53,6 +50,14 @@ export interface SensorRow {
   meter_offset: number;
 }
 
+/** A stretch of time during which a household's data was public (community or open); `until` null: still. */
+export interface SharingPeriod {
+  since: number;
+  until: number | null;
+}
+
+const isPublicLevel = (s: SharingLevel) => s === 'community' || s === 'open';
+
 export class RegistryError extends Error {}
 
 /**
@@ -69,6 +74,10 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** household id → when its data was public, oldest first (docs/PRIVACY.md) */
+  private periods = new Map<string, SharingPeriod[]>();
+  /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
+  private maxSensorId = 0;
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -83,6 +92,63 @@ export class Registry {
     this.sensors.clear();
     this.sensorsById.clear();
     for (const s of this.db.prepare('SELECT * FROM sensors').all() as SensorRow[]) this.cacheSensor(s);
+    // ids are never given twice, even those of erased sensors (held data may still name them)
+    this.maxSensorId = Math.max(
+      this.maxSensorId,
+      (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
+    );
+    this.periods.clear();
+    const periods = this.db
+      .prepare('SELECT household_id AS id, since, until FROM sharing_periods ORDER BY since')
+      .all() as (SharingPeriod & { id: string })[];
+    for (const p of periods) {
+      const list = this.periods.get(p.id) ?? [];
+      list.push({ since: p.since, until: p.until });
+      this.periods.set(p.id, list);
+    }
+  }
+
+  /** When a household's data was public, oldest first. */
+  sharingPeriods(id: string): readonly SharingPeriod[] {
+    return this.periods.get(id) ?? [];
+  }
+
+  /** Since when a household's data is public without a break; null when it is private now. */
+  publicSince(id: string): number | null {
+    const last = this.periods.get(id)?.at(-1);
+    return last && last.until === null ? last.since : null;
+  }
+
+  /** Opens or closes the household's public period when its level crosses private <-> shared. */
+  private recordSharing(id: string, before: SharingLevel | undefined, after: SharingLevel, at: number): void {
+    const was = before !== undefined && isPublicLevel(before);
+    const is = isPublicLevel(after);
+    if (was === is) return;
+    const list = this.periods.get(id) ?? [];
+    if (is) {
+      // two changes in the same millisecond: the period opened again is the one just closed
+      const last = list.at(-1);
+      if (last && last.since === at) {
+        last.until = null;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = NULL WHERE household_id = ? AND since = ?')
+          .run(id, at);
+      } else {
+        list.push({ since: at, until: null });
+        this.db
+          .prepare('INSERT INTO sharing_periods (household_id, since, until) VALUES (?, ?, NULL)')
+          .run(id, at);
+      }
+    } else {
+      const open = list.at(-1);
+      if (open && open.until === null) {
+        open.until = at;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = ? WHERE household_id = ? AND until IS NULL')
+          .run(at, id);
+      }
+    }
+    this.periods.set(id, list);
   }
 
   // --- households -------------------------------------------------------------------------------
@@ -119,6 +185,8 @@ export class Registry {
       )
       .run(row);
     this.households.set(row.id, row);
+    // a household that shares from the start has no private past: its series are public whole
+    this.recordSharing(row.id, undefined, row.sharing, 0);
     return row;
   }
 
@@ -135,6 +203,7 @@ export class Registry {
       )
       .run(next);
     this.households.set(id, next);
+    this.recordSharing(id, row.sharing, next.sharing, this.now());
     return next;
   }
 
@@ -151,8 +220,10 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.db.prepare('DELETE FROM sharing_periods WHERE household_id = ?').run(id);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
+    this.periods.delete(id);
     for (const n of nodes) {
       for (const s of this.sensors.get(n)?.values() ?? []) this.sensorsById.delete(s.id);
       this.sensors.delete(n);
@@ -200,6 +271,7 @@ export class Registry {
       power_w: null,
       status: null,
       status_ts: null,
+      clock_offset_ms: null,
       rssi: null,
       battery: null,
       last_seen: null,
@@ -271,43 +343,62 @@ export class Registry {
     return true;
   }
 
-  /** Applies a node's retained self-description: board, power budget and the sensors it declares. */
+  /**
+   * Changes to nodes and sensors that travel with a commit of readings (hub/src/store/readings-store.ts):
+   * a node's meta and status messages are applied in the same transaction as the readings that follow
+   * them, and reach the registry's memory only once that transaction has committed. Readings of the
+   * same batch see the sensors a meta message declares before them.
+   */
+  stage(): RegistryStage {
+    return new RegistryStage(this, () => ++this.maxSensorId);
+  }
+
+  /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
+  applySensorRows(
+    rows: ReadonlyArray<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>,
+  ): void {
+    for (const r of rows) {
+      if (!this.nodes.has(r.node_id)) continue;
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, ...r });
+    }
+  }
+
+  /** Node fields set by a commit's meta and status messages, now durable. */
+  applyNodeFields(n: NodeDescription): void {
+    const row = this.nodes.get(n.id);
+    if (row) Object.assign(row, described(n));
+  }
+
+  /** Applies a node's self-description at once, outside ingest (tools and tests). */
   applyMeta(nodeId: string, meta: MetaMessage): void {
-    const row = this.requireNode(nodeId);
-    const tx = this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
-        .run(meta.board, meta.firmware ?? null, meta.kit ?? null, meta.powerW ?? null, nodeId);
-      const upsert = this.db.prepare(
-        `INSERT INTO sensors (node_id, sensor, quantity, unit, label) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (node_id, sensor) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label
-         RETURNING *`,
-      );
-      for (const s of meta.sensors) {
-        this.cacheSensor(upsert.get(nodeId, s.id, s.quantity, s.unit, s.label ?? null) as SensorRow);
-      }
-    });
-    tx();
-    row.board = meta.board;
-    row.firmware = meta.firmware ?? null;
-    row.kit = meta.kit ?? null;
-    row.power_w = meta.powerW ?? null;
+    const stage = this.stage();
+    stage.applyMeta(nodeId, meta);
+    const { sensors, nodes } = stage.changes();
+    this.db.transaction(() => {
+      for (const s of sensors)
+        this.db
+          .prepare(
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+          )
+          .run({
+            id: s.id,
+            node_id: s.node_id,
+            sensor: s.sensor,
+            quantity: s.quantity,
+            unit: s.unit,
+            label: s.label,
+          });
+      for (const n of nodes)
+        this.db
+          .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
+          .run(n.board, n.firmware, n.kit, n.power_w, n.id);
+    })();
+    this.applySensorRows(sensors);
+    for (const n of nodes) this.applyNodeFields(n);
   }
 
-  applyStatus(nodeId: string, status: StatusMessage, ts: number): void {
-    const row = this.requireNode(nodeId);
-    row.status = status.state;
-    row.status_ts = ts;
-    if (status.rssi !== undefined) row.rssi = status.rssi;
-    if (status.battery !== undefined) row.battery = status.battery;
-    if (status.state === 'online') row.last_seen = ts;
-    this.db
-      .prepare(
-        'UPDATE nodes SET status = ?, status_ts = ?, rssi = ?, battery = ?, last_seen = ? WHERE id = ?',
-      )
-      .run(row.status, ts, row.rssi, row.battery, row.last_seen, nodeId);
-  }
-
+  // --- sensors ----------------------------------------------------------------------------------
   // --- sensors ----------------------------------------------------------------------------------
 
   sensor(nodeId: string, sensor: string): SensorRow | undefined {
@@ -334,6 +425,7 @@ export class Registry {
   }
 
   private cacheSensor(s: SensorRow): void {
+    if (s.id > this.maxSensorId) this.maxSensorId = s.id;
     let byNode = this.sensors.get(s.node_id);
     if (!byNode) {
       byNode = new Map();

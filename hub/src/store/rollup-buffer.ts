@@ -1,12 +1,10 @@
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import { bucketStart, PERIODS, RollupAccumulator, type RollupCell } from './rollup.ts';
-import { withoutSync } from './wal-sync.ts';
+import type { HeldRollups } from './rollup-reader.ts';
 
-/** The `settings` row saying up to when deferred rollups were written (epoch ms). */
-export const FLUSHED_AT_KEY = 'rollups.flushed_at';
-/** Deferred rollups are written at least this often while readings come in. */
-export const FLUSH_EVERY_MS = 60_000;
+/** The marker of an earlier version: up to when its held rollups had been written (epoch ms). */
+export const LEGACY_MARKER_KEY = 'rollups.flushed_at';
 
 const MINUTE = PERIODS.minute;
 
@@ -21,40 +19,20 @@ export const UPSERT_ROLLUP = `INSERT INTO rollups (sensor_id, period, start, cou
     last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
     last_ts = max(last_ts, excluded.last_ts)`;
 
-const buffers = new WeakMap<Db, RollupBuffer>();
-
 /**
- * Writes the rollups still held in memory for `db`, if any. Every reader of the `rollups` table
- * calls this first, so what it reads is exact.
+ * Rollups of the readings since the last fold, held in memory (hub/src/store/readings-store.ts):
+ * the fold writes each cell once, where a commit used to rewrite three rollup rows (minute, hour,
+ * day) for every series in it, each on its own page. Readers merge them with the table
+ * (hub/src/store/rollup-reader.ts): a read never writes. After a crash the commit log's records are
+ * applied again, which rebuilds them.
  */
-export function flushRollups(db: Db): void {
-  buffers.get(db)?.flush();
-}
-
-/**
- * Rollups of recent readings, held in memory and written about once a minute instead of at every
- * commit. A commit used to rewrite three rollup rows (minute, hour, day) for every series in it,
- * each on its own page: at 200 households that was most of the ~5 KB written per reading, and at
- * 500 busy series most of a commit's time (docs/PERFORMANCE.md). Held, a minute bucket is written
- * once, when its readings are in.
- *
- * Only readings at or after `deferFrom()` — a minute before the last write — wait in memory; older
- * ones (a node's store-and-forward replay) update their rollups in their own commit. So after a
- * crash, the rollups that may be missing are those from `deferFrom()` on: `recover()` rebuilds
- * those minutes from the raw readings (which were committed before their PUBACK), then the hours
- * and days that contain them from the minutes. The held rollups are written before anyone reads
- * the table (`flushRollups`), by the next commit once a minute has passed, and when the hub stops.
- */
-export class RollupBuffer {
+export class RollupBuffer implements HeldRollups {
   private readonly db: Db;
-  private readonly now: () => number;
   private held = new RollupAccumulator();
-  private flushedAt: number;
   private readonly stmts;
 
-  constructor(opts: { db: Db; now?: () => number }) {
+  constructor(opts: { db: Db }) {
     this.db = opts.db;
-    this.now = opts.now ?? Date.now;
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(UPSERT_ROLLUP),
@@ -62,10 +40,8 @@ export class RollupBuffer {
         `INSERT OR REPLACE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts)
          VALUES (@sensorId, @period, @start, @count, @sum, @min, @max, @last, @lastTs)`,
       ),
-      marker: db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ),
       readMarker: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
+      dropMarker: db.prepare('DELETE FROM settings WHERE key = ?'),
       rowsFrom: db.prepare('SELECT sensor_id, ts, value FROM readings WHERE ts >= ?').raw(),
       blockSensorsFrom: db.prepare('SELECT DISTINCT sensor_id FROM reading_blocks WHERE t1 >= ?').pluck(),
       cellsFrom: db
@@ -76,60 +52,34 @@ export class RollupBuffer {
         .raw(),
       deleteFrom: db.prepare('DELETE FROM rollups WHERE period = ? AND start >= ?'),
     };
-    const marker = this.stmts.readMarker.get(FLUSHED_AT_KEY) as string | undefined;
-    this.flushedAt = marker === undefined ? Number.NaN : Number(marker);
-    buffers.set(db, this);
   }
 
-  /** Readings at or after this time may wait in memory; older ones are written with their commit. */
-  deferFrom(): number {
-    // a database that never had a marker: nothing waits until the first write sets one
-    if (!Number.isFinite(this.flushedAt)) return Number.POSITIVE_INFINITY;
-    return bucketStart(this.flushedAt, MINUTE) - MINUTE;
+  heldCells(period: number): Iterable<RollupCell> {
+    return this.held.cellsOf(period);
   }
 
-  get heldCells(): number {
+  get heldCount(): number {
     return this.held.size;
   }
 
-  /**
-   * Inside a commit's transaction: writes the held rollups and `fresh` (this commit's deferred
-   * ones) when a write is due, and says whether it did. Then `committed` must follow the commit.
-   */
-  writeIfDue(fresh: RollupAccumulator): boolean {
-    const now = this.now();
-    const due =
-      !Number.isFinite(this.flushedAt) || now - this.flushedAt >= FLUSH_EVERY_MS || now < this.flushedAt;
-    if (!due) return false;
+  /** How many held cells belong to these series. */
+  heldCountOf(sensorIds: ReadonlySet<number>): number {
+    let n = 0;
+    for (const c of this.held.values()) if (sensorIds.has(c.sensorId)) n++;
+    return n;
+  }
+
+  add(sensorId: number, ts: number, value: number): void {
+    this.held.add(sensorId, ts, value);
+  }
+
+  /** Inside the fold's transaction: every held cell added to the stored one. */
+  write(): void {
     for (const cell of this.held.values()) this.stmts.upsert.run(cell);
-    for (const cell of fresh.values()) this.stmts.upsert.run(cell);
-    this.stmts.marker.run(FLUSHED_AT_KEY, String(this.nextMarker(now)));
-    return true;
   }
 
-  /** After the commit that called `writeIfDue`: forget what it wrote, or keep `fresh` for later. */
-  committed(fresh: RollupAccumulator, wrote: boolean): void {
-    if (wrote) {
-      this.held = new RollupAccumulator();
-      this.flushedAt = this.nextMarker(this.now());
-    } else this.held.merge(fresh);
-  }
-
-  /**
-   * Writes the held rollups now. Not synced to disk on its own: what it writes can be rebuilt from
-   * the raw readings, and the marker goes back with it if a power cut takes it.
-   */
-  flush(): void {
-    if (this.held.size === 0 || !this.db.open) return;
-    const now = this.now();
-    const write = () => {
-      for (const cell of this.held.values()) this.stmts.upsert.run(cell);
-      this.stmts.marker.run(FLUSHED_AT_KEY, String(this.nextMarker(now)));
-    };
-    if (this.db.inTransaction) write();
-    else withoutSync(this.db, () => this.db.transaction(write)());
+  clear(): void {
     this.held = new RollupAccumulator();
-    this.flushedAt = this.nextMarker(now);
   }
 
   /** Held rollups of these series are dropped (erasure): they must not be written afterwards. */
@@ -138,13 +88,20 @@ export class RollupBuffer {
   }
 
   /**
-   * At start: rebuilds the rollups that may have been held in memory when the hub last stopped
-   * (the minutes from `deferFrom()` from raw readings, then their hours and days from the minutes).
-   * A clean stop wrote them, so this finds the same values; after a crash it restores them.
+   * A database written by an earlier version, which held rollups for a minute and marked up to when
+   * they were written, may have lost the last minute of them in a crash: rebuilt once from the raw
+   * readings, then the marker goes.
    */
-  recover(): number {
-    if (!Number.isFinite(this.flushedAt)) return 0;
-    const from = this.deferFrom();
+  recoverLegacy(): number {
+    const marker = this.stmts.readMarker.get(LEGACY_MARKER_KEY) as string | undefined;
+    if (marker === undefined) return 0;
+    const n = this.rebuildFrom(bucketStart(Number(marker), MINUTE) - MINUTE);
+    this.stmts.dropMarker.run(LEGACY_MARKER_KEY);
+    return n;
+  }
+
+  /** Rebuilds the rollups of buckets from `from` on: minutes from raw readings, hours and days from minutes. */
+  private rebuildFrom(from: number): number {
     return this.db.transaction(() => {
       const minutes = new RollupAccumulator([MINUTE]);
       for (const [sensorId, ts, value] of this.stmts.rowsFrom.iterate(from) as Iterable<
@@ -200,11 +157,6 @@ export class RollupBuffer {
     this.stmts.deleteFrom.run(period, from);
     for (const cell of cells.values()) if (cell.start >= from) this.stmts.replace.run(cell);
     return cells.size;
-  }
-
-  /** The marker never goes back, even if the clock does: deferred readings stay after it. */
-  private nextMarker(now: number): number {
-    return Number.isFinite(this.flushedAt) ? Math.max(this.flushedAt, now) : now;
   }
 }
 

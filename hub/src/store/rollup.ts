@@ -115,6 +115,11 @@ export class RollupAccumulator {
     return this.count;
   }
 
+  /** The cells of one period. */
+  cellsOf(period: number): Iterable<RollupCell> {
+    return this.cells.get(period)?.values() ?? [];
+  }
+
   *values(): IterableIterator<RollupCell> {
     for (const cells of this.cells.values()) yield* cells.values();
   }

@@ -14,6 +14,9 @@ export const SettingsSchema = z.object({
   hubPowerW: z.number().nonnegative().max(500).default(3.5),
   /** raw readings are kept this many days; rollups are kept */
   rawRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** the aggregate privacy rule (docs/PRIVACY.md): k may only be raised, the dominance share only lowered */
+  privacyK: z.number().int().min(3).max(1000).default(3),
+  privacyDominance: z.number().gt(0).max(0.5).default(0.5),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
 });
@@ -56,12 +59,24 @@ export class SettingsStore {
     if (!next.success) {
       throw new Error(`"${key}": ${next.error.issues[0]?.message ?? 'invalid value'}`);
     }
+    this.mark(key, JSON.stringify(next.data[key]));
+    this.current = next.data;
+    return this.current;
+  }
+
+  /** A marker the hub keeps for itself in the same table (not a setting: the schema ignores it). */
+  marker(key: string): string | undefined {
+    return (
+      (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ??
+      undefined
+    );
+  }
+
+  mark(key: string, value: string): void {
     this.db
       .prepare(
         'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       )
-      .run(key, JSON.stringify(next.data[key]));
-    this.current = next.data;
-    return this.current;
+      .run(key, value);
   }
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { type Db, openDb } from '../../../hub/src/store/db.ts';
 import { Registry } from '../../../hub/src/store/registry.ts';
 import { PERIOD_LIST } from '../../../hub/src/store/rollup.ts';
+import { Store } from '../../../hub/src/store/store.ts';
 
 export interface DbCheck {
   quickCheck: string;
@@ -33,11 +35,21 @@ function rollupMismatches(db: Db): number {
   return bad;
 }
 
-/** Opens the database the way the hub does at start, runs `PRAGMA quick_check`, reads what is stored. */
+/**
+ * Opens the database the way the hub does at start — `PRAGMA quick_check`, then the commit log's
+ * records after the last fold applied again and folded (hub/src/store/readings-store.ts) — and reads
+ * what is stored.
+ */
 export function checkDb(file: string): DbCheck {
   const db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const log = path.join(path.dirname(file), 'ingest.log');
+    if (fs.existsSync(log)) {
+      const store = new Store({ db, commitLog: log });
+      store.readings.open();
+      store.readings.fold();
+    }
     const seqs = new Map<string, Set<number>>();
     const rows = db
       .prepare(

@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { seriesName } from '../../../../protocol/index.ts';
+import { ExportParams, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { isOpenData } from '../../privacy.ts';
-import { RawReadings } from '../../store/raw-readings.ts';
-import { parseEnum, parseRange } from '../params.ts';
+import { parseParams, rangeOf } from '../params.ts';
 import { SECURITY_HEADERS } from '../respond.ts';
 
 const PAGE = 2000;
@@ -19,13 +18,14 @@ export async function exportData(
   params: URLSearchParams,
   res: ServerResponse,
 ): Promise<void> {
-  const format = parseEnum(params, 'format', ['csv', 'ndjson'] as const, 'csv');
-  const { from, to } = parseRange(params, ctx.now(), 365 * 86_400_000 * 100);
+  const query = parseParams(ExportParams, params);
+  const { format } = query;
+  const { from, to } = rangeOf(query, ctx.now(), 365 * 86_400_000 * 100);
   const sensors = ctx.registry
     .allSensors()
     .filter((s) => isOpenData(ctx.registry.householdOfSensor(s.id)))
     .sort((a, b) => a.id - b.id);
-  const raw = new RawReadings({ db: ctx.db });
+  const raw = ctx.store.raw;
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
@@ -37,7 +37,9 @@ export async function exportData(
     const node = ctx.registry.node(s.node_id);
     const demo = node?.demo === 1;
     const name = seriesName(s.node_id, s.sensor);
-    let cursor = from;
+    // open data from when the household shared, not before (docs/PRIVACY.md)
+    const household = ctx.registry.householdOfSensor(s.id);
+    let cursor = Math.max(from, (household && ctx.registry.publicSince(household.id)) ?? from);
     for (;;) {
       const rows = raw.page(s.id, cursor, to, PAGE);
       if (rows.length === 0) break;

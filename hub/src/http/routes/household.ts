@@ -12,7 +12,7 @@ export const UNKNOWN_LINK = 'unknown or revoked link';
  * from /api/series with the same token.
  */
 export async function household(ctx: HubContext, params: URLSearchParams): Promise<HouseholdBody> {
-  const id = await ctx.links.resolve(params.get('token'));
+  const id = await ctx.store.links.resolve(params.get('token'));
   const h = id === undefined ? undefined : ctx.registry.household(id);
   if (!h) throw new HttpError(404, UNKNOWN_LINK);
   return {

@@ -5,12 +5,22 @@ import type {
   RegisterBody,
   SettingsBody,
 } from '../../../../protocol/index.ts';
-import { seriesName } from '../../../../protocol/index.ts';
+import { QUANTITIES, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
-import type { Db, Statement } from '../../store/db.ts';
-import type { NodeRow } from '../../store/registry.ts';
+import type { NodeRow, SensorRow } from '../../store/registry.ts';
+
+/** A reading older than this says nothing about the air now: `last` stays null. */
+const LAST_WITHIN_MS = 3 * 3_600_000;
+
+type Latest = Map<number, { ts: number; value: number }>;
+
+/** The latest reading of each gauge sensor among `sensors` (a screen of every place's air in one request). */
+function latestOf(ctx: HubContext, sensors: readonly SensorRow[]): Latest {
+  const gauges = sensors.filter((s) => QUANTITIES[s.quantity].kind === 'gauge').map((s) => s.id);
+  return ctx.store.rollups.latest(gauges, ctx.now() - LAST_WITHIN_MS);
+}
 
 export function health(ctx: HubContext): HealthBody {
   const ingest = ctx.ingestState();
@@ -23,33 +33,23 @@ export function health(ctx: HubContext): HealthBody {
     lastCommitTs: ingest.lastCommitTs,
     neighbourhood: ctx.settings.get().neighbourhood,
     notices: [...ctx.notices],
+    clockTrusted: ctx.clock.trusted,
+    now: ctx.now(),
   };
 }
 
-/** The rejection look-ups of nodeInfo, compiled once per database rather than per node and request. */
-const rejectionStatements = new WeakMap<Db, { counts: Statement; last: Statement }>();
-
-function rejectionQueries(db: Db): { counts: Statement; last: Statement } {
-  let stmts = rejectionStatements.get(db);
-  if (!stmts) {
-    stmts = {
-      counts: db.prepare('SELECT reason, count FROM rejection_counts WHERE node_id = ?'),
-      last: db.prepare(
-        'SELECT ts, reason, detail FROM rejections WHERE node_id = ? ORDER BY id DESC LIMIT 5',
-      ),
-    };
-    rejectionStatements.set(db, stmts);
-  }
-  return stmts;
-}
-
 /** One node as the public sees it: the household is named only when its sharing level allows. */
-export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean } = {}): NodeInfo {
+export function nodeInfo(
+  ctx: HubContext,
+  row: NodeRow,
+  opts: { owner?: boolean; latest?: Latest } = {},
+): NodeInfo {
   const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
   const named = opts.owner || isPublicDetail(h);
-  const queries = rejectionQueries(ctx.db);
-  const counts = queries.counts.all(row.id) as { reason: string; count: number }[];
-  const last = queries.last.all(row.id) as NodeInfo['lastRejections'];
+  const sensors = ctx.registry.sensorsOf(row.id);
+  const latest = named ? (opts.latest ?? latestOf(ctx, sensors)) : new Map();
+  const counts = ctx.store.rejections.countsOf(row.id);
+  const last: NodeInfo['lastRejections'] = ctx.store.rejections.lastOf(row.id, 5);
   return {
     id: row.id,
     name: named ? row.name : row.id,
@@ -67,19 +67,45 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
-    sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
+    clockOffsetMs: row.clock_offset_ms ?? null,
+    sensors: sensors.map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
       unit: s.unit,
       label: named ? s.label : null,
-      last: named ? (ctx.latestReading?.(s.id) ?? null) : null,
+      last: latest.get(s.id) ?? null,
     })),
   };
 }
 
+/**
+ * The nodes the public may see: those of households that share. A private household's nodes are
+ * only counted (docs/PRIVACY.md): no id, no state, no last-seen time, no counters.
+ */
 export function nodes(ctx: HubContext): NodesBody {
-  return { status: 'ok', nodes: ctx.registry.listNodes().map((row) => nodeInfo(ctx, row)) };
+  const shownRows: NodeRow[] = [];
+  const hidden = { households: new Set<string>(), nodes: 0, sensors: 0 };
+  for (const row of ctx.registry.listNodes()) {
+    const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
+    if (isPublicDetail(h)) {
+      shownRows.push(row);
+      continue;
+    }
+    hidden.households.add(row.household_id ?? `node:${row.id}`);
+    hidden.nodes++;
+    hidden.sensors += ctx.registry.sensorsOf(row.id).length;
+  }
+  // one look at the latest readings for every node shown, not one per node
+  const latest = latestOf(
+    ctx,
+    shownRows.flatMap((r) => ctx.registry.sensorsOf(r.id)),
+  );
+  return {
+    status: 'ok',
+    nodes: shownRows.map((row) => nodeInfo(ctx, row, { latest })),
+    private: { households: hidden.households.size, nodes: hidden.nodes, sensors: hidden.sensors },
+  };
 }
 
 export function register(ctx: HubContext): RegisterBody {
@@ -88,11 +114,13 @@ export function register(ctx: HubContext): RegisterBody {
   for (const node of ctx.registry.listNodes()) {
     const h = node.household_id ? ctx.registry.household(node.household_id) : undefined;
     const sharing = sharingOf(h);
+    const named = isPublicDetail(h);
     for (const s of ctx.registry.sensorsOf(node.id)) {
+      // a private sensor is listed (what it measures, for whom, kept how long), never by its ids
       entries.push({
-        series: seriesName(node.id, s.sensor),
-        node: node.id,
-        sensor: s.sensor,
+        series: named ? seriesName(node.id, s.sensor) : null,
+        node: named ? node.id : null,
+        sensor: named ? s.sensor : null,
         quantity: s.quantity,
         unit: s.unit,
         label: isPublicDetail(h) ? s.label : null,

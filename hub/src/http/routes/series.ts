@@ -4,14 +4,15 @@ import {
   QUANTITY_NAMES,
   type Quantity,
   type SeriesBody,
+  SeriesParams,
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
+import { describeWithheld, type WithheldReason } from '../../privacy/aggregate-rule.ts';
+import { basePeriod, policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
-import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
-import { parseEnum, parseRange } from '../params.ts';
+import { type Gap, pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
+import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
-
-const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
 
 /**
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
@@ -19,15 +20,16 @@ const STEPS = ['auto', 'raw', 'minute', 'hour', 'day'] as const;
  * `owner` is the household a valid private link opened (undefined without one). Answers the
  * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (issue 8).
  */
-export function series(
+export async function series(
   ctx: HubContext,
   params: URLSearchParams,
   owner?: string,
-): readonly (string | Uint8Array)[] {
-  const { from, to } = parseRange(params, ctx.now(), 86_400_000);
-  const step = parseEnum(params, 'step', STEPS, 'auto');
-  const sensorParam = params.get('sensor');
-  const quantityParam = params.get('quantity');
+): Promise<readonly (string | Uint8Array)[]> {
+  const query = parseParams(SeriesParams, params);
+  const { from, to } = rangeOf(query, ctx.now(), 86_400_000);
+  const { step } = query;
+  const sensorParam = query.sensor ?? null;
+  const quantityParam = query.quantity ?? null;
   try {
     if (quantityParam !== null) {
       if (!(QUANTITY_NAMES as string[]).includes(quantityParam)) {
@@ -37,8 +39,11 @@ export function series(
         );
       }
       const quantity = quantityParam as Quantity;
-      const r = ctx.series.collective(quantity, from, to, step);
-      const head: Omit<SeriesBody, 'points'> = {
+      const r = ctx.store.series.collective(quantity, from, to, step, basePeriod(quantity));
+      const policy = policyOf(ctx.settings);
+      const gaps = r.gaps;
+      const reasons = [...new Set(gaps.map((g: Gap) => reasonText(g.reason, policy)))].join('; ');
+      const head: Omit<SeriesBody, 'points' | 'named'> = {
         status: 'ok',
         series: `collective/${quantity}`,
         quantity,
@@ -49,8 +54,18 @@ export function series(
         to,
         households: r.households,
       };
-      if (r.withheld) head.withheld = r.withheld;
-      return bodyText(head, r);
+      if (gaps.length > 0) {
+        head.gaps = gaps;
+        head.withheld =
+          r.households === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
+      }
+      return [
+        `${JSON.stringify(head).slice(0, -1)},"named":{"households":${r.named.households},"points":`,
+        ...pointsParts(r.named.points),
+        '},"points":',
+        ...pointsParts(r.points),
+        '}',
+      ];
     }
     if (sensorParam === null)
       throw new HttpError(400, '"sensor" (<node>/<sensor>) or "quantity" is required');
@@ -62,7 +77,11 @@ export function series(
     const mine = owner !== undefined && sensor && ctx.registry.householdOfSensor(sensor.id)?.id === owner;
     if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
-    const r = ctx.series.series(sensor, from, to, step);
+    // a household's series is public from the first bucket that began once it shared (its past
+    // stays in the private remainder of the collective figures: docs/PRIVACY.md)
+    const household = ctx.registry.householdOfSensor(sensor.id);
+    const notBefore = mine || !household ? undefined : ctx.registry.publicSince(household.id);
+    const r = await ctx.store.series.seriesRead(sensor, from, to, step, notBefore ?? undefined);
     const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
@@ -83,4 +102,10 @@ export function series(
 /** `head` with the result's points as its last member, without parsing them again. */
 function bodyText(head: Omit<SeriesBody, 'points'>, r: SeriesResult): readonly (string | Uint8Array)[] {
   return [`${JSON.stringify(head).slice(0, -1)},"points":`, ...pointsParts(r.points), '}'];
+}
+
+/** The reason of a withheld stretch, in words. */
+function reasonText(code: string, policy: { k: number; dominance: number }): string {
+  if (code === 'partial') return 'made of finer buckets of which some are withheld';
+  return describeWithheld(code as WithheldReason, policy);
 }

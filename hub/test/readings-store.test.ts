@@ -1,0 +1,319 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../src/store/db.ts';
+import type { CommitEntry, CommitResult } from '../src/store/readings-store.ts';
+import { PERIOD_LIST } from '../src/store/rollup.ts';
+import { LEGACY_MARKER_KEY } from '../src/store/rollup-buffer.ts';
+import { type Points, pointsJson } from '../src/store/series-query.ts';
+import { Store } from '../src/store/store.ts';
+import { ANY_TIME, entryOf } from './commit-entry.ts';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A store on a fresh data directory, with its commit log, that never folds on its own. */
+function open(dir?: string, now = () => Date.UTC(2026, 11, 5, 10)): { store: Store; db: Db; dir: string } {
+  const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'communs-readings-store-'));
+  if (!dir) dirs.push(d);
+  const db = openDb({ file: path.join(d, 'communs.db') });
+  const store = new Store({
+    db,
+    now,
+    commitLog: path.join(d, 'ingest.log'),
+    commitLogBytes: 1024 * 1024,
+    foldEveryMs: 365 * 86_400_000,
+  });
+  store.readings.open();
+  return { store, db, dir: d };
+}
+
+function provision(store: Store, homes: string[]): void {
+  for (const h of homes) {
+    store.registry.addHousehold({ id: `h-${h}`, name: h, sharing: 'community' });
+    store.registry.addNode({ id: h, household: `h-${h}` });
+  }
+}
+
+function commit(store: Store, entries: CommitEntry[]): Promise<CommitResult> {
+  return new Promise((resolve, reject) =>
+    store.readings.commit(entries, ANY_TIME, (err, result) =>
+      err || !result ? reject(err ?? new Error('no result')) : resolve(result),
+    ),
+  );
+}
+
+const meta = (node: string, receivedAt: number): CommitEntry => ({
+  node,
+  receivedAt,
+  meta: {
+    node,
+    board: 'virtual',
+    sensors: [
+      { id: 'p', quantity: 'power', unit: 'W' },
+      { id: 'e', quantity: 'energy', unit: 'Wh' },
+    ],
+  },
+});
+
+/** Every rollup row next to the aggregate of the raw readings it stands for. */
+function expectRollupsFromRaw(db: Db): void {
+  for (const period of PERIOD_LIST) {
+    const direct = db
+      .prepare(
+        `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum,
+                min(value) AS min, max(value) AS max
+         FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
+      )
+      .all(period, period) as Record<string, number>[];
+    const rolled = db
+      .prepare(
+        'SELECT sensor_id, start, count, sum, min, max FROM rollups WHERE period = ? ORDER BY sensor_id, start',
+      )
+      .all(period) as Record<string, number>[];
+    expect(rolled.map((r) => [r.sensor_id, r.start, r.count, r.min, r.max])).toEqual(
+      direct.map((d) => [d.sensor_id, d.start, d.count, d.min, d.max]),
+    );
+    for (const [i, d] of direct.entries()) expect(rolled[i]?.sum).toBeCloseTo(d.sum as number, 6);
+  }
+}
+
+/** Readings of three nodes over `minutes`, power every 10 s and an energy total every minute. */
+async function feed(store: Store, t0: number, minutes: number, seqFrom = 1): Promise<number> {
+  let seq = seqFrom;
+  for (let m = 0; m < minutes; m++) {
+    const entries: CommitEntry[] = [];
+    for (const node of ['a', 'b', 'c']) {
+      const p = store.registry.sensor(node, 'p');
+      const e = store.registry.sensor(node, 'e');
+      if (!p || !e) throw new Error('no sensors');
+      const at = t0 + m * MINUTE;
+      entries.push(
+        entryOf(
+          p,
+          Array.from({ length: 6 }, (_, i) => ({ ts: at + i * 10_000, seq: seq++, value: (seq % 37) * 10 })),
+          at,
+        ),
+        entryOf(e, [{ ts: at + 59_000, seq: seq++, value: 1000 + m * 7.5 }], at),
+      );
+    }
+    await commit(store, entries);
+  }
+  return seq;
+}
+
+describe('ingest holds readings in memory between folds', () => {
+  it('keeps the database untouched until a fold, while every reader sees what was committed', async () => {
+    const { store, db } = open();
+    provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 9);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+    const before = changes();
+    await feed(store, t0, 30);
+    // 30 minutes of commits wrote nothing to SQLite
+    expect(changes()).toBe(before);
+    expect(db.prepare('SELECT count(*) FROM rollups').pluck().get()).toBe(0);
+    const p = store.registry.sensor('b', 'p');
+    if (!p) throw new Error('no sensor');
+    // raw readings, a minute chart and the collective: from memory, and reading wrote nothing
+    expect(store.raw.count(p.id, t0, t0 + HOUR)).toBe(180);
+    expect((store.series.series(p, t0, t0 + HOUR, 'raw').points as Points).t).toHaveLength(180);
+    const chart = JSON.parse(pointsJson(store.series.series(p, t0, t0 + HOUR, 'minute').points)) as Points;
+    expect(chart.t).toHaveLength(30);
+    // the named households' part of the collective figure (docs/PRIVACY.md): merged the same way
+    const named = store.series.collective('power', t0, t0 + HOUR, 'minute', MINUTE).named;
+    expect(named.households).toBe(3);
+    expect(changes()).toBe(before);
+    // the fold writes it all, and then the table gives the same chart
+    store.readings.fold();
+    expect(db.prepare('SELECT coalesce(sum(n), 0) FROM reading_blocks').pluck().get()).toBe(30 * 3 * 7);
+    expectRollupsFromRaw(db);
+    const folded = JSON.parse(pointsJson(store.series.series(p, t0, t0 + HOUR, 'minute').points)) as Points;
+    expect(folded).toEqual(chart);
+    expect(
+      JSON.parse(pointsJson(store.series.collective('power', t0, t0 + HOUR, 'minute', MINUTE).named.points)),
+    ).toEqual(JSON.parse(pointsJson(named.points)));
+    store.close();
+  });
+
+  it('after a crash, applies the commit log again: every reading, counter and rollup is back', async () => {
+    const { store, db, dir } = open();
+    provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 8);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    let seq = await feed(store, t0, 20);
+    store.readings.fold();
+    seq = await feed(store, t0 + 20 * MINUTE, 25, seq);
+    const p = store.registry.sensor('a', 'p');
+    const e = store.registry.sensor('a', 'e');
+    if (!p || !e) throw new Error('no sensors');
+    const raw = store.raw.range(p.id, 0, Number.MAX_SAFE_INTEGER);
+    const node = { ...store.registry.node('a') };
+    const total = e.last_total;
+    // the process dies: no fold, no close; only what reached the disk counts
+    db.close();
+    const again = open(dir);
+    const p2 = again.store.registry.sensor('a', 'p');
+    if (!p2) throw new Error('no sensor after restart');
+    expect(again.store.raw.range(p2.id, 0, Number.MAX_SAFE_INTEGER)).toEqual(raw);
+    expect(again.store.registry.sensor('a', 'e')?.last_total).toBe(total);
+    const back = again.store.registry.node('a');
+    expect([back?.accepted, back?.max_seq, back?.gaps]).toEqual([node.accepted, node.max_seq, node.gaps]);
+    expectRollupsFromRaw(again.db);
+    // and a resend of a reading from before the crash is a duplicate
+    const resent = await commit(again.store, [
+      entryOf(p2, [raw[raw.length - 1] as { ts: number; value: number }]),
+    ]);
+    expect(resent.rejections.map((r) => r.reason)).toEqual(['duplicate']);
+    again.store.close();
+  });
+
+  it('registry changes travel with their commit: a failed commit applies none of them', async () => {
+    const { store } = open();
+    provision(store, ['a']);
+    const t0 = Date.UTC(2026, 11, 5, 9);
+    // a commit whose record cannot be written (the log file is closed under it)
+    (store.readings as unknown as { log: { close(): void } }).log.close();
+    const failed = await commit(store, [meta('a', t0)]).catch((err: Error) => err);
+    expect(failed).toBeInstanceOf(Error);
+    expect(store.registry.sensor('a', 'p')).toBeUndefined();
+    expect(store.registry.node('a')?.board).toBeNull();
+  });
+
+  it('node statistics are served from memory and written at the fold', async () => {
+    const { store, db } = open();
+    provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 9);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    await feed(store, t0, 3);
+    const stored = () => db.prepare("SELECT accepted FROM nodes WHERE id = 'b'").pluck().get() as number;
+    expect(store.registry.node('b')?.accepted).toBe(21);
+    expect(stored()).toBe(0);
+    store.readings.fold();
+    expect(stored()).toBe(21);
+    store.close();
+  });
+
+  it('erasing a household drops what is held of it and overwrites the commit log', async () => {
+    const { store, db, dir } = open();
+    provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 9);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    await feed(store, t0, 5);
+    const ids = ['p', 'e'].map((s) => store.registry.sensor('c', s)?.id as number);
+    expect(fs.readFileSync(path.join(dir, 'ingest.log')).includes(Buffer.from(`${ids[0]},${t0}`))).toBe(true);
+    await store.erase('h-c');
+    expect(fs.readFileSync(path.join(dir, 'ingest.log')).includes(Buffer.from(`${ids[0]},${t0}`))).toBe(
+      false,
+    );
+    expect(store.raw.countOf(ids)).toBe(0);
+    expect(
+      db
+        .prepare(`SELECT count(*) FROM rollups WHERE sensor_id IN (${ids.join(',')})`)
+        .pluck()
+        .get(),
+    ).toBe(0);
+    expectRollupsFromRaw(db);
+    store.close();
+  });
+
+  it('a database of an earlier version that crashed with rollups in memory gets them rebuilt once', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-legacy-'));
+    dirs.push(d);
+    const db = openDb({ file: path.join(d, 'communs.db') });
+    const t0 = Date.UTC(2026, 11, 4, 23, 58);
+    db.prepare("INSERT INTO households (id, name, created_at) VALUES ('h', 'h', 0)").run();
+    db.prepare(
+      "INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES ('n', 'n', 'h', 'x', 0)",
+    ).run();
+    db.prepare(
+      "INSERT INTO sensors (id, node_id, sensor, quantity, unit) VALUES (1, 'n', 'p', 'power', 'W')",
+    ).run();
+    // rows written, their rollups never (an earlier hub killed within the minute it held them)
+    const insert = db.prepare('INSERT INTO readings (sensor_id, ts, seq, value) VALUES (1, ?, ?, ?)');
+    for (let i = 0; i < 30; i++) insert.run(t0 + i * 10_000, i, 100 + i);
+    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(LEGACY_MARKER_KEY, String(t0));
+    db.close();
+    const { store, db: again } = open(d);
+    expectRollupsFromRaw(again);
+    expect(again.prepare('SELECT count(*) FROM settings WHERE key = ?').pluck().get(LEGACY_MARKER_KEY)).toBe(
+      0,
+    );
+    store.close();
+  });
+});
+
+describe('charts read by a read worker', () => {
+  it('answer exactly what the hub thread answers: the file from the worker, what is held from memory', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-read-pool-'));
+    dirs.push(d);
+    const db = openDb({ file: path.join(d, 'communs.db') });
+    const store = new Store({
+      db,
+      now: () => Date.UTC(2026, 11, 5, 10),
+      commitLog: path.join(d, 'ingest.log'),
+      commitLogBytes: 1024 * 1024,
+      foldEveryMs: 365 * 86_400_000,
+      readWorkers: 2,
+    });
+    store.readings.open();
+    await store.startReaders();
+    expect(store.readersRunning).toBe(true);
+    try {
+      provision(store, ['a', 'b', 'c']);
+      const t0 = Date.UTC(2026, 11, 5, 8);
+      await commit(
+        store,
+        ['a', 'b', 'c'].map((n) => meta(n, t0)),
+      );
+      const seq = await feed(store, t0, 40);
+      store.readings.fold();
+      await feed(store, t0 + 40 * MINUTE, 20, seq);
+      for (const node of ['a', 'b', 'c']) {
+        for (const sensor of ['p', 'e']) {
+          const s = store.registry.sensor(node, sensor);
+          if (!s) throw new Error('no sensor');
+          for (const step of ['minute', 'hour'] as const) {
+            const inThread = pointsJson(store.series.series(s, t0, t0 + 2 * HOUR, step).points);
+            const [viaWorker] = await Promise.all([
+              store.series.seriesRead(s, t0, t0 + 2 * HOUR, step),
+              // and many at once, spread over both workers
+              ...Array.from({ length: 10 }, () => store.series.seriesRead(s, t0, t0 + 2 * HOUR, step)),
+            ]);
+            expect(pointsJson((viaWorker as { points: Parameters<typeof pointsJson>[0] }).points)).toBe(
+              inThread,
+            );
+          }
+        }
+      }
+      // 40 folded minutes and 20 held: the worker saw only the first, the rest came from memory
+      const p = store.registry.sensor('a', 'p');
+      if (!p) throw new Error('no sensor');
+      const chart = JSON.parse(
+        pointsJson((await store.series.seriesRead(p, t0, t0 + 2 * HOUR, 'minute')).points),
+      ) as Points;
+      expect(chart.t).toHaveLength(60);
+    } finally {
+      await store.stopReaders();
+      store.close();
+    }
+  });
+});
