@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { WithheldGaps } from './gaps.ts';
 import { REJECT_REASONS } from './messages.ts';
 import { Quantity } from './quantities.ts';
+import { Tariff, TariffModel, TempoColour } from './tariff.ts';
 
 /**
  * Bodies of the read-only HTTP API (docs/API.md). The hub builds them, tests validate them with
@@ -46,7 +48,10 @@ export const SensorInfo = z.object({
   id: z.string(),
   series: z.string(),
   quantity: Quantity,
+  /** the quantity's canonical unit: the one its values are stored and served in (/api/series) */
   unit: z.string(),
+  /** the unit the device declared and sends, converted at ingest */
+  sourceUnit: z.string(),
   label: z.string().nullable(),
   /**
    * The latest reading of a gauge (temperature, CO2, power…) received since the hub started, when
@@ -74,6 +79,8 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** what the board's firmware said, as the node last reported it; null when it said nothing */
+  boardMessages: z.object({ count: z.number().int(), last: z.string().nullable() }).nullable(),
   /** the node's clock minus the hub's, in ms, from its last status; null when it sent no time */
   clockOffsetMs: z.number().nullable(),
   sensors: z.array(SensorInfo),
@@ -112,15 +119,7 @@ export const SeriesBody = z.object({
    * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
    * finer ones are withheld)
    */
-  gaps: z
-    .array(
-      z.object({
-        from: z.number(),
-        to: z.number(),
-        reason: z.enum(['too_few', 'dominated', 'exposed_only', 'partial']),
-      }),
-    )
-    .optional(),
+  gaps: WithheldGaps.optional(),
   /**
    * collective only: the part of the households whose series are public (their sum, or their mean
    * for averaged quantities), bucket by bucket: always shown, withheld buckets included
@@ -223,7 +222,22 @@ export type HouseholdBody = z.infer<typeof HouseholdBody>;
 export const SettingsBody = z.object({
   status: z.literal('ok'),
   neighbourhood: z.string(),
-  tariff: z.object({ perKwh: z.number(), dailyCharge: z.number(), currency: z.string() }),
+  /**
+   * The tariff in force today, summed up: `perKwh` is the mean price of a constant load
+   * (docs/MONEY.md), `model` says which kind of tariff it is.
+   */
+  tariff: z.object({
+    perKwh: z.number(),
+    dailyCharge: z.number(),
+    currency: z.string(),
+    model: TariffModel,
+  }),
+  /** every tariff with the date it applies from, oldest first */
+  tariffs: z.array(Tariff),
+  /** the colour of today's and tomorrow's Tempo days, when known */
+  tempo: z.object({ today: TempoColour.nullable(), tomorrow: TempoColour.nullable() }),
+  /** the hub's time zone: tariff hours and dates are read in it */
+  timeZone: z.string(),
   gridGco2PerKwh: z.number(),
   hubPowerW: z.number(),
   rawRetentionDays: z.number(),
@@ -263,6 +277,31 @@ export const SeriesParams = z.object({
   quantity: z.string().optional(),
 });
 export type SeriesParams = z.infer<typeof SeriesParams>;
+
+/** A time zone by its IANA name (`Europe/Paris`), as the JavaScript runtime knows them. */
+export const TimeZoneParam = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return tz.length <= 64;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `must be a time zone such as Europe/Paris, got "${String(issue.input).slice(0, 40)}"` },
+);
+
+/** GET /api/cost: the collective energy (`quantity=energy`), one series (`sensor`), or a household (`token`). */
+export const CostParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  bucket: oneOf(['hour', 'day', 'month', 'none'] as const).default('hour'),
+  quantity: z.string().optional(),
+  sensor: z.string().optional(),
+  token: z.string().optional(),
+  tz: TimeZoneParam.optional(),
+});
+export type CostParams = z.infer<typeof CostParams>;
 
 /** GET /api/export */
 export const ExportParams = z.object({

@@ -19,6 +19,8 @@ interface Options {
   fastPath?: boolean;
   /** how often held readings are folded into SQLite (the hub's default: 15 minutes) */
   foldEveryMs?: number;
+  /** worker threads reading charts (the hub's default: 1; 0 reads on the hub's thread) */
+  readWorkers?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ const hub = new Hub({
   synchronous: opts.synchronous ?? 'FULL',
   ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
   ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+  ...(opts.readWorkers !== undefined ? { readWorkers: opts.readWorkers } : {}),
   staticRoot: path.join(dataDir, 'no-dashboard'),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);

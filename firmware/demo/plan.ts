@@ -77,7 +77,7 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
         seed: seed + n,
         occupants: 1 + Math.floor(hash(seed, n, 1) * 5),
         heatPump: i % 3 === 1 && sharing !== 'private',
-        electricCar: i % 5 === 2 && sharing !== 'private',
+        electricCar: i % 5 === 3 && sharing !== 'private',
         speed: 1,
       },
       sensors: [SensorConfig.parse(sensor)],

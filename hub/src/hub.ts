@@ -242,6 +242,7 @@ export class Hub {
         http: this.http,
         version: VERSION,
         externalBroker: opts.broker,
+        now,
         log,
       });
       this.ctx.interop = this.interop;

@@ -99,6 +99,17 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
       ['published_buckets', 1],
     ],
   },
+  7: {
+    sql: [
+      `INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+         VALUES ('2026-02-01', 'single', 0.47, '{"perKwh":0.2016}', ${T})`,
+      `INSERT INTO tempo_days (day, colour, source, set_at) VALUES ('2026-02-02', 'red', 'console', ${T})`,
+    ],
+    expect: [
+      ['tariffs', 1],
+      ['tempo_days', 1],
+    ],
+  },
 };
 
 /** The database a hub of schema version `v` left: its own migrations, then the rows it wrote. */

@@ -34,7 +34,8 @@ const VIEWS = ['now', 'environment', 'history', 'footprint'] as const;
 const READY: Record<(typeof VIEWS)[number], string> = {
   now: 'communs-now-view communs-chart canvas',
   environment: 'communs-environment-view section.card',
-  history: 'communs-history-view communs-chart canvas',
+  // energy is drawn as bars in HTML, power and the environment on a canvas
+  history: 'communs-history-view communs-bar-chart .plot, communs-history-view communs-chart canvas',
   footprint: 'communs-footprint-view [data-testid="footprint-headline"]',
 };
 

@@ -198,7 +198,9 @@ export class CommunsChart extends LitElement {
           stroke: axisColor,
           grid,
           font,
-          size: fontPx * 6,
+          // as wide as the longest label ("1 500 ppm" was cut to ". 500 ppm" at a fixed width)
+          size: (_u, values) =>
+            fontPx * (0.62 * Math.max(4, ...(values ?? []).map((v) => String(v).length)) + 1),
           values: (_u, ticks) => ticks.map((v) => formatReading(v, unit, locale)),
         },
       ],

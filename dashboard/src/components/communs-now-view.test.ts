@@ -18,10 +18,10 @@ const withheld = {
   stepMs: 60_000,
   from: 0,
   to: 1,
-  households: 2,
-  withheld: 'fewer than 3 households contribute',
-  points: { t: [], value: [], min: [], max: [] },
+  households: 0,
+  withheld: 'withheld: fewer than 3 private households contribute beyond the named ones',
   gaps: [{ from: 0, to: 1, reason: 'too_few' }],
+  points: { t: [], value: [], min: [], max: [] },
 };
 
 describe('communs-now-view', () => {
@@ -33,7 +33,7 @@ describe('communs-now-view', () => {
     const el = document.createElement('communs-now-view');
     document.body.append(el);
     await settle(el);
-    expect(visibleText(el)).toContain('Withheld: too few private households');
+    expect(visibleText(el)).toContain('too few private households beyond the named ones (fewer than 3)');
     expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).toBeNull();
   });
 

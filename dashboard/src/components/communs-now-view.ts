@@ -18,6 +18,7 @@ import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-air-line.ts';
 import './communs-chart.ts';
+import './communs-cost-today.ts';
 import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
@@ -321,6 +322,7 @@ export class CommunsNowView extends LitElement {
     return html`
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
+        <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>
         ${this.nodes.render((n) => this.renderContributors(n))}
         ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
       </div>

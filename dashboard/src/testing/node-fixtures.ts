@@ -18,6 +18,7 @@ export function nodeFixture(patch: Partial<NodeInfo> & { id: string }): NodeInfo
     rssi: null,
     battery: null,
     powerW: null,
+    boardMessages: null,
     clockOffsetMs: null,
     sensors: [],
     ...patch,
@@ -31,5 +32,5 @@ export function sensorFixture(
   unit: string,
   last: SensorInfo['last'] = null,
 ): SensorInfo {
-  return { id, series: `${node}/${id}`, quantity, unit, label: null, last };
+  return { id, series: `${node}/${id}`, quantity, unit, sourceUnit: unit, label: null, last };
 }

@@ -10,6 +10,7 @@ import {
 } from '../metrics/exposition.ts';
 import { collectFigures } from '../metrics/hub-figures.ts';
 import { HttpError, SECURITY_HEADERS, sendError, sendJson, sendJsonParts } from './respond.ts';
+import { cost } from './routes/cost.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
@@ -67,6 +68,9 @@ export class HttpApi {
     );
     this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
+    this.route('GET', '/api/cost', async (_req, res, url) =>
+      sendJson(res, 200, await cost(ctx, url.searchParams)),
+    );
     this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
     // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)

@@ -1,4 +1,4 @@
-import { seriesName } from '../../../protocol/index.ts';
+import { QUANTITIES, seriesName } from '../../../protocol/index.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
@@ -116,7 +116,8 @@ export class IngestPipeline {
         node: r.sensor.node_id,
         sensor: r.sensor.sensor,
         quantity: r.sensor.quantity,
-        unit: r.sensor.unit,
+        // the value is canonical (validate.ts converted it), so is its unit
+        unit: QUANTITIES[r.sensor.quantity].unit,
         ts: r.ts,
         value: r.value,
       });

@@ -140,3 +140,24 @@ export function describeWithheld(reason: WithheldReason, policy: PrivacyPolicy):
       return 'what is not named comes only from households whose data was public: it would reveal them';
   }
 }
+
+/**
+ * The withheld stretches of a collective range in words, for an API answer: each reason once, and
+ * whether the whole range is withheld (`published` buckets: none) or only stretches of it.
+ */
+export function describeGaps(
+  gaps: readonly { reason: WithheldReason | 'partial' }[],
+  published: number,
+  policy: PrivacyPolicy,
+): string {
+  const reasons = [
+    ...new Set(
+      gaps.map((g) =>
+        g.reason === 'partial'
+          ? 'made of finer buckets of which some are withheld'
+          : describeWithheld(g.reason, policy),
+      ),
+    ),
+  ].join('; ');
+  return published === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
+}

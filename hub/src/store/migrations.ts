@@ -201,4 +201,27 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (quantity, period, start)
   ) WITHOUT ROWID;
   `,
+  // 7: tariffs with the date each applies from, and Tempo day colours (docs/MONEY.md). The price the
+  // console used to keep in settings becomes the first tariff, so old figures keep their price.
+  `
+  CREATE TABLE tariffs (
+    valid_from   TEXT PRIMARY KEY,
+    model        TEXT NOT NULL CHECK (model IN ('single', 'peak-offpeak', 'tempo')),
+    daily_charge REAL NOT NULL,
+    detail       TEXT NOT NULL,
+    set_at       INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE tempo_days (
+    day     TEXT PRIMARY KEY,
+    colour  TEXT NOT NULL CHECK (colour IN ('blue', 'white', 'red')),
+    source  TEXT NOT NULL,
+    set_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+    SELECT '1970-01-01', 'single',
+           coalesce((SELECT CAST(value AS REAL) FROM settings WHERE key = 'tariffDailyCharge'), 0.4),
+           json_object('perKwh', CAST(value AS REAL)), 0
+    FROM settings WHERE key = 'tariffPerKwh';
+  DELETE FROM settings WHERE key IN ('tariffPerKwh', 'tariffDailyCharge');
+  `,
 ];

@@ -36,6 +36,12 @@ export interface NodeRow {
   rejected: number;
   max_seq: number | null;
   gaps: number;
+  /**
+   * How many messages the node's board firmware sent, and the last, from its last status that had
+   * any: in memory only (no column), the node repeats them in every status.
+   */
+  board_messages?: number | null;
+  last_board_message?: string | null;
 }
 
 export interface SensorRow {

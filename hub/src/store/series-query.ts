@@ -53,7 +53,9 @@ export interface Gap {
   reason: 'too_few' | 'dominated' | 'exposed_only' | 'partial';
 }
 
-export interface CollectiveResult extends SeriesResult {
+export interface CollectiveResult extends Omit<SeriesResult, 'points'> {
+  /** the published buckets */
+  points: Points;
   households: number;
   /** withheld buckets, as runs */
   gaps: Gap[];

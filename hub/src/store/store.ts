@@ -23,6 +23,7 @@ import { RejectionLog } from './rejection-log.ts';
 import { RollupReader } from './rollup-reader.ts';
 import { rollupJsonSql, SeriesQuery } from './series-query.ts';
 import { SettingsStore } from './settings.ts';
+import { TariffStore } from './tariff-store.ts';
 
 export interface StoreOptions {
   /** the open database (db.ts opens it, recover-db.ts restores it when damaged) */
@@ -50,6 +51,8 @@ export interface StoreOptions {
 export class Store {
   readonly registry: Registry;
   readonly settings: SettingsStore;
+  /** tariffs with their dates, and Tempo day colours (docs/MONEY.md) */
+  readonly tariffs: TariffStore;
   readonly links: HouseholdLinks;
   readonly devices: DeviceStore;
   readonly federation: FederationStore;
@@ -79,6 +82,7 @@ export class Store {
     this.registry.load();
     this.settings = new SettingsStore({ db });
     this.settings.load();
+    this.tariffs = new TariffStore({ db });
     this.links = new HouseholdLinks({ db });
     this.devices = new DeviceStore({ db });
     this.federation = new FederationStore({ db });

@@ -12,6 +12,7 @@ export async function launchChromium(
     width?: number;
     height?: number;
     locale?: string;
+    timezoneId?: string;
     /** lets a test inject a script (axe-core) into pages whose CSP forbids inline scripts */
     bypassCSP?: boolean;
   } = {},
@@ -34,6 +35,7 @@ export async function launchChromium(
     ],
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     locale: opts.locale ?? 'en-GB',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     acceptDownloads: true,
     bypassCSP: opts.bypassCSP ?? false,
   });

@@ -44,6 +44,12 @@ export function auditScreen(): ScreenAudit {
       if (node.tagName === 'COMMUNS-CHART' && node.checkVisibility()) {
         axisPx.push(Number((node as HTMLElement).dataset.axisPx));
       }
+      // the bar chart's axis and bar labels are text in its shadow root
+      if (node.tagName === 'COMMUNS-BAR-CHART' && node.checkVisibility()) {
+        for (const part of node.shadowRoot?.querySelectorAll('.axis, .labels') ?? []) {
+          axisPx.push(Number.parseFloat(getComputedStyle(part).fontSize));
+        }
+      }
       if (inStage && node.classList.contains('card') && node.checkVisibility()) {
         contentBottom = Math.max(contentBottom, node.getBoundingClientRect().bottom);
       }

@@ -7,6 +7,8 @@ import type {
 } from '../../../../protocol/index.ts';
 import { QUANTITIES, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
+import { constantLoadPrice, tariffOnDate } from '../../cost/cost.ts';
+import { addDays, LocalClock } from '../../cost/local-time.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
 import type { NodeRow, SensorRow } from '../../store/registry.ts';
@@ -67,12 +69,16 @@ export function nodeInfo(
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
+    boardMessages: row.board_messages
+      ? { count: row.board_messages, last: row.last_board_message ?? null }
+      : null,
     clockOffsetMs: row.clock_offset_ms ?? null,
     sensors: sensors.map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
-      unit: s.unit,
+      unit: QUANTITIES[s.quantity].unit,
+      sourceUnit: s.unit,
       label: named ? s.label : null,
       last: latest.get(s.id) ?? null,
     })),
@@ -122,7 +128,7 @@ export function register(ctx: HubContext): RegisterBody {
         node: named ? node.id : null,
         sensor: named ? s.sensor : null,
         quantity: s.quantity,
-        unit: s.unit,
+        unit: QUANTITIES[s.quantity].unit,
         label: isPublicDetail(h) ? s.label : null,
         household: h && isPublicDetail(h) ? h.name : null,
         sharing,
@@ -143,10 +149,23 @@ export function register(ctx: HubContext): RegisterBody {
 
 export function settings(ctx: HubContext): SettingsBody {
   const s = ctx.settings.get();
+  const tariffs = ctx.store.tariffs.inForce();
+  const today = new LocalClock({ timeZone: s.timeZone }).local(ctx.now()).date;
+  const current = tariffOnDate(tariffs, today);
+  const colour = (day: string) => ctx.store.tariffs.tempoDay(day)?.colour ?? null;
   return {
     status: 'ok',
     neighbourhood: s.neighbourhood,
-    tariff: { perKwh: s.tariffPerKwh, dailyCharge: s.tariffDailyCharge, currency: s.currency },
+    tariff: {
+      // to a millionth: a mean of prices, not a price anyone typed
+      perKwh: Math.round(constantLoadPrice(current) * 1e6) / 1e6,
+      dailyCharge: current.dailyCharge,
+      currency: s.currency,
+      model: current.model,
+    },
+    tariffs,
+    tempo: { today: colour(today), tomorrow: colour(addDays(today, 1)) },
+    timeZone: s.timeZone,
     gridGco2PerKwh: s.gridGco2PerKwh,
     hubPowerW: s.hubPowerW,
     rawRetentionDays: s.rawRetentionDays,

@@ -7,10 +7,10 @@ import {
   SeriesParams,
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
-import { describeWithheld, type WithheldReason } from '../../privacy/aggregate-rule.ts';
+import { describeGaps } from '../../privacy/aggregate-rule.ts';
 import { basePeriod, policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
-import { type Gap, pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
+import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
 import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
 
@@ -42,7 +42,6 @@ export async function series(
       const r = ctx.store.series.collective(quantity, from, to, step, basePeriod(quantity));
       const policy = policyOf(ctx.settings);
       const gaps = r.gaps;
-      const reasons = [...new Set(gaps.map((g: Gap) => reasonText(g.reason, policy)))].join('; ');
       const head: Omit<SeriesBody, 'points' | 'named'> = {
         status: 'ok',
         series: `collective/${quantity}`,
@@ -56,8 +55,7 @@ export async function series(
       };
       if (gaps.length > 0) {
         head.gaps = gaps;
-        head.withheld =
-          r.households === 0 ? `withheld: ${reasons}` : `${gaps.length} stretch(es) withheld: ${reasons}`;
+        head.withheld = describeGaps(gaps, r.points.t.length, policy);
       }
       return [
         `${JSON.stringify(head).slice(0, -1)},"named":{"households":${r.named.households},"points":`,
@@ -102,10 +100,4 @@ export async function series(
 /** `head` with the result's points as its last member, without parsing them again. */
 function bodyText(head: Omit<SeriesBody, 'points'>, r: SeriesResult): readonly (string | Uint8Array)[] {
   return [`${JSON.stringify(head).slice(0, -1)},"points":`, ...pointsParts(r.points), '}'];
-}
-
-/** The reason of a withheld stretch, in words. */
-function reasonText(code: string, policy: { k: number; dominance: number }): string {
-  if (code === 'partial') return 'made of finer buckets of which some are withheld';
-  return describeWithheld(code as WithheldReason, policy);
 }
