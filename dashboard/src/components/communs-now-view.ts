@@ -66,6 +66,16 @@ export class CommunsNowView extends LitElement {
         margin: 0;
         flex: 1;
       }
+      /* four cards side by side: their figures shrink to the card rather than spill out of it */
+      :host([kiosk]) .cards > .card {
+        container-type: inline-size;
+      }
+      :host([kiosk]) .hero-figure {
+        font-size: min(var(--communs-text-hero), 20cqi);
+      }
+      :host([kiosk]) .figure {
+        font-size: min(var(--communs-text-xl), 11cqi);
+      }
       :host([kiosk]) .curve {
         flex: 1;
         min-height: 0;
