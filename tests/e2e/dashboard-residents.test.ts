@@ -133,6 +133,7 @@ describe('the shared screen from 3 m', () => {
       for (const px of a.axisPx) expect(px, `${view} axis labels`).toBeGreaterThanOrEqual(24);
       if (view === 'now' || view === 'history') expect(a.axisPx.length).toBeGreaterThan(0);
       expect(a.outside, view).toEqual([]);
+      expect(a.spills, `${view}: out of its card`).toEqual([]);
       // the lower third used to be empty: the view's cards now reach the bottom of the stage
       expect(a.emptyBelow, `${view} leaves ${a.emptyBelow} px empty`).toBeLessThan(a.stageHeight * 0.05);
       if (view === 'now') await s.shoot(page, 'screen', false);
@@ -150,6 +151,7 @@ describe('the shared screen from 3 m', () => {
         await showView(page, view);
         const a = await page.evaluate(auditScreen);
         expect(a.outside, `${view} at ${width}×${height}`).toEqual([]);
+        expect(a.spills, `${view} at ${width}×${height}: out of its card`).toEqual([]);
         expect(a.emptyBelow).toBeLessThan(a.stageHeight * 0.05);
         const scrolls = await page.evaluate(
           () => document.documentElement.scrollHeight > window.innerHeight + 1,

@@ -25,6 +25,10 @@ export interface Bar {
  * chart ("kWh per day"), the scale is round, and a table that only assistive technology reads carries
  * every value.
  */
+function longest(labels: readonly string[]): string {
+  return labels.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
 @customElement('communs-bar-chart')
 export class CommunsBarChart extends LitElement {
   static override styles = css`
@@ -62,6 +66,14 @@ export class CommunsBarChart extends LitElement {
     }
     .axis {
       min-width: 2ch;
+    }
+    /* the longest tick label, unseen, gives the axis its width: the labels never spill out of it */
+    .axis .sizer {
+      position: static;
+      display: block;
+      visibility: hidden;
+      transform: none;
+      height: 0;
     }
     .axis span {
       position: absolute;
@@ -193,6 +205,7 @@ export class CommunsBarChart extends LitElement {
       <p class="unit">${this.unit}</p>
       <div class="chart" aria-hidden="true" style=${styleProps({ '--bars': String(n) })}>
         <div class="axis">
+          <span class="sizer">${longest(scale.ticks.map((t) => formatNumber(t, locale, scale.digits)))}</span>
           ${scale.ticks.map((t) => html`<span style=${styleProps({ bottom: pct(t) })}>${formatNumber(t, locale, scale.digits)}</span>`)}
         </div>
         <div class="plot">

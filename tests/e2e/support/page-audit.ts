@@ -9,6 +9,8 @@ export interface ScreenAudit {
   smallest: { px: number; text: string } | null;
   /** visible text that does not fit inside the stage (cut off by the screen's edge) */
   outside: string[];
+  /** visible text that spills out of its card's content box sideways (over its padding or border) */
+  spills: string[];
   /** the stage's height and how much of it, from the bottom, the view leaves empty */
   stageHeight: number;
   emptyBelow: number;
@@ -35,6 +37,15 @@ export function auditScreen(): ScreenAudit {
   };
   let smallest: { px: number; text: string } | null = null;
   const outside: string[] = [];
+  const spills: string[] = [];
+  const cardOf = (el: Element | null): Element | null => {
+    for (let a: Element | null = el; a; ) {
+      if (a.classList.contains('card')) return a;
+      const parent: Node | null = a.parentNode;
+      a = parent instanceof ShadowRoot ? parent.host : parent instanceof Element ? parent : null;
+    }
+    return null;
+  };
   let buttons = 0;
   const axisPx: number[] = [];
   let contentBottom = stageRect.top;
@@ -71,6 +82,14 @@ export function auditScreen(): ScreenAudit {
       ) {
         outside.push(text);
       }
+      const card = inStage ? cardOf(el) : null;
+      if (card) {
+        const c = card.getBoundingClientRect();
+        const cs = getComputedStyle(card);
+        const left = c.left + Number.parseFloat(cs.borderLeftWidth) + Number.parseFloat(cs.paddingLeft);
+        const right = c.right - Number.parseFloat(cs.borderRightWidth) - Number.parseFloat(cs.paddingRight);
+        if (r.right > right + 1 || r.left < left - 1) spills.push(text);
+      }
     }
     for (const child of node.childNodes) walk(child, inStage || child === stage);
   };
@@ -79,6 +98,7 @@ export function auditScreen(): ScreenAudit {
     view: screen.getAttribute('data-view') ?? '',
     smallest,
     outside,
+    spills,
     stageHeight: stageRect.height,
     emptyBelow: stageRect.bottom - contentBottom,
     axisPx,
