@@ -44,11 +44,14 @@ export async function startHub(
     commitWindowMs?: number;
     fastPath?: boolean;
     foldEveryMs?: number;
+    dataDir?: string;
+    serveDashboard?: boolean;
   },
   nodeArgs: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  cgroupProcs: readonly string[] = [],
 ): Promise<System> {
-  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs, env);
+  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs, env, cgroupProcs);
   return {
     kind: 'hub',
     label: LABELS.hub,
