@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const RELIABILITY = 'tests/reliability/**/*.test.ts';
 // The browser tests measure what a resident sees within seconds; on 2 shared cores they run alone,
 // between the two other groups.
-const BROWSER = 'tests/e2e/dashboard.test.ts';
+const BROWSER = ['tests/e2e/dashboard.test.ts', 'tests/e2e/money.test.ts'];
 
 export default defineConfig({
   test: {
@@ -28,10 +28,10 @@ export default defineConfig({
         test: {
           name: 'rooms',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**', RELIABILITY, BROWSER],
+          exclude: ['**/node_modules/**', '**/dist/**', RELIABILITY, ...BROWSER],
         },
       },
-      { extends: true, test: { name: 'browser', include: [BROWSER], sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'browser', include: BROWSER, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'reliability', include: [RELIABILITY], sequence: { groupOrder: 2 } } },
     ],
   },

@@ -87,9 +87,11 @@ async function demoRow(ctx: BenchContext, ms: number, foldMin: number): Promise<
     if (!(await line(/^ready$/m, 120_000))) return 'the demo did not start (no "ready" line within 120 s)';
     const http = (await line(/dashboard\s+(http:\/\/\S+)/, 5000))?.[1];
     if (!http) return 'the demo printed no dashboard URL';
-    // a first start writes three weeks of history through ingest: a one-off, left out
+    // a first start writes three weeks of history through ingest and takes its first backup at once:
+    // one-offs, left out
     if (!(await line(/backfilled \d+ days of history/, 600_000)))
       return 'the demo wrote no history in 10 min';
+    if (!(await line(/automatic backup written/, 300_000))) return 'the demo took no backup within 5 min';
     ctx.log(`demo hub ready and its history in, measuring ${ms / 1000} s`);
     await settle(10_000);
     const before = await acceptedOf(http);
@@ -134,10 +136,10 @@ async function householdsRow(system: System, label: string, ms: number): Promise
 }
 
 export async function energyBench(ctx: BenchContext): Promise<void> {
-  // the window holds two folds of what the hub holds in memory: folding every 2 minutes writes more
+  // the window holds two folds of what the hub holds in memory: folding every 5 minutes writes more
   // than the default 15 (pages filled less), so these figures are an upper bound
-  const ms = ctx.quick ? 60_000 : 240_000;
-  const foldMin = ctx.quick ? 1 : 2;
+  const ms = ctx.quick ? 120_000 : 600_000;
+  const foldMin = ctx.quick ? 1 : 5;
   const rows: Row[] = [];
   const skipped: string[] = [];
   const demo = await demoRow(ctx, ms, foldMin);

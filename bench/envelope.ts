@@ -59,6 +59,20 @@ async function firstBackup(dataDir: string, alive: () => boolean, timeoutMs: num
   return Number.NaN;
 }
 
+/**
+ * The hub's own counts from /metrics: readings stored (`communs_readings_accepted`, from its node
+ * registry) and readings or messages refused, every reason together.
+ */
+async function hubCounts(base: string): Promise<{ accepted: number; refused: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const sum = (family: string) =>
+    [...text.matchAll(new RegExp(`^${family}_total(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+  return { accepted: sum('communs_readings_accepted'), refused: sum('communs_readings_rejected') };
+}
+
 /** The process's peak resident memory (VmHWM), kB. */
 function peakRssKb(pid: number): number {
   const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -82,6 +96,8 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
     died = `exited ${signal ? `on ${signal}` : `with ${code}`} ${fmt((Date.now() - t0) / 1000)} s after its start`;
     done.abort();
   });
+  const base = `http://127.0.0.1:${hub.httpPort}`;
+  const counted = await hubCounts(base);
   ctx.log(`hub ready in the cgroup after ${fmt(startS, 1)} s; 200 households connecting`);
   let maxRssKb = 0;
   const watch = setInterval(() => {
@@ -113,10 +129,10 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
     const before = { cpu: cg.cpu(), proc: sampleProc(pid), hub: runDelayMs(pid), load: runDelayMs('self') };
     const until = Date.now() + runMs;
     ctx.log(`the shared screen and ${RESIDENTS} residents for ${runMs / 60_000} min`);
-    const browsers = [new Browser({ base: `http://127.0.0.1:${hub.httpPort}`, traffic })];
+    const browsers = [new Browser({ base, traffic })];
     const runs = [runScreen(browsers[0] as Browser, until)];
     for (let i = 0; i < RESIDENTS; i++) {
-      const b = new Browser({ base: `http://127.0.0.1:${hub.httpPort}`, traffic });
+      const b = new Browser({ base, traffic });
       browsers.push(b);
       const width = WIDTHS[i % WIDTHS.length] as number;
       runs.push(runResident(b, until, { width, series: `${nodeId(i * 37)}/p` }));
@@ -150,6 +166,8 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
       windowStart: before.proc.at,
       published: 0,
       acked: 0,
+      stored: Number.NaN,
+      refused: Number.NaN,
       traffic,
       ...(died ? { died } : {}),
     };
@@ -157,6 +175,11 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
     const load = await households;
     outcome.published = load.published;
     outcome.acked = load.acked;
+    if (!died) {
+      const end = await hubCounts(base);
+      outcome.stored = end.accepted - counted.accepted;
+      outcome.refused = end.refused - counted.refused;
+    }
     return outcome;
   } finally {
     clearInterval(watch);

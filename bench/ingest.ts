@@ -48,7 +48,7 @@ async function rounds(sys: System, qos: 0 | 1, count: number, n: number, stored:
  * after the other would compare one system's quiet minute with another's busy one.
  */
 async function measureAll(ctx: BenchContext): Promise<SystemFigures[]> {
-  const kinds = ['hub', 'aedes', 'mosquitto'] as const;
+  const kinds = ['hub', 'hubAedes', 'aedes', 'mosquitto'] as const;
   const systems: System[] = [];
   try {
     for (const kind of kinds) systems.push(await startSystem(kind, SLOW_CLIENTS));
@@ -88,7 +88,7 @@ async function measureAll(ctx: BenchContext): Promise<SystemFigures[]> {
         writeBytes: f.q1.writeBytes,
         slow,
       };
-      if (sys.httpPort) fig.half = await halfSaturation(sys, summarize(f.q1.rates).median, ctx);
+      if (sys.kind === 'hub') fig.half = await halfSaturation(sys, summarize(f.q1.rates).median, ctx);
       figures.push(fig);
     }
     return figures;
@@ -164,7 +164,7 @@ async function halfSaturation(sys: System, saturation: number, ctx: BenchContext
 
 export async function ingestBench(ctx: BenchContext): Promise<void> {
   const figs = await measureAll(ctx);
-  const [a, b, c] = figs as [SystemFigures, SystemFigures, SystemFigures];
+  const [a, a2, b, c] = figs as [SystemFigures, SystemFigures, SystemFigures, SystemFigures];
   const med = (xs: number[]) => summarize(xs).median;
   const rows = figs.map((f) => [
     LABELS[f.kind],
@@ -179,16 +179,20 @@ export async function ingestBench(ctx: BenchContext): Promise<void> {
   const abRounds = a.qos1.map((x, i) => x / (b.qos1[i] as number));
   const ab = med(abRounds);
   const ac = med(a.qos1.map((x, i) => x / (c.qos1[i] as number)));
+  const a2c = med(a2.qos1.map((x, i) => x / (c.qos1[i] as number)));
+  const aa2 = med(a.qos1.map((x, i) => x / (a2.qos1[i] as number)));
   const cpu = med(a.cpuUs);
+  const cpu2 = med(a2.cpuUs);
   const half = a.half;
   const body = [
     `One fast client, QoS 1 pipelined with at most ${WINDOW} publishes in flight (or QoS 0 closed by`,
     'one QoS 1 publish), one ~110-byte native reading per message; the rate runs to the moment the',
-    'last reading is stored. The three systems run side by side and their rounds alternate, so that',
-    'the background load of this shared machine weighs on all three alike. Median of the rounds,',
+    'last reading is acknowledged as stored. The four systems run side by side and their rounds',
+    'alternate, so that the background load of this shared machine weighs on all alike. Median of the rounds,',
     '(min–max). CPU and disk writes are those of the',
     `server processes only (/proc/<pid>/stat, /proc/<pid>/io), over the QoS 1 rounds. Slow: ${SLOW_CLIENTS}`,
-    'connections, one reading each every 10 s. The hub runs as shipped: synchronous=FULL, its default commit window (250 ms).',
+    'connections, one reading each every 10 s. The hubs run as shipped (the commit log, its default commit',
+    'window of 600 ms); (a′) turns the fast path off (`fastPath: false`), every reading going through aedes.',
     '',
     table(
       [
@@ -205,13 +209,10 @@ export async function ingestBench(ctx: BenchContext): Promise<void> {
     table(
       ['budget', 'measured', 'verdict'],
       [
-        [
-          '(a) ≥ 0.7 × (b), QoS 1',
-          `${ab.toFixed(2)} × (median of the rounds ${abRounds.map((x) => x.toFixed(2)).join(', ')}; of the medians ${(med(a.qos1) / med(b.qos1)).toFixed(2)} ×)`,
-          verdict(ab, 0.7, true),
-        ],
-        ['(a) ≥ 1.0 × (c), QoS 1', `${ac.toFixed(2)} ×`, verdict(ac, 1.0, true)],
-        ['≤ 20 µs CPU per durable reading', `${cpu.toFixed(1)} µs`, verdict(cpu, 20, false)],
+        ['(a) ≥ 2 × (c), QoS 1', `${ac.toFixed(2)} ×`, verdict(ac, 2.0, true)],
+        ["(a′) ≥ 2 × (c), QoS 1 (aedes' public API only)", `${a2c.toFixed(2)} ×`, verdict(a2c, 2.0, true)],
+        ['(a) ≤ 12 µs CPU per durable reading', `${cpu.toFixed(1)} µs`, verdict(cpu, 12, false)],
+        ['(a′) ≤ 12 µs CPU per durable reading', `${cpu2.toFixed(1)} µs`, verdict(cpu2, 12, false)],
         [
           'p99 publish → visible ≤ 1 s at half saturation',
           half
@@ -221,6 +222,8 @@ export async function ingestBench(ctx: BenchContext): Promise<void> {
         ],
       ],
     ),
+    '',
+    `The fast path buys ${aa2.toFixed(2)} × the rate of (a′) (median of the rounds). (a)/(b), aedes alone storing nothing: ${ab.toFixed(2)} × (median of the rounds ${abRounds.map((x) => x.toFixed(2)).join(', ')}), no longer a budget.`,
     '',
     `QoS 0 ratios (median of the rounds): (a)/(b) ${med(a.qos0.map((x, i) => x / (b.qos0[i] as number))).toFixed(2)} ×, (a)/(c) ${med(a.qos0.map((x, i) => x / (c.qos0[i] as number))).toFixed(2)} ×.`,
   ].join('\n');

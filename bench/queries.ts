@@ -10,7 +10,16 @@ import { nodeId } from './servers/provision.ts';
 
 const SERIES = 200;
 const CLIENTS = 20;
+/** p95 budgets, ms: the day chart of one series is what a resident opens most */
+const BUDGET_DAY_SERIES = 25;
+const BUDGET = 50;
+/** read workers compared on the day chart of one series (the hub's default is 1) */
+const WORKER_COUNTS = [0, 1, 2];
 const SPANS = { day: 86_400_000, week: 7 * 86_400_000, month: 30 * 86_400_000, year: 365 * 86_400_000 };
+
+function budgetOf(span: string, kind: string): number {
+  return span === 'day' && kind === 'one series' ? BUDGET_DAY_SERIES : BUDGET;
+}
 
 interface Row {
   /** one client alone: the hub's service time plus a loopback round trip, no queueing */
@@ -95,10 +104,18 @@ async function firstBackup(dataDir: string, timeoutMs = 300_000): Promise<void> 
   throw new Error(`no automatic backup in ${dir} after ${timeoutMs / 1000} s`);
 }
 
-export async function queriesBench(ctx: BenchContext): Promise<void> {
-  ctx.log(`seeding a year of 10 s data for ${SERIES} series (documented bulk loader)`);
+/** The charts of one hub (a year seeded for SERIES series) under ingest, `kinds` by `spans`. */
+async function measureHub(
+  ctx: BenchContext,
+  readWorkers: number,
+  spans: readonly (keyof typeof SPANS)[],
+  kinds: readonly string[],
+): Promise<{ rows: Row[]; seedS: number; backupS: number; seeded: Record<string, number> }> {
+  ctx.log(
+    `seeding a year of 10 s data for ${SERIES} series (documented bulk loader), ${readWorkers} read worker(s)`,
+  );
   const t0 = Date.now();
-  const hub = await startHub({ nodes: SERIES, seedYear: true });
+  const hub = await startHub({ nodes: SERIES, seedYear: true, readWorkers });
   const seedS = (Date.now() - t0) / 1000;
   const base = `http://127.0.0.1:${hub.httpPort}/api/series`;
   const rows: Row[] = [];
@@ -107,16 +124,17 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
   try {
     const maxMs = ctx.quick ? 2000 : 4000;
     const maxRequests = ctx.quick ? 60 : 300;
-    const total = Object.keys(SPANS).length * 2 * (maxMs + 1000) + 15_000;
-    // the neighbourhood keeps publishing while residents look at charts
+    const total = spans.length * kinds.length * (2 * maxMs + 1000) + 15_000;
     ctx.log("waiting for the hub's first automatic backup");
     const b0 = Date.now();
     await firstBackup(hub.hub?.info.dataDir ?? '');
     backupS = (Date.now() - b0) / 1000;
+    // the neighbourhood keeps publishing while residents look at charts
     ingest = slowRun(hub.target, { clients: SERIES, periodMs: 10_000, durationMs: total, nodeOf: nodeId });
     await new Promise((r) => setTimeout(r, 3000));
-    for (const [span, ms] of Object.entries(SPANS)) {
-      for (const kind of ['one series', 'collective power']) {
+    for (const span of spans) {
+      const ms = SPANS[span];
+      for (const kind of kinds) {
         const url = (i: number) => {
           const to = Date.now();
           const what = kind === 'one series' ? `sensor=${nodeId(i % SERIES)}/p` : 'quantity=power';
@@ -136,7 +154,7 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
           step: r.step,
         });
         ctx.log(
-          `${span} ${kind}: p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms`,
+          `${readWorkers} worker(s), ${span} ${kind}: p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms`,
         );
       }
     }
@@ -144,16 +162,33 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
     await ingest;
     await hub.stop();
   }
-  const worst = Math.max(...rows.map((r) => r.p95));
-  const seeded = hub.hub?.info.seeded ?? {};
+  return { rows, seedS, backupS, seeded: hub.hub?.info.seeded ?? {} };
+}
+
+export async function queriesBench(ctx: BenchContext): Promise<void> {
+  const spans = Object.keys(SPANS) as (keyof typeof SPANS)[];
+  const main = await measureHub(ctx, 1, spans, ['one series', 'collective power']);
+  const { rows, seedS, backupS, seeded } = main;
+  // the day chart of one series with other numbers of read workers
+  const byWorkers: [number, Row][] = [];
+  for (const n of WORKER_COUNTS) {
+    const row =
+      n === 1
+        ? rows.find((r) => r.span === 'day' && r.kind === 'one series')
+        : (await measureHub(ctx, n, ['day'], ['one series'])).rows[0];
+    if (row) byWorkers.push([n, row]);
+  }
+  const daySeries = rows.find((r) => r.span === 'day' && r.kind === 'one series');
+  const worst = Math.max(...rows.filter((r) => budgetOf(r.span, r.kind) === BUDGET).map((r) => r.p95));
   const body = [
     `${SERIES} power series of a year of 10-second data: hour and day rollups for the whole year and`,
     'minute rollups for the last 3 days written by the bulk loader `bench/servers/seed-year.ts`, the last',
     `6 hours fed through \`ReadingsStore.commit\` (${fmt(seeded.raw ?? 0)} raw readings, ${fmt(seeded.rollups ?? 0)} bulk rollup rows;`,
     `seeded in ${fmt(seedS)} s). ${CLIENTS} concurrent HTTP clients per chart (node:http, keep-alive; timed to the`,
     `last byte of the body), while ${SERIES} nodes publish one reading each every 10 s over MQTT. Step chosen by`,
-    `the hub (\`auto\`). Measured after the hub's first automatic backup (${fmt(backupS)} s from the first`,
-    'check; it runs once a day).',
+    `the hub (\`auto\`), one read worker (the default). Measured after the hub's first automatic backup`,
+    `(${fmt(backupS)} s from the first check; it runs once a day). Collective figures are those the privacy`,
+    'publisher decided (docs/PRIVACY.md): bulk-loaded hours and days without minutes under them have none.',
     '',
     table(
       [
@@ -165,7 +200,7 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
         `${CLIENTS} clients p50 ms`,
         'p95 ms',
         'requests',
-        'p95 ≤ 50 ms',
+        'budget',
       ],
       rows.map((r) => [
         r.span,
@@ -176,11 +211,18 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
         fmt(r.p50, 1),
         fmt(r.p95, 1),
         fmt(r.n),
-        verdict(r.p95, 50, false),
+        `≤ ${budgetOf(r.span, r.kind)} ms: ${verdict(r.p95, budgetOf(r.span, r.kind), false)}`,
       ]),
     ),
     '',
-    `Worst p95: ${fmt(worst, 1)} ms (budget 50 ms: ${verdict(worst, 50, false)}).`,
+    `The day chart of one series: p95 ${fmt(daySeries?.p95 ?? Number.NaN, 1)} ms (budget ${BUDGET_DAY_SERIES} ms: ${verdict(daySeries?.p95 ?? Number.POSITIVE_INFINITY, BUDGET_DAY_SERIES, false)}); worst p95 of the others ${fmt(worst, 1)} ms (budget ${BUDGET} ms: ${verdict(worst, BUDGET, false)}).`,
+    '',
+    `The day chart of one series by read workers (\`--read-workers N\`; 0: on the hub's thread), each on a freshly seeded hub:`,
+    '',
+    table(
+      ['read workers', '1 client p50 ms', `${CLIENTS} clients p50 ms`, 'p95 ms', 'requests'],
+      byWorkers.map(([n, r]) => [String(n), fmt(r.alone, 1), fmt(r.p50, 1), fmt(r.p95, 1), fmt(r.n)]),
+    ),
   ].join('\n');
   ctx.log(body);
   writeSection({ id: 'queries', title: 'Queries', command: 'npm run bench -- queries', body });

@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   dashboard: async () => (await import('./dashboard.ts')).dashboardBench,
   energy: async () => (await import('./energy.ts')).energyBench,
   envelope: async () => (await import('./envelope.ts')).envelopeBench,
+  cost: async () => (await import('./cost.ts')).costBench,
 };
 
 /**

@@ -9,7 +9,7 @@ usage:
   communs hub [--data DIR] [--http-port N] [--mqtt-port N] [--host ADDR] [--demo [N] | --no-demo] [--console SERIAL_PATH]
   communs node --config FILE
   communs console [--data DIR] [-c "COMMAND"]
-  communs flash --port PATH [--board uno|nano]
+  communs flash --port PATH [--board uno|nano] [--attempts N] [--dry-run]
   communs service install|uninstall|status [--node CONFIG] [--print]
 
 "communs COMMAND --help" says more. Docs: README.md and docs/.`;

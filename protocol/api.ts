@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { WithheldGaps } from './gaps.ts';
 import { REJECT_REASONS } from './messages.ts';
 import { Quantity } from './quantities.ts';
+import { Tariff, TariffModel, TempoColour } from './tariff.ts';
 
 /**
  * Bodies of the read-only HTTP API (docs/API.md). The hub builds them, tests validate them with
@@ -46,7 +48,10 @@ export const SensorInfo = z.object({
   id: z.string(),
   series: z.string(),
   quantity: Quantity,
+  /** the quantity's canonical unit: the one its values are stored and served in (/api/series) */
   unit: z.string(),
+  /** the unit the device declared and sends, converted at ingest */
+  sourceUnit: z.string(),
   label: z.string().nullable(),
 });
 export type SensorInfo = z.infer<typeof SensorInfo>;
@@ -69,13 +74,21 @@ export const NodeInfo = z.object({
   rssi: z.number().nullable(),
   battery: z.number().nullable(),
   powerW: z.number().nullable(),
+  /** what the board's firmware said, as the node last reported it; null when it said nothing */
+  boardMessages: z.object({ count: z.number().int(), last: z.string().nullable() }).nullable(),
   /** the node's clock minus the hub's, in ms, from its last status; null when it sent no time */
   clockOffsetMs: z.number().nullable(),
   sensors: z.array(SensorInfo),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 
-export const NodesBody = z.object({ status: z.literal('ok'), nodes: z.array(NodeInfo) });
+export const NodesBody = z.object({
+  status: z.literal('ok'),
+  /** the nodes of households that share (community or open) */
+  nodes: z.array(NodeInfo),
+  /** the nodes of private households, only counted (docs/PRIVACY.md) */
+  private: z.object({ households: z.number().int(), nodes: z.number().int(), sensors: z.number().int() }),
+});
 export type NodesBody = z.infer<typeof NodesBody>;
 
 export const SeriesStep = z.enum(['raw', 'minute', 'hour', 'day']);
@@ -91,10 +104,27 @@ export const SeriesBody = z.object({
   stepMs: z.number().int(),
   from: z.number(),
   to: z.number(),
-  /** collective only: how many households contribute to the whole range */
+  /** collective only: the most households a published bucket of the range was made of */
   households: z.number().int().optional(),
-  /** set when the aggregate is withheld (fewer than k households): the reason, in words */
+  /** collective only: set when buckets of the range are withheld (docs/PRIVACY.md), in words */
   withheld: z.string().optional(),
+  /**
+   * collective only: the withheld buckets, as runs [from, to), with the reason: `too_few` (fewer
+   * than k private households beyond the named ones), `dominated` (one of them above the share),
+   * `exposed_only` (only households whose data was public), `partial` (a coarse bucket of which
+   * finer ones are withheld)
+   */
+  gaps: WithheldGaps.optional(),
+  /**
+   * collective only: the part of the households whose series are public (their sum, or their mean
+   * for averaged quantities), bucket by bucket: always shown, withheld buckets included
+   */
+  named: z
+    .object({
+      households: z.number().int(),
+      points: z.object({ t: z.array(z.number()), value: z.array(z.number()) }),
+    })
+    .optional(),
   /**
    * Columns, one entry per bucket (or per raw reading). `value` is the mean of the bucket for
    * gauges and the sum for counters (energy in the bucket); min/max are of the raw values.
@@ -120,14 +150,23 @@ export const LiveReading = z.object({
 });
 export type LiveReading = z.infer<typeof LiveReading>;
 
-/** `aggregate` events of /api/live: the collective figure of a quantity, emitted after each commit. */
+/**
+ * `aggregate` events of /api/live (and the public MQTT topics): the collective figure of a quantity
+ * for the last minute the hub has published (docs/PRIVACY.md). `value` is null when the minute is
+ * withheld, with the reason; `named` is the part of the households whose series are public.
+ */
 export const LiveAggregate = z.object({
   quantity: Quantity,
   unit: z.string(),
+  /** the start of the minute the figure covers */
   ts: z.number(),
-  value: z.number(),
-  households: z.number().int(),
-  sensors: z.number().int(),
+  stepMs: z.number().int(),
+  value: z.number().nullable(),
+  households: z.number().int().nullable(),
+  sensors: z.number().int().nullable(),
+  named: z.object({ value: z.number(), households: z.number().int() }).nullable(),
+  /** why `value` is null: as in `SeriesBody.gaps`, or `withdrawn` (a household changed: see the next minute) */
+  withheld: z.enum(['too_few', 'dominated', 'exposed_only', 'withdrawn']).optional(),
 });
 export type LiveAggregate = z.infer<typeof LiveAggregate>;
 
@@ -142,9 +181,10 @@ export const LiveNode = z.object({
 export type LiveNode = z.infer<typeof LiveNode>;
 
 export const RegisterEntry = z.object({
-  series: z.string(),
-  node: z.string(),
-  sensor: z.string(),
+  /** null for a private household's sensor: it is listed, never identified */
+  series: z.string().nullable(),
+  node: z.string().nullable(),
+  sensor: z.string().nullable(),
   quantity: Quantity,
   unit: z.string(),
   label: z.string().nullable(),
@@ -177,7 +217,22 @@ export type HouseholdBody = z.infer<typeof HouseholdBody>;
 export const SettingsBody = z.object({
   status: z.literal('ok'),
   neighbourhood: z.string(),
-  tariff: z.object({ perKwh: z.number(), dailyCharge: z.number(), currency: z.string() }),
+  /**
+   * The tariff in force today, summed up: `perKwh` is the mean price of a constant load
+   * (docs/MONEY.md), `model` says which kind of tariff it is.
+   */
+  tariff: z.object({
+    perKwh: z.number(),
+    dailyCharge: z.number(),
+    currency: z.string(),
+    model: TariffModel,
+  }),
+  /** every tariff with the date it applies from, oldest first */
+  tariffs: z.array(Tariff),
+  /** the colour of today's and tomorrow's Tempo days, when known */
+  tempo: z.object({ today: TempoColour.nullable(), tomorrow: TempoColour.nullable() }),
+  /** the hub's time zone: tariff hours and dates are read in it */
+  timeZone: z.string(),
   gridGco2PerKwh: z.number(),
   hubPowerW: z.number(),
   rawRetentionDays: z.number(),
@@ -217,6 +272,31 @@ export const SeriesParams = z.object({
   quantity: z.string().optional(),
 });
 export type SeriesParams = z.infer<typeof SeriesParams>;
+
+/** A time zone by its IANA name (`Europe/Paris`), as the JavaScript runtime knows them. */
+export const TimeZoneParam = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return tz.length <= 64;
+    } catch {
+      return false;
+    }
+  },
+  { error: (issue) => `must be a time zone such as Europe/Paris, got "${String(issue.input).slice(0, 40)}"` },
+);
+
+/** GET /api/cost: the collective energy (`quantity=energy`), one series (`sensor`), or a household (`token`). */
+export const CostParams = z.object({
+  from: TimeParam.optional(),
+  to: TimeParam.optional(),
+  bucket: oneOf(['hour', 'day', 'month', 'none'] as const).default('hour'),
+  quantity: z.string().optional(),
+  sensor: z.string().optional(),
+  token: z.string().optional(),
+  tz: TimeZoneParam.optional(),
+});
+export type CostParams = z.infer<typeof CostParams>;
 
 /** GET /api/export */
 export const ExportParams = z.object({

@@ -40,6 +40,10 @@ export const StatusMessage = z.object({
   queued: z.number().int().nonnegative().optional(),
   /** readings the node's queue had to drop (oldest first) when full */
   dropped: z.number().int().nonnegative().optional(),
+  /** messages the board's firmware sent since the agent started (Firmata STRING_DATA: a bad config, an I2C device not answering) */
+  boardMessages: z.number().int().nonnegative().optional(),
+  /** the last of them, as the firmware wrote it */
+  lastBoardMessage: z.string().max(120).optional(),
 });
 export type StatusMessage = z.infer<typeof StatusMessage>;
 
@@ -71,11 +75,13 @@ export const REJECT_REASONS = [
   'too_large',
   'topic_denied',
   'unknown_sensor',
+  'unknown_field',
   'unit_mismatch',
   'out_of_range',
   'not_finite',
   'ts_past',
   'ts_future',
+  'clock_off',
   'duplicate',
   'out_of_order',
   'store_failed',

@@ -35,6 +35,23 @@ export const QUANTITIES = {
     units: { W: { factor: 1 }, kW: { factor: 1000 }, mW: { factor: 0.001 } },
     collective: 'sum',
   },
+  /** what the line carries, volts × amperes: above real power when the power factor is below 1 */
+  apparent_power: {
+    unit: 'VA',
+    kind: 'gauge',
+    min: 0,
+    max: 1e6,
+    units: { VA: { factor: 1 }, kVA: { factor: 1000 } },
+    collective: 'sum',
+  },
+  reactive_power: {
+    unit: 'var',
+    kind: 'gauge',
+    min: -1e6,
+    max: 1e6,
+    units: { var: { factor: 1 }, kvar: { factor: 1000 }, VAr: { factor: 1 } },
+    collective: 'sum',
+  },
   energy: {
     unit: 'Wh',
     kind: 'counter',
@@ -45,13 +62,39 @@ export const QUANTITIES = {
     units: { Wh: { factor: 1 }, kWh: { factor: 1000 }, MWh: { factor: 1e6 } },
     collective: 'sum',
   },
+  /** energy sent to the grid (solar panels): a meter of its own, never netted against `energy` */
+  energy_exported: {
+    unit: 'Wh',
+    kind: 'counter',
+    min: 0,
+    max: 1e13,
+    maxRate: 250_000,
+    units: { Wh: { factor: 1 }, kWh: { factor: 1000 }, MWh: { factor: 1e6 } },
+    collective: 'sum',
+  },
   pulses: {
     unit: 'count',
     kind: 'counter',
     min: 0,
     max: 2 ** 53,
     maxRate: 1_000_000,
-    units: { count: { factor: 1 }, imp: { factor: 1 } },
+    units: { count: { factor: 1 }, imp: { factor: 1 }, pulses: { factor: 1 } },
+    collective: 'sum',
+  },
+  /** a gas meter's index */
+  gas: {
+    unit: 'm³',
+    kind: 'counter',
+    min: 0,
+    max: 1e9,
+    // 100 m³ in an hour: a large boiler room, far above a household's ~2 m³/h
+    maxRate: 100,
+    units: {
+      'm³': { factor: 1 },
+      m3: { factor: 1 },
+      L: { factor: 0.001 },
+      'ft³': { factor: 0.028_316_846_6 },
+    },
     collective: 'sum',
   },
   current: {
@@ -76,6 +119,15 @@ export const QUANTITIES = {
     min: -1,
     max: 1,
     units: { '1': { factor: 1 }, '%': { factor: 0.01 } },
+    collective: 'mean',
+  },
+  /** mains frequency, or any frequency a device reports */
+  frequency: {
+    unit: 'Hz',
+    kind: 'gauge',
+    min: 0,
+    max: 1e9,
+    units: { Hz: { factor: 1 }, kHz: { factor: 1000 }, MHz: { factor: 1e6 } },
     collective: 'mean',
   },
   temperature: {
@@ -115,6 +167,32 @@ export const QUANTITIES = {
     units: { ppm: { factor: 1 } },
     collective: 'mean',
   },
+  /** Sensirion's VOC index (SGP40/41, SEN5x): 100 is the sensor's learned average, 1..500 */
+  voc_index: {
+    unit: 'index',
+    kind: 'gauge',
+    min: 0,
+    max: 500,
+    units: { index: { factor: 1 } },
+    collective: 'mean',
+  },
+  /** Sensirion's NOx index (SGP41, SEN5x): 1 is the learned average, 1..500 */
+  nox_index: {
+    unit: 'index',
+    kind: 'gauge',
+    min: 0,
+    max: 500,
+    units: { index: { factor: 1 } },
+    collective: 'mean',
+  },
+  pm1: {
+    unit: 'µg/m³',
+    kind: 'gauge',
+    min: 0,
+    max: 2000,
+    units: { 'µg/m³': { factor: 1 }, 'ug/m3': { factor: 1 } },
+    collective: 'mean',
+  },
   pm25: {
     unit: 'µg/m³',
     kind: 'gauge',
@@ -139,6 +217,15 @@ export const QUANTITIES = {
     units: { '%': { factor: 1 } },
     collective: 'mean',
   },
+  /** illuminance from a lux sensor (BH1750, TSL2561), unlike `light`, an LDR's share of full scale */
+  illuminance: {
+    unit: 'lx',
+    kind: 'gauge',
+    min: 0,
+    max: 200_000,
+    units: { lx: { factor: 1 } },
+    collective: 'mean',
+  },
   sound: {
     unit: 'dB',
     kind: 'gauge',
@@ -161,6 +248,21 @@ export const QUANTITIES = {
     min: 0,
     max: 100,
     units: { '%': { factor: 1 } },
+    collective: 'mean',
+  },
+  /** a time span a device reports (its uptime, a pump's run time) */
+  duration: {
+    unit: 's',
+    kind: 'gauge',
+    min: 0,
+    max: 1e10,
+    units: {
+      s: { factor: 1 },
+      ms: { factor: 0.001 },
+      min: { factor: 60 },
+      h: { factor: 3600 },
+      d: { factor: 86_400 },
+    },
     collective: 'mean',
   },
 } as const satisfies Record<string, QuantitySpec>;

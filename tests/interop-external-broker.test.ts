@@ -99,6 +99,26 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     expect(await until(() => lastValue(th(), 'plug-ext/power'))).toBe(75);
   });
 
+  it('an ESPHome with a two-level prefix and another node name: discovery and states found by topic', async () => {
+    const out: string[] = [];
+    await hub.commands.run(
+      hub.ctx,
+      'device add esp-ext --format esphome --topic maison/atelier --household h1',
+      { who: 'test', out: (l) => out.push(l) },
+    );
+    const config = { dev_cla: 'humidity', unit_of_meas: '%', stat_t: 'maison/atelier/sensor/hum/state' };
+    await mosquittoPub(
+      mosquitto.port,
+      'x',
+      'x',
+      'homeassistant/sensor/capteur-atelier/hum/config',
+      JSON.stringify(config),
+    );
+    await until(() => hub.interop.devices.get('esp-ext')?.config.sensors.hum);
+    await mosquittoPub(mosquitto.port, 'x', 'x', 'maison/atelier/sensor/hum/state', '61');
+    expect(await until(() => lastValue(th(), 'esp-ext/hum'))).toBe(61);
+  });
+
   it('topics of nodes this hub does not know are left alone', async () => {
     const readings = {
       readings: [{ sensor: 'power', quantity: 'power', unit: 'W', value: 1, ts: Date.now(), seq: 1 }],

@@ -21,8 +21,9 @@ describe('interop: federation between neighbourhood hubs', () => {
     const secret = await addDevice(sud, 'device add link-nord --format peer --topic quartier-nord');
     const added = await nord.run(`peer add sud ${sud.mqttUrl} --user link-nord --password ${secret}`);
     expect(added.code).toBe(0);
-    await threeHouseholds(nord, [100, 200, 300]);
-    await threeHouseholds(sud, [1000, 1000, 1000]);
+    // three private households on each side: the remainder beyond the named ones passes k = 3
+    await threeHouseholds(nord, [100, 200, 300], 3);
+    await threeHouseholds(sud, [1000, 1000, 1000], 3);
   });
   afterAll(async () => {
     await nord.stop();
@@ -30,31 +31,39 @@ describe('interop: federation between neighbourhood hubs', () => {
   });
 
   it("each hub shows the other quartier's collective aggregate", async () => {
-    // aggregates go out once a second: wait for the one that covers all four households
+    // the figure of the minute once it has settled: wait for the one that covers all six households
     const power = (th: TestHub, hood: string) =>
       until(async () => {
         const body = await neighbours(th);
         const a = body.neighbourhoods.find((n) => n.neighbourhood === hood)?.aggregates;
         const p = a?.find((x) => x.quantity === 'power');
-        return p?.households === 4 ? p : undefined;
-      });
-    expect(await power(sud, 'Quartier Nord')).toMatchObject({ value: 650, households: 4, unit: 'W' });
-    // a private household counts, anonymously, in its own quartier's figure (50 W each side)
-    expect((await power(nord, 'Quartier Sud')).value).toBe(3050);
+        return p?.households === 6 ? p : undefined;
+      }, 30_000);
+    expect(await power(sud, 'Quartier Nord')).toMatchObject({ value: 750, households: 6, unit: 'W' });
+    // private households count, anonymously, in their own quartier's figure (3 × 50 W each side)
+    expect((await power(nord, 'Quartier Sud')).value).toBe(3150);
   });
 
   it('none of the individual data crosses: no node, household or reading of Nord exists at Sud', async () => {
     const body = JSON.stringify(await neighbours(sud));
     expect(body).not.toMatch(/"n1"|h-private|secret-node|power-l|sensor/);
     const nodes = hubDb(sud.hub).prepare('SELECT id FROM nodes').all() as { id: string }[];
-    expect(nodes.map((n) => n.id).sort()).toEqual(['link-nord', 'n1', 'n2', 'n3', 'secret-node']);
+    expect(nodes.map((n) => n.id).sort()).toEqual([
+      'link-nord',
+      'n1',
+      'n2',
+      'n3',
+      'secret-node',
+      'secret-node-2',
+      'secret-node-3',
+    ]);
     // Sud's nodes hold their own readings only (1000 W, 50 W), never Nord's 100/200/300 W
     const values = hubDb(sud.hub)
       .prepare(
         "SELECT value FROM all_readings r JOIN sensors s ON s.id = r.sensor_id WHERE s.quantity = 'power'",
       )
       .all() as { value: number }[];
-    expect(values.map((v) => v.value).sort()).toEqual([1000, 1000, 1000, 50]);
+    expect(values.map((v) => v.value).sort()).toEqual([1000, 1000, 1000, 50, 50, 50]);
   });
 
   it("a peer's login may not speak for another quartier nor read node topics", async () => {

@@ -1,30 +1,41 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HaSensorConfig } from '../protocol/interop/home-assistant.ts';
+import { discoveryViolations } from './support/ha-discovery-rules.ts';
 import { addDevice, mosquittoPub, until } from './support/interop-client.ts';
-import { connectNode, sendReadings } from './support/mqtt-node.ts';
+import { connectNode, sendMeta, sendReadings } from './support/mqtt-node.ts';
 import { threeHouseholds } from './support/neighbourhood.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
+
+type Config = Record<string, unknown> & {
+  unique_id: string;
+  name: string;
+  state_topic: string;
+  availability: Array<{ topic: string }>;
+  device: { name: string; identifiers: string[] };
+};
+
+const COLLECTIVE_POWER = 'homeassistant/sensor/communs_communs_collective_power/config';
+const COLLECTIVE_ENERGY = 'homeassistant/sensor/communs_communs_collective_energy/config';
 
 describe('interop: Home Assistant MQTT discovery', () => {
   let th: TestHub;
   let ha: MqttClient;
-  const configs = new Map<string, HaSensorConfig | null>();
+  const configs = new Map<string, Config | null>();
   const states = new Map<string, string>();
   let secrets: Record<string, string> = {};
+  const live = () =>
+    new Map([...configs].filter((e): e is [string, Config] => e[1] !== null)) as Map<string, Config>;
 
   beforeAll(async () => {
     th = await startTestHub();
-    secrets = await threeHouseholds(th);
+    // three community households and three private ones, whose figures the rule may publish
+    secrets = await threeHouseholds(th, [100, 200, 300], 3);
     const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
     expect((await th.run('ha discovery on')).code).toBe(0);
     ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
     ha.on('message', (topic, payload) => {
       if (topic.endsWith('/config'))
-        configs.set(
-          topic,
-          payload.length ? (HaSensorConfig.safeParse(JSON.parse(payload.toString())).data ?? null) : null,
-        );
+        configs.set(topic, payload.length ? JSON.parse(payload.toString()) : null);
       else states.set(topic, payload.toString());
     });
     await ha.subscribeAsync({ 'homeassistant/#': { qos: 1 }, 'communs/v1/ha/#': { qos: 0 } });
@@ -35,9 +46,8 @@ describe('interop: Home Assistant MQTT discovery', () => {
   });
 
   it('a subscriber sees retained configs with full keys, classes and units, only for what sharing allows', async () => {
-    const power = await until(() =>
-      configs.get('homeassistant/sensor/communs_communs_collective_power/config'),
-    );
+    // the collective figure's config comes with its first published minute (docs/PRIVACY.md)
+    const power = await until(() => configs.get(COLLECTIVE_POWER), 90_000);
     expect(power).toMatchObject({
       unique_id: 'communs_communs_collective_power',
       device_class: 'power',
@@ -46,7 +56,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
       origin: { name: 'Communs' },
       device: { identifiers: ['communs_communs'], manufacturer: 'Communs' },
     });
-    const energy = configs.get('homeassistant/sensor/communs_communs_n1_energy/config');
+    const energy = await until(() => configs.get('homeassistant/sensor/communs_communs_n1_energy/config'));
     expect(energy).toMatchObject({
       device_class: 'energy',
       state_class: 'total_increasing',
@@ -57,31 +67,127 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect([...configs.keys()].some((t) => t.includes('secret_node'))).toBe(false);
   });
 
-  it('states follow readings: the collective figure once 3 households report, series as they arrive', async () => {
-    // three sharing households (100 + 200 + 300 W) and the private one, counted anonymously (50 W)
-    await until(() => states.get('communs/v1/ha/communs/collective/power') === '650', 5000);
+  it('states follow readings: the collective figure as the rule published it, series as they arrive', async () => {
+    // 100 + 200 + 300 W shared, and 3 × 50 W of private households counted anonymously
+    await until(() => states.get('communs/v1/ha/communs/collective/power') === '750', 30_000);
     const n2 = await connectNode(th.mqttUrl, 'n2', secrets.n2 ?? '');
     const ts = Date.now();
     await sendReadings(n2, 'n2', [
       { sensor: 'power', quantity: 'power', unit: 'W', value: 210, ts, seq: 3 },
-      { sensor: 'energy', quantity: 'energy', unit: 'kWh', value: 10.5, ts, seq: 4 },
+      { sensor: 'energy', quantity: 'energy', unit: 'kWh', value: 10.0005, ts, seq: 4 },
     ]);
     await n2.endAsync();
     expect(await until(() => states.get('communs/v1/ha/communs/n2/power'))).toBe('210');
-    // energy goes out as the meter's running total in kWh, not as the stored delta (500 Wh)
-    // a state of its own, which may arrive a moment after the power one
-    expect(await until(() => states.get('communs/v1/ha/communs/n2/energy'))).toBe('10.5');
+    // energy goes out as the meter's running total in kWh, not as the stored delta
+    expect(await until(() => states.get('communs/v1/ha/communs/n2/energy'))).toBe('10.0005');
     expect([...states.keys()].some((t) => t.includes('secret-node'))).toBe(false);
   });
 
-  it('republishes every config when homeassistant/status says online', async () => {
+  it('every config follows the discovery rules Home Assistant documents (default_entity_id, availability, names, units)', async () => {
+    await until(() => configs.get('homeassistant/sensor/communs_communs_n3_energy/config'));
+    expect(discoveryViolations(live())).toEqual([]);
+    const power = configs.get(COLLECTIVE_POWER);
+    expect(power).not.toHaveProperty('object_id');
+    expect(power?.default_entity_id).toBe('sensor.communs_communs_collective_power');
+  });
+
+  it("every config's availability follows its node's state, and the hub's", async () => {
+    const n2 = configs.get('homeassistant/sensor/communs_communs_n2_power/config');
+    const topics = n2?.availability.map((a) => a.topic) ?? [];
+    expect(topics).toEqual(['communs/v1/ha/communs/availability', 'communs/v1/ha/communs/n2/availability']);
+    expect(n2?.availability_mode).toBe('all');
+    expect(await until(() => states.get('communs/v1/ha/communs/availability'))).toBe('online');
+    expect(await until(() => states.get('communs/v1/ha/communs/n2/availability'))).toBe('online');
+    // the node says it goes away (as its last will would)
+    await mosquittoPub(
+      th.mqttPort,
+      'n2',
+      secrets.n2 ?? '',
+      'communs/v1/nodes/n2/status',
+      '{"state":"offline"}',
+    );
+    await until(() => states.get('communs/v1/ha/communs/n2/availability') === 'offline' || undefined);
+  });
+
+  it('entities of one device are named by quantity, not all after the sensor label', async () => {
+    const { secret } = await th.addNode('salon', { household: 'h1' });
+    const c = await connectNode(th.mqttUrl, 'salon', secret);
+    await sendMeta(c, 'salon', [
+      { id: 'bme-t', quantity: 'temperature', unit: '°C', label: 'BME280' },
+      { id: 'bme-h', quantity: 'humidity', unit: '%', label: 'BME280' },
+      { id: 'bme-p', quantity: 'pressure', unit: 'hPa', label: 'BME280' },
+    ]);
+    await c.endAsync();
+    await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
+    const names = await until(() => {
+      const mine = [...live().values()].filter((x) => x.device.identifiers[0]?.endsWith('_salon'));
+      return mine.length === 3 ? mine.map((x) => x.name).sort() : undefined;
+    });
+    expect(names).toEqual(['BME280 humidity', 'BME280 pressure', 'BME280 temperature']);
+    expect(discoveryViolations(live())).toEqual([]);
+  });
+
+  it('a collective figure the rule withholds gets no config at all', async () => {
+    // CO2 from one community and one private household: a remainder of one household is withheld
+    const minuteAgo = Math.floor(Date.now() / 60_000) * 60_000 - 30_000;
+    for (const n of ['n1', 'secret-node']) {
+      const c = await connectNode(th.mqttUrl, n, secrets[n] ?? '');
+      await sendMeta(c, n, [
+        { id: 'power', quantity: 'power', unit: 'W' },
+        { id: 'energy', quantity: 'energy', unit: 'kWh' },
+        { id: 'co2', quantity: 'co2', unit: 'ppm' },
+      ]);
+      await sendReadings(c, n, [
+        { sensor: 'co2', quantity: 'co2', unit: 'ppm', value: 600, ts: minuteAgo, seq: 50 },
+      ]);
+      await c.endAsync();
+    }
+    // the minute is decided once it has settled; the power figure of the same minute shows it was
+    const powerBefore = states.get('communs/v1/ha/communs/collective/power');
+    await until(
+      () => states.get('communs/v1/ha/communs/collective/power') !== powerBefore || undefined,
+      90_000,
+    );
+    await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
+    await until(() => configs.get('homeassistant/sensor/communs_communs_n1_co2/config'));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(configs.has('homeassistant/sensor/communs_communs_collective_co2/config')).toBe(false);
+  }, 120_000);
+
+  it('the collective energy is a kWh total_increasing entity: the sum of the hours the rule published', async () => {
+    // three more households with a meter each, read twice in an hour long settled
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+    for (const n of ['e1', 'e2', 'e3']) {
+      const { secret } = await th.addNode(n, { household: `h-${n}`, sharing: 'private' });
+      const c = await connectNode(th.mqttUrl, n, secret);
+      await sendMeta(c, n, [{ id: 'meter', quantity: 'energy', unit: 'kWh' }]);
+      await sendReadings(c, n, [
+        { sensor: 'meter', quantity: 'energy', unit: 'kWh', value: 5, ts: hour + 10 * 60_000, seq: 1 },
+        { sensor: 'meter', quantity: 'energy', unit: 'kWh', value: 5.05, ts: hour + 20 * 60_000, seq: 2 },
+      ]);
+      await c.endAsync();
+    }
+    // 3 × 50 Wh in that hour; the hours since add what the rule published of them (nothing here)
+    expect(await until(() => states.get('communs/v1/ha/communs/collective/energy'), 90_000)).toBe('0.15');
+    const energy = await until(() => configs.get(COLLECTIVE_ENERGY));
+    expect(energy).toMatchObject({
+      device_class: 'energy',
+      state_class: 'total_increasing',
+      unit_of_measurement: 'kWh',
+    });
+    expect(discoveryViolations(live())).toEqual([]);
+  }, 120_000);
+
+  it('unique ids and state topics stay when the neighbourhood is renamed', async () => {
+    const ids = [...live().values()].map((x) => x.unique_id).sort();
+    expect((await th.run('settings set neighbourhood "Quartier Nord"')).code).toBe(0);
     configs.clear();
     await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    // the collective power figure and the power and energy series of the three sharing households
-    await until(() => configs.size >= 7);
-    expect(configs.get('homeassistant/sensor/communs_communs_collective_power/config')?.device_class).toBe(
-      'power',
-    );
+    const power = await until(() => configs.get(COLLECTIVE_POWER));
+    expect(power?.device.name).toBe('Communs Quartier Nord');
+    await until(() => (live().size >= ids.length ? true : undefined));
+    expect([...live().values()].map((x) => x.unique_id).sort()).toEqual(ids);
+    expect(power?.state_topic).toBe('communs/v1/ha/communs/collective/power');
   });
 
   it("an ESPHome device's own discovery config does not reach a resident's Home Assistant", async () => {
@@ -102,7 +208,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
       },
     );
     await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
-    await until(() => configs.size >= 7);
+    await until(() => configs.get(COLLECTIVE_POWER));
     await new Promise((r) => setTimeout(r, 200));
     expect(configs.has(topic)).toBe(false);
   });
@@ -110,11 +216,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
   it("a resident's Home Assistant may publish only homeassistant/status and read no node's topics", async () => {
     await expect(ha.subscribeAsync('communs/v1/nodes/#')).rejects.toThrow();
     const other = await mqtt
-      .connectAsync(th.mqttUrl, {
-        username: 'ha-alice',
-        password: 'wrong',
-        reconnectPeriod: 0,
-      })
+      .connectAsync(th.mqttUrl, { username: 'ha-alice', password: 'wrong', reconnectPeriod: 0 })
       .catch((e: Error) => e);
     expect(other).toBeInstanceOf(Error);
   });
@@ -122,7 +224,7 @@ describe('interop: Home Assistant MQTT discovery', () => {
   it('ha discovery off withdraws the configs (empty retained payloads)', async () => {
     configs.clear();
     await th.run('ha discovery off');
-    await until(() => configs.has('homeassistant/sensor/communs_communs_collective_power/config'));
-    expect(configs.get('homeassistant/sensor/communs_communs_collective_power/config')).toBeNull();
+    await until(() => configs.has(COLLECTIVE_POWER));
+    expect(configs.get(COLLECTIVE_POWER)).toBeNull();
   });
 });

@@ -1,10 +1,16 @@
 import http from 'node:http';
-import { chooseStep, type HistoryRange, rangeBounds } from '../../dashboard/src/model/history-range.ts';
+import {
+  comparisonWindows,
+  type Period,
+  periodContaining,
+  slotOf,
+} from '../../dashboard/src/model/history-period.ts';
+import { chooseStep, type HistoryRange } from '../../dashboard/src/model/history-range.ts';
 
 /** One request's round trip, up to the last byte of the body. */
 export interface Sample {
-  /** `chart`: /api/series; `api`: the other JSON endpoints; `page`: the page and its assets */
-  kind: 'chart' | 'api' | 'page';
+  /** `chart`: /api/series; `cost`: /api/cost; `api`: the other JSON endpoints; `page`: the page and its assets */
+  kind: 'chart' | 'cost' | 'api' | 'page';
   label: string;
   ms: number;
   /** when it was sent (Date.now()) */
@@ -50,9 +56,11 @@ export class Browser {
   get(path: string, label: string): Promise<string | undefined> {
     const kind: Sample['kind'] = path.startsWith('/api/series')
       ? 'chart'
-      : path.startsWith('/api/')
-        ? 'api'
-        : 'page';
+      : path.startsWith('/api/cost')
+        ? 'cost'
+        : path.startsWith('/api/')
+          ? 'api'
+          : 'page';
     const t0 = performance.now();
     const at = Date.now();
     return new Promise((resolve) => {
@@ -136,7 +144,17 @@ function seriesPath(what: { sensor: string } | { quantity: string }, from: numbe
   return `/api/series?${q}`;
 }
 
-/** The Now view's three loads (communs-now-view.ts), on a window `width` pixels wide. */
+function costPath(what: { quantity: string } | { sensor: string }, from: number, to: number, bucket: string) {
+  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const q = new URLSearchParams({ ...what, from: String(from), to: String(to), bucket, tz });
+  return `/api/cost?${q}`;
+}
+
+/**
+ * The Now view's loads (communs-now-view.ts and its communs-cost-today.ts), on a window `width`
+ * pixels wide: the day's power, four weeks of hourly energy, the nodes, today's cost so far and the
+ * settings (the tariff's colour of the day).
+ */
 function nowView(b: Browser, width: number): Promise<unknown> {
   const now = Date.now();
   return Promise.all([
@@ -149,17 +167,45 @@ function nowView(b: Browser, width: number): Promise<unknown> {
       'chart: collective energy, 4 weeks by hour (Now)',
     ),
     b.get('/api/nodes', '/api/nodes'),
+    b.get(
+      costPath({ quantity: 'energy' }, periodContaining('day', now).start, now, 'none'),
+      'cost: the neighbourhood today (Now)',
+    ),
+    b.get('/api/settings', '/api/settings'),
   ]);
 }
 
-/** One chart of the History view (communs-history-view.ts): its width is the window's less margins. */
+/**
+ * One chart of the History view (communs-history-view.ts) on the calendar period of `range` under
+ * way: an energy series is priced (/api/cost by slot, and the totals of the previous period and of
+ * the same period a year before, cut to the same point); any other is a line (/api/series, its step
+ * chosen from the view's width: the window's less margins).
+ */
 function historyChart(b: Browser, width: number, series: string, range: HistoryRange) {
-  const { from, to } = rangeBounds(range, Date.now());
-  const step = chooseStep(to - from, Math.max(320, Math.min(width - 64, 1600)));
+  const now = Date.now();
+  const period: Period = periodContaining(range, now);
   const collective = series.startsWith('collective/');
+  const name = collective ? series.replace('/', ' ') : series.endsWith('/e') ? 'one meter' : 'one series';
+  if (series === 'collective/energy' || series.endsWith('/e')) {
+    const what = collective ? { quantity: 'energy' } : { sensor: series };
+    const c = comparisonWindows(period, now);
+    const totals = [c.previous, ...(c.lastYear ? [c.lastYear] : [])].filter((w) => w.to > w.from);
+    return Promise.all([
+      b.get(costPath(what, period.start, period.end, slotOf(range)), `cost: ${name}, ${range} (History)`),
+      ...totals.map((w) => b.get(costPath(what, w.from, w.to, 'none'), 'cost: a comparison total (History)')),
+    ]);
+  }
+  const step =
+    range === 'day'
+      ? chooseStep(period.end - period.start, Math.max(320, Math.min(width - 64, 1600)))
+      : range === 'year'
+        ? 'day'
+        : 'hour';
   const what = collective ? { quantity: series.slice('collective/'.length) } : { sensor: series };
-  const label = `chart: ${collective ? series.replace('/', ' ') : 'one series'}, ${range} (History)`;
-  return b.get(seriesPath(what, from, to, step), label);
+  return b.get(
+    seriesPath(what, period.start, Math.min(period.end, now), step),
+    `chart: ${name}, ${range} (History)`,
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -206,8 +252,9 @@ export async function runScreen(b: Browser, until: number, everyMs = 20_000): Pr
 
 /**
  * A resident browsing on a window `width` pixels wide, with think times of a few seconds: the Now
- * view (live stream open), then History — collective energy (the view's default) over a week, a
- * day, a month and a year, then `series` over a year, a day, a week and a month — then Sensors
+ * view (live stream open), then History — collective energy (the view's default) over this week,
+ * day, month and year, then the power `series` (`<node>/p`) over a year, a day, a week and a month,
+ * then the same household's meter (`<node>/e`) over the month — then Sensors
  * (live stream open), then the Register; again until `until`. The page's clock check asks
  * /api/health every 30 s throughout (communs-clock-warning.ts).
  */
@@ -236,6 +283,7 @@ export async function runResident(
         [opts.series, 'day'],
         [opts.series, 'week'],
         [opts.series, 'month'],
+        [opts.series.replace(/\/p$/, '/e'), 'month'],
       ];
       for (const [i, [series, range]] of steps.entries()) {
         if (Date.now() >= until) return;

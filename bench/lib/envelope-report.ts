@@ -29,6 +29,9 @@ export interface Outcome {
   windowStart: number;
   published: number;
   acked: number;
+  /** readings the hub counted as stored, and messages or readings it refused, over the whole run */
+  stored: number;
+  refused: number;
   traffic: Traffic;
   /** how the hub ended, when it did not survive the run */
   died?: string;
@@ -77,7 +80,12 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
   const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
   const acks = sorted(r.acks.map((a) => a.ms));
   const startAcks = sorted(r.startAcks);
-  const charts = sorted(r.traffic.samples.filter((s) => s.kind === 'chart').map((s) => s.ms));
+  // a History chart of energy is drawn from /api/cost (its bars priced), any other from /api/series
+  const ofKind = (...kinds: string[]) =>
+    sorted(r.traffic.samples.filter((s) => kinds.includes(s.kind)).map((s) => s.ms));
+  const series = ofKind('chart');
+  const costs = ofKind('cost');
+  const charts = ofKind('chart', 'cost');
   const all = sorted(r.traffic.samples.map((s) => s.ms));
   const ackP99 = percentile(acks, 99);
   const chartP95 = percentile(charts, 95);
@@ -100,8 +108,9 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
     `outside the cgroup: the ${run.households} households publish one QoS 1 power reading every 10 s; the shared`,
     `screen and ${run.residents} residents are node:http clients replaying the dashboard views' requests`,
     "(`bench/lib/browsing.ts`: the screen's 20-s rotation with the live stream open on Now and",
-    'Environment; residents on Now, History — collective energy and one household over day, week,',
-    'month, year — Sensors and Register, with 2–15 s think times). Measured over',
+    "Environment; residents on Now (with today's cost), History — the neighbourhood's energy priced",
+    "over this day, week, month and year with its comparisons, one household's power over the same",
+    "periods and its meter's month — Sensors and Register, with 2–15 s think times). Measured over",
     `${fmt(r.windowMs / 60_000, 1)} min after the start-up (200 connections, the first automatic backup, 15 s).`,
     `The load generator's thread waited ${fmt(r.waitedMs.load / 1000, 1)} s for a CPU over the window`,
     `(${fmt((r.waitedMs.load / r.windowMs) * 100, 1)} % of it): on a quiet machine that is near 0, and every`,
@@ -143,10 +152,18 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
           'publish → PUBACK p50 / p99, start-up',
           `${fmt(percentile(startAcks, 50))} / ${fmt(percentile(startAcks, 99))} ms (n=${fmt(startAcks.length)})`,
         ],
-        ['publishes never acknowledged', fmt(lost)],
         [
-          'chart requests (/api/series) p50 / p95',
+          'readings published / acknowledged / never acknowledged',
+          `${fmt(r.published)} / ${fmt(r.acked)} / ${fmt(lost)}`,
+        ],
+        ['readings the hub counted stored / refused (`/metrics`)', `${fmt(r.stored)} / ${fmt(r.refused)}`],
+        [
+          'chart requests (/api/series and /api/cost) p50 / p95',
           `${fmt(percentile(charts, 50))} / ${fmt(chartP95)} ms (n=${fmt(charts.length)})`,
+        ],
+        [
+          'of which /api/series p50 / p95; /api/cost p50 / p95',
+          `${fmt(percentile(series, 50))} / ${fmt(percentile(series, 95))} ms; ${fmt(percentile(costs, 50))} / ${fmt(percentile(costs, 95))} ms`,
         ],
         [
           'all requests p50 / p95',
@@ -184,6 +201,7 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
           noOom ? 'met' : '**missed**',
         ],
         ['p99 publish → acknowledged ≤ 2 s', `${fmt(ackP99)} ms`, verdict(ackP99, 2000, false)],
+        ['no reading lost (published, never acknowledged)', fmt(lost), lost === 0 ? 'met' : '**missed**'],
         ['chart p95 ≤ 300 ms', `${fmt(chartP95)} ms`, verdict(chartP95, 300, false)],
       ],
     ),

@@ -13,7 +13,7 @@ export interface HubInfo {
   seeded: Record<string, number>;
 }
 
-export type SystemKind = 'hub' | 'aedes' | 'mosquitto';
+export type SystemKind = 'hub' | 'hubAedes' | 'aedes' | 'mosquitto';
 
 /** One system under test, whatever it is made of: its processes, its port, how to know it stored. */
 export interface System {
@@ -33,6 +33,7 @@ export interface System {
 
 export const LABELS: Record<SystemKind, string> = {
   hub: '(a) Communs hub',
+  hubAedes: "(a′) Communs hub, readings through aedes' public API (fast path off)",
   aedes: '(b) aedes alone, no storage',
   mosquitto: '(c) mosquitto + SQLite subscriber',
 };
@@ -46,6 +47,7 @@ export async function startHub(
     foldEveryMs?: number;
     dataDir?: string;
     serveDashboard?: boolean;
+    readWorkers?: number;
   },
   nodeArgs: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
@@ -66,6 +68,8 @@ export async function startHub(
 
 export async function startSystem(kind: SystemKind, nodes: number): Promise<System> {
   if (kind === 'hub') return startHub({ nodes });
+  if (kind === 'hubAedes')
+    return { ...(await startHub({ nodes, fastPath: false })), kind, label: LABELS.hubAedes };
   if (kind === 'aedes') {
     const broker = await startServer<{ mqttPort: number }>('aedes-server.ts', {});
     return {

@@ -22,6 +22,8 @@ interface Options {
   foldEveryMs?: number;
   /** serve the built dashboard (dashboard/dist) as the hub ships, rather than nothing */
   serveDashboard?: boolean;
+  /** worker threads reading charts (the hub's default: 1; 0 reads on the hub's thread) */
+  readWorkers?: number;
 }
 
 /**
@@ -46,6 +48,7 @@ const hub = new Hub({
   synchronous: opts.synchronous ?? 'FULL',
   ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
   ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
+  ...(opts.readWorkers !== undefined ? { readWorkers: opts.readWorkers } : {}),
   ...(opts.serveDashboard ? {} : { staticRoot: path.join(dataDir, 'no-dashboard') }),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);

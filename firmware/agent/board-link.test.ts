@@ -30,6 +30,7 @@ describe('board link', () => {
       },
       drivers: [],
       describe: `127.0.0.1:${port}`,
+      flashCommand: 'communs flash --port /dev/ttyUSB0',
       backoff: new Backoff({ initialMs: 20, maxMs: 40 }),
       log: (l) => lines.push(l),
     });
@@ -56,6 +57,7 @@ describe('board link', () => {
       createTransport: () => new TcpTransport({ host: '127.0.0.1', port }),
       drivers: [],
       describe: `127.0.0.1:${port}`,
+      flashCommand: 'communs flash --port /dev/ttyUSB0',
       readyTimeoutMs: 300,
       backoff: new Backoff({ initialMs: 5000 }),
       log: (l) => lines.push(l),

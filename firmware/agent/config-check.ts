@@ -1,4 +1,4 @@
-import type { SensorConfig } from '../../protocol/index.ts';
+import { KIT_BOARDS, type KitBoard, type SensorConfig } from '../../protocol/index.ts';
 
 /**
  * Checks that span several sensors of a kit, which a schema cannot express: every pin wired once,
@@ -8,6 +8,9 @@ import type { SensorConfig } from '../../protocol/index.ts';
 
 /** SDA and SCL of an ATmega328P (Uno, Nano, Pro Mini): I2C sensors share them. */
 const I2C_PINS: Record<string, string> = { A4: 'SDA', A5: 'SCL' };
+
+/** The clamp sampler converts channels 0-5 only (firmware/mcu/src/clamp.c, docs/FIRMWARE.md). */
+const CLAMP_PINS = /^A[0-5]$/;
 
 /** Default addresses from the datasheets (BME280: SDO to GND; SHT31: ADDR to GND; SCD4x: fixed). */
 export const DEFAULT_I2C_ADDRESS: Record<'bme280' | 'sht31' | 'scd4x', number> = {
@@ -23,7 +26,13 @@ export function i2cAddressOf(s: SensorConfig): number | undefined {
   return undefined;
 }
 
-export function checkSensors(sensors: readonly SensorConfig[]): string | undefined {
+/**
+ * `board`: the kit's board, when a kit names it; A6/A7 and D0/D1 are checked against it (an Uno
+ * has no A6; D0/D1 are the USB serial link of every ATmega328P board).
+ */
+export function checkSensors(sensors: readonly SensorConfig[], board?: string): string | undefined {
+  const profile = board && board in KIT_BOARDS ? KIT_BOARDS[board as KitBoard] : undefined;
+  const serialLink = profile?.serialLink ?? KIT_BOARDS.uno.serialLink;
   const ids = new Map<string, number>();
   const pins = new Map<string, string>();
   const addresses = new Map<number, number>();
@@ -64,6 +73,16 @@ export function checkSensors(sensors: readonly SensorConfig[]): string | undefin
       continue;
     }
     for (const [field, pin] of pinsOf(s)) {
+      if (serialLink.includes(pin)) {
+        return `${at}.${field}: D0 and D1 carry the board's USB link to the agent — wire the sensor to D2-D13 and fix "${field}"`;
+      }
+      if (s.type === 'current-clamp' && !CLAMP_PINS.test(pin)) {
+        return `${at}.${field}: the firmware samples the clamp on A0-A5 only, got ${pin} — wire it to A0-A5 and fix "${field}"`;
+      }
+      if (profile && pin.startsWith('A') && !profile.analog.includes(pin)) {
+        const last = profile.analog.at(-1);
+        return `${at}.${field}: an ${profile.label} has no ${pin} (its analog pins are A0-${last}; A6 and A7 are on a Nano or a Pro Mini) — wire the sensor to A0-${last} and fix "${field}"`;
+      }
       const bus = I2C_PINS[pin];
       if (usesI2c && bus) {
         return `${at}.${field}: ${pin} is the I2C bus (${bus}) the climate sensors use — wire this sensor to another pin and fix "${field}"`;

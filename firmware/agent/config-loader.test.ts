@@ -139,4 +139,39 @@ describe('node config loader', () => {
     );
     expect(await load({ ...base })).toMatch(/sensors: give either "sensors"/);
   });
+
+  it('refuses A6/A7 on an Uno kit, in one line naming the pins it has', async () => {
+    await writeFile(
+      join(dir, 'uno-kit.json'),
+      JSON.stringify({ board: 'uno', sensors: [{ type: 'ldr', id: 'light', pin: 'A6' }] }),
+    );
+    expect(await load({ ...base, kit: 'uno-kit.json' })).toBe(
+      'uno-kit.json: sensors[0].pin: an Arduino Uno has no A6 (its analog pins are A0-A5; A6 and A7 are on a Nano or a Pro Mini) — wire the sensor to A0-A5 and fix "pin"',
+    );
+    await writeFile(
+      join(dir, 'nano-kit.json'),
+      JSON.stringify({ board: 'nano', sensors: [{ type: 'ldr', id: 'light', pin: 'A6' }] }),
+    );
+    expect(await load({ ...base, kit: 'nano-kit.json' })).toBe('ok');
+  });
+
+  it('refuses a clamp on A6/A7: the firmware samples A0-A5 only', async () => {
+    expect(
+      await load({ ...base, sensors: [{ type: 'current-clamp', id: 'clamp', pin: 'A0', voltagePin: 'A7' }] }),
+    ).toBe(
+      'config.json: sensors[0].voltagePin: the firmware samples the clamp on A0-A5 only, got A7 — wire it to A0-A5 and fix "voltagePin"',
+    );
+  });
+
+  it('refuses D0/D1 for a particulate sensor: they carry the USB link to the agent', async () => {
+    expect(await load({ ...base, sensors: [{ type: 'sds011', id: 'dust', rxPin: 'D0' }] })).toBe(
+      'config.json: sensors[0].rxPin: D0 and D1 carry the board\'s USB link to the agent — wire the sensor to D2-D13 and fix "rxPin"',
+    );
+    expect(
+      await load({
+        ...base,
+        sensors: [{ type: 'pms5003', id: 'dust', rxPin: 'D8', txPin: 'D1', periodMinutes: 5 }],
+      }),
+    ).toMatch(/^config\.json: sensors\[0\]\.txPin: D0 and D1 carry/);
+  });
 });

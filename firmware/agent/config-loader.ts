@@ -22,6 +22,8 @@ export interface LoadedConfig {
   queueDir: string;
   /** the draw the node declares in its meta: the config's, else the kit's budget, else a default */
   powerW: number;
+  /** the board the kit is built on (uno, nano, pro-mini), when a kit names it */
+  boardModel?: string;
 }
 
 const SENSOR_TYPES = [
@@ -61,6 +63,7 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
   const base = dirname(resolve(file));
   let sensors: SensorConfig[];
   let kitPowerW: number | undefined;
+  let boardModel: string | undefined;
   let source = name;
   if (config.kit !== undefined) {
     const kitPath = resolve(base, config.kit);
@@ -75,19 +78,21 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
     if (!kit.success) throw new ConfigError(`${source}: ${describeIssues(kit.error.issues, kitRaw)}`);
     sensors = kit.data.sensors;
     kitPowerW = kit.data.power?.powerW;
+    boardModel = kit.data.board;
   } else {
     sensors = config.sensors ?? [];
   }
   if (sensors.length === 0) {
     throw new ConfigError(`${source}: sensors: the list is empty — add at least one sensor`);
   }
-  const problem = checkSensors(sensors);
+  const problem = checkSensors(sensors, boardModel);
   if (problem) throw new ConfigError(`${source}: ${problem}`);
   return {
     config,
     sensors,
     queueDir: resolve(base, config.queue.dir),
     powerW: config.powerW ?? kitPowerW ?? DEFAULT_NODE_POWER_W,
+    ...(boardModel ? { boardModel } : {}),
   };
 }
 

@@ -18,7 +18,8 @@ export interface FirmataBoardOptions {
 /**
  * One board driven by johnny-five through firmata-io over any transport: the only module that
  * imports them. `start` resolves once the Firmata handshake is done; after that a closed or failed
- * transport emits `lost` once. It implements BoardPort for the drivers.
+ * transport emits `lost` once, and each text the firmware sends (STRING_DATA) is emitted as
+ * `firmware-message`. It implements BoardPort for the drivers.
  */
 export class FirmataBoard extends EventEmitter implements BoardPort {
   private io: FirmataInstance | undefined;
@@ -33,6 +34,13 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
 
   get firmwareName(): string | undefined {
     return this.io?.firmware.name;
+  }
+
+  /** "communs-firmata 2.5", "StandardFirmata.ino 2.4": what the board reported at the handshake. */
+  get firmwareVersion(): string | undefined {
+    const f = this.io?.firmware;
+    if (!f?.name) return undefined;
+    return f.version ? `${f.name} ${f.version.major}.${f.version.minor}` : f.name;
   }
 
   start(): Promise<void> {
@@ -55,6 +63,7 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
       // firmata-io re-emits transport errors on itself once ready; an unheard 'error' would throw
       io.on('error', (e: Error) => fail(e));
       transport.on('close', () => fail(new Error('the board closed the connection')));
+      io.on('string', (text: string) => this.emit('firmware-message', text.trim()));
       // johnny-five waits for the io's handshake; REPL, debug output and its SIGINT handler are ours to own
       const board = new five.Board({
         io,
@@ -99,7 +108,15 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
   }
 
   analogRead(channel: number, listener: (raw: number) => void): void {
-    this.ready.analogRead(channel, listener);
+    const io = this.ready;
+    // firmata-io would throw a TypeError deep inside for a channel the board did not map
+    const count = io.analogPins.length;
+    if (channel >= count) {
+      throw new Error(
+        `this board has no A${channel} (its analog pins are A0-A${count - 1}) — wire the sensor to one of them and fix "pin" in the config`,
+      );
+    }
+    io.analogRead(channel, listener);
   }
 
   i2cConfig(): void {

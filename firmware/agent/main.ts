@@ -38,6 +38,7 @@ export async function runNode(argv: string[]): Promise<number> {
       sensors: loaded.sensors,
       queueDir: loaded.queueDir,
       powerW: loaded.powerW,
+      ...(loaded.boardModel ? { boardModel: loaded.boardModel } : {}),
       log: (line) => console.log(line),
     });
     node = loaded.config.node;

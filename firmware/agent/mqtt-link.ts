@@ -13,6 +13,8 @@ export interface MqttLinkOptions {
   status: () => StatusMessage;
   statusEveryMs?: number;
   backoff?: Backoff;
+  /** retries after the hub refused the credentials (a secret does not fix itself) */
+  refusedBackoff?: Backoff;
   log?: (line: string) => void;
 }
 
@@ -32,10 +34,14 @@ export class MqttLink extends EventEmitter {
   private readonly backoff: Backoff;
   private reportedDown = false;
   private lastError: string | undefined;
+  /** the hub refused the credentials: retrying soon cannot help, and would count as an attack */
+  private refused = false;
+  private readonly refusedBackoff: Backoff;
 
   constructor(private readonly opts: MqttLinkOptions) {
     super();
     this.backoff = opts.backoff ?? new Backoff({ initialMs: 500, maxMs: 30_000 });
+    this.refusedBackoff = opts.refusedBackoff ?? new Backoff({ initialMs: 60_000, maxMs: 15 * 60_000 });
   }
 
   /** True once meta and status are acknowledged on the current connection. */
@@ -92,6 +98,11 @@ export class MqttLink extends EventEmitter {
     return this.publishJson(topics.status(this.opts.node), this.opts.status(), true);
   }
 
+  /** Publishes the self-description again (the board's firmware became known). */
+  publishMeta(): Promise<void> {
+    return this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
+  }
+
   private async announce(client: MqttClient): Promise<void> {
     try {
       await this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
@@ -102,6 +113,8 @@ export class MqttLink extends EventEmitter {
     }
     if (client !== this.client || !client.connected) return;
     this.backoff.reset();
+    this.refusedBackoff.reset();
+    this.refused = false;
     this.lastError = undefined;
     if (this.reportedDown) this.log(`hub: connected again to ${this.opts.url}`);
     this.reportedDown = false;
@@ -114,8 +127,9 @@ export class MqttLink extends EventEmitter {
     this.announced = false;
     if (was) this.emit('offline');
     if (this.stopping) return;
-    const delay = this.backoff.next();
-    if (!this.reportedDown) {
+    // a refusal was said in its own line: the hub is reachable, it said no
+    const delay = this.refused ? this.refusedBackoff.next() : this.backoff.next();
+    if (!this.reportedDown && !this.refused) {
       this.log(`hub: not reachable at ${this.opts.url}; readings are kept on disk, retrying with backoff`);
       this.reportedDown = true;
     }
@@ -128,10 +142,10 @@ export class MqttLink extends EventEmitter {
 
   /** One line per distinct problem, not one per reconnect attempt. */
   private onError(err: Error & { code?: number | string }): void {
-    const line =
-      err.code === 4 || err.code === 5
-        ? `hub: the hub refused this node's credentials (${err.message}) — check "node" and "secret" in the config`
-        : `hub: ${err.message}`;
+    this.refused = err.code === 4 || err.code === 5;
+    const line = this.refused
+      ? `hub: the hub refused this node's credentials (${err.message}) — check "node" and "secret" in the config (a new one: "node rotate ${this.opts.node}" on the hub's console); readings are kept on disk, next retry in a minute, then less often`
+      : `hub: ${err.message}`;
     if (line === this.lastError) return;
     this.lastError = line;
     this.log(line);

@@ -8,7 +8,7 @@ import { createDriver } from './drivers/create-driver.ts';
 import type { Driver, Sleep } from './drivers/driver.ts';
 import { HubTime } from './hub-time.ts';
 import { MqttLink } from './mqtt-link.ts';
-import { describeBoard, transportFor } from './transport-factory.ts';
+import { describeBoard, flashCommand, transportFor } from './transport-factory.ts';
 
 export interface NodeAgentOptions {
   config: NodeAgentConfig;
@@ -26,6 +26,8 @@ export interface NodeAgentOptions {
   statusEveryMs?: number;
   /** the draw declared in the node's meta (the loader derives it from the config or the kit) */
   powerW?: number;
+  /** the board model the kit names (uno, nano, ...), declared in the node's meta */
+  boardModel?: string;
   /** the first sequence number when the queue is brand new */
   firstSeq?: number;
   log?: (line: string) => void;
@@ -49,6 +51,8 @@ export class NodeAgent {
   private startedAt = 0;
   private forwarding = false;
   private readonly failing = new Set<string>();
+  /** what the board's firmware said: counted, and the last one, for the node's status */
+  private readonly boardSaid = { count: 0, last: undefined as string | undefined };
 
   constructor(private readonly opts: NodeAgentOptions) {
     const { config } = opts;
@@ -73,7 +77,16 @@ export class NodeAgent {
       createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
       drivers: this.drivers,
       describe: describeBoard(config.board),
+      flashCommand: flashCommand(config.board),
       log: (l) => this.log(l),
+      // the meta sent at connect may predate the board's answer: it names the firmware now
+      onFirmware: () => {
+        if (this.mqtt.online) void this.mqtt.publishMeta().catch(() => undefined);
+      },
+      onFirmwareMessage: (text) => {
+        this.boardSaid.count += 1;
+        this.boardSaid.last = text.slice(0, 120);
+      },
     });
     this.mqtt = new MqttLink({
       url: config.hub,
@@ -187,8 +200,8 @@ export class NodeAgent {
     const { config } = this.opts;
     return {
       node: config.node,
-      board: config.board.type === 'virtual' ? 'virtual' : (this.board.firmware ?? 'arduino'),
-      firmware: this.board.firmware,
+      board: config.board.type === 'virtual' ? 'virtual' : (this.opts.boardModel ?? 'arduino'),
+      ...(this.board.firmware ? { firmware: this.board.firmware.slice(0, 60) } : {}),
       kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
       // a virtual board stands for the kit it imitates: it declares that kit's draw
       powerW: this.opts.powerW ?? config.powerW ?? DEFAULT_NODE_POWER_W,
@@ -203,6 +216,9 @@ export class NodeAgent {
       uptime: Math.round((this.clock() - this.startedAt) / 1000),
       queued: this.queue.size,
       dropped: this.queue.dropped,
+      ...(this.boardSaid.count > 0
+        ? { boardMessages: this.boardSaid.count, lastBoardMessage: this.boardSaid.last }
+        : {}),
     };
   }
 

@@ -26,3 +26,10 @@ export function describeBoard(board: BoardConnection): string {
       return `a virtual board (${board.model.kind}, seed ${board.model.seed})`;
   }
 }
+
+/** How to flash the Communs firmware onto the board: over USB, so a TCP board must be plugged in. */
+export function flashCommand(board: BoardConnection): string {
+  return board.type === 'serial'
+    ? `communs flash --port ${board.path}`
+    : 'communs flash --port /dev/ttyUSB0 (with the board on USB)';
+}

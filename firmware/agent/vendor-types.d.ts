@@ -16,6 +16,8 @@ declare module 'firmata-io' {
     isReady: boolean;
     firmware: { name?: string; version?: { major: number; minor: number } };
     SERIAL_PORT_IDs: { SW_SERIAL0: number };
+    /** pin numbers of the analog channels, from the board's ANALOG_MAPPING answer */
+    analogPins: number[];
     analogRead(channel: number, callback: (value: number) => void): void;
     reportAnalogPin(channel: number, value: 0 | 1): void;
     i2cConfig(delay?: number): this;

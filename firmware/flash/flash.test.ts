@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ptyPair } from '../../tests/support/pty-pair.ts';
 import { FIRMWARE_HEX, runFlash } from './flash.ts';
 
 describe('communs flash', () => {
@@ -65,7 +66,8 @@ describe('communs flash', () => {
       '-U',
       `flash:w:${FIRMWARE_HEX}:i`,
     ]);
-    expect(out).toEqual([`flashed communs-firmata to the uno on ${port}`]);
+    expect(out[0]).toMatch(/^flashing the uno on .* at 115200 baud/);
+    expect(out.at(-1)).toBe(`flashed communs-firmata to the uno on ${port}`);
   });
 
   it('uses 57600 baud for a Nano with the old bootloader', async () => {
@@ -89,4 +91,43 @@ describe('communs flash', () => {
     expect(err[0]).toMatch(/"--port" is required/);
     expect(err[1]).toBe('"--board" must be uno or nano, got "mega"');
   });
+
+  it('--dry-run prints the avrdude command and runs nothing', async () => {
+    const code = await runFlash(
+      ['--port', '/dev/ttyUSB3', '--board', 'nano', '--dry-run'],
+      deps(fakeAvrdude(0)),
+    );
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      `avrdude -c arduino -p atmega328p -P /dev/ttyUSB3 -b 57600 -D -U flash:w:${FIRMWARE_HEX}:i`,
+    ]);
+    expect(() => recordedArgs()).toThrow();
+  });
+});
+
+describe('communs flash with the real avrdude, no board answering (a socat pseudo-terminal)', () => {
+  it("says what it does at once, shows avrdude's own lines, and suggests --board nano when an Uno-rate sync fails", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'communs-flash-pty-'));
+    const port = join(dir, 'ttyACM0');
+    const socat = await ptyPair(port, join(dir, 'board-side'));
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await runFlash(['--port', port, '--attempts', '1'], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      });
+      expect(code).toBe(1);
+    } finally {
+      socat.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // the first line comes before avrdude has given up, and says how long it may take
+    expect(out[0]).toMatch(/avrdude.*115200.*1 attempt/);
+    // avrdude's own diagnosis, as it prints it
+    expect(out.some((l) => /not in sync|not responding/.test(l))).toBe(true);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/not in sync|not responding/);
+    expect(err[0]).toContain('--board nano');
+  }, 60_000);
 });

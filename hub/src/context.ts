@@ -25,8 +25,13 @@ export interface HubContext {
   /** cuts a node's connections (revocation); 0 when no broker runs (offline console) */
   disconnectNode: (node: string) => number;
   connectedNodes: () => Set<string>;
-  /** drops erased series from the live collective figure at once (no-op offline) */
-  forgetSeries: (sensorIds: number[]) => void;
+  /** the newest live collective figures (absent offline) */
+  liveFigures?: () => import('../../protocol/index.ts').LiveAggregate[];
+  /**
+   * A household was erased or stopped sharing: withdraws every copy the running hub published of it
+   * (live figures, Home Assistant entities) and says what it did; absent offline
+   */
+  withdrawHousehold?: (w: { series: { node: string; sensor: string }[] }) => Promise<string[]>;
   /** when the retention purge runs next; null when no hub runs */
   nextPurge: () => number | null;
   /** the hub's base URL for printed links: the `publicUrl` setting, else the address it listens on */

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { asLog } from './log.ts';
 
 export interface DiskWatchOptions {
   dir: string;
@@ -18,6 +19,7 @@ export class DiskWatch {
   private readonly opts: DiskWatchOptions;
   private timer: NodeJS.Timeout | undefined;
   private notice: string | undefined;
+  private wasFull = false;
 
   constructor(opts: DiskWatchOptions) {
     this.opts = opts;
@@ -49,6 +51,9 @@ export class DiskWatch {
     const full = free < limit;
     if (this.notice) this.opts.notices.delete(this.notice);
     this.notice = undefined;
+    if (full && !this.wasFull)
+      asLog(this.opts.log).warn(`disk full: ${(free / 2 ** 20).toFixed(1)} MB free in ${this.opts.dir}`);
+    this.wasFull = full;
     if (full) {
       this.notice = `the disk holding ${this.opts.dir} is full (${(free / 2 ** 20).toFixed(1)} MB free): readings cannot be stored for long; free some space`;
       this.opts.notices.add(this.notice);

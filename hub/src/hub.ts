@@ -3,18 +3,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { topics } from '../../protocol/index.ts';
 import { Broker, listen } from './broker/broker.ts';
-import { CollectiveLive } from './collective.ts';
 import { Commands } from './commands/commands.ts';
 import { LocalConsoleServer } from './console/local-socket.ts';
 import type { HubContext } from './context.ts';
 import { DataLock } from './data-lock.ts';
 import { DiskWatch } from './disk-watch.ts';
+import { privacyDoc } from './http/routes/privacy-doc.ts';
 import { HttpApi } from './http/server.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
 import { LiveBus } from './live-bus.ts';
+import { asLog, createLog, type Log } from './log.ts';
 import { ingestTimings } from './metrics/histogram.ts';
+import { CollectivePublisher } from './privacy/collective-publisher.ts';
 import { Retention } from './retention.ts';
 import type { AutoBackup } from './store/auto-backup.ts';
 import type { Packer } from './store/packer.ts';
@@ -42,7 +44,8 @@ export interface HubOptions {
    * the port cannot be bound (123 needs a privilege); `required: true` makes that a start failure.
    */
   ntp?: { port: number; required: boolean };
-  log?: (line: string) => void;
+  /** the hub's log: a plain line function is taken for every level (tests) */
+  log?: ((line: string) => void) | Log;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
   /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
@@ -53,6 +56,8 @@ export interface HubOptions {
   fastPath?: boolean;
   /** start a new, empty database on purpose (`--new`); the old one is kept aside */
   fresh?: boolean;
+  /** threads that read charts on their own connections (default 1; 0: on the hub's thread) */
+  readWorkers?: number;
 }
 
 export interface HubUrls {
@@ -67,7 +72,7 @@ export interface HubUrls {
  */
 export class Hub {
   readonly opts: HubOptions;
-  readonly log: (line: string) => void;
+  readonly log: Log;
   private readonly lock: DataLock;
   store!: Store;
   ingest!: IngestPipeline;
@@ -78,6 +83,7 @@ export class Hub {
   ctx!: HubContext;
   commands!: Commands;
   private retention!: Retention;
+  publisher!: CollectivePublisher;
   packer!: Packer;
   backups!: AutoBackup;
   private localConsole!: LocalConsoleServer;
@@ -92,7 +98,7 @@ export class Hub {
 
   constructor(opts: HubOptions) {
     this.opts = opts;
-    this.log = opts.log ?? ((line) => console.log(line));
+    this.log = asLog(opts.log ?? createLog({ level: 'info' }));
     this.lock = new DataLock(opts.dataDir);
   }
 
@@ -129,17 +135,20 @@ export class Hub {
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        readWorkers: opts.readWorkers ?? 1,
+        log,
         onFoldHealth: (problem) => {
           if (foldNotice) notices.delete(foldNotice);
           foldNotice = undefined;
           if (problem === null) return;
           foldNotice = `the database cannot be written (${problem}): readings wait in the commit log; free space in ${opts.dataDir}`;
           notices.add(foldNotice);
-          log(`fold failed: ${problem}`);
+          log.error(`fold failed: ${problem}`);
         },
       });
       const replayed = this.store.readings.open();
       if (replayed > 0) log(`commit log: ${replayed} commit(s) after the last fold applied again`);
+      await this.store.startReaders();
       // checked once the log is applied again: the newest reading may be there
       let clockNotice: string | undefined;
       this.clock = new TrustedClock({
@@ -158,12 +167,10 @@ export class Hub {
       const { registry, settings } = this.store;
       this.bus = new LiveBus({ log });
       this.packer = this.store.packer({ now, log });
-      const collective = new CollectiveLive();
       this.ingest = new IngestPipeline({
         registry,
         store: this.store.readings,
         bus: this.bus,
-        collective,
         // each commit writes a 512-byte sector at least: the window sets how many a quiet hub writes
         // (docs/PERFORMANCE.md "Writes per reading"); acknowledgements come within it
         commitWindowMs: opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS,
@@ -179,9 +186,17 @@ export class Hub {
           if (ok) notices.delete(notice);
           else {
             notices.add(notice);
-            log(`store failing: ${err?.message}`);
+            log.error(`store failing: ${err?.message}`);
           }
         },
+      });
+      this.publisher = new CollectivePublisher({
+        ledger: this.store.series.ledger,
+        registry,
+        settings,
+        bus: this.bus,
+        now,
+        log,
       });
       this.ctx = {
         store: this.store,
@@ -199,7 +214,8 @@ export class Hub {
         notices,
         disconnectNode: (node) => this.broker?.disconnectNode(node) ?? 0,
         connectedNodes: () => this.broker?.connectedNodes() ?? new Set(),
-        forgetSeries: (ids) => collective.forget(ids),
+        liveFigures: () => this.publisher.current(),
+        withdrawHousehold: (w) => this.withdrawHousehold(w),
         nextPurge: () => this.retention?.nextRun ?? null,
         baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || this.urls().http.replace(/\/$/, ''),
         mqttPort: () => this.broker?.address?.port ?? 1883,
@@ -216,6 +232,9 @@ export class Hub {
         staticRoot: opts.staticRoot ?? path.join(ROOT, 'dashboard/dist'),
         log,
       });
+      this.http.route('GET', '/api/privacy', (_req, res) =>
+        privacyDoc(path.join(ROOT, 'docs/PRIVACY.md'), res),
+      );
       this.interop = new Interop({
         store: this.store,
         ingest: this.ingest,
@@ -223,6 +242,7 @@ export class Hub {
         http: this.http,
         version: VERSION,
         externalBroker: opts.broker,
+        now,
         log,
       });
       this.ctx.interop = this.interop;
@@ -240,12 +260,14 @@ export class Hub {
         await this.broker.start();
       }
       await this.interop.start(this.broker);
-      // collective figures (k >= 3 already applied) are public: retained for late subscribers
+      // collective figures as the privacy rule published them (withheld ones too, value null):
+      // retained, so a late subscriber gets the current one and never a stale figure
       this.bus.on('aggregate', (a) => {
         this.broker
           ?.publish(topics.publicAggregate(a.quantity), JSON.stringify(a), { retain: true })
           .catch(() => {});
       });
+      this.publisher.start();
       await listen(this.http.server, opts.httpPort, opts.host);
       await this.startNtp();
       this.commands = new Commands();
@@ -297,8 +319,20 @@ export class Hub {
     } catch (err) {
       if (ntp.required) throw err;
       this.ntpOff = ntpBindFailure(err as NodeJS.ErrnoException, ntp.port);
-      this.log(`NTP server off: ${this.ntpOff}`);
+      this.log.warn(`NTP server off: ${this.ntpOff}`);
     }
+  }
+
+  /**
+   * A household was erased or stopped sharing: the live figures that counted it are withdrawn (the
+   * next minute is published without it), and so are its Home Assistant entities. Says what it did.
+   */
+  private async withdrawHousehold(w: { series: { node: string; sensor: string }[] }): Promise<string[]> {
+    this.publisher.withdrawLive();
+    const lines = ['live collective figures withdrawn: the next minute is published without it'];
+    const ha = await this.interop?.discovery.withdraw(w.series);
+    if (ha) lines.push(`home assistant: ${ha} retained config(s) and state(s) emptied`);
+    return lines;
   }
 
   urls(): HubUrls {
@@ -316,6 +350,7 @@ export class Hub {
     this.diskWatch?.stop();
     await this.sntp?.stop();
     this.sntp = undefined;
+    this.publisher?.stop();
     this.packer?.stop();
     this.retention?.stop();
     await this.backups?.stop();
@@ -330,6 +365,7 @@ export class Hub {
     await this.ingest?.stop();
     // the time, saved while the database is open
     if (this.store?.open) this.clock?.stop();
+    await this.store?.stopReaders();
     this.store?.close();
     this.lock.release();
     this.started = false;

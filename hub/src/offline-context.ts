@@ -48,7 +48,6 @@ export function openOfflineContext(dataDir: string): { ctx: HubContext; close: (
     notices,
     disconnectNode: () => 0,
     connectedNodes: () => new Set(),
-    forgetSeries: () => {},
     nextPurge: () => null,
     baseUrl: () => settings.get().publicUrl.replace(/\/$/, '') || 'http://HUB-ADDRESS:8080',
     clock,

@@ -1,3 +1,4 @@
+import { asLog } from './log.ts';
 import type { Store } from './store/store.ts';
 
 export interface RetentionOptions {
@@ -73,7 +74,7 @@ export class Retention {
     this.nextRun = this.now() + ms;
     this.timer = setTimeout(() => {
       this.purge()
-        .catch((err: Error) => this.opts.log(`retention failed, will retry: ${err.message}`))
+        .catch((err: Error) => asLog(this.opts.log).warn(`retention failed, will retry: ${err.message}`))
         .finally(() => this.schedule(this.opts.intervalMs ?? 3_600_000));
     }, ms);
     this.timer.unref();

@@ -74,7 +74,11 @@ describe('communs console -c against a running hub: every command, and mistakes'
       ['node add n1 --household h1', 0, /MQTT password: \S{32}/],
       ['household add p1 "Salle des fêtes" --place --sharing open', 0, /place p1 added, sharing open/],
       ['household add h2 "Maison Deux" --sharing community', 0, /household h2 added/],
-      ['settings set tariff 0.3 0.45', 0, /tariffPerKwh=0.3 tariffDailyCharge=0.45/],
+      [
+        'tariff set single --price 0.3 --daily 0.45 --from 2026-01-01',
+        0,
+        /tariff set from 2026-01-01: single rate 0\.3000 EUR\/kWh \+ 0\.4500 EUR\/day/,
+      ],
       ['settings set neighbourhood "Rue des Lilas"', 0, /neighbourhood="Rue des Lilas"/],
       ['settings set grid 60', 0, /gridGco2PerKwh=60/],
       ['settings set power 4.2', 0, /hubPowerW=4.2/],
@@ -97,7 +101,8 @@ describe('communs console -c against a running hub: every command, and mistakes'
       ['household export h1', 0, /exports\/household-h1-readings-/],
       ['household rename h2 "Maison 2" --location "Rue des Lilas"', 0, /now called "Maison 2"/],
       ['household sharing h2 open', 0, /community -> open/],
-      ['settings', 0, /tariff +0\.3 EUR\/kWh \+ 0\.45 EUR\/day[\s\S]*grid +60[\s\S]*power +4\.2/],
+      ['settings', 0, /currency +EUR[\s\S]*grid +60[\s\S]*power +4\.2/],
+      ['tariff', 0, /\* 2026-01-01 {2}single rate 0\.3000 EUR\/kWh \+ 0\.4500 EUR\/day/],
       ['retention', 0, /raw readings +14 days[\s\S]*next purge +\d{4}-[\s\S]*will remove +0 raw readings/],
     ]);
     await batch([
@@ -112,11 +117,13 @@ describe('communs console -c against a running hub: every command, and mistakes'
       'node add n1',
       'settings set',
       'retention set raw',
+      'tariff set from 2026-01-01',
       'household link h1',
       'node revoke n1',
     ])
       expect(log?.out).toContain(change);
-    expect(fs.readdirSync(path.join(th.dataDir, 'exports')).length).toBe(3);
+    // erasing h1 removed its own exports; the open-data export is left (it named none of h1's rows)
+    expect(fs.readdirSync(path.join(th.dataDir, 'exports'))).toEqual([expect.stringMatching(/^open-data-/)]);
   });
 
   it('unknown commands and bad arguments: one line with a hint, exit status 2, nothing changed', async () => {
@@ -129,8 +136,8 @@ describe('communs console -c against a running hub: every command, and mistakes'
       ['node list --verbose', 2, /^error: unknown option "--verbose" — usage: node list\n$/],
       ['household sharing h2 secret', 2, /sharing must be private, community or open, got "secret"/],
       ['household erase h2', 2, /confirm with "household erase h2 --yes"/],
-      ['settings set tariff abc 1', 2, /price per kWh must be a number, got "abc"/],
-      ['settings set tariff 0.2 -1', 2, /unknown option "-1"/],
+      ['settings set tariff 0.2 1', 2, /the tariff is set with "tariff set"/],
+      ['tariff set single --price abc --daily 1', 2, /--price must be a number, got "abc"/],
       ['settings set colour blue', 2, /unknown setting "colour"/],
       ['settings set url ftp://x', 2, /url must start with http/],
       ['retention set raw 0', 2, /DAYS must be a whole number from 1 to 3650, got "0"/],

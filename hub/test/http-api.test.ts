@@ -69,6 +69,17 @@ describe('HTTP API', () => {
     fs.rmSync(staticRoot, { recursive: true, force: true });
   });
 
+  it('GET /api/privacy serves the privacy model as plain text, under the same CSP', async () => {
+    const res = await fetch(`${th.httpUrl}/api/privacy`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const text = await res.text();
+    expect(text).toMatch(/^# Privacy/);
+    expect(text).toContain('## The threat model');
+    expect(text).toContain('## What each public output may reveal');
+  });
+
   it('GET /api/health answers ok with the schema', async () => {
     const res = await fetch(`${th.httpUrl}/api/health`);
     expect(res.status).toBe(200);
@@ -82,13 +93,13 @@ describe('HTTP API', () => {
     expect(body.rawRetentionDays).toBe(30);
   });
 
-  it('GET /api/nodes names only community and open households', async () => {
+  it('GET /api/nodes lists community and open households; private nodes only as counts', async () => {
     const body = NodesBody.parse(await (await fetch(`${th.httpUrl}/api/nodes`)).json());
     const byId = Object.fromEntries(body.nodes.map((n) => [n.id, n]));
     expect(byId['open-1']?.household?.id).toBe('h-open-1');
     expect(byId['comm-1']?.household?.id).toBe('h-comm-1');
-    expect(byId['priv-1']?.household).toBeNull();
-    expect(byId['priv-1']?.state).toBe('online');
+    expect(byId['priv-1']).toBeUndefined();
+    expect(body.private).toEqual({ households: 1, nodes: 1, sensors: 1 });
   });
 
   it('GET /api/series returns raw points for a short span, in the schema', async () => {
@@ -114,13 +125,24 @@ describe('HTTP API', () => {
     expect(total).toBeLessThanOrEqual(10);
   });
 
-  it('GET /api/series?quantity= gives the collective aggregate of 3 households', async () => {
-    const body = SeriesBody.parse(
-      await (await fetch(`${th.httpUrl}/api/series?quantity=power&from=${t0}&to=${t0 + 600_000}`)).json(),
-    );
+  it('GET /api/series?quantity= withholds a remainder of one private household, with the named part beside', async () => {
+    const get = async () =>
+      SeriesBody.parse(
+        await (await fetch(`${th.httpUrl}/api/series?quantity=power&from=${t0}&to=${t0 + 600_000}`)).json(),
+      );
+    // the publisher decides minutes once they have settled
+    let body = await get();
+    for (let i = 0; i < 50 && !body.gaps; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      body = await get();
+    }
     expect(body.series).toBe('collective/power');
-    expect(body.households).toBe(3);
-    expect(body.points.t.length).toBeGreaterThan(0);
+    expect(body.points.t).toEqual([]);
+    expect(body.gaps?.[0]?.reason).toBe('too_few');
+    expect(body.withheld).toMatch(/fewer than 3 private households/);
+    expect(body.withheld).toMatch(/^withheld: /);
+    expect(body.named?.households).toBe(2);
+    expect(body.named?.points.t.length).toBeGreaterThan(0);
   });
 
   it("a private household's series answers 404 like an unknown one", async () => {
@@ -178,8 +200,9 @@ describe('HTTP API', () => {
     const body = RegisterBody.parse(await (await fetch(`${th.httpUrl}/api/register`)).json());
     expect(body.entries).toHaveLength(3);
     expect(body.statement).toMatch(/never leaves the hub/);
-    const priv = body.entries.find((e) => e.node === 'priv-1');
-    expect(priv?.household).toBeNull();
+    const priv = body.entries.find((e) => e.sharing === 'private');
+    // listed, never identified
+    expect(priv).toMatchObject({ series: null, node: null, sensor: null, household: null });
     expect(priv?.inOpenData).toBe(false);
     expect(body.entries.find((e) => e.node === 'open-1')?.inOpenData).toBe(true);
   });

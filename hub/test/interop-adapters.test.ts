@@ -1,18 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { filterWithin, topicMatches } from '../src/broker/acl.ts';
 import { mapAirrohr } from '../src/interop/airrohr.ts';
-import { parseDeviceTime } from '../src/interop/device-time.ts';
+import { clockOff, parseDeviceTime } from '../src/interop/device-time.ts';
 import { quantityFromHa } from '../src/interop/ha-classes.ts';
 import { tasmota } from '../src/interop/tasmota.ts';
 import type { DeviceRow } from '../src/store/device-store.ts';
 
-const plug: DeviceRow = { node: 'plug', format: 'tasmota', topic: 'plug_1', config: { sensors: {} } };
+const plug: DeviceRow = {
+  node: 'plug',
+  format: 'tasmota',
+  topic: 'plug_1',
+  config: { sensors: {}, ignore: [] },
+};
 
 describe('interop adapters, pure parts', () => {
   it('Tasmota Time without an offset is wall-clock time in the hub zone, across DST', () => {
     expect(parseDeviceTime('2024-07-01T12:00:00', 'Europe/Paris')).toBe(Date.UTC(2024, 6, 1, 10));
     expect(parseDeviceTime('2024-01-15T12:00:00', 'Europe/Paris')).toBe(Date.UTC(2024, 0, 15, 11));
     expect(parseDeviceTime('2024-01-15T12:00:00+02:00', 'Europe/Paris')).toBe(Date.UTC(2024, 0, 15, 10));
+  });
+
+  it('a clock more than 10 min off is refused with the offset; behind, only when the message came live', () => {
+    const now = Date.UTC(2025, 5, 1, 12);
+    expect(clockOff('2025-06-01T14:00:00', Date.UTC(2025, 5, 1, 14), now, 'UTC', false)).toMatch(
+      /is 2 h ahead of the hub's clock/,
+    );
+    expect(clockOff('2025-06-01T10:30:00', Date.UTC(2025, 5, 1, 10, 30), now, 'UTC', true)).toMatch(
+      /read in UTC is 1 h 30 min behind/,
+    );
+    // a broker in between may deliver an hour-old message late: not a clock fault
+    expect(clockOff('2025-06-01T11:00:00', Date.UTC(2025, 5, 1, 11), now, 'UTC', false)).toBeUndefined();
+    expect(clockOff('2025-06-01T12:09:00', Date.UTC(2025, 5, 1, 12, 9), now, 'UTC', true)).toBeUndefined();
   });
 
   it('a device clock that never synchronised (1970) or garbage is not used', () => {
@@ -28,6 +46,7 @@ describe('interop adapters, pure parts', () => {
         device: plug,
         now: Date.UTC(2025, 0, 1),
         timeZone: 'UTC',
+        live: true,
       });
     expect(map({ Total: 5, Today: 1, Yesterday: 2, Period: 10 })?.readings.map((r) => r.sensor)).toEqual([
       'energy',
@@ -42,12 +61,13 @@ describe('interop adapters, pure parts', () => {
       device: plug,
       now: Date.UTC(2025, 0, 1),
       timeZone: 'UTC',
+      live: true,
     });
     expect(out?.readings.find((r) => r.sensor === 'bme280-temperature')?.value).toBeNull();
     expect(out?.readings.find((r) => r.sensor === 'bme280-pressure')?.value).toBeCloseTo(1013.25, 1);
   });
 
-  it('airrohr SDS_P1 is PM10 and SDS_P2 PM2.5; diagnostics and PM1 are skipped without a rejection', () => {
+  it('airrohr SDS_P1 is PM10, SDS_P2 PM2.5 and P0 PM1; diagnostics are skipped without a rejection', () => {
     const body = {
       esp8266id: '42',
       sensordatavalues: [
@@ -62,16 +82,17 @@ describe('interop adapters, pure parts', () => {
     expect(out.readings.map((r) => [r.sensor, r.quantity])).toEqual([
       ['sds-pm10', 'pm10'],
       ['sds-pm25', 'pm25'],
+      ['pms-pm1', 'pm1'],
       ['dht-temperature', 'temperature'],
     ]);
     expect(out.rejections).toEqual([]);
   });
 
   it('Home Assistant classes and units give quantities only when the unit fits', () => {
-    expect(quantityFromHa('carbon_dioxide', 'ppm')).toBe('co2');
-    expect(quantityFromHa('temperature', 'lx')).toBeUndefined();
-    expect(quantityFromHa(undefined, 'kWh')).toBe('energy');
-    expect(quantityFromHa(undefined, '%')).toBeUndefined();
+    expect(quantityFromHa({ deviceClass: 'carbon_dioxide', unit: 'ppm' })).toBe('co2');
+    expect(quantityFromHa({ deviceClass: 'temperature', unit: 'lx' })).toBeUndefined();
+    expect(quantityFromHa({ unit: 'kWh' })).toBe('energy');
+    expect(quantityFromHa({ unit: '%' })).toBeUndefined();
   });
 
   it('ACL filters (MQTT-4.7.1): # covers the parent level, a subscription must stay inside its entry', () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CounterEventsBody } from '../../protocol/interop/counter-events.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
 import { addDevice, localTime, mosquittoPub, series } from '../../tests/support/interop-client.ts';
@@ -9,23 +9,27 @@ const MIN = 60_000;
 /**
  * A Tasmota meter's `ENERGY.Total` through the counter guard: a reset, an implausible jump after an
  * outage, a replacement meter with its own history. Each is recorded; none becomes a negative or a
- * giant delta, so the day's kWh stay what was really used.
+ * giant delta, so the day's kWh stay what was really used. The hub's clock is stepped to each
+ * message's time: a Tasmota sends only live telemetry, and one whose clock is off is refused.
  */
 describe('interop: counter guard on foreign energy totals', () => {
   let th: TestHub;
   let secret: string;
   const now = Date.now();
-  const total = (minutesAgo: number, kwh: number) =>
-    mosquittoPub(
+  let clock = now;
+  const total = (minutesAgo: number, kwh: number) => {
+    clock = now - minutesAgo * MIN;
+    return mosquittoPub(
       th.mqttPort,
       'meter1',
       secret,
       'tele/meter_1/SENSOR',
       JSON.stringify({ Time: localTime(now - minutesAgo * MIN), ENERGY: { Total: kwh, Power: 100 } }),
     );
+  };
 
   beforeAll(async () => {
-    th = await startTestHub();
+    th = await startTestHub({ now: () => clock });
     th.addHousehold('h1', 'community');
     secret = await addDevice(th, 'device add meter1 --format tasmota --topic meter_1 --household h1');
     await total(480, 50.0); // baseline
@@ -39,6 +43,9 @@ describe('interop: counter guard on foreign energy totals', () => {
     await total(1, 850.2); // +200
   });
   afterAll(() => th.stop());
+  beforeEach(() => {
+    clock = Date.now();
+  });
 
   it('records a reset, a jump and a backwards total as counter events', () => {
     const kinds = (

@@ -88,6 +88,28 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
     expect: [['reading_blocks', 1]],
   },
   5: { sql: [`UPDATE nodes SET clock_offset_ms = 1500 WHERE id = 'tilleuls-compteur'`], expect: [] },
+  6: {
+    sql: [
+      `INSERT INTO sharing_periods (household_id, since, until) VALUES ('tilleuls-3', ${T - 86_400_000}, NULL)`,
+      `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
+         VALUES ('power', 60000, ${T}, 4200, 4, 4, 3, NULL)`,
+    ],
+    expect: [
+      ['sharing_periods', 1],
+      ['published_buckets', 1],
+    ],
+  },
+  7: {
+    sql: [
+      `INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+         VALUES ('2026-02-01', 'single', 0.47, '{"perKwh":0.2016}', ${T})`,
+      `INSERT INTO tempo_days (day, colour, source, set_at) VALUES ('2026-02-02', 'red', 'console', ${T})`,
+    ],
+    expect: [
+      ['tariffs', 1],
+      ['tempo_days', 1],
+    ],
+  },
 };
 
 /** The database a hub of schema version `v` left: its own migrations, then the rows it wrote. */
@@ -170,7 +192,7 @@ describe('every earlier schema is migrated without loss', () => {
       const node = body.nodes.find((n) => n.id === 'tilleuls-compteur');
       expect(node?.sensors.map((s) => s.id)).toEqual(['meter-energy', 'meter-power']);
       expect(node?.accepted).toBe(3);
-      expect(node?.clockOffsetMs).toBeNull();
+      expect(node?.clockOffsetMs).toBe(v >= 5 ? 1500 : null);
       expect(await hub.store.registry.authenticate('tilleuls-compteur', 's3cret')).toBe(true);
     });
   }

@@ -129,8 +129,9 @@ describe('ingest holds readings in memory between folds', () => {
     expect((store.series.series(p, t0, t0 + HOUR, 'raw').points as Points).t).toHaveLength(180);
     const chart = JSON.parse(pointsJson(store.series.series(p, t0, t0 + HOUR, 'minute').points)) as Points;
     expect(chart.t).toHaveLength(30);
-    const collective = store.series.collective('power', t0, t0 + HOUR, 'minute');
-    expect(collective.households).toBe(3);
+    // the named households' part of the collective figure (docs/PRIVACY.md): merged the same way
+    const named = store.series.collective('power', t0, t0 + HOUR, 'minute', MINUTE).named;
+    expect(named.households).toBe(3);
     expect(changes()).toBe(before);
     // the fold writes it all, and then the table gives the same chart
     store.readings.fold();
@@ -138,9 +139,9 @@ describe('ingest holds readings in memory between folds', () => {
     expectRollupsFromRaw(db);
     const folded = JSON.parse(pointsJson(store.series.series(p, t0, t0 + HOUR, 'minute').points)) as Points;
     expect(folded).toEqual(chart);
-    expect(JSON.parse(pointsJson(store.series.collective('power', t0, t0 + HOUR, 'minute').points))).toEqual(
-      JSON.parse(pointsJson(collective.points)),
-    );
+    expect(
+      JSON.parse(pointsJson(store.series.collective('power', t0, t0 + HOUR, 'minute', MINUTE).named.points)),
+    ).toEqual(JSON.parse(pointsJson(named.points)));
     store.close();
   });
 
@@ -257,5 +258,62 @@ describe('ingest holds readings in memory between folds', () => {
       0,
     );
     store.close();
+  });
+});
+
+describe('charts read by a read worker', () => {
+  it('answer exactly what the hub thread answers: the file from the worker, what is held from memory', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-read-pool-'));
+    dirs.push(d);
+    const db = openDb({ file: path.join(d, 'communs.db') });
+    const store = new Store({
+      db,
+      now: () => Date.UTC(2026, 11, 5, 10),
+      commitLog: path.join(d, 'ingest.log'),
+      commitLogBytes: 1024 * 1024,
+      foldEveryMs: 365 * 86_400_000,
+      readWorkers: 2,
+    });
+    store.readings.open();
+    await store.startReaders();
+    expect(store.readersRunning).toBe(true);
+    try {
+      provision(store, ['a', 'b', 'c']);
+      const t0 = Date.UTC(2026, 11, 5, 8);
+      await commit(
+        store,
+        ['a', 'b', 'c'].map((n) => meta(n, t0)),
+      );
+      const seq = await feed(store, t0, 40);
+      store.readings.fold();
+      await feed(store, t0 + 40 * MINUTE, 20, seq);
+      for (const node of ['a', 'b', 'c']) {
+        for (const sensor of ['p', 'e']) {
+          const s = store.registry.sensor(node, sensor);
+          if (!s) throw new Error('no sensor');
+          for (const step of ['minute', 'hour'] as const) {
+            const inThread = pointsJson(store.series.series(s, t0, t0 + 2 * HOUR, step).points);
+            const [viaWorker] = await Promise.all([
+              store.series.seriesRead(s, t0, t0 + 2 * HOUR, step),
+              // and many at once, spread over both workers
+              ...Array.from({ length: 10 }, () => store.series.seriesRead(s, t0, t0 + 2 * HOUR, step)),
+            ]);
+            expect(pointsJson((viaWorker as { points: Parameters<typeof pointsJson>[0] }).points)).toBe(
+              inThread,
+            );
+          }
+        }
+      }
+      // 40 folded minutes and 20 held: the worker saw only the first, the rest came from memory
+      const p = store.registry.sensor('a', 'p');
+      if (!p) throw new Error('no sensor');
+      const chart = JSON.parse(
+        pointsJson((await store.series.seriesRead(p, t0, t0 + 2 * HOUR, 'minute')).points),
+      ) as Points;
+      expect(chart.t).toHaveLength(60);
+    } finally {
+      await store.stopReaders();
+      store.close();
+    }
   });
 });

@@ -7,11 +7,7 @@ import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
-import { RollupReader } from '../src/store/rollup-reader.ts';
-import { type Points, pointsJson, SeriesQuery, type SeriesResult } from '../src/store/series-query.ts';
 import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
-
-const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
 describe('rollups', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-rollup-'));
@@ -70,24 +66,5 @@ describe('rollups', () => {
         expect(r.sum).toBeCloseTo(d.sum!, 6);
       }
     }
-  });
-
-  it('the collective aggregate is the sum of the households’ means per bucket, and is withheld below 3 households', () => {
-    const query = new SeriesQuery({ db, rollups: new RollupReader({ db, held: store.rollups }) });
-    const t0 = Date.UTC(2026, 10, 1);
-    const r = query.collective('power', t0, t0 + 3 * 86_400_000, 'hour');
-    expect(r.households).toBe(3);
-    const expected = db
-      .prepare(
-        `SELECT start, sum(sum / count) AS v FROM rollups WHERE period = 3600000 GROUP BY start HAVING count(*) = 3 ORDER BY start`,
-      )
-      .all() as { start: number; v: number }[];
-    expect(pointsOf(r).t).toEqual(expected.map((e) => e.start));
-    for (const [i, e] of expected.entries()) expect(pointsOf(r).value[i]).toBeCloseTo(e.v, 6);
-
-    registry.updateNode('n3', { household_id: 'h1' });
-    const two = query.collective('power', t0, t0 + 3 * 86_400_000, 'hour');
-    expect(pointsOf(two).t).toEqual([]);
-    expect(two.withheld).toMatch(/fewer than 3 households/);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Quantity } from '../quantities.ts';
+import { TimeZone } from '../time-zone.ts';
 
 /**
  * How a provisioned device speaks. `native` is the Communs protocol (topics.ts); the others are
@@ -26,6 +27,14 @@ export const DeviceTopic = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "-" or "." (a single topic level)');
 
+/** ESPHome's `topic_prefix` may span levels ("maison/salon"): up to 8, none empty, no wildcards. */
+export const PrefixTopic = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_.-]{1,64}(\/[A-Za-z0-9_.-]{1,64}){0,7}$/,
+    'use topic levels of letters, digits, "_", "-" or ".", separated by "/" (e.g. maison/salon)',
+  );
+
 /**
  * What a foreign key means (`--sensor temp_living=temperature:°C`): for ESPHome object ids and
  * emonhub keys that carry no unit on the wire.
@@ -37,6 +46,16 @@ export const SensorMapping = z.object({
 });
 export type SensorMapping = z.infer<typeof SensorMapping>;
 
-/** The `device_config` column: per-key mappings declared on the console or learned from discovery. */
-export const DeviceConfig = z.object({ sensors: z.record(z.string(), SensorMapping).default({}) });
+/**
+ * The `device_config` column: per-key mappings declared on the console or learned from discovery,
+ * the keys the admin chose to ignore (`device map ID KEY ignore`), and, for a device whose clock
+ * writes local time without an offset (Tasmota), the zone it is in when not the neighbourhood's.
+ */
+export const DeviceConfig = z.object({
+  sensors: z.record(z.string(), SensorMapping).default({}),
+  ignore: z.array(z.string()).default([]),
+  timeZone: TimeZone.optional(),
+  /** ESPHome: the node name its discovery topics carry, learned when it differs from its prefix */
+  nodeName: z.string().optional(),
+});
 export type DeviceConfig = z.infer<typeof DeviceConfig>;

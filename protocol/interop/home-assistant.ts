@@ -8,11 +8,22 @@ import { z } from 'zod';
 export const HA_PREFIX = 'homeassistant';
 export const HA_STATUS_TOPIC = `${HA_PREFIX}/status`;
 
+/** An MQTT topic whose retained `online`/`offline` says whether an entity's state can be trusted. */
+export const HaAvailability = z.object({
+  topic: z.string(),
+  payload_available: z.string(),
+  payload_not_available: z.string(),
+});
+
 export const HaSensorConfig = z.object({
   name: z.string(),
   unique_id: z.string(),
-  object_id: z.string(),
+  /** `sensor.<unique_id>`: replaces the `object_id` Home Assistant deprecated in 2025.10 */
+  default_entity_id: z.string(),
   state_topic: z.string(),
+  availability: z.array(HaAvailability).min(1),
+  /** `all`: available only while every availability topic says so (the hub and the node) */
+  availability_mode: z.enum(['all', 'any', 'latest']),
   unit_of_measurement: z.string().optional(),
   device_class: z.string().optional(),
   state_class: z.enum(['measurement', 'total', 'total_increasing']),
@@ -38,6 +49,10 @@ export const ForeignDiscovery = z
     dev_cla: z.string().optional(),
     state_topic: z.string().optional(),
     stat_t: z.string().optional(),
+    state_class: z.string().optional(),
+    stat_cla: z.string().optional(),
+    /** the base that a leading or trailing `~` in the topics stands for */
+    '~': z.string().optional(),
     name: z.string().nullable().optional(),
     object_id: z.string().optional(),
     obj_id: z.string().optional(),
@@ -45,11 +60,22 @@ export const ForeignDiscovery = z
   .transform((d) => ({
     unit: d.unit_of_measurement ?? d.unit_of_meas,
     deviceClass: d.device_class ?? d.dev_cla,
-    stateTopic: d.state_topic ?? d.stat_t,
+    stateTopic: expandBase(d.state_topic ?? d.stat_t, d['~']),
+    stateClass: d.state_class ?? d.stat_cla,
     name: d.name ?? undefined,
     objectId: d.object_id ?? d.obj_id,
   }));
 export type ForeignDiscovery = z.infer<typeof ForeignDiscovery>;
 
-/** Where the hub publishes the states its discovery configs point to. */
+/** HA's topic abbreviation: `~` at the start or end of a topic is the config's `~` value. */
+function expandBase(topic: string | undefined, base: string | undefined): string | undefined {
+  if (topic === undefined || base === undefined) return topic;
+  if (topic.startsWith('~')) return base + topic.slice(1);
+  if (topic.endsWith('~')) return topic.slice(0, -1) + base;
+  return topic;
+}
+
+/** Where the hub publishes the states and availability its discovery configs point to. */
 export const HA_STATE_ROOT = 'communs/v1/ha/';
+export const HA_ONLINE = 'online';
+export const HA_OFFLINE = 'offline';

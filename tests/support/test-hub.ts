@@ -15,6 +15,8 @@ export interface TestHubOptions {
   fastPath?: boolean;
   /** start a new, empty database on purpose (`communs hub --new`) */
   fresh?: boolean;
+  /** the commit log's size (default 1 MiB) */
+  commitLogBytes?: number;
   /** the dashboard files to serve (default: dashboard/dist) */
   staticRoot?: string;
   /** print the hub's log lines (off: tests stay quiet) */
@@ -61,7 +63,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       // the database file is up to date after every commit, for tests that read it; the hub's own
       // folds (every 15 minutes) are tested in hub/test/readings-store.test.ts
       foldEveryMs: opts.foldEveryMs ?? 0,
-      commitLogBytes: 1024 * 1024,
+      commitLogBytes: opts.commitLogBytes ?? 1024 * 1024,
       ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
       ...(opts.fresh ? { fresh: true } : {}),
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),

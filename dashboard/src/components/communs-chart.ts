@@ -56,7 +56,8 @@ export class CommunsChart extends LitElement {
 
   /** epoch ms */
   @property({ attribute: false }) t: readonly number[] = [];
-  @property({ attribute: false }) values: readonly number[] = [];
+  /** null: a withheld bucket, drawn as a break */
+  @property({ attribute: false }) values: readonly (number | null)[] = [];
   @property() unit = '';
   @property() label = '';
   /** the time range to show (epoch ms); defaults to the data's own span */
@@ -168,7 +169,9 @@ export class CommunsChart extends LitElement {
           stroke: axisColor,
           grid,
           font,
-          size: fontPx * 6,
+          // as wide as the longest label ("1 500 ppm" was cut to ". 500 ppm" at a fixed width)
+          size: (_u, values) =>
+            fontPx * (0.62 * Math.max(4, ...(values ?? []).map((v) => String(v).length)) + 1),
           values: (_u, ticks) => ticks.map((v) => formatReading(v, unit, locale)),
         },
       ],

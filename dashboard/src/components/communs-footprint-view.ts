@@ -59,7 +59,8 @@ export class CommunsFootprintView extends LitElement {
       const footprint = computeFootprint({
         hubPowerW: settings.hubPowerW,
         nodePowerW: nodes.map((n) => n.powerW),
-        measuredWh: energy.withheld ? 0 : energy.points.value.reduce((a, b) => a + b, 0),
+        // the published days only: withheld ones are left out, never counted as zero
+        measuredWh: energy.points.value.reduce((a, b) => a + b, 0),
         measuredSpanMs: spanMs,
         tariffPerKwh: settings.tariff.perKwh,
         dailyCharge: settings.tariff.dailyCharge,

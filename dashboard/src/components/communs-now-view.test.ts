@@ -18,8 +18,9 @@ const withheld = {
   stepMs: 60_000,
   from: 0,
   to: 1,
-  households: 2,
-  withheld: 'fewer than 3 households contribute',
+  households: 0,
+  withheld: 'withheld: fewer than 3 private households contribute beyond the named ones',
+  gaps: [{ from: 0, to: 1, reason: 'too_few' }],
   points: { t: [], value: [], min: [], max: [] },
 };
 
@@ -32,7 +33,7 @@ describe('communs-now-view', () => {
     const el = document.createElement('communs-now-view');
     document.body.append(el);
     await settle(el);
-    expect(visibleText(el)).toContain('Fewer than 3 households contribute');
+    expect(visibleText(el)).toContain('too few private households beyond the named ones (fewer than 3)');
     expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).toBeNull();
   });
 

@@ -10,12 +10,14 @@ import { formatHourSlot, formatTime, formatWeekday } from '../format/format-date
 import { formatEnergy } from '../format/format-energy.ts';
 import { formatChange } from '../format/format-percent.ts';
 import { formatPower } from '../format/format-power.ts';
-import { getLocale, msg, plural } from '../i18n/localize.ts';
+import { getLocale, type MessageKey, msg, plural } from '../i18n/localize.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
 import { compareWithTypicalDay } from '../model/typical-day.ts';
+import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-chart.ts';
+import './communs-cost-today.ts';
 import './communs-live-status.ts';
 
 /** The quantities the collective consumption is made of. */
@@ -115,7 +117,8 @@ export class CommunsNowView extends LitElement {
   /** Adds live figures to the 24 h curve at most once a minute, so an old screen is not redrawing all day. */
   private extendCurve(a: LiveAggregate): void {
     const body = this.power.value;
-    if (!body || body.points.t.length === 0) return;
+    const v = a.value;
+    if (!body || v === null || body.points.t.length === 0) return;
     const { t, value } = body.points;
     const last = t.at(-1) ?? 0;
     if (a.ts - last < 60_000) return;
@@ -126,20 +129,33 @@ export class CommunsNowView extends LitElement {
       ...body,
       points: {
         t: [...t.slice(start), a.ts],
-        value: [...value.slice(start), a.value],
-        min: [...body.points.min.slice(start), a.value],
-        max: [...body.points.max.slice(start), a.value],
+        value: [...value.slice(start), v],
+        min: [...body.points.min.slice(start), v],
+        max: [...body.points.max.slice(start), v],
       },
     };
   }
 
+  /** The figure is withheld (docs/PRIVACY.md): say why, and show what the named households draw. */
+  private renderWithheld(reason: string, named: number | null | undefined) {
+    const locale = getLocale();
+    return html`<section class="card withheld" aria-labelledby="power-h" data-testid="collective-withheld">
+      <h3 id="power-h">${msg('now.power')}</h3>
+      <p>${msg(`withheld.${reason}` as MessageKey)}</p>
+      ${typeof named === 'number' ? html`<p>${msg('now.namedSum', { power: formatPower(named, locale) })}</p>` : nothing}
+    </section>`;
+  }
+
   private renderPower(series: SeriesBody) {
     const locale = getLocale();
-    if (series.withheld && !this.live) {
-      return html`<section class="card withheld" aria-labelledby="power-h">
-        <h3 id="power-h">${msg('now.power')}</h3>
-        <p>${msg('now.withheld')}</p>
-      </section>`;
+    if (this.live && this.live.value === null) {
+      return this.renderWithheld(this.live.withheld ?? 'too_few', this.live.named?.value);
+    }
+    if (!this.live && series.points.t.length === 0 && (series.gaps?.length ?? 0) > 0) {
+      return this.renderWithheld(
+        gapReasons(series.gaps).at(-1) ?? 'too_few',
+        series.named?.points.value.at(-1),
+      );
     }
     const last = series.points.value.at(-1);
     const watts = this.live?.value ?? last;
@@ -158,7 +174,8 @@ export class CommunsNowView extends LitElement {
   private renderToday(series: SeriesBody) {
     const locale = getLocale();
     const now = Date.now();
-    if (series.withheld) return html`<section class="card withheld"><p>${msg('now.withheld')}</p></section>`;
+    if (series.points.t.length === 0 && series.gaps?.length)
+      return html`<section class="card withheld"><p>${msg(`withheld.${gapReasons(series.gaps)[0] ?? 'too_few'}` as MessageKey)}</p></section>`;
     const c = compareWithTypicalDay(series.points.t, series.points.value, now, WEEKS);
     return html`<section class="card" aria-labelledby="today-h">
       <h3 id="today-h">${msg('now.today')}</h3>
@@ -179,7 +196,7 @@ export class CommunsNowView extends LitElement {
   }
 
   private renderPeak(series: SeriesBody) {
-    const hours = series.withheld ? [] : peakHours(series.points.t, series.points.value, 3);
+    const hours = peakHours(series.points.t, series.points.value, 3);
     const locale = getLocale();
     return html`<section class="card" aria-labelledby="peak-h">
       <h3 id="peak-h">${msg('now.peak')}</h3>
@@ -221,20 +238,22 @@ export class CommunsNowView extends LitElement {
   }
 
   private renderCurve(series: SeriesBody) {
-    // a few buckets left out (a minute still filling, fewer than 3 households in it) are gaps in the
-    // curve, not a reason to hide it
+    // buckets left out (fewer than 3 private households in them) are gaps in the curve, with why
     if (series.points.t.length === 0) return nothing;
+    const shown = withGaps(series.points.t, series.points.value, series.gaps);
+    const reasons = gapReasons(series.gaps).map((r) => msg(`withheld.${r}` as MessageKey));
     return html`<section class="card" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
         ?compact=${this.kiosk}
         .from=${series.from}
         .to=${Math.max(series.to, series.points.t.at(-1) ?? 0)}
-        .t=${series.points.t}
-        .values=${series.points.value}
+        .t=${shown.t}
+        .values=${shown.value}
         unit=${series.unit}
         label=${msg('now.power')}
       ></communs-chart>
+      ${reasons.length > 0 && !this.kiosk ? html`<p class="muted">${msg('withheld.gaps', { reasons: reasons.join(' ') })}</p>` : nothing}
     </section>`;
   }
 
@@ -257,6 +276,7 @@ export class CommunsNowView extends LitElement {
       </div>
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
+        <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>
         ${this.nodes.render((n) => this.renderContributors(n))}
         ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
       </div>

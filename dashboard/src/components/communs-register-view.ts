@@ -51,7 +51,7 @@ export class CommunsRegisterView extends LitElement {
               <tbody>
                 ${body.entries.map(
                   (e) => html`<tr>
-                    <th scope="row"><code>${e.series}</code></th>
+                    <th scope="row">${e.series === null ? html`<span class="muted">${msg('register.privateSensor')}</span>` : html`<code>${e.series}</code>`}</th>
                     <td>${e.label ?? quantityName(e.quantity)} (${e.unit})</td>
                     <td>${e.household ?? html`<span class="muted">${msg('nodes.private')}</span>`}</td>
                     <td>${msg(`sharing.${e.sharing}`)}</td>
@@ -71,6 +71,7 @@ export class CommunsRegisterView extends LitElement {
     return html`<h2>${msg('register.title')}</h2>
       <p class="promise">${msg('register.never')}</p>
       <p>${msg('register.intro')}</p>
+      <p><a href="/api/privacy" data-testid="privacy-link">${msg('register.privacy')}</a></p>
       <p><a class="button" href=${OPEN_DATA_CSV_URL} download>${msg('register.export')}</a></p>
       ${this.register.render((b) => this.renderRegister(b))}`;
   }

@@ -11,7 +11,9 @@ describe('axisTimeFormatter', () => {
   it('labels days for a month', () => {
     expect(axisTimeFormatter(30 * DAY, 'fr')(ts)).toBe('29 nov.');
   });
-  it('labels months for a year', () => {
-    expect(axisTimeFormatter(365 * DAY, 'en')(ts)).toBe('Nov 26');
+  it('labels months for a year with the whole year, which cannot be read as a day of the month', () => {
+    expect(axisTimeFormatter(365 * DAY, 'en')(ts)).toBe('Nov 2026');
+    // "févr. 26" reads as 26 February
+    expect(axisTimeFormatter(365 * DAY, 'fr')(new Date(2026, 1, 1).getTime())).toBe('févr. 2026');
   });
 });

@@ -9,7 +9,8 @@ export function axisTimeFormatter(spanMs: number, locale: string): (ts: number) 
   let options: Intl.DateTimeFormatOptions;
   if (spanMs <= 2 * DAY) options = { timeStyle: 'short' };
   else if (spanMs <= 62 * DAY) options = { day: 'numeric', month: 'short' };
-  else options = { month: 'short', year: '2-digit' };
+  // the whole year: "févr. 26" reads as 26 February
+  else options = { month: 'short', year: 'numeric' };
   const format = new Intl.DateTimeFormat(locale, options);
   return (ts) => format.format(ts);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseStep, rangeBounds } from './history-range.ts';
+import { chooseStep } from './history-range.ts';
 
 const DAY = 86_400_000;
 
@@ -13,11 +13,5 @@ describe('chooseStep keeps at most two points per pixel', () => {
   it('uses hours for a month and days for a year', () => {
     expect(chooseStep(30 * DAY, 400)).toBe('hour');
     expect(chooseStep(365 * DAY, 1200)).toBe('day');
-  });
-});
-
-describe('rangeBounds', () => {
-  it('ends now and spans the range', () => {
-    expect(rangeBounds('week', 10 * DAY)).toEqual({ from: 3 * DAY, to: 10 * DAY });
   });
 });

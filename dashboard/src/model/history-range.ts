@@ -7,23 +7,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const SPAN: Readonly<Record<HistoryRange, number>> = {
-  day: DAY,
-  week: 7 * DAY,
-  month: 30 * DAY,
-  year: 365 * DAY,
-};
-
 /** Bucket sizes the hub keeps as rollups, finest first (docs/API.md). */
 export const STEP_MS: Readonly<Record<Exclude<SeriesStep, 'raw'>, number>> = {
   minute: MINUTE,
   hour: HOUR,
   day: DAY,
 };
-
-export function rangeBounds(range: HistoryRange, now: number): { from: number; to: number } {
-  return { from: now - SPAN[range], to: now };
-}
 
 /**
  * The finest rollup that keeps the chart at no more than two points per pixel: more points than

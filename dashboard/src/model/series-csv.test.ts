@@ -15,15 +15,28 @@ describe('seriesToCsv', () => {
         'collective/energy,Wh,3600000,1970-01-01T01:00:00.000Z,13\n',
     );
   });
+  it('adds the cost of each bar and its currency when there is one', () => {
+    const csv = seriesToCsv({
+      series: 'collective/energy',
+      unit: 'kWh',
+      t: [0],
+      value: [12.5],
+      cost: { values: [3.1425], currency: 'EUR' },
+    });
+    expect(csv).toBe(
+      'series,unit,ts,iso_time,value,cost,currency\n' +
+        'collective/energy,kWh,0,1970-01-01T00:00:00.000Z,12.5,3.1425,EUR\n',
+    );
+  });
   it('quotes a series name that would break the columns', () => {
     expect(seriesToCsv({ series: 'a,b', unit: 'W', t: [0], value: [1] })).toContain('"a,b",W');
   });
 });
 
 describe('csvFileName', () => {
-  it('names the series, the range and the day', () => {
-    expect(csvFileName('collective/energy', 'year', Date.UTC(2026, 10, 29))).toBe(
-      'communs-collective-energy-year-2026-11-29.csv',
+  it("names the series, the range and the period's first day", () => {
+    expect(csvFileName('collective/energy', 'week', '2026-11-23')).toBe(
+      'communs-collective-energy-week-2026-11-23.csv',
     );
   });
 });

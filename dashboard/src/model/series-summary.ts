@@ -9,14 +9,17 @@ export interface SeriesSummary {
 }
 
 /** The figures a chart's text alternative states: range, extremes, mean, latest. Null when empty. */
-export function summarizeSeries(t: readonly number[], value: readonly number[]): SeriesSummary | null {
+export function summarizeSeries(
+  t: readonly number[],
+  value: readonly (number | null)[],
+): SeriesSummary | null {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let sum = 0;
   let count = 0;
   let last = Number.NaN;
   for (const v of value) {
-    if (!Number.isFinite(v)) continue;
+    if (v === null || !Number.isFinite(v)) continue;
     min = Math.min(min, v);
     max = Math.max(max, v);
     sum += v;

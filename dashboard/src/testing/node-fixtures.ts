@@ -18,6 +18,7 @@ export function nodeFixture(patch: Partial<NodeInfo> & { id: string }): NodeInfo
     rssi: null,
     battery: null,
     powerW: null,
+    boardMessages: null,
     clockOffsetMs: null,
     sensors: [],
     ...patch,
@@ -30,5 +31,5 @@ export function sensorFixture(
   quantity: SensorInfo['quantity'],
   unit: string,
 ): SensorInfo {
-  return { id, series: `${node}/${id}`, quantity, unit, label: null };
+  return { id, series: `${node}/${id}`, quantity, unit, sourceUnit: unit, label: null };
 }

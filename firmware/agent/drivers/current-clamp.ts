@@ -28,15 +28,20 @@ const CYCLES_PER_WINDOW = 100;
 /**
  * A current transformer (SCT-013 class) on an analog pin; the firmware samples it at 40 points per
  * mains cycle and reports Irms per window (clamp RMS sysex). Power is real power when a voltage
- * reference is wired, otherwise Irms × the nominal mains voltage (apparent power, which overstates
- * loads with a poor power factor). Energy integrates power over the windows the board reports.
+ * reference is wired (`voltagePin`: an AC-AC adapter through a divider), which also gives the mains
+ * voltage and the power factor P / (Vrms × Irms); otherwise Irms × the nominal mains voltage
+ * (apparent power, which overstates loads with a poor power factor). Energy integrates power over
+ * the windows the board reports.
  */
 export class CurrentClampDriver implements Driver {
   readonly sensors: readonly SensorDescription[];
+  readonly communsExtension: { id: string; what: string };
   private unsubscribe: (() => void) | undefined;
   private totalWh = 0;
   private sumA = 0;
   private sumW = 0;
+  private sumV = 0;
+  private sumVA = 0;
   private windows = 0;
   private lastReportAt: number | undefined;
 
@@ -45,10 +50,17 @@ export class CurrentClampDriver implements Driver {
     private readonly clock: () => number = Date.now,
   ) {
     const label = opts.label;
+    this.communsExtension = { id: opts.id, what: 'current clamp' };
     this.sensors = [
       { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
       { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label },
       { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label },
+      ...(opts.voltagePin
+        ? ([
+            { id: `${opts.id}-voltage`, quantity: 'voltage', unit: 'V', label },
+            { id: `${opts.id}-power-factor`, quantity: 'power_factor', unit: '1', label },
+          ] as const)
+        : []),
     ];
   }
 
@@ -95,6 +107,8 @@ export class CurrentClampDriver implements Driver {
     this.lastReportAt = now;
     this.sumA += r.irms;
     this.sumW += watts;
+    this.sumV += r.vrms;
+    this.sumVA += r.vrms * r.irms;
     this.windows += 1;
   }
 
@@ -102,14 +116,31 @@ export class CurrentClampDriver implements Driver {
     if (this.windows === 0) return [];
     const amps = this.sumA / this.windows;
     const watts = this.sumW / this.windows;
+    const volts = this.sumV / this.windows;
+    // the mean of P over the mean of V×I: windows weigh by what flowed in them
+    const factor = this.sumVA > 0 ? Math.max(-1, Math.min(1, this.sumW / this.sumVA)) : undefined;
     this.sumA = 0;
     this.sumW = 0;
+    this.sumV = 0;
+    this.sumVA = 0;
     this.windows = 0;
-    const [a, w, e] = this.sensors;
-    return [
-      { sensor: a?.id ?? '', quantity: 'current', unit: 'A', value: round(amps, 3) },
-      { sensor: w?.id ?? '', quantity: 'power', unit: 'W', value: round(watts, 1) },
-      { sensor: e?.id ?? '', quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
+    const id = this.opts.id;
+    const out: DriverReading[] = [
+      { sensor: `${id}-current`, quantity: 'current', unit: 'A', value: round(amps, 3) },
+      { sensor: `${id}-power`, quantity: 'power', unit: 'W', value: round(watts, 1) },
+      { sensor: `${id}-energy`, quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
     ];
+    if (this.opts.voltagePin) {
+      out.push({ sensor: `${id}-voltage`, quantity: 'voltage', unit: 'V', value: round(volts, 1) });
+      // no current, no phase: a power factor is defined only while something flows
+      if (factor !== undefined)
+        out.push({
+          sensor: `${id}-power-factor`,
+          quantity: 'power_factor',
+          unit: '1',
+          value: round(factor, 3),
+        });
+    }
+    return out;
   }
 }

@@ -15,6 +15,11 @@ export interface DriverReading {
  */
 export interface Driver {
   readonly sensors: readonly SensorDescription[];
+  /**
+   * Set when the sensor needs an extension only the Communs firmware has (firmware/mcu: pulse
+   * counter, clamp RMS): `id` is the configured sensor's, `what` names it for a person.
+   */
+  readonly communsExtension?: { id: string; what: string };
   attach(board: BoardPort): void;
   detach(): void;
   read(now: number): Promise<DriverReading[]>;

@@ -31,6 +31,7 @@ export interface MeterPulsesOptions {
  */
 export class MeterPulsesDriver implements Driver {
   readonly sensors: readonly SensorDescription[];
+  readonly communsExtension: { id: string; what: string };
   private readonly channel: 0 | 1;
   private readonly whPerPulse: number;
   private unsubscribe: (() => void) | undefined;
@@ -42,6 +43,7 @@ export class MeterPulsesDriver implements Driver {
   constructor(private readonly opts: MeterPulsesOptions) {
     this.channel = pulseChannel(opts.pin);
     this.whPerPulse = 1000 / opts.impPerKwh;
+    this.communsExtension = { id: opts.id, what: 'meter pulses' };
     this.sensors = [
       { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label: opts.label },
       { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label: opts.label },

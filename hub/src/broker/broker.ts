@@ -122,8 +122,12 @@ export class Broker {
     this.aedes.authorizePublish = (client, packet, done) => {
       const node = client && (client as NodeClient)[NODE];
       // mqtt-packet parses a QoS 1/2 PUBLISH with packet id 0, which MQTT-2.3.1-1 forbids: its
-      // PUBACK could not be matched, so the connection ends like for any malformed packet
-      if (packet.qos > 0 && !packet.messageId) return done(new Error('QoS > 0 PUBLISH without a packet id'));
+      // PUBACK could not be matched, so the connection ends like for any malformed packet. A last
+      // will is no PUBLISH packet: it carries no packet id at any QoS (MQTT-3.1.2-9) and comes here
+      // as the client's own `will` object when its connection dies
+      const will = packet === (client as (Client & { will?: unknown }) | null)?.will;
+      if (packet.qos > 0 && !packet.messageId && !will)
+        return done(new Error('QoS > 0 PUBLISH without a packet id'));
       const router = this.opts.topicRouter;
       if (node && router?.handles(node)) {
         return router.publish(node, packet.topic, packet.payload as Buffer, (err) => {

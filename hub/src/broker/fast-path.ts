@@ -6,6 +6,7 @@ import { Aedes, type Client } from 'aedes';
 import { topics } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { nativeSubmission } from '../ingest/submission.ts';
+import { asLog } from '../log.ts';
 import { topicMatches } from './acl.ts';
 import type { FastPath, MqttGuard } from './guard.ts';
 
@@ -76,7 +77,7 @@ export class ReadingsFastPath {
     const problem = installedAedesProblem() ?? (await selfTest());
     if (problem) {
       this.on = false;
-      this.opts.log(`fast path for readings off, every reading goes through aedes: ${problem}`);
+      asLog(this.opts.log).warn(`fast path for readings off, every reading goes through aedes: ${problem}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel, parseLogLevel } from '../log.ts';
 
 export class UsageError extends Error {}
 
@@ -17,6 +18,8 @@ export interface HubArgs {
   foldEveryMs: number;
   /** start a new, empty database on purpose */
   fresh: boolean;
+  readWorkers: number;
+  logLevel: LogLevel;
   /** SNTP: a port, `auto` (123 when the process may bind it, off otherwise), or off */
   ntpPort: number | 'auto' | false;
   /** ingest from an existing broker instead of the embedded one (docs/INTEROP.md) */
@@ -35,6 +38,8 @@ export const HUB_USAGE = `usage: communs hub [options]
   --console-baud N    its baud rate (default 115200)
   --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
   --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
+  --log-level L       error, warn, info (default) or debug (env COMMUNS_LOG_LEVEL)
+  --read-workers N    threads that read charts on their own database connections (default 1; 0 = none)
   --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
                       without it, a missing, empty or damaged database is restored from the newest backup
   --ntp-port N|off    serve the time on the LAN over SNTP (env COMMUNS_NTP_PORT; default 123 when the
@@ -73,6 +78,8 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
         'commit-window': { type: 'string' },
         'fold-every': { type: 'string' },
         new: { type: 'boolean' },
+        'read-workers': { type: 'string' },
+        'log-level': { type: 'string' },
         'ntp-port': { type: 'string' },
         broker: { type: 'string' },
         'broker-user': { type: 'string' },
@@ -113,6 +120,8 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
     ),
     commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
     fresh: values.new === true,
+    logLevel: logLevel((values['log-level'] as string | undefined) ?? env.COMMUNS_LOG_LEVEL),
+    readWorkers: int('--read-workers', (values['read-workers'] as string | undefined) ?? '1', 0, 8),
     foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
     ntpPort: ntpPort((values['ntp-port'] as string | undefined) ?? env.COMMUNS_NTP_PORT),
     broker: brokerArg(values, env),
@@ -168,4 +177,11 @@ function brokerArg(
   if (!/^(mqtts?|wss?):\/\/[^\s/]+/.test(url))
     throw new UsageError(`--broker must be a broker URL such as mqtt://10.0.0.2:1883, got "${url}"`);
   return { url, ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
+function logLevel(text: string | undefined): LogLevel {
+  if (text === undefined || text === '') return 'info';
+  const level = parseLogLevel(text);
+  if (!level) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${text}"`);
+  return level;
 }

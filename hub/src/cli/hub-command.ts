@@ -2,6 +2,7 @@ import { NTP_PORT } from '../../../protocol/sntp.ts';
 import { DataDirError } from '../data-lock.ts';
 import { startDemo } from '../demo-access.ts';
 import { Hub } from '../hub.ts';
+import { createLog } from '../log.ts';
 import { NewerSchemaError } from '../store/db.ts';
 import { HUB_USAGE, parseHubArgs, UsageError } from './hub-args.ts';
 
@@ -21,7 +22,7 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     console.log(HUB_USAGE);
     return 0;
   }
-  const log = (line: string) => console.log(line);
+  const log = createLog({ level: args.logLevel });
   const hub = new Hub({
     dataDir: args.dataDir,
     httpPort: args.httpPort,
@@ -30,6 +31,7 @@ export async function runHubCommand(argv: string[]): Promise<number> {
     commitWindowMs: args.commitWindowMs,
     foldEveryMs: args.foldEveryMs,
     ...(args.fresh ? { fresh: true } : {}),
+    readWorkers: args.readWorkers,
     ...(args.ntpPort !== false
       ? {
           ntp:

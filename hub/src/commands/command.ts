@@ -17,6 +17,8 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /** the summary in French, for `aide` (commands without one show the English) */
+  summaryFr?: string;
   options?: CommandOptions;
   run(ctx: HubContext, args: ParsedCommand, io: CommandIO): Promise<number> | number;
 }

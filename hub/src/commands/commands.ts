@@ -14,6 +14,7 @@ import { nodeMove, nodeRejections, nodeRename, nodeRevoke, nodeRotate } from './
 import { householdAdd, householdList, nodeAdd, nodeList } from './registry-commands.ts';
 import { settingsSet, settingsShow } from './settings-commands.ts';
 import { auditLog, status } from './status-commands.ts';
+import { TARIFF_COMMANDS } from './tariff-commands.ts';
 import { timeSet, timeShow } from './time-commands.ts';
 
 /**
@@ -44,7 +45,8 @@ export class Commands {
       return 2;
     }
     if (words.length === 0) return 0;
-    if (words[0] === 'help') return this.help(words.slice(1), io);
+    if (words[0] === 'help') return this.help(words.slice(1), io, 'en');
+    if (words[0] === 'aide') return this.help(words.slice(1), io, 'fr');
     const cmd = this.find(words);
     if (!cmd) {
       const group = this.list.filter((c) => c.name.split(' ')[0] === words[0]);
@@ -72,19 +74,27 @@ export class Commands {
     return this.list.find((c) => c.name === two) ?? this.list.find((c) => c.name === words[0]);
   }
 
-  private help(topic: string[], io: CommandIO): number {
+  /** `help` in English; `aide` in French where a command has its French summary. */
+  private help(topic: string[], io: CommandIO, lang: 'en' | 'fr'): number {
+    const summary = (c: Command) => (lang === 'fr' ? (c.summaryFr ?? c.summary) : c.summary);
     if (topic.length > 0) {
       const cmd = this.find(topic);
       if (!cmd) {
-        io.out(`error: no command "${topic.join(' ')}" — type "help" for the list`);
+        io.out(
+          lang === 'fr'
+            ? `erreur : pas de commande "${topic.join(' ')}" — tapez "aide" pour la liste`
+            : `error: no command "${topic.join(' ')}" — type "help" for the list`,
+        );
         return 2;
       }
       io.out(`usage: ${cmd.usage}`);
-      io.out(`  ${cmd.summary}`);
+      io.out(`  ${summary(cmd)}`);
       return 0;
     }
-    io.out('commands (help COMMAND for details):');
-    for (const c of this.list) io.out(`  ${c.name.padEnd(22)} ${c.summary}`);
+    io.out(
+      lang === 'fr' ? 'commandes (aide COMMANDE pour le détail) :' : 'commands (help COMMAND for details):',
+    );
+    for (const c of this.list) io.out(`  ${c.name.padEnd(22)} ${summary(c)}`);
     return 0;
   }
 }
@@ -115,6 +125,7 @@ export const DEFAULT_COMMANDS: Command[] = [
   settingsSet,
   timeShow,
   timeSet,
+  ...TARIFF_COMMANDS,
   auditLog,
   ...INTEROP_COMMANDS,
 ];

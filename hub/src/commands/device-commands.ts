@@ -1,7 +1,8 @@
-import { NodeId, QUANTITIES, Quantity } from '../../../protocol/index.ts';
+import { NodeId, QUANTITIES, Quantity, TimeZone } from '../../../protocol/index.ts';
 import {
   DeviceFormat,
   DeviceTopic,
+  PrefixTopic,
   type SensorMapping,
   TOPIC_FORMATS,
 } from '../../../protocol/interop/device.ts';
@@ -15,7 +16,9 @@ import { audit, type Command, CommandError } from './command.ts';
 function parseMapping(text: string): [string, SensorMapping] {
   const m = /^([^=\s]{1,64})=([a-z_0-9]+):(\S{1,16})$/.exec(text);
   if (!m?.[1] || !m[2] || !m[3])
-    throw new CommandError(`"${text}" must be KEY=QUANTITY:UNIT, e.g. temp_salon=temperature:°C`);
+    throw new CommandError(
+      `"${text}" must be KEY=QUANTITY:UNIT (e.g. temp_salon=temperature:°C) or KEY ignore`,
+    );
   const q = Quantity.safeParse(m[2]);
   if (!q.success)
     throw new CommandError(`"${m[2]}" is not a quantity: use ${Object.keys(QUANTITIES).join(', ')}`);
@@ -30,6 +33,27 @@ function parseMapping(text: string): [string, SensorMapping] {
 function mappings(values: unknown): Record<string, SensorMapping> {
   const list = Array.isArray(values) ? (values as string[]) : typeof values === 'string' ? [values] : [];
   return Object.fromEntries(list.map(parseMapping));
+}
+
+/** Where devices reach the hub: the `url` setting's host when set, the real ports always. */
+interface HubAddress {
+  host: string;
+  mqttPort: number;
+  httpPort: number;
+}
+
+function hubAddress(ctx: HubContext): HubAddress {
+  const set = ctx.settings.get().publicUrl;
+  const base = new URL(set || ctx.baseUrl());
+  // no running hub (the offline console), or one listening on loopback or on every address: there is
+  // no address a device could use, the admin fills it in
+  const unknown =
+    !set && (!ctx.mqttPort || /^(127\.|localhost$|0\.0\.0\.0$|\[?::1?\]?$)/.test(base.hostname));
+  return {
+    host: unknown ? 'HUB-ADDRESS' : base.hostname,
+    mqttPort: ctx.mqttPort?.() ?? 1883,
+    httpPort: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
+  };
 }
 
 /**
@@ -51,8 +75,10 @@ function setupHint(
   id: string,
   secret: string,
   topic: string | null,
+  hub: HubAddress,
   ntp: ReturnType<typeof ntpForDevices>,
 ): string[] {
+  const { host, mqttPort, httpPort } = hub;
   // a device without internet keeps the hub's time: its readings are stamped with it
   const noNtp = ntp.served
     ? []
@@ -60,45 +86,45 @@ function setupHint(
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost HUB-ADDRESS; MqttPort 1883; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? '; NtpServer1 HUB-ADDRESS' : ''}`,
+        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? `; NtpServer1 ${host}` : ''}`,
         ...noNtp,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: HUB-ADDRESS\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
-          ntp.served ? '\ntime:\n  - platform: sntp\n    servers:\n      - HUB-ADDRESS' : ''
+        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
+          ntp.served ? `\ntime:\n  - platform: sntp\n    servers:\n      - ${host}` : ''
         }`,
         ...noNtp,
       ];
     case 'emonhub':
       return [
-        `emonhub.conf [[MQTT]]: mqtt_host = HUB-ADDRESS, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
+        `emonhub.conf [[MQTT]]: mqtt_host = ${host}, mqtt_port = ${mqttPort}, mqtt_user = ${id}, mqtt_passwd = ${secret}, node_format_enable = 1 (node name ${topic})`,
         ...(ntp.served
-          ? ['Its machine takes the time from the hub: NTP=HUB-ADDRESS in /etc/systemd/timesyncd.conf']
+          ? [`Its machine takes the time from the hub: NTP=${host} in /etc/systemd/timesyncd.conf`]
           : noNtp),
       ];
     case 'airrohr':
       return [
-        `airrohr web page, "Send to own API": server HUB-ADDRESS, path /data.php, port 8080, user ${id}, password ${secret}`,
+        `airrohr web page, "Send to own API": server ${host}, path /data.php, port ${httpPort}, user ${id}, password ${secret}`,
       ];
     case 'homeassistant':
       return [
-        `Home Assistant MQTT integration: broker HUB-ADDRESS, port 1883, username ${id}, password ${secret}, discovery prefix homeassistant`,
+        `Home Assistant MQTT integration: broker ${host}, port ${mqttPort}, username ${id}, password ${secret}, discovery prefix homeassistant`,
       ];
     case 'peer':
       return [
-        `On the peer hub's console: peer add NAME mqtt://THIS-HUB:1883 --user ${id} --password ${secret}`,
+        `On the peer hub's console: peer add NAME mqtt://${host}:${mqttPort} --user ${id} --password ${secret}`,
       ];
     default:
-      return [JSON.stringify({ node: id, secret, hub: 'mqtt://HUB-ADDRESS:1883' })];
+      return [JSON.stringify({ node: id, secret, hub: `mqtt://${host}:${mqttPort}` })];
   }
 }
 
 export const deviceAdd: Command = {
   name: 'device add',
   usage:
-    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...]',
+    'device add ID --format native|tasmota|esphome|emonhub|airrohr|homeassistant|peer [--topic TOPIC] [--household H] [--name "NAME"] [--sensor KEY=QUANTITY:UNIT ...] [--timezone ZONE]',
   summary: 'provision a device that speaks another format: prints its credentials once',
   options: {
     format: { type: 'string' },
@@ -106,6 +132,7 @@ export const deviceAdd: Command = {
     household: { type: 'string' },
     name: { type: 'string' },
     sensor: { type: 'string', multiple: true },
+    timezone: { type: 'string' },
   },
   async run(ctx, { positionals, values }, io) {
     const id = positionals[0];
@@ -121,11 +148,18 @@ export const deviceAdd: Command = {
       );
     }
     if (topic !== null) {
-      const ok = DeviceTopic.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
+      const schema = format.data === 'esphome' ? PrefixTopic : DeviceTopic;
+      const ok = schema.safeParse(format.data === 'peer' ? neighbourhoodSlug(topic) : topic);
       if (!ok.success) throw new CommandError(`--topic "${topic}": ${ok.error.issues[0]?.message}`);
       if (format.data === 'peer') topic = ok.data;
     }
     const sensors = mappings(values.sensor);
+    let timeZone: string | undefined;
+    if (values.timezone !== undefined) {
+      const zone = TimeZone.safeParse(values.timezone);
+      if (!zone.success) throw new CommandError(`--timezone ${zone.error.issues[0]?.message}`);
+      timeZone = zone.data;
+    }
     const devices = ctx.store.devices;
     if (topic && devices.byTopic(format.data, topic)) {
       throw new CommandError(`another ${format.data} device already uses the topic "${topic}"`);
@@ -135,7 +169,7 @@ export const deviceAdd: Command = {
     try {
       secret = devices.addWithNode(ctx.registry, {
         node: { id, name: values.name as string | undefined, household },
-        device: { node: id, format: format.data, topic, sensors },
+        device: { node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) },
       });
     } catch (err) {
       if (err instanceof RegistryError) throw new CommandError(err.message);
@@ -149,24 +183,45 @@ export const deviceAdd: Command = {
     io.out(`  username: ${id}`);
     io.out(`  password: ${secret}`);
     io.out('This secret is shown once and stored only as a hash: copy it into the device now.');
-    for (const line of setupHint(format.data, id, secret, topic, ntpForDevices(ctx))) io.out(line);
+    const lines = setupHint(format.data, id, secret, topic, hubAddress(ctx), ntpForDevices(ctx));
+    for (const line of lines) io.out(line);
     return 0;
   },
 };
 
+/** `KEY=QUANTITY:UNIT` and `KEY ignore` pairs, in the order given. */
+function mapWords(words: string[]): { sensors: Record<string, SensorMapping>; ignore: string[] } {
+  const sensors: Record<string, SensorMapping> = {};
+  const ignore: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (words[i + 1] === 'ignore' && !word.includes('=')) {
+      ignore.push(word.slice(0, 64));
+      i++;
+      continue;
+    }
+    const [key, mapping] = parseMapping(word);
+    sensors[key] = mapping;
+  }
+  return { sensors, ignore };
+}
+
 export const deviceMap: Command = {
   name: 'device map',
-  usage: 'device map ID KEY=QUANTITY:UNIT [...]',
-  summary: 'say what an ESPHome object id or emonhub key measures',
+  usage: 'device map ID KEY=QUANTITY:UNIT|KEY ignore [...]',
+  summary:
+    'say what a device field measures (Tasmota ANALOG.A0, ESPHome object id, emonhub key), or ignore it',
   async run(ctx, { positionals }, io) {
     const [id, ...pairs] = positionals;
     const devices = ctx.store.devices;
     if (!id || !devices.get(id)) throw new CommandError(`no device "${id ?? ''}": see "device list"`);
     if (pairs.length === 0) throw new CommandError(`nothing to map — usage: ${this.usage}`);
-    devices.mapSensors(id, Object.fromEntries(pairs.map(parseMapping)));
+    const { sensors, ignore } = mapWords(pairs);
+    devices.mapSensors(id, sensors, ignore);
     await ctx.interop?.devicesChanged();
     audit(ctx, io, `device map ${id} ${pairs.join(' ')}`);
-    io.out(`${id}: ${pairs.length} mapping(s) saved.`);
+    const n = Object.keys(sensors).length;
+    io.out(`${id}: ${n} mapping(s) saved${ignore.length ? `, ${ignore.join(', ')} ignored` : ''}.`);
     return 0;
   },
 };

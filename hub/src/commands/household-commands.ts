@@ -2,6 +2,7 @@ import { SharingLevel } from '../../../protocol/index.ts';
 import type { HubContext } from '../context.ts';
 import { visibleTo } from '../privacy.ts';
 import { audit, type Command, CommandError } from './command.ts';
+import { findExportCopies, reportOpenData } from './export-files.ts';
 import { formatTime } from './format.ts';
 import { qrLines } from './qr-text.ts';
 import { checkId, registryCall } from './registry-commands.ts';
@@ -51,7 +52,7 @@ export const householdSharing: Command = {
   name: 'household sharing',
   usage: 'household sharing ID private|community|open',
   summary: "set who may see a household's data",
-  run(ctx, { positionals }, io) {
+  async run(ctx, { positionals }, io) {
     const id = checkId('household', positionals[0], this.usage);
     const level = SharingLevel.safeParse(positionals[1]);
     if (!level.success)
@@ -63,6 +64,23 @@ export const householdSharing: Command = {
     audit(ctx, io, `household sharing ${id} ${before} -> ${level.data}`);
     io.out(`household ${id}: sharing ${before} -> ${level.data}.`);
     io.out(`  now visible to ${visibleTo(level.data)}.`);
+    const nodes = ctx.registry
+      .listNodes()
+      .filter((n) => n.household_id === id)
+      .map((n) => n.id);
+    if (before !== 'private' && level.data === 'private') {
+      const series = nodes.flatMap((n) =>
+        ctx.registry.sensorsOf(n).map((s) => ({ node: n, sensor: s.sensor })),
+      );
+      for (const line of (await ctx.withdrawHousehold?.({ series })) ?? []) io.out(`  ${line}`);
+      io.out(
+        '  its past stays out of public series; collective figures already published are kept as they are.',
+      );
+    }
+    if (before === 'private' && level.data !== 'private')
+      io.out('  its series are public from now on; what it measured before stays private.');
+    if (before === 'open' && level.data !== 'open')
+      reportOpenData(io, ctx.dataDir, findExportCopies(ctx.dataDir, id, nodes).openData);
     return 0;
   },
 };

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { HubContext } from '../context.ts';
 import { exportFile } from '../store/csv-export.ts';
 import { audit, type Command, CommandError } from './command.ts';
+import { findExportCopies, reportOpenData } from './export-files.ts';
 import { requireHousehold } from './household-commands.ts';
 import { checkId } from './registry-commands.ts';
 
@@ -37,11 +39,21 @@ export const householdErase: Command = {
       ctx.disconnectNode(n);
     }
     await drainIngest(ctx);
-    const done = await ctx.store.erase(h.id);
-    ctx.forgetSeries(done.sensorIds);
+    const series = plan.nodes.flatMap((n) =>
+      ctx.registry.sensorsOf(n).map((s) => ({ node: n, sensor: s.sensor })),
+    );
+    const copies = findExportCopies(ctx.dataDir, h.id, plan.nodes);
+    await ctx.store.erase(h.id);
     audit(ctx, io, `erase household ${h.id}: ${what}`);
     io.out(`${h.kind} ${h.id} erased: ${what}.`);
-    io.out('Collective figures no longer count it; where fewer than 3 households remain they are withheld.');
+    for (const line of (await ctx.withdrawHousehold?.({ series })) ?? []) io.out(`  ${line}`);
+    for (const f of copies.own) fs.rmSync(f, { force: true });
+    if (copies.own.length > 0)
+      io.out(`  its own exports removed: ${copies.own.map((f) => path.relative(ctx.dataDir, f)).join(', ')}`);
+    reportOpenData(io, ctx.dataDir, copies.openData);
+    io.out(
+      'Collective figures already published keep its anonymous share (they passed the privacy rule; taking it out would publish it as a difference); new ones no longer count it.',
+    );
     io.out(
       `Backups made before now still hold it: the daily ones in ${path.join(ctx.dataDir, 'backups')} are replaced within a week; delete any other copy by hand.`,
     );

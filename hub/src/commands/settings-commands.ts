@@ -1,14 +1,30 @@
 import type { HubContext } from '../context.ts';
+import { isTimeZone } from '../cost/local-time.ts';
 import { type SettingKey, type Settings, SettingsSchema } from '../store/settings.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { parseNumber } from './format.ts';
 
+/**
+ * The aggregate privacy rule may only be made stricter (docs/PRIVACY.md): residents are promised at
+ * least what they were promised when they joined.
+ */
+function checkStricter(ctx: HubContext, patch: Partial<Settings>): void {
+  const now = ctx.settings.get();
+  if (patch.privacyK !== undefined && patch.privacyK < now.privacyK)
+    throw new CommandError(`k may only be raised: it is ${now.privacyK}, got ${patch.privacyK}`);
+  if (patch.privacyDominance !== undefined && patch.privacyDominance > now.privacyDominance)
+    throw new CommandError(
+      `the dominance share may only be lowered: it is ${Math.round(now.privacyDominance * 100)} %, got ${Math.round(patch.privacyDominance * 100)} %`,
+    );
+}
+
 function setAll(ctx: HubContext, patch: Partial<Settings>): void {
+  checkStricter(ctx, patch);
   if (patch.publicUrl && !/^https?:\/\/[^\s/]+$|^https?:\/\/[^\s/]+\/\S*$/.test(patch.publicUrl))
     throw new CommandError(
       `url must start with http:// or https:// and name the host, got "${patch.publicUrl}"`,
     );
-  // validate every value before storing any, so "tariff 0.2 -1" changes nothing
+  // validate every value before storing any: a bad value changes nothing
   const checked = SettingsSchema.safeParse({ ...ctx.settings.get(), ...patch });
   if (!checked.success) {
     const issue = checked.error.issues[0];
@@ -23,13 +39,6 @@ const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Sett
     usage: 'settings set neighbourhood "NAME"',
     parse: ([name]) => ({ neighbourhood: (name ?? '').trim() }),
   },
-  tariff: {
-    usage: 'settings set tariff PRICE_PER_KWH DAILY_CHARGE',
-    parse: ([kwh, daily]) => ({
-      tariffPerKwh: parseNumber(kwh, 'price per kWh'),
-      tariffDailyCharge: parseNumber(daily, 'daily charge'),
-    }),
-  },
   currency: { usage: 'settings set currency CODE', parse: ([c]) => ({ currency: (c ?? '').trim() }) },
   grid: {
     usage: 'settings set grid G_CO2_PER_KWH',
@@ -39,23 +48,49 @@ const KEYS: Record<string, { usage: string; parse: (v: string[]) => Partial<Sett
     usage: 'settings set power WATTS',
     parse: ([w]) => ({ hubPowerW: parseNumber(w, 'hub power budget (W)') }),
   },
+  privacy: {
+    usage: 'settings set privacy k N | settings set privacy dominance PERCENT',
+    parse: ([which, v]) => {
+      if (which === 'k') return { privacyK: parseNumber(v, 'k (households)') };
+      if (which === 'dominance') return { privacyDominance: parseNumber(v, 'dominance (%)') / 100 };
+      throw new CommandError(
+        `privacy takes "k N" or "dominance PERCENT", got "${which ?? ''}" — usage: settings set privacy k 5`,
+      );
+    },
+  },
   url: {
     usage: 'settings set url http://ADDRESS:PORT|none',
     parse: ([u]) => ({ publicUrl: u === 'none' ? '' : (u ?? '').replace(/\/+$/, '') }),
+  },
+  timezone: {
+    usage: 'settings set timezone AREA/CITY',
+    parse: ([tz]) => {
+      const timeZone = (tz ?? '').trim();
+      if (!isTimeZone(timeZone))
+        throw new CommandError(
+          `time zone "${timeZone}" is not known: use a name such as Europe/Paris ("timedatectl list-timezones" lists them)`,
+        );
+      return { timeZone };
+    },
   },
 };
 
 export const settingsShow: Command = {
   name: 'settings',
   usage: 'settings',
-  summary: 'the settings the dashboard uses (neighbourhood, tariff, grid factor, hub power, URL)',
+  summary:
+    'the settings the dashboard uses (neighbourhood, currency, grid factor, hub power, URL, time zone, privacy)',
   run(ctx, _args, io) {
     const s = ctx.settings.get();
     io.out(`neighbourhood  ${s.neighbourhood}`);
-    io.out(`tariff         ${s.tariffPerKwh} ${s.currency}/kWh + ${s.tariffDailyCharge} ${s.currency}/day`);
+    io.out(`currency       ${s.currency} (the tariffs: "tariff")`);
     io.out(`grid           ${s.gridGco2PerKwh} g CO2/kWh`);
+    io.out(`timezone       ${s.timeZone}`);
     io.out(`power          ${s.hubPowerW} W declared for the hub`);
     io.out(`url            ${s.publicUrl || `(not set: links use ${ctx.baseUrl()})`}`);
+    io.out(
+      `privacy        k = ${s.privacyK} private households, none above ${Math.round(s.privacyDominance * 100)} % (docs/PRIVACY.md)`,
+    );
     io.out(`change one with: settings set ${Object.keys(KEYS).join('|')} VALUE...`);
     return 0;
   },
@@ -67,6 +102,11 @@ export const settingsSet: Command = {
   summary: 'change a setting the dashboard uses',
   run(ctx, { positionals }, io) {
     const [key, ...rest] = positionals;
+    // the tariff moved to its own commands, with its date and model (docs/MONEY.md)
+    if (key === 'tariff')
+      throw new CommandError(
+        'the tariff is set with "tariff set": e.g. tariff set single --price 0.2516 --daily 0.40',
+      );
     const spec = key === undefined ? undefined : KEYS[key];
     if (!spec) throw new CommandError(`unknown setting "${key ?? ''}" — usage: ${this.usage}`);
     if (rest.length === 0) throw new CommandError(`missing the value — usage: ${spec.usage}`);

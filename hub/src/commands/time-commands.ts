@@ -1,4 +1,5 @@
-import { hubTimeZone, parseDeviceTime } from '../interop/device-time.ts';
+import type { HubContext } from '../context.ts';
+import { parseDeviceTime } from '../interop/device-time.ts';
 import { audit, type Command, CommandError } from './command.ts';
 import { formatDuration, formatTime } from './format.ts';
 
@@ -12,13 +13,18 @@ export function parseTimeSet(text: string | undefined, timeZone: string): number
   return parseDeviceTime(`${m[1]}T${m[2]}${m[3] ?? ':00'}${m[4] ?? ''}`, timeZone);
 }
 
+/** The neighbourhood's time zone (`settings set timezone`), the system's by default. */
+function zoneOf(ctx: HubContext): string {
+  return ctx.settings.get().timeZone;
+}
+
 export const timeShow: Command = {
   name: 'time',
   usage: 'time',
   summary: "the hub's time, whether it is trusted, and the NTP server it gives the neighbourhood",
   run(ctx, _args, io) {
     const c = ctx.clock.state();
-    const zone = hubTimeZone();
+    const zone = zoneOf(ctx);
     const local = new Intl.DateTimeFormat('en-GB', {
       timeZone: zone,
       dateStyle: 'medium',
@@ -49,7 +55,7 @@ export const timeSet: Command = {
   summary: "sets the hub's time when its clock is wrong (a Raspberry Pi without internet or RTC)",
   options: { force: { type: 'boolean' } },
   run(ctx, { positionals, values }, io) {
-    const zone = hubTimeZone();
+    const zone = zoneOf(ctx);
     const ts = parseTimeSet(positionals[0], zone);
     if (ts === undefined) {
       throw new CommandError(

@@ -10,6 +10,7 @@ import {
 } from '../metrics/exposition.ts';
 import { collectFigures } from '../metrics/hub-figures.ts';
 import { HttpError, SECURITY_HEADERS, sendError, sendJson, sendJsonParts } from './respond.ts';
+import { cost } from './routes/cost.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
 import { live } from './routes/live.ts';
@@ -58,15 +59,18 @@ export class HttpApi {
     this.route('GET', '/api/health', (_req, res) => sendJson(res, 200, health(ctx)));
     this.route('GET', '/api/nodes', (_req, res) => sendJson(res, 200, nodes(ctx)));
     this.route('GET', '/api/series', async (_req, res, url) => {
-      // a household's private link also opens its own series (issue 5); a bad token changes nothing
+      // a household's private link also opens its own series; a bad token changes nothing
       const owner = await ctx.store.links.resolve(url.searchParams.get('token'));
-      sendJsonParts(res, 200, series(ctx, url.searchParams, owner));
+      sendJsonParts(res, 200, await series(ctx, url.searchParams, owner));
     });
     this.route('GET', '/api/household', async (_req, res, url) =>
       sendJson(res, 200, await household(ctx, url.searchParams)),
     );
     this.route('GET', '/api/register', (_req, res) => sendJson(res, 200, register(ctx)));
     this.route('GET', '/api/settings', (_req, res) => sendJson(res, 200, settings(ctx)));
+    this.route('GET', '/api/cost', async (_req, res, url) =>
+      sendJson(res, 200, await cost(ctx, url.searchParams)),
+    );
     this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
     // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)

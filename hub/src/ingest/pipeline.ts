@@ -1,5 +1,4 @@
-import { type Quantity, seriesName } from '../../../protocol/index.ts';
-import type { CollectiveLive } from '../collective.ts';
+import { QUANTITIES, seriesName } from '../../../protocol/index.ts';
 import type { LiveBus } from '../live-bus.ts';
 import type { IngestTimings } from '../metrics/histogram.ts';
 import type { CommitEntry, CommitResult, ReadingsStore } from '../store/readings-store.ts';
@@ -12,7 +11,6 @@ export interface IngestOptions {
   registry: Registry;
   store: ReadingsStore;
   bus: LiveBus;
-  collective: CollectiveLive;
   commitWindowMs: number;
   maxBatch?: number;
   /** readings older than this are refused (they would fall out of raw retention at once) */
@@ -41,8 +39,6 @@ export class IngestPipeline {
   private readonly now: () => number;
   readonly committer: GroupCommitter<CommitEntry, CommitResult>;
   private storeOk = true;
-  private readonly aggregateDue = new Set<Quantity>();
-  private aggregateTimer: NodeJS.Timeout | undefined;
 
   constructor(opts: IngestOptions) {
     this.opts = opts;
@@ -81,7 +77,6 @@ export class IngestPipeline {
   /** Commits what is queued and refuses anything later; resolves once it is durable. */
   async stop(): Promise<void> {
     await this.committer.stop();
-    if (this.aggregateTimer) clearTimeout(this.aggregateTimer);
   }
 
   /** One message of one node, from any source; `done` acknowledges it once it is durable. */
@@ -110,11 +105,10 @@ export class IngestPipeline {
       this.storeOk = true;
       this.opts.onStoreHealth?.(true);
     }
-    const { registry, bus, collective } = this.opts;
+    const { bus } = this.opts;
+    // collective figures are decided apart, once their minute has settled
+    // (hub/src/privacy/collective-publisher.ts): a figure per commit would publish each reading
     for (const r of result.stored) {
-      const household = registry.householdOfSensor(r.sensor.id);
-      collective.update(r.sensor.id, r.sensor.quantity, household?.id ?? null, r.value, r.ts);
-      this.aggregateDue.add(r.sensor.quantity);
       if (bus.listenerCount('reading') === 0) continue;
       bus.emit('reading', {
         sensorId: r.sensor.id,
@@ -122,28 +116,13 @@ export class IngestPipeline {
         node: r.sensor.node_id,
         sensor: r.sensor.sensor,
         quantity: r.sensor.quantity,
-        unit: r.sensor.unit,
+        // the value is canonical (validate.ts converted it), so is its unit
+        unit: QUANTITIES[r.sensor.quantity].unit,
         ts: r.ts,
         value: r.value,
       });
     }
     for (const node of result.touchedNodes) this.emitNode(node);
-    this.scheduleAggregates();
-  }
-
-  /** Collective figures go out at most once a second, whatever the commit rate. */
-  private scheduleAggregates(): void {
-    if (this.aggregateTimer || this.aggregateDue.size === 0) return;
-    this.aggregateTimer = setTimeout(() => {
-      this.aggregateTimer = undefined;
-      const now = this.now();
-      for (const q of this.aggregateDue) {
-        const agg = this.opts.collective.compute(q, now);
-        if (agg) this.opts.bus.emit('aggregate', agg);
-      }
-      this.aggregateDue.clear();
-    }, 1000);
-    this.aggregateTimer.unref();
   }
 
   private emitNode(id: string): void {

@@ -22,6 +22,8 @@ export interface AdapterResult {
   status?: StatusMessage;
   /** key mappings learned from the device's own discovery message (ESPHome) */
   learned?: Record<string, SensorMapping>;
+  /** ESPHome: the node name its discovery topics carry, when it is not its topic prefix */
+  nodeName?: string;
 }
 
 export interface AdapterInput {
@@ -29,8 +31,13 @@ export interface AdapterInput {
   payload: Buffer;
   device: DeviceRow;
   now: number;
-  /** the hub's time zone, for device clocks that send local time without an offset (Tasmota) */
+  /** the neighbourhood's time zone, for device clocks that send local time without an offset (Tasmota) */
   timeZone: string;
+  /**
+   * true when the message comes straight from the device (the embedded broker); false when a broker
+   * in between may have held it (external broker mode), so an old time may be a late delivery
+   */
+  live: boolean;
 }
 
 /** One foreign format: which topics its devices own, and how a message becomes readings. */
@@ -45,6 +52,19 @@ export interface Adapter {
 
 export function emptyResult(): AdapterResult {
   return { meta: [], readings: [], rejections: [] };
+}
+
+/**
+ * A field of a foreign message the hub has no mapping for: rejected as `unknown_field` (counted on the
+ * node, shown with the fix) unless the admin silenced it with `device map ID KEY ignore`.
+ */
+export function unknownField(out: AdapterResult, device: DeviceRow, key: string, what = 'field'): void {
+  if (device.config.ignore.includes(key)) return;
+  const k = key.slice(0, 40);
+  out.rejections.push({
+    reason: 'unknown_field',
+    detail: `${what} "${k}" is not mapped: "device map ${device.node} ${k}=QUANTITY:UNIT" stores it, "device map ${device.node} ${k} ignore" silences it`,
+  });
 }
 
 /** Adds a reading and declares its sensor once per message. */

@@ -1,6 +1,7 @@
 /**
  * Device clocks. Tasmota writes `Time` as local wall-clock time without an offset (unless its
- * `TimeStd`/`SetOption52` add one), so it is read in the hub's time zone.
+ * `TimeStd`/`SetOption52` add one), so it is read in the neighbourhood's time zone (`settings set
+ * timezone`, by default the system's) or the device's own (`device add --timezone`).
  */
 const WALL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
 const HAS_OFFSET = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
@@ -12,6 +13,31 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 
 export function hubTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/** How far a device clock may stray from the hub's before its readings are refused. */
+export const CLOCK_TOLERANCE_MS = 10 * 60_000;
+
+/**
+ * Why a device time is refused, or undefined when it is within the tolerance: the offset seen and
+ * the zone it was read in, for the admin who must say which zone the device's clock shows. A time
+ * behind the hub's is refused only for a message that came `live` (Tasmota keeps no backlog, so it
+ * cannot be late): one held by a broker in between may be old.
+ */
+export function clockOff(
+  text: string,
+  ts: number,
+  now: number,
+  timeZone: string,
+  live: boolean,
+): string | undefined {
+  const diff = ts - now;
+  if (diff <= CLOCK_TOLERANCE_MS && (diff >= -CLOCK_TOLERANCE_MS || !live)) return undefined;
+  const minutes = Math.round(Math.abs(diff) / 60_000);
+  const h = Math.floor(minutes / 60);
+  const span = `${h ? `${h} h ` : ''}${minutes % 60 ? `${minutes % 60} min ` : ''}`.trim();
+  const read = HAS_OFFSET.test(text) ? '' : ` read in ${timeZone}`;
+  return `Time "${text.slice(0, 32)}"${read} is ${span} ${diff > 0 ? 'ahead of' : 'behind'} the hub's clock: set the zone the device's clock shows ("settings set timezone ZONE" for the neighbourhood, "device add ... --timezone ZONE" for this device) or fix the device's clock`;
 }
 
 /** Epoch ms of a device time text, or undefined when unreadable or implausibly early. */

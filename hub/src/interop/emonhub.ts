@@ -1,6 +1,7 @@
 import type { Quantity } from '../../../protocol/index.ts';
 import type { SensorMapping } from '../../../protocol/interop/device.ts';
 import { parseJsonPayload } from '../ingest/payload.ts';
+import type { DeviceRow } from '../store/device-store.ts';
 import {
   type Adapter,
   type AdapterResult,
@@ -9,6 +10,7 @@ import {
   isObject,
   numberOf,
   sensorSlug,
+  unknownField,
 } from './adapter.ts';
 
 /**
@@ -17,19 +19,22 @@ import {
  * optionally with `time` in epoch seconds. Keys follow the emonTx/emonPi firmware names.
  */
 const DEFAULT_KEYS: Array<[RegExp, SensorMapping]> = [
-  [/^(power|p)\d*$/i, { quantity: 'power', unit: 'W' }],
+  // emonPi: power1, power2 and their sum power1pluspower2
+  [/^((power|p)\d*|power1pluspower2)$/i, { quantity: 'power', unit: 'W' }],
   // emonTx4 E1..E6: cumulative energy in Wh
   [/^e\d+$/i, { quantity: 'energy', unit: 'Wh' }],
   [/^(vrms|v\d*)$/i, { quantity: 'voltage', unit: 'V' }],
   [/^(irms|i)\d*$/i, { quantity: 'current', unit: 'A' }],
-  [/^(temp|t)\d+$/i, { quantity: 'temperature', unit: '°C' }],
+  // emonTx temp1..6 / T1..; emonTH "temperature" and "external temperature"
+  [/^((temp|t)\d+|(external[ _])?temperature\d*)$/i, { quantity: 'temperature', unit: '°C' }],
   [/^humidity\d*$/i, { quantity: 'humidity', unit: '%' }],
   [/^(pulse|pulsecount)\d*$/i, { quantity: 'pulses', unit: 'count' }],
-  [/^rssi$/i, { quantity: 'rssi', unit: 'dBm' }],
+  // emonTH: the supply of its two AA cells, in volts (not a charge in %)
+  [/^battery$/i, { quantity: 'voltage', unit: 'V', label: 'Battery voltage' }],
 ];
 
-/** Keys emonTx firmware sends that are not measurements (message counter, timestamp). */
-const IGNORED = new Set(['msg', 'time']);
+/** Keys emonTx firmware sends that are not measurements (message counter, timestamp), in any case. */
+const IGNORED = /^(msg|time)$/i;
 
 export const emonhub: Adapter = {
   publishFilters: (t) => [`emon/${t}`, `emon/${t}/#`],
@@ -38,7 +43,7 @@ export const emonhub: Adapter = {
     const out = emptyResult();
     const key = topic.split('/').slice(2).join('/');
     if (key) {
-      addKey(out, key, numberOf(payload.toString('utf8')), now, device.config.sensors);
+      addKey(out, key, numberOf(payload.toString('utf8')), now, device);
       return out;
     }
     const parsed = parseJsonPayload(payload);
@@ -53,25 +58,21 @@ export const emonhub: Adapter = {
     const time = numberOf(parsed.value.time);
     // emonhub sends seconds; milliseconds are accepted too (a 13-digit number)
     const ts = time === null ? now : Math.round(time > 1e12 ? time : time * 1000);
-    for (const [k, v] of Object.entries(parsed.value)) addKey(out, k, numberOf(v), ts, device.config.sensors);
+    for (const [k, v] of Object.entries(parsed.value)) addKey(out, k, numberOf(v), ts, device);
     return out;
   },
 };
 
-function addKey(
-  out: AdapterResult,
-  key: string,
-  value: number | null,
-  ts: number,
-  declared: Record<string, SensorMapping>,
-): void {
-  if (IGNORED.has(key)) return;
-  const mapping = declared[key] ?? DEFAULT_KEYS.find(([re]) => re.test(key))?.[1];
+function addKey(out: AdapterResult, key: string, value: number | null, ts: number, device: DeviceRow): void {
+  if (IGNORED.test(key) || device.config.ignore.includes(key)) return;
+  // the radio signal of an RFM69 node is the node's RSSI, as Tasmota's Wifi.Signal is
+  if (/^rssi$/i.test(key) && !device.config.sensors[key]) {
+    if (value !== null && value <= 0) out.status = { state: 'online', rssi: value };
+    return;
+  }
+  const mapping = device.config.sensors[key] ?? DEFAULT_KEYS.find(([re]) => re.test(key))?.[1];
   if (!mapping) {
-    out.rejections.push({
-      reason: 'unknown_sensor',
-      detail: `emonhub key "${key.slice(0, 40)}" has no known unit`,
-    });
+    unknownField(out, device, key, 'emonhub key');
     return;
   }
   const quantity: Quantity = mapping.quantity;

@@ -121,7 +121,7 @@ export class ExternalIngest implements Publisher {
       return done();
     }
     const native = parseNodeTopic(topic);
-    const device = native ? undefined : router.deviceForTopic(topic);
+    const device = native ? undefined : router.deviceForTopic(topic, payload);
     // topics of nodes this hub does not know are someone else's on a shared broker: not ours to store
     if (native && registry.node(native.node) && !router.handles(native.node)) {
       ingest.submit(nativeSubmission(native.node, native.channel, payload), done);

@@ -7,7 +7,6 @@ import {
   neighbourhoodSlug,
   parseFederationTopic,
 } from '../../../protocol/interop/federation.ts';
-import { K_ANONYMITY } from '../collective.ts';
 import { parseJsonPayload } from '../ingest/payload.ts';
 import { describeZodError, type Rejected } from '../ingest/validate.ts';
 import type { LiveBus } from '../live-bus.ts';
@@ -24,7 +23,8 @@ export interface FederationOptions {
 }
 
 /**
- * Neighbourhood hubs share their collective aggregates, nothing else. Each hub publishes its own,
+ * Neighbourhood hubs share their collective aggregates, nothing else: the live figures the aggregate
+ * privacy rule published (docs/PRIVACY.md); a withheld one empties the retained message. Each hub publishes its own,
  * retained, on `communs/v1/federation/<its neighbourhood>/<quantity>` on its broker, and opens a
  * link to each peer (`peer add`): it publishes its aggregates there and subscribes to theirs. What
  * arrives is checked (schema, k >= 3, topic matches the sender) and kept as the latest per quartier.
@@ -79,6 +79,13 @@ export class Federation {
     if (expected && where.neighbourhood !== expected) {
       return { reason: 'topic_denied', detail: `peer ${expected} may not speak for ${where.neighbourhood}` };
     }
+    if (payload.length === 0) {
+      // the peer withdrew its figure (withheld now, or a household it counted was erased)
+      for (const n of this.opts.store.neighbours())
+        if (neighbourhoodSlug(n.neighbourhood) === where.neighbourhood && n.quantity === where.quantity)
+          this.opts.store.removeNeighbour(n.neighbourhood, n.quantity);
+      return undefined;
+    }
     const parsed = parseJsonPayload(payload);
     if (!parsed.ok) return { reason: 'bad_json', detail: parsed.detail };
     const agg = FederationAggregate.safeParse(parsed.value);
@@ -94,8 +101,14 @@ export class Federation {
   }
 
   private async share(a: LiveAggregate): Promise<void> {
-    // the bus only carries aggregates of k or more households; checked again at the border
-    if (a.households < K_ANONYMITY) return;
+    const topic = federationTopic(this.slug, a.quantity);
+    // a withheld or withdrawn figure: the retained one is emptied, peers stop showing it
+    if (a.value === null || a.households === null) {
+      await this.local?.publish(topic, '', { retain: true, qos: 1 }).catch(() => {});
+      for (const client of this.links.values())
+        if (client.connected) client.publish(topic, '', { retain: true, qos: 1 }, () => {});
+      return;
+    }
     const message: FederationAggregate = {
       v: 1,
       neighbourhood: this.opts.settings.get().neighbourhood,
@@ -105,7 +118,6 @@ export class Federation {
       value: a.value,
       households: a.households,
     };
-    const topic = federationTopic(this.slug, a.quantity);
     const text = JSON.stringify(message);
     await this.local?.publish(topic, text, { retain: true, qos: 1 }).catch(() => {});
     for (const client of this.links.values()) {

@@ -8,7 +8,6 @@ import type { FederationStore } from '../store/federation-store.ts';
 import type { Store } from '../store/store.ts';
 import { airrohrRoute } from './airrohr-route.ts';
 import { counterEvents } from './counter-events-route.ts';
-import { hubTimeZone } from './device-time.ts';
 import { type ExternalBrokerOptions, ExternalIngest } from './external-broker.ts';
 import { Federation } from './federation.ts';
 import { HaDiscovery, type Publisher } from './ha-discovery.ts';
@@ -22,7 +21,8 @@ export interface InteropOptions {
   version: string;
   /** set: ingest attaches to this broker instead of the embedded one */
   externalBroker?: ExternalBrokerOptions;
-  timeZone?: string;
+  /** the hub's clock */
+  now?: () => number;
   log: (line: string) => void;
 }
 
@@ -54,18 +54,21 @@ export class Interop implements InteropControl {
     this.federationStore = store.federation;
     this.discovery = new HaDiscovery({
       flags: store.flags,
+      figures: store.series.ledger,
       registry,
       bus,
       settings,
       version: opts.version,
       log,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     this.federation = new Federation({ store: this.federationStore, bus, settings, log });
     this.router = new InteropRouter({
       devices: this.devices,
       registry,
       submit: (submission, done) => opts.ingest.submit(submission, done),
-      timeZone: opts.timeZone ?? hubTimeZone(),
+      timeZone: () => settings.get().timeZone,
+      ...(opts.now ? { now: opts.now } : {}),
       onHaStatus: (text) => void this.discovery.onHaStatus(text),
       onFederation: (node, topic, payload) =>
         this.federation.receive(topic, payload, this.devices.get(node)?.topic ?? undefined),
@@ -107,7 +110,7 @@ export class Interop implements InteropControl {
   }
 
   async stop(): Promise<void> {
-    this.discovery.stop();
+    await this.discovery.stop();
     await this.federation.stop();
     await this.external?.stop();
   }

@@ -1,8 +1,14 @@
 import type { MetaMessage, Reading, SensorDescription } from '../../../protocol/index.ts';
 import type { DeviceFormat } from '../../../protocol/interop/device.ts';
 import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
-import { HA_PREFIX, HA_STATE_ROOT, HA_STATUS_TOPIC } from '../../../protocol/interop/home-assistant.ts';
+import {
+  ForeignDiscovery,
+  HA_PREFIX,
+  HA_STATE_ROOT,
+  HA_STATUS_TOPIC,
+} from '../../../protocol/interop/home-assistant.ts';
 import { filterWithin, topicMatches } from '../broker/acl.ts';
+import { parseJsonPayload } from '../ingest/payload.ts';
 import type { Submission } from '../ingest/submission.ts';
 import type { Rejected } from '../ingest/validate.ts';
 import type { DeviceRow, DeviceStore } from '../store/device-store.ts';
@@ -14,12 +20,20 @@ import { tasmota } from './tasmota.ts';
 
 const ADAPTERS: Partial<Record<DeviceFormat, Adapter>> = { tasmota, esphome, emonhub };
 
+/** Where each firmware sets the topic the hub knows it by. */
+const TOPIC_SETTING: Partial<Record<DeviceFormat, string>> = {
+  tasmota: 'Topic (Tasmota console)',
+  esphome: 'topic_prefix (ESPHome YAML)',
+  emonhub: 'node name (emonhub.conf)',
+};
+
 export interface InteropRouterOptions {
   devices: DeviceStore;
   registry: Registry;
   /** the one way into the store (IngestPipeline.submit) */
   submit: (submission: Submission, done: (err?: Error) => void) => void;
-  timeZone: string;
+  /** the neighbourhood's time zone, for device clocks without an offset (read at each message) */
+  timeZone: () => string;
   now?: () => number;
   /** `homeassistant/status` from a resident's Home Assistant */
   onHaStatus: (payload: string) => void;
@@ -73,28 +87,58 @@ export class InteropRouter {
   publish(node: string, topic: string, payload: Buffer, done: (err?: Error) => void): void {
     const device = this.opts.devices.get(node);
     if (!device || !publishFilters(device).some((f) => topicMatches(f, topic))) {
+      // the connection is closed (MQTT 3.1.1 has no way to refuse one PUBLISH); the refusal stays
+      // on the device, with its fix, for the admin who wonders why it keeps reconnecting
+      if (device) this.refuse(device, topic);
       return done(new Error(`${node} may not publish to ${topic}`));
     }
-    this.route(device, topic, payload, done);
+    this.route(device, topic, payload, done, true);
   }
 
-  /** The device a topic belongs to, for ingest from an external broker (which did the ACL). */
-  deviceForTopic(topic: string): DeviceRow | undefined {
+  private refuse(device: DeviceRow, topic: string): void {
+    const setting = TOPIC_SETTING[device.format] ?? 'topic';
+    const detail = `may not publish to ${topic.slice(0, 80)}: it was provisioned with --topic ${device.topic ?? '(none)'}; set its ${setting} to that, or provision it again with the one it uses`;
+    this.opts.submit({ node: device.node, rejections: [{ reason: 'topic_denied', detail }] }, () => {});
+  }
+
+  /**
+   * The device a topic belongs to, for ingest from an external broker (which did the ACL). An
+   * ESPHome discovery config is placed by its node name, or by the state topic inside it.
+   */
+  deviceForTopic(topic: string, payload?: Buffer): DeviceRow | undefined {
     const levels = topic.split('/');
     const candidates: Array<[DeviceFormat, string | undefined]> = [
       ['tasmota', levels[1]],
       ['emonhub', levels[1]],
-      ['esphome', levels[0] === HA_PREFIX ? levels[2] : levels[0]],
       ['peer', topic.startsWith(FEDERATION_ROOT) ? levels[3] : undefined],
     ];
     for (const [format, t] of candidates) {
       const device = t ? this.opts.devices.byTopic(format, t) : undefined;
       if (device && publishFilters(device).some((f) => topicMatches(f, topic))) return device;
     }
-    return undefined;
+    if (levels[0] !== HA_PREFIX) return this.esphomeFor(levels);
+    const name = levels.length === 5 ? levels[2] : undefined;
+    const esphome = this.opts.devices.ofFormat('esphome');
+    const named = esphome.find((d) => name !== undefined && (d.config.nodeName ?? d.topic) === name);
+    if (named || !payload?.length) return named;
+    const state = stateTopicOf(payload);
+    return state ? this.esphomeFor(state.split('/')) : undefined;
   }
 
-  route(device: DeviceRow, topic: string, payload: Buffer, done: (err?: Error) => void): void {
+  /** The ESPHome device whose topic prefix is the longest one the topic starts with. */
+  private esphomeFor(levels: string[]): DeviceRow | undefined {
+    const all = this.opts.devices.ofFormat('esphome');
+    let best: DeviceRow | undefined;
+    for (const d of all) {
+      const prefix = (d.topic ?? '').split('/');
+      const under = prefix.every((level, i) => levels[i] === level) && levels.length > prefix.length;
+      if (under && (!best || prefix.length > (best.topic ?? '').split('/').length)) best = d;
+    }
+    return best;
+  }
+
+  /** `live`: the device published to the hub itself, so its message cannot be a late delivery. */
+  route(device: DeviceRow, topic: string, payload: Buffer, done: (err?: Error) => void, live = false): void {
     if (device.format === 'homeassistant') {
       this.opts.onHaStatus(payload.toString('utf8').trim());
       return done();
@@ -104,7 +148,8 @@ export class InteropRouter {
       return this.opts.submit({ node: device.node, rejections: rejected ? [rejected] : [] }, done);
     }
     const adapter = ADAPTERS[device.format];
-    const result = adapter?.map({ topic, payload, device, now: this.now(), timeZone: this.opts.timeZone });
+    const now = this.now();
+    const result = adapter?.map({ topic, payload, device, now, timeZone: this.opts.timeZone(), live });
     // a topic of the device with nothing to store (INFO, RESULT, debug): accepted, not counted
     if (!result) return done();
     this.ingest(device, result, done);
@@ -113,6 +158,7 @@ export class InteropRouter {
   /** Submits an adapter's result to ingest; also the airrohr HTTP route's way in. */
   ingest(device: DeviceRow, result: AdapterResult, done: (err?: Error) => void): void {
     if (result.learned) this.opts.devices.mapSensors(device.node, result.learned);
+    if (result.nodeName) this.opts.devices.setNodeName(device.node, result.nodeName);
     const readings: Reading[] = result.readings.map((r) => ({ ...r, seq: this.nextSeq(device.node) }));
     this.opts.submit(
       {
@@ -147,6 +193,13 @@ export class InteropRouter {
     this.seqs.set(node, next);
     return next;
   }
+}
+
+/** The state topic a discovery config names, if it is readable. */
+function stateTopicOf(payload: Buffer): string | undefined {
+  const parsed = parseJsonPayload(payload);
+  const config = parsed.ok ? ForeignDiscovery.safeParse(parsed.value) : undefined;
+  return config?.success ? config.data.stateTopic : undefined;
 }
 
 function publishFilters(d: DeviceRow): string[] {

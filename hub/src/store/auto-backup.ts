@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { asLog } from '../log.ts';
 import { type Db, isEmptyDb } from './db.ts';
 
 export interface AutoBackupOptions {
@@ -96,7 +97,7 @@ export class AutoBackup {
       // an empty database (a lost one, a careless fresh start) is no backup: it would become the
       // newest, and the one a restore picks, over the backups that hold the neighbourhood's data
       if (isEmptyDb(db) && listBackups(dir).length > 0) {
-        log('automatic backup skipped: the database is empty and earlier backups hold data');
+        asLog(log).warn('automatic backup skipped: the database is empty and earlier backups hold data');
         return null;
       }
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
@@ -105,12 +106,13 @@ export class AutoBackup {
       fs.renameSync(partial, file);
       this.prune();
       this.lastBackup = file;
+      log(`automatic backup written: ${file} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB)`);
       this.opts.onHealth?.(true);
       return file;
     } catch (err) {
       fs.rmSync(partial, { force: true });
       if (this.stopped && !db.open) return null;
-      log(`automatic backup failed: ${(err as Error).message}`);
+      asLog(log).warn(`automatic backup failed: ${(err as Error).message}`);
       this.opts.onHealth?.(false, err as Error);
       return null;
     }

@@ -91,6 +91,13 @@ export class CollectiveCache<D> {
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_delete AFTER DELETE ON main.sensors
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      -- a household starting or stopping sharing changes which series make the named part
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sharing_insert AFTER INSERT ON main.sharing_periods
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sharing_update AFTER UPDATE ON main.sharing_periods
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sharing_delete AFTER DELETE ON main.sharing_periods
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
     `);
     this.readEpoch = this.db.prepare('SELECT n FROM collective_epoch').pluck();
     this.readLate = this.db

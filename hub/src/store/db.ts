@@ -113,3 +113,18 @@ function migrate(db: Db, target: number): void {
     })();
   }
 }
+
+/**
+ * Runs `write` (which commits) without SQLite's own sync at commit, for writes whose loss in a power
+ * cut costs nothing: derived data, a move the next run repeats. They reach the disk with the next
+ * synced transaction (a fold: hub/src/store/readings-store.ts).
+ */
+export function withoutSync<T>(db: Db, write: () => T): T {
+  if (db.inTransaction || (db.pragma('synchronous', { simple: true }) as number) < 2) return write();
+  db.exec('PRAGMA synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.exec('PRAGMA synchronous = FULL');
+  }
+}

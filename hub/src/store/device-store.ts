@@ -28,6 +28,7 @@ export class DeviceStore {
   private readonly now: () => number;
   private readonly stmts;
   private readonly cache = new Map<string, DeviceRow | null>();
+  private byFormat: Map<DeviceFormat, DeviceRow[]> | undefined;
 
   constructor(opts: { db: Db; now?: () => number }) {
     this.db = opts.db;
@@ -59,6 +60,16 @@ export class DeviceStore {
 
   invalidate(): void {
     this.cache.clear();
+    this.byFormat = undefined;
+  }
+
+  /** The devices of one format (an external broker's ESPHome topics are matched against them). */
+  ofFormat(format: DeviceFormat): DeviceRow[] {
+    if (!this.byFormat) {
+      this.byFormat = new Map();
+      for (const d of this.list()) this.byFormat.set(d.format, [...(this.byFormat.get(d.format) ?? []), d]);
+    }
+    return this.byFormat.get(format) ?? [];
   }
 
   /** The non-native format of a node, or undefined for a native node (the common, fast case). */
@@ -80,13 +91,19 @@ export class DeviceStore {
     format: DeviceFormat;
     topic: string | null;
     sensors?: Record<string, SensorMapping>;
+    timeZone?: string;
   }): void {
     if (d.topic && this.byTopic(d.format, d.topic)) {
       throw new Error(`another ${d.format} device already uses the topic "${d.topic}"`);
     }
-    const config: DeviceConfig = { sensors: d.sensors ?? {} };
+    const config: DeviceConfig = {
+      sensors: d.sensors ?? {},
+      ignore: [],
+      ...(d.timeZone ? { timeZone: d.timeZone } : {}),
+    };
     this.stmts.insert.run(d.node, d.format, d.topic, JSON.stringify(config), this.now());
     this.cache.delete(d.node);
+    this.byFormat = undefined;
   }
 
   /** A node and its device row in one transaction; returns the node's secret. */
@@ -105,24 +122,42 @@ export class DeviceStore {
     return secret;
   }
 
-  /** Adds or replaces key mappings (from the console, or learned from a discovery message). */
-  mapSensors(node: string, sensors: Record<string, SensorMapping>): void {
+  /**
+   * Adds or replaces key mappings (from the console, or learned from a discovery message), and keys
+   * to ignore; a key mapped again is no longer ignored, and the other way round.
+   */
+  mapSensors(node: string, sensors: Record<string, SensorMapping>, ignore: string[] = []): void {
+    this.update(node, (c) => {
+      const kept = Object.fromEntries(Object.entries(c.sensors).filter(([k]) => !ignore.includes(k)));
+      const ignored = c.ignore.filter((k) => !(k in sensors) && !ignore.includes(k));
+      return { ...c, sensors: { ...kept, ...sensors }, ignore: [...ignored, ...ignore] };
+    });
+  }
+
+  /** ESPHome: the node name its discovery topics carry, when it differs from its topic prefix. */
+  setNodeName(node: string, nodeName: string): void {
+    if (this.get(node)?.config.nodeName === nodeName) return;
+    this.update(node, (c) => ({ ...c, nodeName }));
+  }
+
+  private update(node: string, change: (c: DeviceConfig) => DeviceConfig): void {
     const row = this.get(node);
     if (!row) return;
-    const next: DeviceConfig = { sensors: { ...row.config.sensors, ...sensors } };
-    this.stmts.setConfig.run(JSON.stringify(next), node);
+    this.stmts.setConfig.run(JSON.stringify(change(row.config)), node);
     this.cache.delete(node);
+    this.byFormat = undefined;
   }
 
   remove(node: string): void {
     this.stmts.remove.run(node);
     this.cache.delete(node);
+    this.byFormat = undefined;
   }
 }
 
 function toRow(raw: RawRow | undefined): DeviceRow | undefined {
   if (!raw) return undefined;
-  let config: DeviceConfig = { sensors: {} };
+  let config: DeviceConfig = { sensors: {}, ignore: [] };
   try {
     const parsed = DeviceConfig.safeParse(JSON.parse(raw.config));
     // a config edited by hand into something unreadable falls back to no mappings

@@ -53,6 +53,13 @@ export class FederationStore {
       .run(a.neighbourhood, a.quantity, a.unit, a.ts, a.value, a.households, receivedAt);
   }
 
+  /** A neighbour withdrew its figure (an empty retained message): it is no longer shown. */
+  removeNeighbour(neighbourhood: string, quantity: string): void {
+    this.db
+      .prepare('DELETE FROM neighbour_aggregates WHERE neighbourhood = ? AND quantity = ?')
+      .run(neighbourhood, quantity);
+  }
+
   neighbours(): NeighbourAggregate[] {
     return this.db
       .prepare(

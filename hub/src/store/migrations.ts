@@ -173,4 +173,55 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE nodes ADD COLUMN clock_offset_ms INTEGER;
   `,
+  // 6: the aggregate privacy model (docs/PRIVACY.md). When each household's data was public
+  // (community or open): a bucket in which a household was public does not count towards the
+  // protection of the private ones, and its series is public only from \`since\` on. A household that
+  // shares from the start (0) has no private past; those that share already are taken as such.
+  // Collective figures as published: a bucket whose published figure counted private households
+  // never changes (a new version would give away exactly what changed); a withheld bucket, or one
+  // made of named households only, may be published again later.
+  `
+  CREATE TABLE sharing_periods (
+    household_id TEXT NOT NULL,
+    since        INTEGER NOT NULL,
+    until        INTEGER,
+    PRIMARY KEY (household_id, since)
+  ) WITHOUT ROWID;
+  INSERT INTO sharing_periods (household_id, since, until)
+    SELECT id, 0, NULL FROM households WHERE sharing IN ('community', 'open');
+  CREATE TABLE published_buckets (
+    quantity   TEXT NOT NULL,
+    period     INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    value      REAL,
+    series     INTEGER,
+    households INTEGER,
+    private    INTEGER NOT NULL DEFAULT 0,
+    withheld   TEXT,
+    PRIMARY KEY (quantity, period, start)
+  ) WITHOUT ROWID;
+  `,
+  // 7: tariffs with the date each applies from, and Tempo day colours (docs/MONEY.md). The price the
+  // console used to keep in settings becomes the first tariff, so old figures keep their price.
+  `
+  CREATE TABLE tariffs (
+    valid_from   TEXT PRIMARY KEY,
+    model        TEXT NOT NULL CHECK (model IN ('single', 'peak-offpeak', 'tempo')),
+    daily_charge REAL NOT NULL,
+    detail       TEXT NOT NULL,
+    set_at       INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE tempo_days (
+    day     TEXT PRIMARY KEY,
+    colour  TEXT NOT NULL CHECK (colour IN ('blue', 'white', 'red')),
+    source  TEXT NOT NULL,
+    set_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  INSERT INTO tariffs (valid_from, model, daily_charge, detail, set_at)
+    SELECT '1970-01-01', 'single',
+           coalesce((SELECT CAST(value AS REAL) FROM settings WHERE key = 'tariffDailyCharge'), 0.4),
+           json_object('perKwh', CAST(value AS REAL)), 0
+    FROM settings WHERE key = 'tariffPerKwh';
+  DELETE FROM settings WHERE key IN ('tariffPerKwh', 'tariffDailyCharge');
+  `,
 ];

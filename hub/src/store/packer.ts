@@ -1,4 +1,5 @@
-import type { Db } from './db.ts';
+import { asLog } from '../log.ts';
+import { type Db, withoutSync } from './db.ts';
 import type { PackedRanges } from './raw-readings.ts';
 import {
   type BlockRow,
@@ -186,25 +187,11 @@ export class Packer {
         .then((n) => {
           if (n > 0) this.opts.log(`packer: ${n} raw readings packed into blocks`);
         })
-        .catch((err: Error) => this.opts.log(`packer failed, will retry: ${err.message}`))
+        .catch((err: Error) => asLog(this.opts.log).warn(`packer failed, will retry: ${err.message}`))
         .finally(() => {
           if (!this.stopped) this.schedule(this.opts.intervalMs ?? 600_000);
         });
     }, ms);
     this.timer.unref();
-  }
-}
-
-/**
- * Runs `write` (which commits) without SQLite's own sync to disk at commit: for a move the next run
- * repeats if a power cut takes it.
- */
-function withoutSync<T>(db: Db, write: () => T): T {
-  if (db.inTransaction || (db.pragma('synchronous', { simple: true }) as number) < 2) return write();
-  db.exec('PRAGMA synchronous = NORMAL');
-  try {
-    return write();
-  } finally {
-    db.exec('PRAGMA synchronous = FULL');
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { asLog } from '../log.ts';
 import { listBackups } from './auto-backup.ts';
 import { type Db, isEmptyDb, openDb } from './db.ts';
 
@@ -51,7 +52,7 @@ export function openOrRecoverDb(opts: RecoverOptions): Opened {
   } catch (err) {
     if (!isDamage(err)) throw err;
     const aside = setAside(opts, 'corrupt');
-    opts.log(`database damaged at start (${(err as Error).message}): kept aside as ${aside}`);
+    asLog(opts.log).error(`database damaged at start (${(err as Error).message}): kept aside as ${aside}`);
     return restore(opts, `was damaged at start: kept aside as ${path.basename(aside)}`);
   }
 }
@@ -68,7 +69,7 @@ function restore(opts: RecoverOptions, what: string): Opened {
         throw new Error('it holds no household, node or reading');
       }
       const when = new Date(fs.statSync(backup).mtimeMs).toISOString();
-      opts.log(`database ${what}: restored ${backup}`);
+      asLog(opts.log).warn(`database ${what}: restored ${backup}`);
       return {
         db,
         notices: [
@@ -76,11 +77,13 @@ function restore(opts: RecoverOptions, what: string): Opened {
         ],
       };
     } catch (err) {
-      opts.log(`backup ${backup} is not usable: ${(err as Error).message}`);
+      asLog(opts.log).warn(`backup ${backup} is not usable: ${(err as Error).message}`);
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(opts.file + suffix, { force: true });
     }
   }
-  opts.log(`database ${what} and no usable backup was found in ${opts.backupsDir}: starting empty`);
+  asLog(opts.log).error(
+    `database ${what} and no usable backup was found in ${opts.backupsDir}: starting empty`,
+  );
   return {
     db: openDb(opts),
     notices: [`database ${what} and no usable backup was found: started empty`],
@@ -96,7 +99,7 @@ function startFresh(opts: RecoverOptions, exists: boolean): Opened {
     );
   }
   const kept = aside ? `; the previous one is kept as ${path.basename(aside)}` : '';
-  opts.log(`started a new, empty database as asked (--new)${kept}`);
+  asLog(opts.log).warn(`started a new, empty database as asked (--new)${kept}`);
   return { db: openDb(opts), notices: [`a new, empty database was started on purpose (--new)${kept}`] };
 }
 

@@ -15,6 +15,8 @@ export type NodeDescription = Pick<
   | 'rssi'
   | 'battery'
   | 'last_seen'
+  | 'board_messages'
+  | 'last_board_message'
 >;
 
 export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
@@ -29,6 +31,8 @@ export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
     rssi: n.rssi,
     battery: n.battery,
     last_seen: n.last_seen,
+    board_messages: n.board_messages ?? null,
+    last_board_message: n.last_board_message ?? null,
   };
 }
 
@@ -117,6 +121,10 @@ export class RegistryStage implements RegistryView {
     if (status.ts !== undefined && status.state === 'online') node.clock_offset_ms = status.ts - ts;
     if (status.rssi !== undefined) node.rssi = status.rssi;
     if (status.battery !== undefined) node.battery = status.battery;
+    if (status.boardMessages !== undefined) {
+      node.board_messages = status.boardMessages;
+      node.last_board_message = status.lastBoardMessage ?? null;
+    }
     if (status.state === 'online') node.last_seen = ts;
   }
 

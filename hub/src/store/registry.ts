@@ -36,6 +36,12 @@ export interface NodeRow {
   rejected: number;
   max_seq: number | null;
   gaps: number;
+  /**
+   * How many messages the node's board firmware sent, and the last, from its last status that had
+   * any: in memory only (no column), the node repeats them in every status.
+   */
+  board_messages?: number | null;
+  last_board_message?: string | null;
 }
 
 export interface SensorRow {
@@ -49,6 +55,14 @@ export interface SensorRow {
   last_total_ts: number | null;
   meter_offset: number;
 }
+
+/** A stretch of time during which a household's data was public (community or open); `until` null: still. */
+export interface SharingPeriod {
+  since: number;
+  until: number | null;
+}
+
+const isPublicLevel = (s: SharingLevel) => s === 'community' || s === 'open';
 
 export class RegistryError extends Error {}
 
@@ -66,6 +80,8 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  /** household id → when its data was public, oldest first (docs/PRIVACY.md) */
+  private periods = new Map<string, SharingPeriod[]>();
   /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
   private maxSensorId = 0;
 
@@ -87,6 +103,58 @@ export class Registry {
       this.maxSensorId,
       (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
     );
+    this.periods.clear();
+    const periods = this.db
+      .prepare('SELECT household_id AS id, since, until FROM sharing_periods ORDER BY since')
+      .all() as (SharingPeriod & { id: string })[];
+    for (const p of periods) {
+      const list = this.periods.get(p.id) ?? [];
+      list.push({ since: p.since, until: p.until });
+      this.periods.set(p.id, list);
+    }
+  }
+
+  /** When a household's data was public, oldest first. */
+  sharingPeriods(id: string): readonly SharingPeriod[] {
+    return this.periods.get(id) ?? [];
+  }
+
+  /** Since when a household's data is public without a break; null when it is private now. */
+  publicSince(id: string): number | null {
+    const last = this.periods.get(id)?.at(-1);
+    return last && last.until === null ? last.since : null;
+  }
+
+  /** Opens or closes the household's public period when its level crosses private <-> shared. */
+  private recordSharing(id: string, before: SharingLevel | undefined, after: SharingLevel, at: number): void {
+    const was = before !== undefined && isPublicLevel(before);
+    const is = isPublicLevel(after);
+    if (was === is) return;
+    const list = this.periods.get(id) ?? [];
+    if (is) {
+      // two changes in the same millisecond: the period opened again is the one just closed
+      const last = list.at(-1);
+      if (last && last.since === at) {
+        last.until = null;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = NULL WHERE household_id = ? AND since = ?')
+          .run(id, at);
+      } else {
+        list.push({ since: at, until: null });
+        this.db
+          .prepare('INSERT INTO sharing_periods (household_id, since, until) VALUES (?, ?, NULL)')
+          .run(id, at);
+      }
+    } else {
+      const open = list.at(-1);
+      if (open && open.until === null) {
+        open.until = at;
+        this.db
+          .prepare('UPDATE sharing_periods SET until = ? WHERE household_id = ? AND until IS NULL')
+          .run(at, id);
+      }
+    }
+    this.periods.set(id, list);
   }
 
   // --- households -------------------------------------------------------------------------------
@@ -123,6 +191,8 @@ export class Registry {
       )
       .run(row);
     this.households.set(row.id, row);
+    // a household that shares from the start has no private past: its series are public whole
+    this.recordSharing(row.id, undefined, row.sharing, 0);
     return row;
   }
 
@@ -139,6 +209,7 @@ export class Registry {
       )
       .run(next);
     this.households.set(id, next);
+    this.recordSharing(id, row.sharing, next.sharing, this.now());
     return next;
   }
 
@@ -155,8 +226,10 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.db.prepare('DELETE FROM sharing_periods WHERE household_id = ?').run(id);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
+    this.periods.delete(id);
     for (const n of nodes) {
       for (const s of this.sensors.get(n)?.values() ?? []) this.sensorsById.delete(s.id);
       this.sensors.delete(n);

@@ -1,8 +1,9 @@
 import { QUANTITIES, type Quantity, type QuantitySpec, type SeriesStep } from '../../../protocol/index.ts';
-import { K_ANONYMITY } from '../collective.ts';
 import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
+import type { CollectiveLedger } from './collective-ledger.ts';
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
+import type { ReadPool } from './read-pool.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS, type RollupCell } from './rollup.ts';
 import type { RollupReader } from './rollup-reader.ts';
@@ -45,9 +46,21 @@ export function pointsJson(points: Points | PointsJson): string {
     .join('');
 }
 
-export interface CollectiveResult extends SeriesResult {
+/** A run of withheld buckets [from, to) and the reason (a code of hub/src/privacy/aggregate-rule.ts, or `partial`). */
+export interface Gap {
+  from: number;
+  to: number;
+  reason: 'too_few' | 'dominated' | 'exposed_only' | 'partial';
+}
+
+export interface CollectiveResult extends Omit<SeriesResult, 'points'> {
+  /** the published buckets */
+  points: Points;
   households: number;
-  withheld?: string;
+  /** withheld buckets, as runs */
+  gaps: Gap[];
+  /** the households whose series are public: their sum (or mean) per bucket, always publishable */
+  named: { households: number; points: PointsJson };
 }
 
 /** A response stays under this many points when the step is chosen automatically. */
@@ -62,22 +75,38 @@ const LATE_GRACE_MS = 60_000;
 
 /**
  * Reads series for the API: raw readings for short spans, the right rollup for longer ones, and
- * collective aggregates over all households' series of a quantity (withheld below k households).
+ * collective figures as the privacy ledger published them (hub/src/privacy/collective-publisher.ts),
+ * with the named households' part beside.
  */
 export class SeriesQuery {
   private readonly db: Db;
   private readonly now: () => number;
   private readonly rollups: RollupReader;
+  private readonly pool: ReadPool | undefined;
   private readonly cache: CollectiveCache<Columns>;
   /** per quantity and period: the open buckets last computed, and the state they were read in */
   private readonly openBuckets = new Map<string, { stamp: string; columns: Columns }>();
   private readonly stmts;
+  readonly ledger: CollectiveLedger;
 
-  /** `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts) */
-  constructor(opts: { db: Db; rollups: RollupReader; raw?: RawReadings; now?: () => number }) {
+  /**
+   * `raw` and `rollups`: the readers that merge what ingest holds in memory (store.ts); `ledger`: the
+   * collective figures as published (docs/PRIVACY.md); `pool`: read workers for the table's part of
+   * one series' rollups
+   */
+  constructor(opts: {
+    db: Db;
+    rollups: RollupReader;
+    ledger: CollectiveLedger;
+    raw?: RawReadings;
+    pool?: ReadPool;
+    now?: () => number;
+  }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
     this.rollups = opts.rollups;
+    this.ledger = opts.ledger;
+    this.pool = opts.pool;
     this.cache = new CollectiveCache({ db: this.db });
     this.stmts = {
       // recent rows and packed blocks, merged by time
@@ -90,20 +119,24 @@ export class SeriesQuery {
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
       // the quantity; without statistics the planner scanned the whole rollups table instead
       // (326 ms for a year of 200 series, 48 ms with the search)
+      // the named part: households sharing now, from the first bucket that began once they did
+      // (docs/PRIVACY.md); their series are public, so their sum is too
       collective: this.db.prepare(
         `SELECT r.start AS start, sum(r.sum) AS total, sum(r.sum / r.count) AS sumOfMeans, avg(r.sum / r.count) AS meanOfMeans,
                 min(r.min) AS min, max(r.max) AS max, count(DISTINCT n.household_id) AS households
          FROM sensors s
          JOIN nodes n ON n.id = s.node_id
+         JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
-         WHERE s.quantity = ? AND n.household_id IS NOT NULL
+         WHERE s.quantity = ? AND r.start >= sp.since
          GROUP BY r.start ORDER BY r.start`,
       ),
-      // the series a collective counts, with their household: held cells are merged with these
+      // the named series, with their household and since when: held cells are merged with these
       contributors: this.db
         .prepare(
-          `SELECT s.id, n.household_id FROM sensors s JOIN nodes n ON n.id = s.node_id
-           WHERE s.quantity = ? AND n.household_id IS NOT NULL`,
+          `SELECT s.id, n.household_id, sp.since FROM sensors s JOIN nodes n ON n.id = s.node_id
+           JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
+           WHERE s.quantity = ?`,
         )
         .raw(),
       // changes on this connection (ingest, erasures, registry) and commits by other ones
@@ -119,7 +152,62 @@ export class SeriesQuery {
     return 'day';
   }
 
-  series(sensor: SensorRow, from: number, to: number, step: SeriesStep | 'auto'): SeriesResult {
+  /** One series; `notBefore`: nothing earlier is shown, not even a bucket that began earlier. */
+  series(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    notBefore?: number,
+  ): SeriesResult {
+    const plan = this.plan(sensor, from, to, step, notBefore);
+    if ('done' in plan) return plan.done;
+    const stmt = plan.counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
+    const stored = columnsFromSql(stmt.get(sensor.id, plan.period, plan.start, plan.split) as unknown[]);
+    return { step: plan.step, stepMs: plan.period, points: joinColumns(stored, plan.held) };
+  }
+
+  /**
+   * The same answer, with the table's part read by a read worker when there is one
+   * (hub/src/store/read-pool.ts): what ingest holds in memory is taken first, on this thread, so a
+   * fold while the worker reads loses nothing.
+   */
+  async seriesRead(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    notBefore?: number,
+  ): Promise<SeriesResult> {
+    if (!this.pool?.available) return this.series(sensor, from, to, step, notBefore);
+    const plan = this.plan(sensor, from, to, step, notBefore);
+    if ('done' in plan) return plan.done;
+    const name = plan.counter ? 'rollupCounter' : 'rollupGauge';
+    const row = await this.pool
+      .get(name, [sensor.id, plan.period, plan.start, plan.split])
+      .catch(() => undefined);
+    const stmt = plan.counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
+    const stored = columnsFromSql(
+      row ?? (stmt.get(sensor.id, plan.period, plan.start, plan.split) as unknown[]),
+    );
+    return { step: plan.step, stepMs: plan.period, points: joinColumns(stored, plan.held) };
+  }
+
+  /**
+   * The step, and for rollups: the table's range [start, split) up to the first bucket ingest still
+   * holds in memory, and the merged cells after it (taken now). A raw answer is complete at once.
+   */
+  private plan(
+    sensor: SensorRow,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    notBefore?: number,
+  ):
+    | { done: SeriesResult }
+    | { step: SeriesStep; period: number; start: number; split: number; counter: boolean; held: Columns } {
+    if (notBefore !== undefined && notBefore > from) from = notBefore;
+    if (to < from) to = from;
     let chosen = step === 'auto' ? this.chooseStep(to - from, false) : step;
     if (chosen === 'raw') {
       const n = this.stmts.raw.count(sensor.id, from, to);
@@ -139,13 +227,15 @@ export class SeriesQuery {
         points.min.push(row.value);
         points.max.push(row.value);
       }
-      return { step: 'raw', stepMs: 0, points };
+      return { done: { step: 'raw', stepMs: 0, points } };
     }
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
     const counter = QUANTITIES[sensor.quantity].kind === 'counter';
-    const stmt = counter ? this.stmts.rollupCounter : this.stmts.rollupGauge;
-    const start = alignDown(from, period);
+    const start =
+      notBefore !== undefined && notBefore >= from
+        ? Math.ceil(from / period) * period
+        : alignDown(from, period);
     // the table up to the first bucket ingest still holds in memory, then the merged cells
     const split = Math.max(
       start,
@@ -154,21 +244,68 @@ export class SeriesQuery {
         this.rollups.heldFrom(period, (id) => id === sensor.id),
       ),
     );
-    const stored = columnsFromSql(stmt.get(sensor.id, period, start, split) as unknown[]);
     const held = columnsOfCells(this.rollups.cells(sensor.id, period, split, to), counter);
-    return { step: chosen, stepMs: period, points: joinColumns(stored, held) };
+    return { step: chosen, period, start, split, counter, held };
   }
 
-  collective(quantity: Quantity, from: number, to: number, step: SeriesStep | 'auto'): CollectiveResult {
+  /**
+   * A collective figure as published (docs/PRIVACY.md): the buckets the ledger holds, never finer
+   * than the quantity's base bucket (`basePeriod`: a finer step is answered at the base one), with
+   * the withheld ones as gaps, and the named households' part beside it.
+   */
+  collective(
+    quantity: Quantity,
+    from: number,
+    to: number,
+    step: SeriesStep | 'auto',
+    basePeriod: number,
+  ): CollectiveResult {
     let chosen = step === 'auto' ? this.chooseStep(to - from, true) : step;
-    if (chosen === 'raw') chosen = 'minute';
+    if (chosen === 'raw' || PERIODS[chosen] < basePeriod) chosen = stepOf(basePeriod);
     const period = PERIODS[chosen];
     this.checkPoints(from, to, period);
+    const start = alignDown(from, period);
+    const points: Points = { t: [], value: [], min: [], max: [] };
+    const gaps: Gap[] = [];
+    let households = 0;
+    for (const r of this.ledger.rows(quantity, period, start, to)) {
+      if (r.value !== null) {
+        points.t.push(r.start);
+        points.value.push(r.value);
+        points.min.push(r.value);
+        points.max.push(r.value);
+        households = Math.max(households, r.households ?? 0);
+        continue;
+      }
+      const last = gaps.at(-1);
+      const reason = (r.withheld ?? 'too_few') as Gap['reason'];
+      if (last && last.to === r.start && last.reason === reason) last.to = r.start + period;
+      else gaps.push({ from: r.start, to: r.start + period, reason });
+    }
+    const named = this.named(quantity, start, to, period);
+    return {
+      step: chosen,
+      stepMs: period,
+      points,
+      households,
+      gaps,
+      named,
+    };
+  }
+
+  /** The named households' part of a quantity: closed buckets from memory, the open and held ones read. */
+  private named(
+    quantity: Quantity,
+    start: number,
+    to: number,
+    period: number,
+  ): { households: number; points: PointsJson } {
     const spec = QUANTITIES[quantity];
     const compute = (a: number, b: number) =>
       this.stmts.collective.all(period, a, b, quantity) as CollectiveRow[];
-    const start = alignDown(from, period);
-    const households = new Map(this.stmts.contributors.all(quantity) as [number, string][]);
+    const contributors = this.stmts.contributors.all(quantity) as [number, string, number][];
+    const households = new Map(contributors.map(([id, h]) => [id, h]));
+    const since = new Map(contributors.map(([id, , t]) => [id, t]));
     // buckets from the first one ingest still holds in memory are merged with it, never cached
     const split = Math.max(
       start,
@@ -177,8 +314,6 @@ export class SeriesQuery {
         this.rollups.heldFrom(period, (id) => households.has(id)),
       ),
     );
-    // closed buckets from memory, serialised once (every screen asks for the same ones), the open
-    // ones from SQLite
     const closedEnd = Math.max(start, Math.min(split, alignDown(this.now() - LATE_GRACE_MS, period)));
     const closed = this.cache.derived(`${quantity}:${period}`, period, start, closedEnd, compute, (rows) =>
       columnsOf(rows, spec),
@@ -186,23 +321,9 @@ export class SeriesQuery {
     const open = this.openColumns(`${quantity}:${period}`, closedEnd, split, () =>
       columnsOf(compute(closedEnd, split), spec),
     );
-    const held = columnsOf(this.collectiveHeld(period, split, to, households), spec);
+    const held = columnsOf(this.collectiveHeld(period, split, to, households, since), spec);
     const parts = [closed, open, held];
-    const points = joinColumns(...parts);
-    const result: CollectiveResult = {
-      step: chosen,
-      stepMs: period,
-      points,
-      households: Math.max(...parts.map((p) => p.households)),
-    };
-    const withheldBuckets = parts.reduce((n, p) => n + p.withheld, 0);
-    const shown = parts.reduce((n, p) => n + p.shown, 0);
-    if (withheldBuckets > 0 && shown === 0) {
-      result.withheld = `fewer than ${K_ANONYMITY} households contribute: the aggregate would reveal them`;
-    } else if (withheldBuckets > 0) {
-      result.withheld = `${withheldBuckets} period(s) with fewer than ${K_ANONYMITY} households are left out`;
-    }
-    return result;
+    return { households: Math.max(...parts.map((p) => p.households)), points: joinColumns(...parts) };
   }
 
   /**
@@ -214,10 +335,15 @@ export class SeriesQuery {
     from: number,
     to: number,
     households: ReadonlyMap<number, string>,
+    since: ReadonlyMap<number, number>,
   ): CollectiveRow[] {
     if (from >= to) return [];
     const bySeries = new Map<number, RollupCell[]>();
-    for (const id of households.keys()) bySeries.set(id, this.rollups.cells(id, period, from, to));
+    for (const id of households.keys())
+      bySeries.set(
+        id,
+        this.rollups.cells(id, period, from, to).filter((c) => c.start >= (since.get(id) ?? 0)),
+      );
     const buckets = new Map<number, { cells: RollupCell[]; homes: Set<string> }>();
     for (const [id, cells] of bySeries) {
       for (const c of cells) {
@@ -275,9 +401,8 @@ interface Columns {
   value: Uint8Array;
   min: Uint8Array;
   max: Uint8Array;
-  /** buckets shown, and buckets left out because fewer than k households contributed */
+  /** buckets shown */
   shown: number;
-  withheld: number;
   /** the most households any bucket had */
   households: number;
 }
@@ -285,14 +410,8 @@ interface Columns {
 function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns {
   const points: Points = { t: [], value: [], min: [], max: [] };
   let households = 0;
-  let withheld = 0;
   for (const row of rows) {
     households = Math.max(households, row.households);
-    // a bucket to which fewer than k households contributed would reveal them: left out
-    if (row.households < K_ANONYMITY) {
-      withheld++;
-      continue;
-    }
     const value =
       spec.kind === 'counter' ? row.total : spec.collective === 'sum' ? row.sumOfMeans : row.meanOfMeans;
     points.t.push(row.start);
@@ -307,7 +426,6 @@ function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns 
     min: list(points.min),
     max: list(points.max),
     shown: points.t.length,
-    withheld,
     households,
   };
 }
@@ -316,7 +434,7 @@ function columnsOf(rows: readonly CollectiveRow[], spec: QuantitySpec): Columns 
  * The rollup rows of one series as four JSON arrays (bytes), one a column of `Points`; `value` is
  * the SQL expression.
  */
-function rollupJsonSql(value: string): string {
+export function rollupJsonSql(value: string): string {
   return `SELECT CAST(json_group_array(start) AS BLOB), CAST(json_group_array(v) AS BLOB),
                  CAST(json_group_array(min) AS BLOB), CAST(json_group_array(max) AS BLOB), count(*)
           FROM (SELECT start, ${value} AS v, min, max FROM rollups
@@ -332,7 +450,6 @@ function columnsFromSql(row: unknown[]): Columns {
     min: cut(row[2]),
     max: cut(row[3]),
     shown: Number(row[4]),
-    withheld: 0,
     households: 0,
   };
 }
@@ -346,14 +463,13 @@ function columnsOfCells(cells: readonly RollupCell[], counter: boolean): Columns
     min: list(cells.map((c) => c.min)),
     max: list(cells.map((c) => c.max)),
     shown: cells.length,
-    withheld: 0,
     households: 0,
   };
 }
 
 function emptyColumns(): Columns {
   const none = new Uint8Array(0);
-  return { t: none, value: none, min: none, max: none, shown: 0, withheld: 0, households: 0 };
+  return { t: none, value: none, min: none, max: none, shown: 0, households: 0 };
 }
 
 /** `Points` as JSON text from consecutive runs of columns, without copying their bytes. */
@@ -371,6 +487,10 @@ function joinColumns(...runs: Columns[]): PointsJson {
   }
   parts.push(']}');
   return new PointsJson(parts);
+}
+
+function stepOf(period: number): Exclude<SeriesStep, 'raw'> {
+  return period >= PERIODS.day ? 'day' : period >= PERIODS.hour ? 'hour' : 'minute';
 }
 
 function alignDown(ts: number, period: number): number {

@@ -1,19 +1,27 @@
 import { z } from 'zod';
+import { isTimeZone } from '../cost/local-time.ts';
+import { hubTimeZone } from '../interop/device-time.ts';
 import type { Db } from './db.ts';
 
 /** Settings the admin sets on the console and the dashboard shows. Defaults make a first start work. */
 export const SettingsSchema = z.object({
   neighbourhood: z.string().min(1).max(80).default('Communs'),
-  /** price per kWh and fixed daily charge, in `currency` */
-  tariffPerKwh: z.number().nonnegative().max(100).default(0.2516),
-  tariffDailyCharge: z.number().nonnegative().max(100).default(0.4),
+  /** the currency of the tariffs (`tariff set`, hub/src/store/tariff-store.ts) */
   currency: z.string().min(1).max(8).default('EUR'),
-  /** grid emission factor, g CO2e per kWh (France, ADEME Base Empreinte 2023: ~52) */
+  /** grid emission factor, g CO2e per kWh (France, ADEME Base Empreinte 2023: ~52; docs/MONEY.md) */
   gridGco2PerKwh: z.number().nonnegative().max(2000).default(52),
+  /** the time zone of tariff hours and dates, and of "today": the system's unless set */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'not a time zone this hub knows: use a name such as Europe/Paris')
+    .default(hubTimeZone),
   /** the hub's declared electrical draw: a Raspberry Pi 4 idling with an SD card and a USB hub */
   hubPowerW: z.number().nonnegative().max(500).default(3.5),
   /** raw readings are kept this many days; rollups are kept */
   rawRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** the aggregate privacy rule (docs/PRIVACY.md): k may only be raised, the dominance share only lowered */
+  privacyK: z.number().int().min(3).max(1000).default(3),
+  privacyDominance: z.number().gt(0).max(0.5).default(0.5),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
 });

@@ -3,6 +3,7 @@ import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
 import { ClockStore } from './clock-store.ts';
+import { CollectiveLedger } from './collective-ledger.ts';
 import { CommitLog } from './commit-log.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import { writeReadingsCsv, writeRollupsCsv } from './csv-export.ts';
@@ -15,12 +16,14 @@ import { HouseholdLinks } from './household-links.ts';
 import { InteropFlags } from './interop-flags.ts';
 import { Packer, type PackerOptions } from './packer.ts';
 import { PackedRanges, RawReadings } from './raw-readings.ts';
+import { ReadPool } from './read-pool.ts';
 import { ReadingsStore } from './readings-store.ts';
 import { Registry, type SensorRow } from './registry.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { RollupReader } from './rollup-reader.ts';
-import { SeriesQuery } from './series-query.ts';
+import { rollupJsonSql, SeriesQuery } from './series-query.ts';
 import { SettingsStore } from './settings.ts';
+import { TariffStore } from './tariff-store.ts';
 
 export interface StoreOptions {
   /** the open database (db.ts opens it, recover-db.ts restores it when damaged) */
@@ -34,6 +37,9 @@ export interface StoreOptions {
   foldEveryMs?: number;
   /** told when a fold fails (a full disk) and when one succeeds again */
   onFoldHealth?: (problem: string | null) => void;
+  /** threads reading charts on connections of their own (default 0; `startReaders` starts them) */
+  readWorkers?: number;
+  log?: (line: string) => void;
 }
 
 /**
@@ -45,6 +51,8 @@ export interface StoreOptions {
 export class Store {
   readonly registry: Registry;
   readonly settings: SettingsStore;
+  /** tariffs with their dates, and Tempo day colours (docs/MONEY.md) */
+  readonly tariffs: TariffStore;
   readonly links: HouseholdLinks;
   readonly devices: DeviceStore;
   readonly federation: FederationStore;
@@ -64,6 +72,7 @@ export class Store {
   readonly clock: ClockStore;
   private readonly db: Db;
   private readonly eraser: HouseholdEraser;
+  private readonly readPool: ReadPool | undefined;
 
   constructor(opts: StoreOptions) {
     const { db } = opts;
@@ -73,6 +82,7 @@ export class Store {
     this.registry.load();
     this.settings = new SettingsStore({ db });
     this.settings.load();
+    this.tariffs = new TariffStore({ db });
     this.links = new HouseholdLinks({ db });
     this.devices = new DeviceStore({ db });
     this.federation = new FederationStore({ db });
@@ -101,7 +111,24 @@ export class Store {
     });
     this.raw = new RawReadings({ db, recent: this.readings.recent });
     this.rollups = new RollupReader({ db, held: this.readings.rollups });
-    this.series = new SeriesQuery({ db, rollups: this.rollups, raw: this.raw, now });
+    this.readPool =
+      (opts.readWorkers ?? 0) > 0
+        ? new ReadPool({
+            file: db.name,
+            workers: opts.readWorkers ?? 0,
+            statements: { rollupGauge: rollupJsonSql('sum / count'), rollupCounter: rollupJsonSql('sum') },
+            log: opts.log ?? (() => {}),
+          })
+        : undefined;
+    this.series = new SeriesQuery({
+      db,
+      rollups: this.rollups,
+      raw: this.raw,
+      // the collective figures as published (docs/PRIVACY.md)
+      ledger: new CollectiveLedger({ db, rollups: this.rollups }),
+      now,
+      ...(this.readPool ? { pool: this.readPool } : {}),
+    });
     this.expired = new ExpiredReadings({ db, recent: this.readings.recent });
     this.clock = new ClockStore({ db, recent: this.readings.recent });
     this.eraser = new HouseholdEraser({
@@ -167,6 +194,20 @@ export class Store {
   /** Bytes of the database file and its write-ahead log. */
   sizes(): { db: number; wal: number } {
     return { db: fileSize(this.db.name), wal: fileSize(`${this.db.name}-wal`) };
+  }
+
+  /** Starts the read workers, when there are any (they read the file: after `readings.open()`). */
+  async startReaders(): Promise<void> {
+    await this.readPool?.start();
+  }
+
+  /** True while at least one read worker runs. */
+  get readersRunning(): boolean {
+    return this.readPool?.available ?? false;
+  }
+
+  async stopReaders(): Promise<void> {
+    await this.readPool?.stop();
   }
 
   /** Folds what is held in memory, folds the write-ahead log back into the file and closes it. */

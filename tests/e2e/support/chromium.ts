@@ -8,7 +8,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
  * (../shared/STACK.md): a persistent context in a temp dir, removed on close.
  */
 export async function launchChromium(
-  opts: { width?: number; height?: number; locale?: string } = {},
+  opts: { width?: number; height?: number; locale?: string; timezoneId?: string } = {},
 ): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
@@ -28,6 +28,7 @@ export async function launchChromium(
     ],
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 },
     locale: opts.locale ?? 'en-GB',
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     acceptDownloads: true,
   });
   return {

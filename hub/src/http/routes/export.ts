@@ -37,7 +37,9 @@ export async function exportData(
     const node = ctx.registry.node(s.node_id);
     const demo = node?.demo === 1;
     const name = seriesName(s.node_id, s.sensor);
-    let cursor = from;
+    // open data from when the household shared, not before (docs/PRIVACY.md)
+    const household = ctx.registry.householdOfSensor(s.id);
+    let cursor = Math.max(from, (household && ctx.registry.publicSince(household.id)) ?? from);
     for (;;) {
       const rows = raw.page(s.id, cursor, to, PAGE);
       if (rows.length === 0) break;

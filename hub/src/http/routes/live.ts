@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../../context.ts';
-import { publicSensor } from '../../privacy.ts';
+import { isPublicDetail, publicSensor } from '../../privacy.ts';
 import { SECURITY_HEADERS } from '../respond.ts';
 
 /**
@@ -54,8 +54,15 @@ export function live(
       send('reading', body);
     }),
     ctx.bus.on('aggregate', (a) => send('aggregate', a)),
-    ctx.bus.on('node', (n) => send('node', n)),
+    // a private household's node is not named in public, nor when it was last seen
+    ctx.bus.on('node', (n) => {
+      const row = ctx.registry.node(n.id);
+      const h = row?.household_id ? ctx.registry.household(row.household_id) : undefined;
+      if (isPublicDetail(h)) send('node', n);
+    }),
   ];
+  // the newest collective figures at once, so a screen that connects has one without waiting a minute
+  for (const a of ctx.liveFigures?.() ?? []) send('aggregate', a);
   const keepalive = setInterval(
     () => {
       // a client that has not drained for frozenMs is gone in all but name

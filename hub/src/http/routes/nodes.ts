@@ -5,8 +5,10 @@ import type {
   RegisterBody,
   SettingsBody,
 } from '../../../../protocol/index.ts';
-import { seriesName } from '../../../../protocol/index.ts';
+import { QUANTITIES, seriesName } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
+import { constantLoadPrice, tariffOnDate } from '../../cost/cost.ts';
+import { addDays, LocalClock } from '../../cost/local-time.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
 import type { NodeRow } from '../../store/registry.ts';
@@ -50,19 +52,43 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
     rssi: row.rssi,
     battery: row.battery,
     powerW: row.power_w,
+    boardMessages: row.board_messages
+      ? { count: row.board_messages, last: row.last_board_message ?? null }
+      : null,
     clockOffsetMs: row.clock_offset_ms ?? null,
     sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
-      unit: s.unit,
+      unit: QUANTITIES[s.quantity].unit,
+      sourceUnit: s.unit,
       label: named ? s.label : null,
     })),
   };
 }
 
+/**
+ * The nodes the public may see: those of households that share. A private household's nodes are
+ * only counted (docs/PRIVACY.md): no id, no state, no last-seen time, no counters.
+ */
 export function nodes(ctx: HubContext): NodesBody {
-  return { status: 'ok', nodes: ctx.registry.listNodes().map((row) => nodeInfo(ctx, row)) };
+  const shown: NodeInfo[] = [];
+  const hidden = { households: new Set<string>(), nodes: 0, sensors: 0 };
+  for (const row of ctx.registry.listNodes()) {
+    const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
+    if (isPublicDetail(h)) {
+      shown.push(nodeInfo(ctx, row));
+      continue;
+    }
+    hidden.households.add(row.household_id ?? `node:${row.id}`);
+    hidden.nodes++;
+    hidden.sensors += ctx.registry.sensorsOf(row.id).length;
+  }
+  return {
+    status: 'ok',
+    nodes: shown,
+    private: { households: hidden.households.size, nodes: hidden.nodes, sensors: hidden.sensors },
+  };
 }
 
 export function register(ctx: HubContext): RegisterBody {
@@ -71,13 +97,15 @@ export function register(ctx: HubContext): RegisterBody {
   for (const node of ctx.registry.listNodes()) {
     const h = node.household_id ? ctx.registry.household(node.household_id) : undefined;
     const sharing = sharingOf(h);
+    const named = isPublicDetail(h);
     for (const s of ctx.registry.sensorsOf(node.id)) {
+      // a private sensor is listed (what it measures, for whom, kept how long), never by its ids
       entries.push({
-        series: seriesName(node.id, s.sensor),
-        node: node.id,
-        sensor: s.sensor,
+        series: named ? seriesName(node.id, s.sensor) : null,
+        node: named ? node.id : null,
+        sensor: named ? s.sensor : null,
         quantity: s.quantity,
-        unit: s.unit,
+        unit: QUANTITIES[s.quantity].unit,
         label: isPublicDetail(h) ? s.label : null,
         household: h && isPublicDetail(h) ? h.name : null,
         sharing,
@@ -98,10 +126,23 @@ export function register(ctx: HubContext): RegisterBody {
 
 export function settings(ctx: HubContext): SettingsBody {
   const s = ctx.settings.get();
+  const tariffs = ctx.store.tariffs.inForce();
+  const today = new LocalClock({ timeZone: s.timeZone }).local(ctx.now()).date;
+  const current = tariffOnDate(tariffs, today);
+  const colour = (day: string) => ctx.store.tariffs.tempoDay(day)?.colour ?? null;
   return {
     status: 'ok',
     neighbourhood: s.neighbourhood,
-    tariff: { perKwh: s.tariffPerKwh, dailyCharge: s.tariffDailyCharge, currency: s.currency },
+    tariff: {
+      // to a millionth: a mean of prices, not a price anyone typed
+      perKwh: Math.round(constantLoadPrice(current) * 1e6) / 1e6,
+      dailyCharge: current.dailyCharge,
+      currency: s.currency,
+      model: current.model,
+    },
+    tariffs,
+    tempo: { today: colour(today), tomorrow: colour(addDays(today, 1)) },
+    timeZone: s.timeZone,
     gridGco2PerKwh: s.gridGco2PerKwh,
     hubPowerW: s.hubPowerW,
     rawRetentionDays: s.rawRetentionDays,

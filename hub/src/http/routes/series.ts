@@ -7,6 +7,8 @@ import {
   SeriesParams,
 } from '../../../../protocol/index.ts';
 import type { HubContext } from '../../context.ts';
+import { describeGaps } from '../../privacy/aggregate-rule.ts';
+import { basePeriod, policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
 import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
 import { parseParams, rangeOf } from '../params.ts';
@@ -18,11 +20,11 @@ import { HttpError } from '../respond.ts';
  * `owner` is the household a valid private link opened (undefined without one). Answers the
  * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (issue 8).
  */
-export function series(
+export async function series(
   ctx: HubContext,
   params: URLSearchParams,
   owner?: string,
-): readonly (string | Uint8Array)[] {
+): Promise<readonly (string | Uint8Array)[]> {
   const query = parseParams(SeriesParams, params);
   const { from, to } = rangeOf(query, ctx.now(), 86_400_000);
   const { step } = query;
@@ -37,8 +39,10 @@ export function series(
         );
       }
       const quantity = quantityParam as Quantity;
-      const r = ctx.store.series.collective(quantity, from, to, step);
-      const head: Omit<SeriesBody, 'points'> = {
+      const r = ctx.store.series.collective(quantity, from, to, step, basePeriod(quantity));
+      const policy = policyOf(ctx.settings);
+      const gaps = r.gaps;
+      const head: Omit<SeriesBody, 'points' | 'named'> = {
         status: 'ok',
         series: `collective/${quantity}`,
         quantity,
@@ -49,8 +53,17 @@ export function series(
         to,
         households: r.households,
       };
-      if (r.withheld) head.withheld = r.withheld;
-      return bodyText(head, r);
+      if (gaps.length > 0) {
+        head.gaps = gaps;
+        head.withheld = describeGaps(gaps, r.points.t.length, policy);
+      }
+      return [
+        `${JSON.stringify(head).slice(0, -1)},"named":{"households":${r.named.households},"points":`,
+        ...pointsParts(r.named.points),
+        '},"points":',
+        ...pointsParts(r.points),
+        '}',
+      ];
     }
     if (sensorParam === null)
       throw new HttpError(400, '"sensor" (<node>/<sensor>) or "quantity" is required');
@@ -62,7 +75,11 @@ export function series(
     const mine = owner !== undefined && sensor && ctx.registry.householdOfSensor(sensor.id)?.id === owner;
     if (!sensor || !(mine || publicSensor(ctx.registry, sensor)))
       throw new HttpError(404, `no public series "${sensorParam}"`);
-    const r = ctx.store.series.series(sensor, from, to, step);
+    // a household's series is public from the first bucket that began once it shared (its past
+    // stays in the private remainder of the collective figures: docs/PRIVACY.md)
+    const household = ctx.registry.householdOfSensor(sensor.id);
+    const notBefore = mine || !household ? undefined : ctx.registry.publicSince(household.id);
+    const r = await ctx.store.series.seriesRead(sensor, from, to, step, notBefore ?? undefined);
     const head: Omit<SeriesBody, 'points'> = {
       status: 'ok',
       series: sensorParam,
