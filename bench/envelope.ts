@@ -59,18 +59,26 @@ async function firstBackup(dataDir: string, alive: () => boolean, timeoutMs: num
   return Number.NaN;
 }
 
-/**
- * The hub's own counts from /metrics: readings stored (`communs_readings_accepted`, from its node
- * registry) and readings or messages refused, every reason together.
- */
-async function hubCounts(base: string): Promise<{ accepted: number; refused: number }> {
+/** Messages or readings the hub refused so far, every reason together (its /metrics). */
+async function refusedSoFar(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const sum = (family: string) =>
-    [...text.matchAll(new RegExp(`^${family}_total(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
-      (n, m) => n + Number(m[1]),
-      0,
-    );
-  return { accepted: sum('communs_readings_accepted'), refused: sum('communs_readings_rejected') };
+  return [...text.matchAll(/^communs_readings_rejected_total(?:\{[^}]*\})? (\S+)$/gm)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
+}
+
+/**
+ * Readings in the database stamped at or after `since` (the households stamp theirs with their send
+ * time; the seeded history is older), read once the hub has stopped and folded what it held.
+ */
+function storedSince(dataDir: string, since: number): number {
+  const db = openDb({ file: path.join(dataDir, 'communs.db'), synchronous: 'NORMAL' });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM readings WHERE ts >= ?').get(since) as { n: number }).n;
+  } finally {
+    db.close();
+  }
 }
 
 /** The process's peak resident memory (VmHWM), kB. */
@@ -97,7 +105,8 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
     done.abort();
   });
   const base = `http://127.0.0.1:${hub.httpPort}`;
-  const counted = await hubCounts(base);
+  const refusedBefore = await refusedSoFar(base);
+  const since = Date.now();
   ctx.log(`hub ready in the cgroup after ${fmt(startS, 1)} s; 200 households connecting`);
   let maxRssKb = 0;
   const watch = setInterval(() => {
@@ -166,6 +175,7 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
       windowStart: before.proc.at,
       published: 0,
       acked: 0,
+      since,
       stored: Number.NaN,
       refused: Number.NaN,
       traffic,
@@ -175,11 +185,7 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
     const load = await households;
     outcome.published = load.published;
     outcome.acked = load.acked;
-    if (!died) {
-      const end = await hubCounts(base);
-      outcome.stored = end.accepted - counted.accepted;
-      outcome.refused = end.refused - counted.refused;
-    }
+    if (!died) outcome.refused = (await refusedSoFar(base)) - refusedBefore;
     return outcome;
   } finally {
     clearInterval(watch);
@@ -213,6 +219,7 @@ export async function envelopeBench(ctx: BenchContext): Promise<void> {
     ctx.log(`seeding ${days} days of history for ${HOUSEHOLDS} households`);
     seeded = seed(dataDir, days);
     r = await measure(ctx, cg, dataDir, runMs, foldMs);
+    if (!r.died) r.stored = storedSince(dataDir, r.since);
   } finally {
     await cg.remove();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -29,7 +29,9 @@ export interface Outcome {
   windowStart: number;
   published: number;
   acked: number;
-  /** readings the hub counted as stored, and messages or readings it refused, over the whole run */
+  /** when the households began (Date.now()): readings stamped since are theirs */
+  since: number;
+  /** the households' readings in the database after the hub stopped; what the hub refused */
   stored: number;
   refused: number;
   traffic: Traffic;
@@ -94,6 +96,8 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
   for (const s of r.traffic.samples) byLabel.set(s.label, [...(byLabel.get(s.label) ?? []), s.ms]);
   const errors = [...r.traffic.errors].map(([what, n]) => `${what} ×${n}`);
   const lost = r.published - r.acked;
+  // acknowledged yet not in the database after the stop: what durability promises never happens
+  const missing = Math.max(0, r.acked - r.stored);
   const noOom = !r.died && r.mem.oomKills === 0;
   const live = r.traffic.live;
   return [
@@ -201,7 +205,11 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
           noOom ? 'met' : '**missed**',
         ],
         ['p99 publish → acknowledged ≤ 2 s', `${fmt(ackP99)} ms`, verdict(ackP99, 2000, false)],
-        ['no reading lost (published, never acknowledged)', fmt(lost), lost === 0 ? 'met' : '**missed**'],
+        [
+          'no reading lost: every publish acknowledged, every acknowledged reading stored',
+          `${fmt(lost)} never acknowledged; ${fmt(missing)} acknowledged, not stored`,
+          lost === 0 && missing === 0 ? 'met' : '**missed**',
+        ],
         ['chart p95 ≤ 300 ms', `${fmt(chartP95)} ms`, verdict(chartP95, 300, false)],
       ],
     ),
