@@ -198,7 +198,7 @@ async function measure(ctx: BenchContext, cg: CgroupPair, dataDir: string, runMs
 export async function envelopeBench(ctx: BenchContext): Promise<void> {
   const why = CgroupPair.unavailable();
   if (why) {
-    const line = `Not measured on this machine: ${why}.`;
+    const line = `Not measured on this machine: ${why}; run \`sudo npm run bench -- envelope\` where cgroup v1 (cpu, memory) is mounted at /sys/fs/cgroup.`;
     ctx.log(line);
     writeSection({ ...SECTION, body: line });
     return;

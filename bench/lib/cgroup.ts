@@ -60,7 +60,7 @@ export class CgroupPair {
       try {
         fs.accessSync(parentOf(controller), fs.constants.W_OK);
       } catch (err) {
-        return `${parentOf(controller)} is not writable (${(err as NodeJS.ErrnoException).code}): run as root`;
+        return `${parentOf(controller)} is not writable (${(err as NodeJS.ErrnoException).code})`;
       }
     }
     return undefined;
