@@ -70,12 +70,13 @@ async function refusedSoFar(base: string): Promise<number> {
 
 /**
  * Readings in the database stamped at or after `since` (the households stamp theirs with their send
- * time; the seeded history is older), read once the hub has stopped and folded what it held.
+ * time; the seeded history is older), rows and packed blocks alike (the `all_readings` view), read
+ * once the hub has stopped and folded what it held.
  */
 function storedSince(dataDir: string, since: number): number {
   const db = openDb({ file: path.join(dataDir, 'communs.db'), synchronous: 'NORMAL' });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM readings WHERE ts >= ?').get(since) as { n: number }).n;
+    return (db.prepare('SELECT count(*) AS n FROM all_readings WHERE ts >= ?').get(since) as { n: number }).n;
   } finally {
     db.close();
   }

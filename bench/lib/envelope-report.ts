@@ -160,7 +160,10 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
           'readings published / acknowledged / never acknowledged',
           `${fmt(r.published)} / ${fmt(r.acked)} / ${fmt(lost)}`,
         ],
-        ['readings the hub counted stored / refused (`/metrics`)', `${fmt(r.stored)} / ${fmt(r.refused)}`],
+        [
+          'readings in the database after the stop / refused by the hub (`/metrics`)',
+          `${fmt(r.stored)} / ${fmt(r.refused)}`,
+        ],
         [
           'chart requests (/api/series and /api/cost) p50 / p95',
           `${fmt(percentile(charts, 50))} / ${fmt(chartP95)} ms (n=${fmt(charts.length)})`,
