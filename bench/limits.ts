@@ -117,7 +117,7 @@ export async function limitsBench(ctx: BenchContext): Promise<void> {
     '',
     `The hub spends **${(h.median / sum).toFixed(1)} ×** the sum of the three unavoidable steps. The rest is`,
     'socket reads and PUBACK writes, validation (zod), rollups folded in memory, counters, the live bus and',
-    'garbage collection; aedes no longer sees native readings (hub/src/broker/native-readings.ts).',
+    'garbage collection; aedes no longer sees native readings (hub/src/broker/fast-path.ts).',
   ].join('\n');
   ctx.log(body);
   writeSection({ id: 'limits', title: 'Limits of the machine', command: 'npm run bench -- limits', body });

@@ -30,6 +30,12 @@ export const CurrentClampSensor = z.object({
   mainsHz: z.union([z.literal(50), z.literal(60)]).default(50),
   voltagePin: AnalogPin.optional(),
   voltsPerVolt: z.number().positive().optional(),
+  /**
+   * the clamp is on a local installation's output (a solar inverter's line): its power is
+   * `power_produced`, never counted as consumption, and it declares no energy counter (production
+   * energy comes from the hourly mean power: docs/COLLECTIVE.md)
+   */
+  production: z.boolean().default(false),
 });
 
 export const AnalogTemperatureSensor = z.object({

@@ -35,6 +35,19 @@ export const QUANTITIES = {
     units: { W: { factor: 1 }, kW: { factor: 1000 }, mW: { factor: 0.001 } },
     collective: 'sum',
   },
+  /**
+   * Power a local installation produces: a clamp on a solar inverter's line (a clamp sensor with
+   * `"production": true`). Kept apart from `power` so consumption figures never count it
+   * (docs/COLLECTIVE.md, production and shared self-consumption).
+   */
+  power_produced: {
+    unit: 'W',
+    kind: 'gauge',
+    min: 0,
+    max: 1e6,
+    units: { W: { factor: 1 }, kW: { factor: 1000 } },
+    collective: 'sum',
+  },
   /** what the line carries, volts × amperes: above real power when the power factor is below 1 */
   apparent_power: {
     unit: 'VA',

@@ -9,6 +9,7 @@ import type { Quantity } from './quantities.ts';
  *   communs/v1/nodes/<node>/status     retained; last will {"state":"offline"}
  *   communs/v1/nodes/<node>/meta       retained self-description (board, sensors, units)
  *   communs/v1/public/<quantity>       retained collective aggregates published by the hub (k >= 3)
+ *   communs/v1/public/signal           retained: the neighbourhood signal (docs/COLLECTIVE.md)
  */
 export const TOPIC_ROOT = 'communs/v1';
 export const NODE_CHANNELS = ['readings', 'status', 'meta'] as const;
@@ -21,6 +22,8 @@ export const topics = {
   /** the subtree a node owns: it may publish and subscribe here, nowhere else under communs/ */
   nodeSubtree: (node: string) => `${TOPIC_ROOT}/nodes/${node}/`,
   publicAggregate: (q: Quantity | string) => `${TOPIC_ROOT}/public/${q}`,
+  /** the neighbourhood signal (protocol/signal.ts), retained: no quantity is named `signal` */
+  publicSignal: `${TOPIC_ROOT}/public/signal`,
   publicRoot: `${TOPIC_ROOT}/public/`,
 };
 

@@ -11,8 +11,13 @@ async function node(th: TestHub, id: string) {
 describe('interop: devices people already own, through mosquitto_pub', () => {
   let th: TestHub;
   const secrets: Record<string, string> = {};
+  /** the client ids `device add` tells each device to set (emonhub sends none: paho's empty id) */
+  const clientIds: Record<string, string> = { plug1: 'plug1', esp1: 'esp1' };
   const pub = (user: string, topic: string, message: string, qos: 0 | 1 = 1) =>
-    mosquittoPub(th.mqttPort, user, secrets[user] ?? '', topic, message, { qos });
+    mosquittoPub(th.mqttPort, user, secrets[user] ?? '', topic, message, {
+      qos,
+      ...(clientIds[user] ? { clientId: clientIds[user] } : {}),
+    });
 
   beforeAll(async () => {
     th = await startTestHub();
@@ -108,6 +113,25 @@ describe('interop: devices people already own, through mosquitto_pub', () => {
     await pub('plug1', 'tasmota/discovery/AABBCCDDEEFF/config', '{"ip":"192.168.1.20","dn":"Plug"}');
     await expect(pub('plug1', 'tele/other_plug/SENSOR', '{"ENERGY":{"Power":5}}')).rejects.toThrow();
     await expect(pub('plug1', 'communs/v1/nodes/plug1/readings', '{"readings":[]}')).rejects.toThrow();
+  });
+
+  it("device add tells Tasmota, ESPHome and Home Assistant their client id; Tasmota's stock DVES_ id is refused (CONNACK 2)", async () => {
+    const tasmota = await th.run('device add plug9 --format tasmota --topic tasmota_999999 --household h1');
+    expect(tasmota.output).toContain('MqttClient plug9;');
+    const esphome = await th.run('device add esp9 --format esphome --topic esp9 --household h1');
+    expect(esphome.output).toContain('client_id: esp9');
+    const ha = await th.run('device add ha9 --format homeassistant --household h1');
+    expect(ha.output).toContain('client ID ha9');
+    const secret = /password: (\S+)/.exec(tasmota.output)?.[1] ?? '';
+    const message = JSON.stringify({ ENERGY: { Power: 12 } });
+    const stock = await mosquittoPub(th.mqttPort, 'plug9', secret, 'tele/tasmota_999999/SENSOR', message, {
+      clientId: 'DVES_999999',
+    }).catch((e: { stderr: string }) => e);
+    expect((stock as { stderr?: string } | undefined)?.stderr).toMatch(/identifier rejected/i);
+    await mosquittoPub(th.mqttPort, 'plug9', secret, 'tele/tasmota_999999/SENSOR', message, {
+      clientId: 'plug9',
+    });
+    expect(await lastValue(th, 'plug9/power')).toBe(12);
   });
 
   it('ESPHome plain-text states use the provisioned unit or the one of its discovery message', async () => {

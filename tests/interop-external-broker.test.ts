@@ -61,7 +61,7 @@ describe('interop: external broker mode (ingest as a client of Mosquitto)', () =
     const urls = await hub.start();
     httpUrl = urls.http.replace(/\/$/, '');
     hub.store.registry.addHousehold({ id: 'h1', name: 'H1', sharing: 'community' });
-    hub.store.registry.addNode({ id: 'node-ext', household: 'h1' });
+    await hub.store.registry.addNode({ id: 'node-ext', household: 'h1' });
     const out: string[] = [];
     await hub.commands.run(hub.ctx, 'device add plug-ext --format tasmota --topic plug_ext --household h1', {
       who: 'test',

@@ -32,7 +32,12 @@ describe('interop: Home Assistant MQTT discovery', () => {
     secrets = await threeHouseholds(th, [100, 200, 300], 3);
     const secret = await addDevice(th, 'device add ha-alice --format homeassistant');
     expect((await th.run('ha discovery on')).code).toBe(0);
-    ha = await mqtt.connectAsync(th.mqttUrl, { username: 'ha-alice', password: secret, reconnectPeriod: 0 });
+    ha = await mqtt.connectAsync(th.mqttUrl, {
+      username: 'ha-alice',
+      password: secret,
+      clientId: 'ha-alice',
+      reconnectPeriod: 0,
+    });
     ha.on('message', (topic, payload) => {
       if (topic.endsWith('/config'))
         configs.set(topic, payload.length ? JSON.parse(payload.toString()) : null);
@@ -216,7 +221,12 @@ describe('interop: Home Assistant MQTT discovery', () => {
   it("a resident's Home Assistant may publish only homeassistant/status and read no node's topics", async () => {
     await expect(ha.subscribeAsync('communs/v1/nodes/#')).rejects.toThrow();
     const other = await mqtt
-      .connectAsync(th.mqttUrl, { username: 'ha-alice', password: 'wrong', reconnectPeriod: 0 })
+      .connectAsync(th.mqttUrl, {
+        username: 'ha-alice',
+        password: 'wrong',
+        clientId: 'ha-alice:other',
+        reconnectPeriod: 0,
+      })
       .catch((e: Error) => e);
     expect(other).toBeInstanceOf(Error);
   });

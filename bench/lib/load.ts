@@ -26,7 +26,7 @@ export async function fastRun(
   opts: { node: string; qos: 0 | 1; count: number; window: number },
 ): Promise<FastResult> {
   const client = await RawClient.connect(target.mqttPort, {
-    clientId: `${opts.node}-fast-${Math.random().toString(16).slice(2, 8)}`,
+    clientId: `${opts.node}:fast-${Math.random().toString(16).slice(2, 8)}`,
     username: opts.node,
     ...(target.password ? { password: target.password } : {}),
   });
@@ -95,7 +95,7 @@ export async function slowRun(
     for (let j = i; j < Math.min(i + 50, opts.clients); j++) {
       batch.push(
         RawClient.connect(target.mqttPort, {
-          clientId: `${opts.nodeOf(j)}-slow`,
+          clientId: `${opts.nodeOf(j)}:slow`,
           username: opts.nodeOf(j),
           ...(target.password ? { password: target.password } : {}),
         }),
@@ -148,7 +148,7 @@ export async function idleClients(
     for (let j = i; j < Math.min(i + 50, count); j++) {
       batch.push(
         RawClient.connect(target.mqttPort, {
-          clientId: `${nodeOf(j)}-idle`,
+          clientId: `${nodeOf(j)}:idle`,
           username: nodeOf(j),
           ...(target.password ? { password: target.password } : {}),
         }),
@@ -176,7 +176,7 @@ export async function replayHour(
   const one = async (i: number) => {
     const node = opts.nodeOf(i);
     const client = await RawClient.connect(target.mqttPort, {
-      clientId: `${node}-replay`,
+      clientId: `${node}:replay`,
       username: node,
       ...(target.password ? { password: target.password } : {}),
     });

@@ -23,7 +23,26 @@ export class RawClient {
     });
   }
 
+  /**
+   * Connects as a node's firmware does: a CONNACK 3 (the hub's password checks are all busy, a
+   * wave of logins) is tried again after a short wait, up to a minute; any other refusal throws.
+   */
   static async connect(
+    port: number,
+    opts: { clientId: string; username?: string; password?: string; keepalive?: number },
+  ): Promise<RawClient> {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      try {
+        return await RawClient.connectOnce(port, opts);
+      } catch (err) {
+        if (!(err instanceof BusyError) || Date.now() > end) throw err;
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
+      }
+    }
+  }
+
+  private static async connectOnce(
     port: number,
     opts: { clientId: string; username?: string; password?: string; keepalive?: number },
   ): Promise<RawClient> {
@@ -56,7 +75,7 @@ export class RawClient {
     ]);
     if (code !== 0) {
       socket.destroy();
-      throw new Error(`CONNACK ${code} for ${opts.clientId}`);
+      throw code === 3 ? new BusyError(opts.clientId) : new Error(`CONNACK ${code} for ${opts.clientId}`);
     }
     return client;
   }
@@ -128,4 +147,11 @@ export function encodePublish(topic: Buffer, payload: Buffer, qos: 0 | 1, messag
   }
   payload.copy(out, o);
   return out;
+}
+
+/** CONNACK 3, server unavailable: worth trying again. */
+class BusyError extends Error {
+  constructor(clientId: string) {
+    super(`CONNACK 3 for ${clientId}`);
+  }
 }

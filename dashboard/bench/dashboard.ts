@@ -10,9 +10,9 @@ import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { measureScreenHeap } from './screen-heap.ts';
 
 /**
- * The dashboard's budget on an old, slow screen (issue 4): total JavaScript gzipped (≤ 60 KB), time
+ * The dashboard's budget on an old, slow screen: total JavaScript gzipped (≤ 60 KB), time
  * to the first rendered Now view with Chromium's CPU throttled 4× (≤ 1.5 s), and the time to draw a
- * year chart. Then the shared screen's memory (issue 8 §6): `/screen` left running on live updates,
+ * year chart. Then the shared screen's memory: `/screen` left running on live updates,
  * its heap and DOM sampled every minute. Against a real hub with the demo neighbourhood, on loopback.
  *   npm run bench:dashboard [-- --runs 5] [-- --screen-minutes 10]   (0 skips the screen)
  */

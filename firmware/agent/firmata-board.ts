@@ -79,7 +79,7 @@ export class FirmataBoard extends EventEmitter implements BoardPort {
         clearTimeout(timer);
         resolve();
       });
-      // firmata-io has attached its listeners: now the transport may open (STACK.md)
+      // firmata-io has attached its listeners: now the transport may open
       transport.connect();
     });
   }

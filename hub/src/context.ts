@@ -5,6 +5,7 @@ import type { Registry } from './store/registry.ts';
 import type { SettingsStore } from './store/settings.ts';
 import type { Store } from './store/store.ts';
 import type { TrustedClock } from './time/trusted-clock.ts';
+import type { Together } from './together.ts';
 
 /** What HTTP routes and console commands read; wired by hub.ts, passed explicitly (no singletons). */
 export interface HubContext {
@@ -46,6 +47,8 @@ export interface HubContext {
   clock: TrustedClock;
   /** the SNTP server: its port, or why it is off; absent when no hub runs */
   ntp?: () => NtpState;
+  /** the signal, challenges and production (docs/COLLECTIVE.md); absent when no hub runs */
+  together?: Together;
 }
 
 export interface NtpState {

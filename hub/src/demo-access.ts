@@ -21,9 +21,14 @@ export function demoHubAccess(hub: Hub) {
     }): void {
       if (!registry.household(h.id)) registry.addHousehold(h);
     },
-    ensureNode(n: { id: string; household: string; name: string; demo: true }): { secret: string } {
-      if (registry.node(n.id)) return { secret: registry.rotateSecret(n.id) };
-      return { secret: registry.addNode(n).secret };
+    async ensureNode(n: {
+      id: string;
+      household: string;
+      name: string;
+      demo: true;
+    }): Promise<{ secret: string }> {
+      if (registry.node(n.id)) return { secret: await registry.rotateSecret(n.id) };
+      return { secret: (await registry.addNode(n)).secret };
     },
     hasHistory(): boolean {
       return settings.marker(BACKFILL_KEY) !== undefined;

@@ -2,7 +2,7 @@ import type { SharingLevel } from '../../protocol/index.ts';
 import type { HouseholdRow, Registry, SensorRow } from './store/registry.ts';
 
 /**
- * The sharing rules of DESIGN.md, in one place. `private`: detail only through the household's own
+ * The sharing rules of docs/PRIVACY.md, in one place. `private`: detail only through the household's own
  * link; `community`: named and shown on the shared screen; `open`: also in the open-data export.
  * A node attached to no household is treated as private.
  */

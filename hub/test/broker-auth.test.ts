@@ -122,6 +122,7 @@ describe('broker: credentials and topic ACL', () => {
     const ws = await mqtt.connectAsync(th.wsUrl, {
       username: 'node-a',
       password: secretA,
+      clientId: 'node-a:ws',
       reconnectPeriod: 0,
     });
     const before = storedCount(th, 'node-a');

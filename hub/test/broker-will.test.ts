@@ -21,7 +21,7 @@ describe('last wills at QoS 1 (MQTT-3.1.2-8: published when the network connecti
     const { secret } = await th.addNode('will-native');
     const sub = spawn('mosquitto_sub', [
       ...['-h', '127.0.0.1', '-p', String(th.mqttPort), '-u', 'will-native', '-P', secret],
-      ...['-i', 'will-native-1', '-t', 'communs/v1/nodes/will-native/status'],
+      ...['-i', 'will-native:sub', '-t', 'communs/v1/nodes/will-native/status'],
       ...['--will-topic', 'communs/v1/nodes/will-native/status', '--will-payload', '{"state":"offline"}'],
       ...['--will-qos', '1', '--will-retain'],
     ]);
@@ -50,7 +50,7 @@ describe('last wills at QoS 1 (MQTT-3.1.2-8: published when the network connecti
       port: th.mqttPort,
       user: 'will-plug',
       password: secret,
-      clientId: 'DVES_ABC123',
+      clientId: 'will-plug', // the MqttClient the setup line of device add gives
       will: { topic: 'tele/will_plug/LWT', payload: 'Offline', qos: 1, retain: true },
     });
     try {

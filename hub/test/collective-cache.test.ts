@@ -43,10 +43,10 @@ describe("the named households' part of collective figures, closed buckets kept 
     commitNow(store, [entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
 
-  it('answer again from memory, and see late readings, node moves and erased rollups at once', () => {
+  it('answer again from memory, and see late readings, node moves and erased rollups at once', async () => {
     for (const n of ['a', 'b', 'c']) {
       registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });
-      registry.addNode({ id: n, household: `h${n}` });
+      await registry.addNode({ id: n, household: `h${n}` });
       registry.applyMeta(n, { node: n, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
       write(n, t0 + 60_000, 100);
     }

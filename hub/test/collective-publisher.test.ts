@@ -57,13 +57,13 @@ describe('the collective publisher: every collective figure decided once, by the
   });
 
   let n = 0;
-  const household = (
+  const household = async (
     sharing: SharingLevel,
     quantities: ('power' | 'energy' | 'temperature')[] = ['power'],
   ) => {
     const id = `h${++n}`;
     registry.addHousehold({ id, name: id, sharing });
-    registry.addNode({ id: `${id}-n`, household: id });
+    await registry.addNode({ id: `${id}-n`, household: id });
     const units = { power: 'W', energy: 'Wh', temperature: '°C' };
     registry.applyMeta(`${id}-n`, {
       node: `${id}-n`,
@@ -85,10 +85,10 @@ describe('the collective publisher: every collective figure decided once, by the
   const row = (q: 'power' | 'energy' | 'temperature', period: number, start: number) =>
     ledger.rows(q, period, start, start + period)[0];
 
-  it('publishes a minute only when the remainder beyond the named households passes the rule', () => {
+  it('publishes a minute only when the remainder beyond the named households passes the rule', async () => {
     const m = t0 + 10 * MINUTE;
-    const named = household('community');
-    const [a, b] = [household('private'), household('private')];
+    const named = await household('community');
+    const [a, b] = [await household('private'), await household('private')];
     write(named, 'power', m + 1000, 1000);
     write(a, 'power', m + 1000, 300);
     write(b, 'power', m + 1000, 310);
@@ -97,7 +97,7 @@ describe('the collective publisher: every collective figure decided once, by the
     write(b, 'power', m + MINUTE + 1000, 310);
     decideAll();
     expect(row('power', MINUTE, m)).toMatchObject({ value: null, withheld: 'too_few' });
-    const c = household('private');
+    const c = await household('private');
     write(c, 'power', m + MINUTE + 2000, 290);
     decideAll();
     // the second minute: a late reading of a third private household makes it pass
@@ -108,13 +108,13 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('power', MINUTE, m + MINUTE)?.value).toBe(1900);
   });
 
-  it('withholds a minute one private household dominates, and one whose only private part was public before', () => {
+  it('withholds a minute one private household dominates, and one whose only private part was public before', async () => {
     const m = t0 + 30 * MINUTE;
-    const [a, b, c] = [household('private'), household('private'), household('private')];
+    const [a, b, c] = [await household('private'), await household('private'), await household('private')];
     write(a, 'power', m + 1000, 3000);
     write(b, 'power', m + 1000, 300);
     write(c, 'power', m + 1000, 200);
-    const x = household('community');
+    const x = await household('community');
     write(x, 'power', m + MINUTE + 1000, 500);
     registryNow = m + 2 * MINUTE;
     registry.updateHousehold(x, { sharing: 'private' });
@@ -125,10 +125,13 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('power', MINUTE, m + MINUTE)).toMatchObject({ value: null, withheld: 'exposed_only' });
   });
 
-  it('makes hours of the published minutes only, and counters hourly, days of complete hours', () => {
+  it('makes hours of the published minutes only, and counters hourly, days of complete hours', async () => {
     const h = t0 + 5 * HOUR;
-    const ids = [household('private', ['power', 'energy']), household('private', ['power', 'energy'])];
-    ids.push(household('private', ['power', 'energy']));
+    const ids = [
+      await household('private', ['power', 'energy']),
+      await household('private', ['power', 'energy']),
+    ];
+    ids.push(await household('private', ['power', 'energy']));
     for (let i = 0; i < 3; i++)
       for (const [k, id] of ids.entries()) {
         // the third household misses the second minute: it is withheld
@@ -149,12 +152,12 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('energy', DAY, Math.floor(h / DAY) * DAY)?.value).toBe(300);
   });
 
-  it("a counter's closed day is published once: with withheld hours only if they, taken together, pass the rule", () => {
+  it("a counter's closed day is published once: with withheld hours only if they, taken together, pass the rule", async () => {
     // two closed days of three private households' meters, written after they were decided (late)
     const ids = [
-      household('private', ['energy']),
-      household('private', ['energy']),
-      household('private', ['energy']),
+      await household('private', ['energy']),
+      await household('private', ['energy']),
+      await household('private', ['energy']),
     ];
     const meter = (day: number, hourly: number[][]) => {
       for (const [k, id] of ids.entries()) {
@@ -189,9 +192,9 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('energy', DAY, d2)?.value).toBe(2500);
   });
 
-  it('late rollups of one bucket from several series in one commit are marked once, and ingest commits', () => {
+  it('late rollups of one bucket from several series in one commit are marked once, and ingest commits', async () => {
     const m = t0 + 50 * MINUTE;
-    const ids = [household('private'), household('private'), household('private')];
+    const ids = [await household('private'), await household('private'), await household('private')];
     decideAll();
     const entries = ids.map((id, i) => {
       const sensor = registry.sensor(`${id}-n`, 'power');
@@ -204,11 +207,11 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('power', MINUTE, m)?.value).toBe(303);
   });
 
-  it('emits the newest minute live, published or withheld with the reason, and withdraws it on request', () => {
+  it('emits the newest minute live, published or withheld with the reason, and withdraws it on request', async () => {
     now = Date.UTC(2026, 11, 1, 12, 0, 30);
     const m = Date.UTC(2026, 11, 1, 11, 59);
-    const named = household('open');
-    const [a, b, c] = [household('private'), household('private'), household('private')];
+    const named = await household('open');
+    const [a, b, c] = [await household('private'), await household('private'), await household('private')];
     for (const [id, w] of [
       [named, 700],
       [a, 100],

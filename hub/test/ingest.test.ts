@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reading, topics } from '../../protocol/index.ts';
+import { type Reading, Reading as ReadingSchema, topics } from '../../protocol/index.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
@@ -99,6 +99,28 @@ describe('ingest: every rejection reason is counted and nothing rejected is stor
       expect(client.connected).toBe(true);
     });
   }
+
+  it('rejects a seq past 2^53 − 1 as bad_schema in the fast validator and the schema alike; the gap count stays', async () => {
+    const node = () => th.hub.store.registry.node(NODE);
+    await publish(JSON.stringify({ readings: [reading()] }));
+    const { gaps, max_seq } = node() ?? {};
+    const before = stored();
+    const counted = reasons().bad_schema ?? 0;
+    // a C node printing a uint64, and the first integer a double cannot tell from its neighbour
+    for (const big of ['9223372036854775808', String(2 ** 53)]) {
+      const text = `{"readings":[{"sensor":"power","quantity":"power","unit":"W","value":1,"ts":${Date.now()},"seq":${big}}]}`;
+      await publish(text);
+      // through zod: a field of the wrong type sends the whole reading there
+      await publish(text.replace('"value":1', '"value":"1"'));
+    }
+    expect(stored()).toBe(before);
+    expect(reasons().bad_schema).toBe(counted + 4);
+    expect(node()?.max_seq).toBe(max_seq);
+    await publish(JSON.stringify({ readings: [reading()] }));
+    expect(node()?.gaps).toBe(gaps);
+    expect(ReadingSchema.safeParse({ ...reading(), seq: Number.MAX_SAFE_INTEGER }).success).toBe(true);
+    expect(ReadingSchema.safeParse({ ...reading(), seq: Number.MAX_SAFE_INTEGER + 1 }).success).toBe(false);
+  });
 
   it('absorbs a duplicate (same sensor and timestamp re-sent) and counts it', async () => {
     const r = reading();

@@ -92,6 +92,8 @@ describe('interop adapters, pure parts', () => {
     expect(quantityFromHa({ deviceClass: 'carbon_dioxide', unit: 'ppm' })).toBe('co2');
     expect(quantityFromHa({ deviceClass: 'temperature', unit: 'lx' })).toBeUndefined();
     expect(quantityFromHa({ unit: 'kWh' })).toBe('energy');
+    expect(quantityFromHa({ unit: 'W' })).toBe('power');
+    expect(quantityFromHa({ deviceClass: 'power', unit: 'kW' })).toBe('power');
     expect(quantityFromHa({ unit: '%' })).toBeUndefined();
   });
 

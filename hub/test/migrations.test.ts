@@ -24,6 +24,10 @@ function dataDir(): string {
   return dir;
 }
 
+// scrypt is asynchronous only (hub/src/store/secrets.ts)
+const S3CRET_HASH = await hashSecret('s3cret');
+const X_HASH = await hashSecret('x');
+
 /**
  * Rows a hub of each schema version would have written, mostly in the tables that version brought,
  * and how many rows each adds to a table: a later version must still hold them all.
@@ -35,7 +39,7 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
       `INSERT INTO households (id, name, kind, sharing, created_at) VALUES ('tilleuls-3', 'Tilleuls 3', 'household', 'community', ${T})`,
       `INSERT INTO households (id, name, kind, sharing, created_at) VALUES ('salle', 'Salle commune', 'place', 'open', ${T})`,
       `INSERT INTO nodes (id, name, household_id, secret_hash, created_at, board, status, status_ts, last_seen, accepted, rejected, max_seq)
-         VALUES ('tilleuls-compteur', 'Compteur', 'tilleuls-3', '${hashSecret('s3cret')}', ${T}, 'arduino', 'online', ${T}, ${T}, 3, 1, 3)`,
+         VALUES ('tilleuls-compteur', 'Compteur', 'tilleuls-3', '${S3CRET_HASH}', ${T}, 'arduino', 'online', ${T}, ${T}, 3, 1, 3)`,
       `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, last_total, last_total_ts)
          VALUES (1, 'tilleuls-compteur', 'meter-energy', 'energy', 'Wh', 'Compteur', 1200, ${T + 20_000})`,
       `INSERT INTO sensors (id, node_id, sensor, quantity, unit) VALUES (2, 'tilleuls-compteur', 'meter-power', 'power', 'W')`,
@@ -67,7 +71,7 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
   3: {
     sql: [
       `INSERT INTO households (id, name, created_at) VALUES ('dupont', 'Dupont', ${T})`,
-      `INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES ('plug-kitchen', 'Plug', 'dupont', '${hashSecret('x')}', ${T})`,
+      `INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES ('plug-kitchen', 'Plug', 'dupont', '${X_HASH}', ${T})`,
       `INSERT INTO devices (node_id, format, topic, config, created_at) VALUES ('plug-kitchen', 'tasmota', 'tasmota_ABC', '{"sensors":{}}', ${T})`,
       `INSERT INTO peers (name, url, created_at) VALUES ('quartier-nord', 'mqtt://10.0.0.7:1883', ${T})`,
       `INSERT INTO neighbour_aggregates (neighbourhood, quantity, unit, ts, value, households, received_at) VALUES ('quartier-nord', 'power', 'W', ${T}, 4200, 5, ${T})`,
@@ -109,6 +113,25 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
       ['tariffs', 1],
       ['tempo_days', 1],
     ],
+  },
+  8: {
+    sql: [
+      `INSERT INTO signal_days (day, ecowatt, note, set_at) VALUES ('2026-11-20', 'orange', 'Soirée sobre', ${T})`,
+      `INSERT INTO challenges (id, title, day, from_time, to_time, target_pct, created_at)
+         VALUES ('soiree-sobre', 'Soirée sobre', '2026-11-20', '18:00', '20:00', -10, ${T})`,
+    ],
+    expect: [
+      ['signal_days', 1],
+      ['challenges', 1],
+    ],
+  },
+  9: {
+    sql: [
+      `UPDATE sensors SET part_of = 'meter-total' WHERE id = 2`,
+      `INSERT INTO meters (node_id, kind, mode, option, subscribed_va, period, tempo_today, status_ts)
+         VALUES ('tilleuls-compteur', 'tic', 'historique', 'HC..', 6000, 'HC..', NULL, ${T})`,
+    ],
+    expect: [['meters', 1]],
   },
 };
 

@@ -31,7 +31,7 @@ interface Fixture {
   sensor: (node: string) => SensorRow;
 }
 
-function fixture(nodes: Array<[node: string, household: string]>): Fixture {
+async function fixture(nodes: Array<[node: string, household: string]>): Promise<Fixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-packer-'));
   const file = path.join(dir, 'communs.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
@@ -39,7 +39,7 @@ function fixture(nodes: Array<[node: string, household: string]>): Fixture {
   const registry = facade.registry;
   for (const [node, household] of nodes) {
     if (!registry.household(household)) registry.addHousehold({ id: household, name: household });
-    registry.addNode({ id: node, household });
+    await registry.addNode({ id: node, household });
     registry.applyMeta(node, { node, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
   }
   return {
@@ -123,9 +123,9 @@ afterEach(() => {
   fs.rmSync(f.dir, { recursive: true, force: true });
 });
 
-describe('packing raw readings into blocks (issue 8)', () => {
-  beforeEach(() => {
-    f = fixture([
+describe('packing raw readings into blocks', () => {
+  beforeEach(async () => {
+    f = await fixture([
       ['n1', 'h1'],
       ['n2', 'h2'],
     ]);
@@ -366,8 +366,8 @@ describe('packing raw readings into blocks (issue 8)', () => {
 });
 
 describe('a hub killed mid-pack (SIGKILL)', () => {
-  beforeEach(() => {
-    f = fixture([['n1', 'h1']]);
+  beforeEach(async () => {
+    f = await fixture([['n1', 'h1']]);
   });
 
   it('loses no reading and stores none twice', async () => {

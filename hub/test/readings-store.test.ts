@@ -33,10 +33,10 @@ function open(dir?: string, now = () => Date.UTC(2026, 11, 5, 10)): { store: Sto
   return { store, db, dir: d };
 }
 
-function provision(store: Store, homes: string[]): void {
+async function provision(store: Store, homes: string[]): Promise<void> {
   for (const h of homes) {
     store.registry.addHousehold({ id: `h-${h}`, name: h, sharing: 'community' });
-    store.registry.addNode({ id: h, household: `h-${h}` });
+    await store.registry.addNode({ id: h, household: `h-${h}` });
   }
 }
 
@@ -110,7 +110,7 @@ async function feed(store: Store, t0: number, minutes: number, seqFrom = 1): Pro
 describe('ingest holds readings in memory between folds', () => {
   it('keeps the database untouched until a fold, while every reader sees what was committed', async () => {
     const { store, db } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
@@ -145,9 +145,25 @@ describe('ingest holds readings in memory between folds', () => {
     store.close();
   });
 
+  it('keeps folding when the clock is stepped back (a clock without RTC set right), not an hour later', async () => {
+    let clock = Date.UTC(2026, 11, 5, 10);
+    const { store, db } = open(undefined, () => clock);
+    await provision(store, ['a', 'b', 'c']);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, clock)),
+    );
+    store.readings.fold();
+    // the clock set right after a boot that guessed an hour ahead
+    clock -= HOUR;
+    await feed(store, clock, 1);
+    expect(db.prepare('SELECT coalesce(sum(n), 0) FROM reading_blocks').pluck().get()).toBe(3 * 7);
+    store.close();
+  });
+
   it('after a crash, applies the commit log again: every reading, counter and rollup is back', async () => {
     const { store, db, dir } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 8);
     await commit(
       store,
@@ -182,7 +198,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('registry changes travel with their commit: a failed commit applies none of them', async () => {
     const { store } = open();
-    provision(store, ['a']);
+    await provision(store, ['a']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     // a commit whose record cannot be written (the log file is closed under it)
     (store.readings as unknown as { log: { close(): void } }).log.close();
@@ -194,7 +210,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('node statistics are served from memory and written at the fold', async () => {
     const { store, db } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
@@ -211,7 +227,7 @@ describe('ingest holds readings in memory between folds', () => {
 
   it('erasing a household drops what is held of it and overwrites the commit log', async () => {
     const { store, db, dir } = open();
-    provision(store, ['a', 'b', 'c']);
+    await provision(store, ['a', 'b', 'c']);
     const t0 = Date.UTC(2026, 11, 5, 9);
     await commit(
       store,
@@ -278,7 +294,7 @@ describe('charts read by a read worker', () => {
     await store.startReaders();
     expect(store.readersRunning).toBe(true);
     try {
-      provision(store, ['a', 'b', 'c']);
+      await provision(store, ['a', 'b', 'c']);
       const t0 = Date.UTC(2026, 11, 5, 8);
       await commit(
         store,

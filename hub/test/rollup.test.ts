@@ -19,11 +19,11 @@ describe('rollups', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('equal a direct aggregate over the raw readings, for every period, on random out-of-order data', () => {
+  it('equal a direct aggregate over the raw readings, for every period, on random out-of-order data', async () => {
     const rand = rng(42);
     for (const h of ['h1', 'h2', 'h3']) registry.addHousehold({ id: h, name: h, sharing: 'community' });
     for (const n of ['n1', 'n2', 'n3']) {
-      registry.addNode({ id: n, household: `h${n.slice(1)}` });
+      await registry.addNode({ id: n, household: `h${n.slice(1)}` });
       registry.applyMeta(n, { node: n, board: 'x', sensors: [{ id: 'p', quantity: 'power', unit: 'W' }] });
     }
     const t0 = Date.UTC(2026, 10, 1);

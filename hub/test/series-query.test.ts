@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectiveLedger } from '../src/store/collective-ledger.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
@@ -13,7 +13,7 @@ import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 const pointsOf = (r: SeriesResult) => JSON.parse(pointsJson(r.points)) as Points;
 
-describe('series answered as JSON text (issue 8)', () => {
+describe('series answered as JSON text', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-series-'));
   const file = path.join(dir, 'test.db');
   const db = openDb({ file, synchronous: 'NORMAL' });
@@ -37,18 +37,20 @@ describe('series answered as JSON text (issue 8)', () => {
     if (!sensor) throw new Error(`no sensor ${node}/${sensorId}`);
     commitNow(store, [entryOf(sensor, [{ ts, seq: ts, value }])], ANY_TIME);
   };
-  for (const n of ['a', 'b', 'c']) {
-    registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });
-    registry.addNode({ id: n, household: `h${n}` });
-    registry.applyMeta(n, {
-      node: n,
-      board: 'x',
-      sensors: [
-        { id: 'p', quantity: 'power', unit: 'W' },
-        { id: 'e', quantity: 'energy', unit: 'Wh' },
-      ],
-    });
-  }
+  beforeAll(async () => {
+    for (const n of ['a', 'b', 'c']) {
+      registry.addHousehold({ id: `h${n}`, name: n, sharing: 'community' });
+      await registry.addNode({ id: n, household: `h${n}` });
+      registry.applyMeta(n, {
+        node: n,
+        board: 'x',
+        sensors: [
+          { id: 'p', quantity: 'power', unit: 'W' },
+          { id: 'e', quantity: 'energy', unit: 'Wh' },
+        ],
+      });
+    }
+  });
 
   it('one series: the rollup columns SQLite writes parse to the very doubles of the rows, in time order', () => {
     // out of order, with values whose means need all 17 digits

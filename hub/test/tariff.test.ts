@@ -195,12 +195,10 @@ describe('the tariff store', () => {
     const file = path.join(dir, 'communs.db');
     // a database as the previous version left it: the migrations before the tariffs', the tariff in settings
     const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE tariffs'));
-    const old = openDb({ file });
-    old.exec('DROP TABLE tariffs; DROP TABLE tempo_days;');
+    const old = openDb({ file, upTo: before });
     old.exec(
       `INSERT INTO settings (key, value) VALUES ('tariffPerKwh', '0.3'), ('tariffDailyCharge', '0.45')`,
     );
-    old.pragma(`user_version = ${before}`);
     old.close();
     const db = openDb({ file });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);

@@ -8,7 +8,7 @@ import { launchChromium } from './support/chromium.ts';
 import { type Feeder, feedNeighbourhood } from './support/small-neighbourhood.ts';
 
 /**
- * The dashboard in Debian's Chromium against a real hub (issue 4, "Tests"): live figure, history
+ * The dashboard in Debian's Chromium against a real hub: live figure, history
  * chart, language switch, kiosk rotation and recovery, private links, and no request that leaves
  * 127.0.0.1. Screenshots of every view are written as a by-product (see `shots`).
  */

@@ -22,12 +22,12 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('crash under load (issue 7 §1)', () => {
+describe('crash under load', () => {
   it(
     `kill -9 ${KILLS}× while nodes publish QoS 1: the database passes quick_check each time and every acknowledged reading is there`,
     async () => {
       const dbFile = path.join(dir, 'communs.db');
-      const secrets = provision(
+      const secrets = await provision(
         dbFile,
         Array.from({ length: NODES }, (_, i) => `crash-${i}`),
       );

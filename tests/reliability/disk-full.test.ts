@@ -56,7 +56,7 @@ const NOTICE = /readings cannot be stored/;
 /** the disk itself, said for as long as it is full */
 const DISK_NOTICE = /disk holding .* is full/;
 
-describe.skipIf(skipReason !== null)('disk full (issue 7 §4)', () => {
+describe.skipIf(skipReason !== null)('disk full', () => {
   it('on a full disk the notice shows at once; readings are acknowledged while the commit log holds them, then not; nothing is corrupted or lost, and ingest resumes by itself once space is freed', async () => {
     const dataDir = path.join(mnt, 'data');
     // a small commit log: it fills within seconds once the database can no longer take what it holds

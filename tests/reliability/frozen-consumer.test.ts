@@ -71,7 +71,7 @@ function blocked(w: Writable | undefined): boolean {
   return !!w && (w.writableLength > 0 || w.writableNeedDrain);
 }
 
-describe('frozen consumer (issue 7 §6)', () => {
+describe('frozen consumer', () => {
   it('an MQTT subscriber and an SSE client that stop reading are dropped within 30 s; others and ingest continue', async () => {
     const rss0 = rssMb();
     const connect = mqttPacket.generate({
@@ -79,7 +79,7 @@ describe('frozen consumer (issue 7 §6)', () => {
       protocolId: 'MQTT',
       protocolVersion: 4,
       clean: true,
-      clientId: 'frz-pub-frozen',
+      clientId: 'frz-pub:frozen',
       keepalive: 600,
       username: 'frz-pub',
       password: Buffer.from(secrets['frz-pub'] as string),
@@ -93,12 +93,15 @@ describe('frozen consumer (issue 7 §6)', () => {
     frozen.push(frozenClient(th.mqttPort, Buffer.concat([connect, subscribe])));
     const httpSockets: Socket[] = [];
     th.hub.http.server.on('connection', (sock: Socket) => httpSockets.push(sock));
-    const sseProc = frozenClient(th.httpPort, Buffer.from('GET /api/live HTTP/1.1\r\nHost: hub\r\n\r\n'));
+    const sseProc = frozenClient(
+      th.httpPort,
+      Buffer.from('GET /api/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'),
+    );
     frozen.push(sseProc);
     const ssePort = await portOf(sseProc);
     await eventually(
       () =>
-        mqttClientIds().includes('frz-pub-frozen') &&
+        mqttClientIds().includes('frz-pub:frozen') &&
         th.hub.bus.listenerCount('reading') === sseListeners0 + 1,
       { what: 'frozen clients connected' },
     );
@@ -146,10 +149,10 @@ describe('frozen consumer (issue 7 §6)', () => {
     // the drop is timed from the moment the hub could no longer hand the frozen reader its data
     // (the kernel's buffers, up to a few MB on loopback, take a while to fill first)
     while (Date.now() - started < 60_000 && (mqttDroppedAt === null || sseDroppedAt === null)) {
-      if (mqttBlockedAt === null && blocked(mqttClients()['frz-pub-frozen']?.conn))
+      if (mqttBlockedAt === null && blocked(mqttClients()['frz-pub:frozen']?.conn))
         mqttBlockedAt = Date.now();
       if (sseBlockedAt === null && blocked(sseSocket)) sseBlockedAt = Date.now();
-      if (mqttDroppedAt === null && !mqttClientIds().includes('frz-pub-frozen')) mqttDroppedAt = Date.now();
+      if (mqttDroppedAt === null && !mqttClientIds().includes('frz-pub:frozen')) mqttDroppedAt = Date.now();
       // the healthy SSE client keeps its listener: one more than before means the frozen one is there
       if (
         sseDroppedAt === null &&

@@ -62,7 +62,7 @@ function storedSeqs(h: Hub, node: string, from: number): number[] {
   return [...seqs].sort((a, b) => a - b);
 }
 
-describe('hub outage (issue 7 §2)', () => {
+describe('hub outage', () => {
   it(
     `the hub stopped for ${OUTAGE_S} s while the demo's node agents run: after restart, no sequence gap`,
     async () => {

@@ -89,7 +89,7 @@ function send(
   });
 }
 
-describe('MQTT bad input (issue 7 §8)', () => {
+describe('MQTT bad input', () => {
   const outcomes: Record<string, string> = {};
 
   it('a corpus of malformed packets: each cut or ignored, nothing stored, the hub keeps answering', async () => {
@@ -182,7 +182,7 @@ describe('MQTT bad input (issue 7 §8)', () => {
               protocolId: 'MQTT',
               protocolVersion: 4,
               clean: true,
-              clientId: 'fz',
+              clientId: 'fuzz-a:fz',
               keepalive: 1,
               username: 'fuzz-a',
               password: Buffer.from('wrong'),

@@ -19,7 +19,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('no outbound connection (issue 7 §15)', () => {
+describe('no outbound connection', () => {
   it('the watch tells loopback from the outside (so an empty list means something)', () => {
     for (const a of [
       'localhost',

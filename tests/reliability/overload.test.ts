@@ -31,12 +31,12 @@ interface Step {
   rssMb: number;
 }
 
-describe('overload (issue 7 §7)', () => {
+describe('overload', () => {
   it(
     'publish rate doubled until saturation: no crash, memory bounded, QoS 0 drops counted, QoS 1 unacknowledged, recovery within 60 s',
     async () => {
       const ids = Array.from({ length: NODES }, (_, i) => `load-${i}`);
-      const secrets = provision(path.join(dir, 'communs.db'), [...ids, 'load-q0']);
+      const secrets = await provision(path.join(dir, 'communs.db'), [...ids, 'load-q0']);
       hub = await spawnHub(dir);
       const h = hub;
       const pid = h.proc.pid as number;
@@ -55,6 +55,7 @@ describe('overload (issue 7 §7)', () => {
       const q0 = await mqtt.connectAsync(h.mqttUrl, {
         username: 'load-q0',
         password: secrets.get('load-q0'),
+        clientId: 'load-q0',
         reconnectPeriod: 200,
       });
       q0.on('error', () => {});

@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   const urls = await hub.start();
   hub.store.registry.addHousehold({ id: 'h-pay', name: 'Pay', sharing: 'community' });
-  const { secret } = hub.store.registry.addNode({ id: NODE, household: 'h-pay' });
+  const { secret } = await hub.store.registry.addNode({ id: NODE, household: 'h-pay' });
   client = await connectNode(urls.mqtt, NODE, secret);
   await sendMeta(client, NODE, [
     { id: 'p', quantity: 'power', unit: 'W' },
@@ -143,7 +143,7 @@ const CASES: { name: string; payload: () => string; reason: string | null }[] = 
   },
 ];
 
-describe('payloads and time (issue 7 §9)', () => {
+describe('payloads and time', () => {
   const tally: Record<string, number> = {};
 
   it('each bad payload is rejected with its own reason counter and nothing is stored', async () => {

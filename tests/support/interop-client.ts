@@ -20,11 +20,13 @@ export async function mosquittoPub(
   password: string,
   topic: string,
   message: string,
-  opts: { qos?: 0 | 1; retain?: boolean } = {},
+  opts: { qos?: 0 | 1; retain?: boolean; clientId?: string } = {},
 ): Promise<void> {
   await exec('mosquitto_pub', [
     ...['-h', '127.0.0.1', '-p', String(port), '-u', user, '-P', password, '-q', String(opts.qos ?? 1)],
     ...(opts.retain ? ['-r'] : []),
+    // no -i: mosquitto_pub sends an empty client id, as paho (so emonhub) does
+    ...(opts.clientId ? ['-i', opts.clientId] : []),
     ...['-t', topic, '-m', message],
   ]);
 }

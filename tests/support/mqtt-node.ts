@@ -6,7 +6,7 @@ export async function connectNode(url: string, node: string, secret: string): Pr
   return mqtt.connectAsync(url, {
     username: node,
     password: secret,
-    clientId: `${node}-${Math.random().toString(16).slice(2, 8)}`,
+    clientId: `${node}:${Math.random().toString(16).slice(2, 8)}`,
     reconnectPeriod: 0,
     connectTimeout: 5000,
   });

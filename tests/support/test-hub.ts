@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { LoginThrottleOptions } from '../../hub/src/broker/login-throttle.ts';
 import { startDemo } from '../../hub/src/demo-access.ts';
 import { Hub } from '../../hub/src/hub.ts';
 import type { SharingLevel } from '../../protocol/index.ts';
@@ -25,6 +26,7 @@ export interface TestHubOptions {
   now?: () => number;
   /** serve SNTP on a free UDP port (`hub.sntp.port`) */
   ntp?: boolean;
+  loginThrottle?: LoginThrottleOptions;
 }
 
 export interface TestHub {
@@ -69,6 +71,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       ...(opts.staticRoot ? { staticRoot: opts.staticRoot } : {}),
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.ntp ? { ntp: { port: 0, required: true } } : {}),
+      ...(opts.loginThrottle ? { loginThrottle: opts.loginThrottle } : {}),
       log: (line) => {
         log.push(line);
         if (opts.verbose) console.log(line);
@@ -113,7 +116,7 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
     async addNode(id, o = {}) {
       const household = o.household ?? `h-${id}`;
       th.addHousehold(household, o.sharing ?? 'community');
-      return { secret: hub.store.registry.addNode({ id, household }).secret };
+      return { secret: (await hub.store.registry.addNode({ id, household })).secret };
     },
     async run(line) {
       const out: string[] = [];

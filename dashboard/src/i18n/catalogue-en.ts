@@ -178,6 +178,7 @@ export const en = {
   'quantity.apparent_power': 'Apparent power',
   'quantity.reactive_power': 'Reactive power',
   'quantity.energy_exported': 'Energy exported',
+  'quantity.power_produced': 'Power produced',
   'quantity.gas': 'Gas',
   'quantity.frequency': 'Frequency',
   'quantity.voc_index': 'VOC index',

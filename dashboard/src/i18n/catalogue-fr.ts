@@ -181,6 +181,7 @@ export const fr: Record<MessageKey, string> = {
   'quantity.apparent_power': 'Puissance apparente',
   'quantity.reactive_power': 'Puissance réactive',
   'quantity.energy_exported': 'Énergie injectée',
+  'quantity.power_produced': 'Puissance produite',
   'quantity.gas': 'Gaz',
   'quantity.frequency': 'Fréquence',
   'quantity.voc_index': 'Indice COV',

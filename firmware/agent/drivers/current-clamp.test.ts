@@ -10,11 +10,20 @@ import {
 import { CurrentClampDriver } from './current-clamp.ts';
 import { FakeBoard } from './fake-board.ts';
 
-function setup(voltagePin?: string) {
+function setup(voltagePin?: string, production = false) {
   let now = 0;
   const board = new FakeBoard();
   const d = new CurrentClampDriver(
-    { id: 'clamp', pin: 'A1', ampsPerVolt: 30, mainsVolts: 230, mainsHz: 50, voltagePin, voltsPerVolt: 250 },
+    {
+      id: 'clamp',
+      pin: 'A1',
+      ampsPerVolt: 30,
+      mainsVolts: 230,
+      mainsHz: 50,
+      voltagePin,
+      voltsPerVolt: 250,
+      production,
+    },
     () => now,
   );
   d.attach(board);
@@ -55,6 +64,20 @@ describe('current clamp driver', () => {
     expect(readings[0]?.value).toBe(10);
     expect(readings[1]?.value).toBe(2300);
     expect(readings[2]?.value).toBeCloseTo(2300, 0);
+  });
+
+  it('on an installation’s output: production power, and no energy counter consumption would count', async () => {
+    const { d, report } = setup(undefined, true);
+    expect(d.sensors.map((s) => [s.id, s.quantity])).toEqual([
+      ['clamp-current', 'current'],
+      ['clamp-power', 'power_produced'],
+    ]);
+    for (let i = 0; i < 10; i++) report(4);
+    const readings = await d.read();
+    expect(readings.map((r) => [r.sensor, r.quantity, r.value])).toEqual([
+      ['clamp-current', 'current', 4],
+      ['clamp-power', 'power_produced', 920],
+    ]);
   });
 
   it('uses the real power the board measures when a voltage pin is wired', async () => {

@@ -20,6 +20,8 @@ export interface CurrentClampOptions {
   voltagePin?: string;
   voltsPerVolt?: number;
   label?: string;
+  /** on a local installation's output: power is `power_produced`, and no energy counter is declared */
+  production?: boolean;
 }
 
 /** 100 mains cycles per window: 2 s at 50 Hz, long enough to average, short enough to follow a kettle. */
@@ -51,10 +53,13 @@ export class CurrentClampDriver implements Driver {
   ) {
     const label = opts.label;
     this.communsExtension = { id: opts.id, what: 'current clamp' };
+    const power = opts.production ? 'power_produced' : 'power';
     this.sensors = [
       { id: `${opts.id}-current`, quantity: 'current', unit: 'A', label },
-      { id: `${opts.id}-power`, quantity: 'power', unit: 'W', label },
-      { id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label },
+      { id: `${opts.id}-power`, quantity: power, unit: 'W', label },
+      ...(opts.production
+        ? []
+        : ([{ id: `${opts.id}-energy`, quantity: 'energy', unit: 'Wh', label }] as const)),
       ...(opts.voltagePin
         ? ([
             { id: `${opts.id}-voltage`, quantity: 'voltage', unit: 'V', label },
@@ -127,9 +132,15 @@ export class CurrentClampDriver implements Driver {
     const id = this.opts.id;
     const out: DriverReading[] = [
       { sensor: `${id}-current`, quantity: 'current', unit: 'A', value: round(amps, 3) },
-      { sensor: `${id}-power`, quantity: 'power', unit: 'W', value: round(watts, 1) },
-      { sensor: `${id}-energy`, quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) },
+      {
+        sensor: `${id}-power`,
+        quantity: this.opts.production ? 'power_produced' : 'power',
+        unit: 'W',
+        value: round(watts, 1),
+      },
     ];
+    if (!this.opts.production)
+      out.push({ sensor: `${id}-energy`, quantity: 'energy', unit: 'Wh', value: round(this.totalWh, 3) });
     if (this.opts.voltagePin) {
       out.push({ sensor: `${id}-voltage`, quantity: 'voltage', unit: 'V', value: round(volts, 1) });
       // no current, no phase: a power factor is defined only while something flows

@@ -5,8 +5,11 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { parseNodeTopic } from '../../../protocol/index.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
 import { nativeSubmission } from '../ingest/submission.ts';
+import { asLog } from '../log.ts';
 import type { Registry } from '../store/registry.ts';
+import { ScryptBusy } from '../store/scrypt-queue.ts';
 import { mayPublish, maySubscribe } from './acl.ts';
+import { clientIdAllowed, clientIdHint } from './client-id.ts';
 import { ReadingsFastPath } from './fast-path.ts';
 import { MqttGuard } from './guard.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
@@ -18,8 +21,14 @@ export interface BrokerOptions {
   port: number;
   /** the HTTP server on which MQTT over WebSocket is served at /mqtt */
   httpServer?: HttpServer;
+  /** the `Host` names the HTTP server answers to (hub/src/http/host-check.ts); others get 421 */
+  allowHost?: (host: string | undefined) => boolean;
   maxConnections?: number;
   maxPacketBytes?: number;
+  /** subscriptions one client may hold (default 100); more get SUBACK 0x80 */
+  maxSubscriptionsPerClient?: number;
+  /** the hub's one throttle of failed logins, shared with POST /data.php */
+  throttle?: LoginThrottle;
   loginThrottle?: LoginThrottleOptions;
   log: (line: string) => void;
   /** foreign devices (Tasmota, ESPHome, ...): their topics and ACL, decided outside the broker */
@@ -40,13 +49,21 @@ export interface TopicRouter {
 export interface BrokerCounters {
   connections: number;
   refusedLogins: number;
+  /** CONNECTs refused with CONNACK 2: a client id that is not the node's (client-id.ts) */
+  refusedClientIds: number;
   guardRejections: number;
   deniedTopics: number;
+  /** SUBSCRIBE filters refused because the client held `maxSubscriptionsPerClient` already */
+  refusedSubscriptions: number;
 }
 
 /** The node id a client logged in as; set by `authenticate`. */
 const NODE = Symbol('communs-node');
-type NodeClient = Client & { [NODE]?: string };
+/** The CONNECT carried no client id (aedes made one up); set by `preConnect`. */
+const ASSIGNED_ID = Symbol('communs-assigned-id');
+/** The filters a client holds (granted by `authorizeSubscribe`, less those it unsubscribed). */
+const FILTERS = Symbol('communs-filters');
+type NodeClient = Client & { [NODE]?: string; [ASSIGNED_ID]?: boolean; [FILTERS]?: Set<string> };
 
 /**
  * The embedded aedes broker, on TCP and on WebSocket (`/mqtt` on the HTTP port), each connection
@@ -61,16 +78,22 @@ export class Broker {
   readonly counters: BrokerCounters = {
     connections: 0,
     refusedLogins: 0,
+    refusedClientIds: 0,
     guardRejections: 0,
     deniedTopics: 0,
+    refusedSubscriptions: 0,
   };
   private readonly sockets = new Set<MqttGuard>();
   readonly throttle: LoginThrottle;
   readonly fastPath: ReadingsFastPath;
+  /** nodes told once in the log that their client id was refused (a device retries every few s) */
+  private readonly toldClientId = new Set<string>();
+  /** nodes told once in the log that they hold as many subscriptions as a client may */
+  private readonly toldSubscriptions = new Set<string>();
 
   constructor(opts: BrokerOptions) {
     this.opts = opts;
-    this.throttle = new LoginThrottle(opts.loginThrottle);
+    this.throttle = opts.throttle ?? new LoginThrottle(opts.loginThrottle);
     this.fastPath = new ReadingsFastPath({
       ingest: opts.ingest,
       log: opts.log,
@@ -92,7 +115,15 @@ export class Broker {
       maxClientsIdLength: 64,
       heartbeatInterval: 60_000,
     });
+    this.aedes.preConnect = (client, packet, done) => {
+      (client as NodeClient)[ASSIGNED_ID] = !packet.clientId;
+      done(null, true);
+    };
     this.aedes.authenticate = (client, username, password, done) => {
+      // MQTT-3.1.3-9: a client id the hub will not accept is answered with CONNACK 2
+      if (username && !this.clientIdOk(client as NodeClient, username)) {
+        return done(refused(2, clientIdHint(username, client.id)), false);
+      }
       const secret = password?.toString('utf8') ?? '';
       // the guard in front of aedes carries the peer's address (TCP and WebSocket alike)
       const address = (client.conn as Partial<MqttGuard>).remoteAddress;
@@ -116,7 +147,12 @@ export class Broker {
           (client as NodeClient)[NODE] = username;
           done(null, true);
         },
-        (err: Error) => done(refused(3, err.message), false),
+        // ScryptBusy: too many logins being checked already; the client tries again later
+        (err: Error) =>
+          done(
+            refused(3, err instanceof ScryptBusy ? `the hub is busy: ${err.message}` : err.message),
+            false,
+          ),
       );
     };
     this.aedes.authorizePublish = (client, packet, done) => {
@@ -159,14 +195,22 @@ export class Broker {
       const ok =
         node &&
         (router?.handles(node) ? router.maySubscribe(node, sub.topic) : maySubscribe(node, sub.topic));
+      // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
       if (!ok) {
         this.counters.deniedTopics++;
-        // a null subscription answers SUBACK 0x80 (MQTT-3.9.3) and keeps the connection
+        return done(null, null as unknown as Subscription);
+      }
+      if (!this.holdFilter(client as NodeClient, node, sub.topic)) {
         return done(null, null as unknown as Subscription);
       }
       this.fastPath.watch(sub.topic);
       done(null, sub);
     };
+    this.aedes.on('unsubscribe', (filters, client) => {
+      const held = (client as NodeClient)[FILTERS];
+      for (const f of filters) held?.delete(f);
+    });
+    this.limitStoredSubscriptions();
     // fired just before aedes handles the packets that arrived during login: the fast path can only
     // take the packets that come after them
     this.aedes.on('clientReady', (client) => {
@@ -184,6 +228,11 @@ export class Broker {
         server: this.opts.httpServer,
         path: '/mqtt',
         maxPayload: this.maxPacket(),
+        // the same names as the HTTP API: a page under another domain (DNS rebinding) gets 421
+        verifyClient: (info, cb) =>
+          this.opts.allowHost && !this.opts.allowHost(info.req.headers.host)
+            ? cb(false, 421, 'Misdirected Request')
+            : cb(true),
       });
       this.wss.on('connection', (ws, req) =>
         this.accept(createWebSocketStream(ws), req.socket.remoteAddress),
@@ -235,6 +284,60 @@ export class Broker {
     this.wss?.close();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => this.aedes?.close(() => resolve()));
+  }
+
+  /**
+   * A client id is the node's own (client-id.ts), checked before the secret: refused with CONNACK 2
+   * before aedes registers the client, so the connection that holds the id keeps it.
+   */
+  private clientIdOk(client: NodeClient, node: string): boolean {
+    const id = client[ASSIGNED_ID] ? '' : client.id;
+    if (clientIdAllowed(node, id, { clean: client.clean })) return true;
+    this.counters.refusedClientIds++;
+    if (this.opts.registry.node(node) && !this.toldClientId.has(node)) {
+      this.toldClientId.add(node);
+      asLog(this.opts.log).warn(clientIdHint(node, id));
+    }
+    return false;
+  }
+
+  /**
+   * Counts the filters a client holds: past the cap it is refused (each subscription costs the
+   * broker ~1 KB: 100,000 of them took the hub past 120 MB). The same filter again is no new one.
+   */
+  private holdFilter(client: NodeClient, node: string, filter: string): boolean {
+    const max = this.opts.maxSubscriptionsPerClient ?? 100;
+    client[FILTERS] ??= new Set();
+    const held = client[FILTERS];
+    if (held.has(filter) || held.size < max) {
+      held.add(filter);
+      return true;
+    }
+    this.counters.refusedSubscriptions++;
+    if (!this.toldSubscriptions.has(node)) {
+      this.toldSubscriptions.add(node);
+      asLog(this.opts.log).warn(
+        `node ${node} holds ${max} subscriptions, the most one client may: further ones refused (SUBACK 0x80)`,
+      );
+    }
+    return false;
+  }
+
+  /**
+   * aedes stores every filter of a SUBSCRIBE packet in a persistent session as soon as one of them
+   * is granted (lib/handlers/subscribe.js, storeSubscriptions), refused ones too: the session would
+   * grow past the cap. Only the filters the client holds are stored.
+   */
+  private limitStoredSubscriptions(): void {
+    // public on aedes, absent from its types
+    const { persistence } = this.aedes as unknown as {
+      persistence: { addSubscriptions(client: Client, subs: Subscription[]): Promise<unknown> };
+    };
+    const add = persistence.addSubscriptions.bind(persistence);
+    persistence.addSubscriptions = (client, subs) => {
+      const held = (client as NodeClient)[FILTERS];
+      return add(client, held ? subs.filter((s) => held.has(s.topic)) : subs);
+    };
   }
 
   private clients(): NodeClient[] {

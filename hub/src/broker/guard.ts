@@ -9,7 +9,7 @@ import { Duplex } from 'node:stream';
  * malformed, or CONNECT has not fully arrived within `connectTimeoutMs`.
  *
  * aedes receives whole packets only. Once the client is connected, each PUBLISH is first offered to
- * the `fastPath` (the broker's native-readings path, see broker.ts): a packet it takes never
+ * the `fastPath` (the readings fast path, hub/src/broker/fast-path.ts): a packet it takes never
  * reaches aedes. A packet is offered only when aedes has read everything handed to it before, so
  * the hub sees a connection's messages in the order they arrived.
  */

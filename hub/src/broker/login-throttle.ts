@@ -16,14 +16,16 @@ interface AddressState {
 const MAX_ADDRESSES = 10_000;
 
 /**
- * Per-address throttling of failed MQTT logins. Each check costs an scrypt (tens of ms of CPU on a
- * Pi): a client guessing secrets quickly would both guess and starve ingest. An address that fails
- * more than N times in a second is refused at once, without scrypt, for `blockMs`; other addresses
- * (the neighbourhood's nodes) are not affected.
+ * Per-address throttling of failed logins, one for the hub: MQTT (TCP and WebSocket) and
+ * POST /data.php count against the same address. Each check costs an scrypt (tens of ms of CPU on
+ * a Pi): a client guessing secrets quickly would both guess and starve ingest. An address that
+ * fails more than N times in a second is refused at once, without scrypt, for `blockMs`; other
+ * addresses (the neighbourhood's nodes) are not affected. Many addresses guessing at once are held
+ * by the scrypt queue (hub/src/store/scrypt-queue.ts).
  */
 export class LoginThrottle {
   private readonly max: number;
-  private readonly blockMs: number;
+  readonly blockMs: number;
   private readonly now: () => number;
   private readonly byAddress = new Map<string, AddressState>();
   /** logins refused because their address was blocked */

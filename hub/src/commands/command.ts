@@ -61,7 +61,7 @@ export function tokenize(line: string): string[] {
 export function parseCommandArgs(cmd: Command, words: string[]): ParsedCommand {
   try {
     const { positionals, values } = parseArgs({
-      args: words,
+      args: negativeValues(cmd, words),
       options: cmd.options ?? {},
       allowPositionals: true,
       strict: true,
@@ -74,6 +74,24 @@ export function parseCommandArgs(cmd: Command, words: string[]): ParsedCommand {
     const message = unknown ? `unknown option "${unknown[1]}"` : first;
     throw new CommandError(`${message} — usage: ${cmd.usage}`);
   }
+}
+
+/**
+ * `--target -10%`: node's parser takes a value starting with "-" for an option; a negative number
+ * after an option that takes a value is that value, as a person means it.
+ */
+function negativeValues(cmd: Command, words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const next = words[i + 1];
+    const opt = w.startsWith('--') ? cmd.options?.[w.slice(2)] : undefined;
+    if (opt?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${w}=${next}`);
+      i++;
+    } else out.push(w);
+  }
+  return out;
 }
 
 /** Audit: every change made from a console is written down with who and when. */

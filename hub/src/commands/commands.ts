@@ -1,4 +1,5 @@
 import type { HubContext } from '../context.ts';
+import { CHALLENGE_COMMANDS } from './challenge-commands.ts';
 import { type Command, CommandError, type CommandIO, parseCommandArgs, tokenize } from './command.ts';
 import { backup, exportOpen, retentionSet, retentionShow } from './data-commands.ts';
 import { INTEROP_COMMANDS } from './device-commands.ts';
@@ -13,6 +14,7 @@ import { householdErase, householdExport } from './household-data-commands.ts';
 import { nodeMove, nodeRejections, nodeRename, nodeRevoke, nodeRotate } from './node-commands.ts';
 import { householdAdd, householdList, nodeAdd, nodeList } from './registry-commands.ts';
 import { settingsSet, settingsShow } from './settings-commands.ts';
+import { SIGNAL_COMMANDS } from './signal-commands.ts';
 import { auditLog, status } from './status-commands.ts';
 import { TARIFF_COMMANDS } from './tariff-commands.ts';
 import { timeSet, timeShow } from './time-commands.ts';
@@ -126,6 +128,8 @@ export const DEFAULT_COMMANDS: Command[] = [
   timeShow,
   timeSet,
   ...TARIFF_COMMANDS,
+  ...SIGNAL_COMMANDS,
+  ...CHALLENGE_COMMANDS,
   auditLog,
   ...INTEROP_COMMANDS,
 ];

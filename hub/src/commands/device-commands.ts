@@ -69,7 +69,12 @@ function ntpForDevices(ctx: HubContext): { served: true } | { served: false; why
   };
 }
 
-/** How to point each kind of device at the hub (broker and clock), printed with its credentials. */
+/**
+ * How to point each kind of device at the hub (broker and clock), printed with its credentials.
+ * The hub accepts only the device's id as MQTT client id (docs/PROTOCOL.md, "Connecting"): Tasmota
+ * (DVES_…), ESPHome (name-MAC) and Home Assistant (random) make up another one unless told; emonhub
+ * sends none.
+ */
 function setupHint(
   format: DeviceFormat,
   id: string,
@@ -86,13 +91,13 @@ function setupHint(
   switch (format) {
     case 'tasmota':
       return [
-        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? `; NtpServer1 ${host}` : ''}`,
+        `Tasmota console: Backlog MqttHost ${host}; MqttPort ${mqttPort}; MqttClient ${id}; MqttUser ${id}; MqttPassword ${secret}; Topic ${topic}; FullTopic %prefix%/%topic%/${ntp.served ? `; NtpServer1 ${host}` : ''}`,
         ...noNtp,
       ];
     case 'esphome':
       return [
         'ESPHome YAML:',
-        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
+        `mqtt:\n  broker: ${host}\n  port: ${mqttPort}\n  client_id: ${id}\n  username: ${id}\n  password: ${secret}\n  topic_prefix: ${topic}\n  discovery: true${
           ntp.served ? `\ntime:\n  - platform: sntp\n    servers:\n      - ${host}` : ''
         }`,
         ...noNtp,
@@ -110,7 +115,7 @@ function setupHint(
       ];
     case 'homeassistant':
       return [
-        `Home Assistant MQTT integration: broker ${host}, port ${mqttPort}, username ${id}, password ${secret}, discovery prefix homeassistant`,
+        `Home Assistant MQTT integration: broker ${host}, port ${mqttPort}, client ID ${id} (advanced options), username ${id}, password ${secret}, discovery prefix homeassistant`,
       ];
     case 'peer':
       return [
@@ -167,7 +172,7 @@ export const deviceAdd: Command = {
     const household = (values.household as string | undefined) ?? null;
     let secret = '';
     try {
-      secret = devices.addWithNode(ctx.registry, {
+      secret = await devices.addWithNode(ctx.registry, {
         node: { id, name: values.name as string | undefined, household },
         device: { node: id, format: format.data, topic, sensors, ...(timeZone ? { timeZone } : {}) },
       });

@@ -93,7 +93,7 @@ export const householdLink: Command = {
   async run(ctx, { positionals, values }, io) {
     const h = requireHousehold(ctx, checkId('household', positionals[0], this.usage));
     const replaced = ctx.store.links.info(h.id) !== undefined;
-    const token = ctx.store.links.issue(h.id);
+    const token = await ctx.store.links.issue(h.id);
     audit(ctx, io, `household link ${h.id}${replaced ? ' (previous link revoked)' : ''}`);
     const url = `${ctx.baseUrl()}/h/${token}`;
     io.out(`private link of ${h.id} ("${h.name}")${replaced ? ': the previous link no longer works' : ''}:`);

@@ -1,6 +1,6 @@
 import { audit, type Command, CommandError } from './command.ts';
 import { formatTime } from './format.ts';
-import { checkId, registryCall } from './registry-commands.ts';
+import { checkId, registryCall, registryTask } from './registry-commands.ts';
 
 export const nodeRename: Command = {
   name: 'node rename',
@@ -40,9 +40,9 @@ export const nodeRotate: Command = {
   name: 'node rotate',
   usage: 'node rotate ID',
   summary: 'give a node a new secret (prints it once; the old one stops working)',
-  run(ctx, { positionals }, io) {
+  async run(ctx, { positionals }, io) {
     const id = checkId('node', positionals[0], this.usage);
-    const secret = registryCall(() => ctx.registry.rotateSecret(id));
+    const secret = await registryTask(() => ctx.registry.rotateSecret(id));
     const cut = ctx.disconnectNode(id);
     audit(ctx, io, `node rotate ${id}`);
     io.out(`node ${id} has a new secret${cut ? ` (${cut} connection(s) with the old one closed)` : ''}.`);

@@ -4,7 +4,7 @@
  * (wider: one row a line).
  */
 export async function qrLines(text: string, opts: { ascii?: boolean } = {}): Promise<string[]> {
-  // loaded on the first QR code asked for, not by every hub (~2 MB of RSS, issue 8)
+  // loaded on the first QR code asked for, not by every hub (~2 MB of RSS)
   const { default: QRCode } = await import('qrcode');
   if (!opts.ascii) {
     const drawn = await QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'M' });

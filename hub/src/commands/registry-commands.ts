@@ -20,6 +20,16 @@ export function registryCall<T>(fn: () => T): T {
   }
 }
 
+/** `registryCall` for the registry's asynchronous calls (those that hash a secret). */
+export async function registryTask<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RegistryError) throw new CommandError(err.message);
+    throw err;
+  }
+}
+
 /**
  * A starting node config for `communs node --config FILE`: the hub's MQTT address as the admin
  * reaches it (from the `publicUrl` setting, else the address the hub listens on), a serial board
@@ -43,10 +53,10 @@ export const nodeAdd: Command = {
   usage: 'node add ID [--household HOUSEHOLD] [--name "NAME"]',
   summary: 'provision a node: prints its MQTT credentials once',
   options: { household: { type: 'string' }, name: { type: 'string' } },
-  run(ctx, { positionals, values }, io) {
+  async run(ctx, { positionals, values }, io) {
     const id = checkId('node', positionals[0], this.usage);
     const household = values.household as string | undefined;
-    const { secret } = registryCall(() =>
+    const { secret } = await registryTask(() =>
       ctx.registry.addNode({ id, name: values.name as string | undefined, household: household ?? null }),
     );
     audit(ctx, io, `node add ${id}${household ? ` --household ${household}` : ''}`);

@@ -11,7 +11,7 @@ function open(port: SerialPort): Promise<void> {
 
 /**
  * The admin console on a serial device (`communs hub --console /dev/ttyUSB0`): the only module that
- * imports serialport. Physical presence is the access control (DESIGN.md): whoever holds the cable
+ * imports serialport. Physical presence is the access control (docs/CONSOLE.md): whoever holds the cable
  * administers the hub, and every change is audited as `serial:<path>`.
  */
 export async function startSerialConsole(opts: {

@@ -23,7 +23,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 
 /**
  * Sends a body that is JSON text already, in parts (series: the points come as bytes from SQLite
- * or from the cache, issue 8), joined into one buffer: one write, a little cheaper than writing
+ * or from the cache), joined into one buffer: one write, a little cheaper than writing
  * the parts corked (measured with a 100 KB body).
  */
 export function sendJsonParts(

@@ -9,13 +9,16 @@ import {
   wantsOpenMetrics,
 } from '../metrics/exposition.ts';
 import { collectFigures } from '../metrics/hub-figures.ts';
+import { ScryptBusy } from '../store/scrypt-queue.ts';
+import { HostCheck } from './host-check.ts';
 import { HttpError, SECURITY_HEADERS, sendError, sendJson, sendJsonParts } from './respond.ts';
 import { cost } from './routes/cost.ts';
 import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
-import { live } from './routes/live.ts';
+import { LiveClients, live } from './routes/live.ts';
 import { health, nodes, register, settings } from './routes/nodes.ts';
 import { series } from './routes/series.ts';
+import { challenges, production, signal } from './routes/together.ts';
 import { serveStatic } from './static-files.ts';
 
 export type RouteHandler = (
@@ -28,8 +31,12 @@ export interface HttpOptions {
   ctx: HubContext;
   /** the built dashboard (dashboard/dist) */
   staticRoot: string;
+  /** the address the server listens on: with the `url` setting, the names it answers to */
+  listenHost: string;
   /** an SSE client that has not drained for this long is dropped */
   frozenMs?: number;
+  /** SSE clients on /api/live at once (default 200); more get 503 */
+  maxLiveClients?: number;
   log: (line: string) => void;
 }
 
@@ -42,12 +49,19 @@ export class HttpApi {
   readonly server: http.Server;
   private readonly opts: HttpOptions;
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly prefixes: { key: string; handler: RouteHandler }[] = [];
+  readonly liveClients: LiveClients;
+  /** the `Host` names the API answers (also asked by MQTT over WebSocket, broker.ts) */
+  readonly hostCheck: HostCheck;
 
   constructor(opts: HttpOptions) {
     this.opts = opts;
     const { ctx } = opts;
+    const liveClients = new LiveClients({ max: opts.maxLiveClients });
+    this.liveClients = liveClients;
+    this.hostCheck = new HostCheck({ listenHost: opts.listenHost, url: () => ctx.settings.get().publicUrl });
     // headersTimeout and requestTimeout are only enforced when node:http sweeps its connections,
-    // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (issue 7 §10)
+    // every 30 s by default: a slowloris client held its socket ~40 s instead of 10 (docs/RELIABILITY.md, HTTP bad input)
     this.server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) =>
       this.handle(req, res),
     );
@@ -71,8 +85,16 @@ export class HttpApi {
     this.route('GET', '/api/cost', async (_req, res, url) =>
       sendJson(res, 200, await cost(ctx, url.searchParams)),
     );
-    this.route('GET', '/api/live', (req, res) => live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000 }));
+    this.route('GET', '/api/live', (req, res) =>
+      live(ctx, req, res, { frozenMs: opts.frozenMs ?? 20_000, clients: liveClients }),
+    );
     this.route('GET', '/api/export', (_req, res, url) => exportData(ctx, url.searchParams, res));
+    // acting together: the signal, challenges, production (docs/COLLECTIVE.md)
+    this.route('GET', '/api/signal', (_req, res) => sendJson(res, 200, signal(ctx)));
+    this.route('GET', '/api/challenges', (_req, res) => sendJson(res, 200, challenges(ctx)));
+    this.route('GET', '/api/production', (_req, res, url) =>
+      sendJson(res, 200, production(ctx, url.searchParams)),
+    );
     // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)
     this.route('GET', '/metrics', (req, res) => {
       const open = wantsOpenMetrics(req.headers.accept);
@@ -92,8 +114,22 @@ export class HttpApi {
     this.routes.set(`${method} ${path}`, handler);
   }
 
+  /** A handler for every path under `prefix` (`/report/` then a month), tried after exact routes. */
+  routePrefix(method: string, prefix: string, handler: RouteHandler): void {
+    this.prefixes.push({ key: `${method} ${prefix}`, handler });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
+    if (!this.hostCheck.allows(req.headers.host)) {
+      // not its own name: a page that pointed its domain at the hub (DNS rebinding), or a name the
+      // admin has not told it
+      return sendError(
+        res,
+        421,
+        `this hub does not answer to the name "${req.headers.host?.slice(0, 100)}": if it is one of its names, set it with "settings set url http://NAME:PORT" on the console`,
+      );
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://hub.invalid');
@@ -101,7 +137,8 @@ export class HttpApi {
       return sendError(res, 400, 'the request URL is not valid');
     }
     try {
-      const handler = this.routes.get(`${method === 'HEAD' ? 'GET' : method} ${url.pathname}`);
+      const key = `${method === 'HEAD' ? 'GET' : method} ${url.pathname}`;
+      const handler = this.routes.get(key) ?? this.prefixes.find((p) => key.startsWith(p.key))?.handler;
       if (handler) {
         await handler(req, res, url);
         return;
@@ -116,6 +153,11 @@ export class HttpApi {
       serveStatic(this.opts.staticRoot, url.pathname, res, method);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err.status, err.message);
+      if (err instanceof ScryptBusy) {
+        // a private link's token waits for its scrypt behind too many others (a guessing flood)
+        res.setHeader('retry-after', '5');
+        return sendError(res, 503, `the hub is busy: ${err.message}`);
+      }
       this.opts.log(`HTTP ${method} ${url.pathname} failed: ${(err as Error).stack ?? err}`);
       sendError(res, 500, 'internal error: see the hub log');
     }

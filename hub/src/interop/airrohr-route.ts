@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AIRROHR_MAX_BODY } from '../../../protocol/interop/airrohr.ts';
+import type { LoginThrottle } from '../broker/login-throttle.ts';
 import { sendError, sendJson } from '../http/respond.ts';
 import type { DeviceStore } from '../store/device-store.ts';
 import type { Registry } from '../store/registry.ts';
+import { ScryptBusy } from '../store/scrypt-queue.ts';
 import { mapAirrohr } from './airrohr.ts';
 import type { InteropRouter } from './router.ts';
 
@@ -10,23 +12,42 @@ export interface AirrohrRouteOptions {
   devices: DeviceStore;
   registry: Registry;
   router: InteropRouter;
+  /** the hub's one throttle of failed logins, shared with MQTT */
+  throttle: LoginThrottle;
   now?: () => number;
 }
 
 /**
  * POST /data.php, the airrohr firmware's "send to own API" with basic auth (user = node id,
- * password = its secret). Answers after the readings are committed, like a QoS 1 PUBACK.
+ * password = its secret). Answers after the readings are committed, like a QoS 1 PUBACK. Failed
+ * logins count in the same throttle as MQTT's: an address guessing here is refused there too.
  */
 export function airrohrRoute(opts: AirrohrRouteOptions) {
   const now = opts.now ?? Date.now;
+  const { throttle } = opts;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const address = req.socket.remoteAddress;
     const creds = basicAuth(req.headers.authorization);
     const device = creds ? opts.devices.get(creds.user) : undefined;
-    if (
-      !creds ||
-      device?.format !== 'airrohr' ||
-      !(await opts.registry.authenticate(creds.user, creds.password))
-    ) {
+    // a sensor whose secret already passed scrypt costs nothing to check: throttling spares it
+    const known = !!creds && opts.registry.knownGood(creds.user, creds.password);
+    if (!known && throttle.blocked(address)) {
+      res.setHeader('retry-after', String(Math.ceil(throttle.blockMs / 1000)));
+      return sendError(res, 429, 'too many failed logins from this address: wait and try again');
+    }
+    let ok = false;
+    try {
+      ok =
+        !!creds &&
+        device?.format === 'airrohr' &&
+        (await opts.registry.authenticate(creds.user, creds.password));
+    } catch (err) {
+      if (!(err instanceof ScryptBusy)) throw err;
+      res.setHeader('retry-after', '5');
+      return sendError(res, 503, `the hub is busy: ${err.message}`);
+    }
+    if (!ok || !device) {
+      throttle.failed(address);
       res.setHeader('www-authenticate', 'Basic realm="communs", charset="UTF-8"');
       return sendError(res, 401, 'an airrohr sensor logs in with its node id and secret (basic auth)');
     }

@@ -44,7 +44,7 @@ export class ExternalIngest implements Publisher {
 
   async start(): Promise<void> {
     const { opts } = this;
-    // mqtt.js (~5 MB of RSS) is loaded only by a hub that uses it (issue 8)
+    // mqtt.js (~5 MB of RSS) is loaded only by a hub that uses it (docs/PERFORMANCE.md, memory)
     const mqtt = await import('mqtt');
     this.client = await mqtt
       .connectAsync(opts.url, {

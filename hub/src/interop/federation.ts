@@ -63,7 +63,7 @@ export class Federation {
       }
     }
     if (peers.every((p) => this.links.has(p.name))) return;
-    // mqtt.js (~5 MB of RSS) is loaded only by a hub that has peers (issue 8)
+    // mqtt.js (~5 MB of RSS) is loaded only by a hub that has peers (docs/PERFORMANCE.md, memory)
     const { connect } = await import('mqtt');
     for (const p of peers) if (!this.links.has(p.name)) this.link(connect, p);
   }
@@ -129,7 +129,11 @@ export class Federation {
     const client = connect(p.url, {
       ...(p.username ? { username: p.username } : {}),
       ...(p.password ? { password: p.password } : {}),
-      clientId: `communs-${this.slug}-${Math.random().toString(16).slice(2, 8)}`.slice(0, 64),
+      // a Communs hub accepts only "<login>" or "<login>:…" as client id (docs/PROTOCOL.md)
+      clientId: `${p.username ?? `communs-${this.slug}`}:${Math.random().toString(16).slice(2, 8)}`.slice(
+        0,
+        64,
+      ),
       reconnectPeriod: 5000,
       connectTimeout: 10_000,
     });

@@ -16,6 +16,7 @@ export interface HaClass {
 
 export const HA_CLASSES: Record<Quantity, HaClass> = {
   power: { deviceClass: 'power', stateClass: 'measurement', unit: 'W', scale: 1, precision: 0 },
+  power_produced: { deviceClass: 'power', stateClass: 'measurement', unit: 'W', scale: 1, precision: 0 },
   apparent_power: {
     deviceClass: 'apparent_power',
     stateClass: 'measurement',
@@ -106,8 +107,11 @@ export function quantityFromHa(d: HaDescription): Quantity | undefined {
   // a running total without a class or unit (a pulse_counter's `total`) counts pulses
   if (running && (unit === undefined || fits('pulses'))) return 'pulses';
   // no class: only a unit that belongs to exactly one quantity says what is measured; a running
-  // total is looked for among counters first; kWh alone is energy, never energy exported
-  const all = (Object.keys(QUANTITIES) as Quantity[]).filter((q) => q !== 'energy_exported');
+  // total is looked for among counters first; kWh alone is energy, never energy exported, and W
+  // alone is power consumed, never a production
+  const all = (Object.keys(QUANTITIES) as Quantity[]).filter(
+    (q) => q !== 'energy_exported' && q !== 'power_produced',
+  );
   const candidates = all.filter(fits);
   const counters = candidates.filter((q) => QUANTITIES[q].kind === 'counter');
   if (running && counters.length >= 1) return counters[0];

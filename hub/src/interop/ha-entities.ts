@@ -35,6 +35,7 @@ export interface HubIdentity {
 /** The words of entity names (Home Assistant shows them as given). */
 const WORDS: Record<Quantity, string> = {
   power: 'power',
+  power_produced: 'power produced',
   apparent_power: 'apparent power',
   reactive_power: 'reactive power',
   energy: 'energy',

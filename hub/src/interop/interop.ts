@@ -1,4 +1,5 @@
 import type { NeighboursBody } from '../../../protocol/interop/federation.ts';
+import type { LoginThrottle } from '../broker/login-throttle.ts';
 import { sendJson } from '../http/respond.ts';
 import type { HttpApi } from '../http/server.ts';
 import type { IngestPipeline } from '../ingest/pipeline.ts';
@@ -18,6 +19,8 @@ export interface InteropOptions {
   ingest: IngestPipeline;
   bus: LiveBus;
   http: HttpApi;
+  /** the hub's one throttle of failed logins, shared with MQTT */
+  throttle: LoginThrottle;
   version: string;
   /** set: ingest attaches to this broker instead of the embedded one */
   externalBroker?: ExternalBrokerOptions;
@@ -34,7 +37,7 @@ export interface InteropControl {
 }
 
 /**
- * The interop room, wired in one place (issue 6): foreign devices through the router, the airrohr
+ * The interop room, wired in one place: foreign devices through the router, the airrohr
  * endpoint, Home Assistant discovery, federation with peer hubs, and the external broker mode.
  */
 export class Interop implements InteropControl {
@@ -76,7 +79,7 @@ export class Interop implements InteropControl {
     opts.http.route(
       'POST',
       '/data.php',
-      airrohrRoute({ devices: this.devices, registry, router: this.router }),
+      airrohrRoute({ devices: this.devices, registry, router: this.router, throttle: opts.throttle }),
     );
     opts.http.route('GET', '/api/neighbours', (_req, res) => sendJson(res, 200, this.neighbours()));
     opts.http.route('GET', '/api/counter-events', (_req, res, url) =>

@@ -11,6 +11,18 @@ export interface MetricsSources {
   timings: IngestTimings;
   broker: () => BrokerCounters | undefined;
   backupsDir: string;
+  /** the hub's limits at work (absent offline) */
+  limits?: () => LimitCounters;
+}
+
+/** What the hub refused to protect itself, since it started. */
+export interface LimitCounters {
+  /** logins refused without a check: their address failed too often (MQTT and /data.php) */
+  throttledLogins: number;
+  /** logins refused because too many password checks were waiting (hub/src/store/scrypt-queue.ts) */
+  busyPasswordChecks: number;
+  liveClients: number;
+  refusedLiveClients: number;
 }
 
 export interface Sample {
@@ -135,6 +147,21 @@ export function collectFigures(ctx: HubContext): Family[] {
       ]),
     );
   }
+  const limits = m.limits?.();
+  if (limits) {
+    families.push(
+      counter('communs_logins_throttled', 'logins refused unchecked: too many failures from their address', [
+        { value: limits.throttledLogins },
+      ]),
+      counter('communs_password_checks_busy', 'logins refused: too many password checks waiting', [
+        { value: limits.busyPasswordChecks },
+      ]),
+      gauge('communs_live_clients', 'SSE clients on /api/live', [{ value: limits.liveClients }]),
+      counter('communs_live_clients_refused', 'SSE clients refused: as many as the hub serves', [
+        { value: limits.refusedLiveClients },
+      ]),
+    );
+  }
   if (broker) {
     families.push(
       counter('communs_mqtt_connections', 'MQTT connections accepted since the hub started', [
@@ -146,6 +173,14 @@ export function collectFigures(ctx: HubContext): Family[] {
       ]),
       counter('communs_mqtt_denied_topics', 'publishes and subscriptions outside a node’s topics', [
         { value: broker.deniedTopics },
+      ]),
+      counter(
+        'communs_mqtt_refused_client_ids',
+        'MQTT logins with a client id not their node’s (CONNACK 2)',
+        [{ value: broker.refusedClientIds }],
+      ),
+      counter('communs_mqtt_refused_subscriptions', 'subscriptions past the most one client may hold', [
+        { value: broker.refusedSubscriptions },
       ]),
     );
   }

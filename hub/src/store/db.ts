@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
+import { prepareDbFile } from './owner-only.ts';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement;
@@ -30,7 +31,9 @@ export class NewerSchemaError extends Error {
  * database as it was (docs/DEPLOY.md, "Updating").
  */
 export function openDb(opts: OpenDbOptions): Db {
-  fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+  fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
+  // owner-only before SQLite opens it: its WAL and shared-memory files take the same mode
+  prepareDbFile(opts.file);
   const db = new Database(opts.file);
   const found = schemaVersion(db);
   if (found > MIGRATIONS.length) {

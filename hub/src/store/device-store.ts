@@ -106,19 +106,18 @@ export class DeviceStore {
     this.byFormat = undefined;
   }
 
-  /** A node and its device row in one transaction; returns the node's secret. */
-  addWithNode(
+  /**
+   * A node and its device row in one transaction (the registry's, once the secret is hashed);
+   * returns the node's secret.
+   */
+  async addWithNode(
     registry: Registry,
     d: {
       node: { id: string; name?: string | undefined; household: string | null };
       device: Parameters<DeviceStore['add']>[0];
     },
-  ): string {
-    let secret = '';
-    this.db.transaction(() => {
-      secret = registry.addNode(d.node).secret;
-      this.add(d.device);
-    })();
+  ): Promise<string> {
+    const { secret } = await registry.addNode(d.node, { alongside: () => this.add(d.device) });
     return secret;
   }
 

@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
-import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
+import { ScryptQueue } from './scrypt-queue.ts';
+import { newSecret, quickDigest } from './secrets.ts';
 
 /** 9 random bytes → 12 base64url characters: the public lookup key of a link. */
 const SELECTOR_BYTES = 9;
@@ -16,7 +17,7 @@ export interface LinkInfo {
 }
 
 /**
- * A household's private link (DESIGN.md, Privacy model): a capability token `<selector><secret>`.
+ * A household's private link (docs/PRIVACY.md): a capability token `<selector><secret>`.
  * The selector finds the row without revealing anything; the secret is checked against its scrypt
  * hash with a constant-time comparison (secrets.ts). One active link a household: issuing a new one
  * revokes the old. A wrong, malformed or revoked token resolves to undefined, like no token.
@@ -26,23 +27,27 @@ export class HouseholdLinks {
   private readonly now: () => number;
   /** token digest → the token hash it matched; valid only while the row still holds that hash */
   private readonly verified = new Map<string, string>();
-  private dummyHash: string | undefined;
+  private dummyHash: Promise<string> | undefined;
+  private readonly scrypt: ScryptQueue;
 
-  constructor(opts: { db: Db; now?: () => number }) {
+  /** `scrypt`: the hub's one queue of password work (shared with the registry) */
+  constructor(opts: { db: Db; now?: () => number; scrypt?: ScryptQueue }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
+    this.scrypt = opts.scrypt ?? new ScryptQueue();
   }
 
   /** Issues a new link for the household (revoking any previous one); the token exists only here. */
-  issue(householdId: string): string {
+  async issue(householdId: string): Promise<string> {
     const selector = newSecret(SELECTOR_BYTES);
     const secret = newSecret(SECRET_BYTES);
+    const tokenHash = await this.scrypt.hash(secret);
     this.db
       .prepare(
         `INSERT INTO household_links (household_id, selector, token_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (household_id) DO UPDATE SET selector = excluded.selector, token_hash = excluded.token_hash, created_at = excluded.created_at`,
       )
-      .run(householdId, selector, hashSecret(secret), this.now());
+      .run(householdId, selector, tokenHash, this.now());
     return `${selector}${secret}`;
   }
 
@@ -58,7 +63,10 @@ export class HouseholdLinks {
     return row && { householdId: row.household_id, createdAt: row.created_at };
   }
 
-  /** The household a token opens, or undefined for no, a malformed, a wrong or a revoked token. */
+  /**
+   * The household a token opens, or undefined for no, a malformed, a wrong or a revoked token.
+   * Rejects with ScryptBusy when too many checks wait already (scrypt-queue.ts).
+   */
   async resolve(token: string | null | undefined): Promise<string | undefined> {
     if (!token || !TOKEN_PATTERN.test(token)) return undefined;
     const selector = token.slice(0, SELECTOR_CHARS);
@@ -66,12 +74,12 @@ export class HouseholdLinks {
     const row = this.row(selector);
     if (!row) {
       // an unknown selector costs the same scrypt as a known one: timing tells nothing
-      await verifySecret(secret, this.dummy());
+      await this.scrypt.verify(secret, await this.dummy());
       return undefined;
     }
     const digest = quickDigest(token);
     if (this.verified.get(digest) === row.token_hash) return row.household_id;
-    const ok = await verifySecret(secret, row.token_hash);
+    const ok = await this.scrypt.verify(secret, row.token_hash);
     // the link may have been revoked or reissued while scrypt ran
     const now = this.row(selector);
     if (!ok || !now || now.token_hash !== row.token_hash) return undefined;
@@ -86,8 +94,8 @@ export class HouseholdLinks {
       .get(selector) as { household_id: string; token_hash: string } | undefined;
   }
 
-  private dummy(): string {
-    this.dummyHash ??= hashSecret(newSecret(SECRET_BYTES));
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.scrypt.hash(newSecret(SECRET_BYTES));
     return this.dummyHash;
   }
 }

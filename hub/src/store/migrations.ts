@@ -101,7 +101,7 @@ export const MIGRATIONS: readonly string[] = [
     what TEXT NOT NULL
   );
   `,
-  // 2: household private links (issue 5): one active link a household, the token stored hashed.
+  // 2: household private links: one active link a household, the token stored hashed.
   // `selector` is a public, random lookup key; the secret part is only ever kept as a scrypt hash.
   `
   CREATE TABLE household_links (
@@ -111,7 +111,7 @@ export const MIGRATIONS: readonly string[] = [
     created_at   INTEGER NOT NULL
   );
   `,
-  // 3: interop (issue 6): the format and topic of foreign devices, peer hubs, and the latest
+  // 3: interop: the format and topic of foreign devices, peer hubs, and the latest
   // aggregates of neighbouring quartiers. No foreign key to nodes: erasing a node must not fail on it.
   `
   CREATE TABLE devices (
@@ -140,7 +140,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (neighbourhood, quantity)
   ) WITHOUT ROWID;
   `,
-  // 4: raw readings packed per series (issue 8: <= 12 B a reading). Readings older than an hour
+  // 4: raw readings packed per series (<= 12 B a reading). Readings older than an hour
   // move from \`readings\` into blocks of ~100; times and sequence numbers are a straight line from
   // the first to the last plus per-reading offsets, values a JSON array: text SQLite decodes itself,
   // so \`all_readings\` gives residents one row per reading again (docs/DATA.md). A rowid table: a
@@ -223,5 +223,48 @@ export const MIGRATIONS: readonly string[] = [
            json_object('perKwh', CAST(value AS REAL)), 0
     FROM settings WHERE key = 'tariffPerKwh';
   DELETE FROM settings WHERE key IN ('tariffPerKwh', 'tariffDailyCharge');
+  `,
+  // 8: acting together (docs/COLLECTIVE.md): EcoWatt days and the admin's notes for the signal,
+  // and collective challenges with their result, kept as first published.
+  `
+  CREATE TABLE signal_days (
+    day     TEXT PRIMARY KEY,
+    ecowatt TEXT CHECK (ecowatt IN ('orange', 'red')),
+    note    TEXT,
+    set_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE challenges (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    day        TEXT NOT NULL,
+    from_time  TEXT NOT NULL,
+    to_time    TEXT NOT NULL,
+    target_pct REAL NOT NULL,
+    created_at INTEGER NOT NULL,
+    result     TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX challenges_day ON challenges (day);
+  `,
+  // 9: utility meters read by their own output (a Linky's TIC, a DSMR P1 port). A series may be a
+  // part of another of its node (a tariff register of the total): collective figures skip it then.
+  // One row per node reading a meter: its contract (meta) and its tariff period (status).
+  `
+  ALTER TABLE sensors ADD COLUMN part_of TEXT;
+  CREATE TABLE meters (
+    node_id        TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    mode           TEXT,
+    phases         INTEGER,
+    option         TEXT,
+    subscribed_va  REAL,
+    subscribed_a   REAL,
+    producer       INTEGER,
+    period         TEXT,
+    period_index   INTEGER,
+    off_peak       INTEGER,
+    tempo_today    TEXT,
+    tempo_tomorrow TEXT,
+    status_ts      INTEGER
+  );
   `,
 ];

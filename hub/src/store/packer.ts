@@ -99,7 +99,7 @@ export function planBlocks(
 }
 
 /**
- * Moves raw readings older than an hour from `readings` into `reading_blocks` (issue 8: 29 B a
+ * Moves raw readings older than an hour from `readings` into `reading_blocks` (29 B a
  * reading as rows, under 12 packed). One series and at most 2,000 rows a transaction: the block
  * inserts and the row deletes commit together or not at all, so a crash mid-pack loses nothing
  * and stores nothing twice; between transactions the event loop turns and ingest commits.

@@ -1,7 +1,9 @@
 import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { Meters } from './meters.ts';
 import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
-import { hashSecret, newSecret, quickDigest, verifySecret } from './secrets.ts';
+import { ScryptQueue } from './scrypt-queue.ts';
+import { newSecret, quickDigest } from './secrets.ts';
 
 export interface HouseholdRow {
   id: string;
@@ -54,6 +56,8 @@ export interface SensorRow {
   last_total: number | null;
   last_total_ts: number | null;
   meter_offset: number;
+  /** the node's sensor this one is a part of (a tariff register of a meter's total) */
+  part_of: string | null;
 }
 
 /** A stretch of time during which a household's data was public (community or open); `until` null: still. */
@@ -80,14 +84,20 @@ export class Registry {
   private sensorsById = new Map<number, SensorRow>();
   /** node id → digest of the last secret that passed scrypt; cleared on rotation or revocation */
   private verified = new Map<string, string>();
+  private readonly scrypt: ScryptQueue;
   /** household id → when its data was public, oldest first (docs/PRIVACY.md) */
   private periods = new Map<string, SharingPeriod[]>();
   /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
   private maxSensorId = 0;
+  /** utility meters read by their own output: contract and tariff period */
+  readonly meters: Meters;
 
-  constructor(opts: { db: Db; now?: () => number }) {
+  /** `scrypt`: the hub's one queue of password work (shared with household links) */
+  constructor(opts: { db: Db; now?: () => number; scrypt?: ScryptQueue }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
+    this.meters = new Meters({ db: opts.db });
+    this.scrypt = opts.scrypt ?? new ScryptQueue();
   }
 
   load(): void {
@@ -103,6 +113,7 @@ export class Registry {
       this.maxSensorId,
       (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
     );
+    this.meters.load();
     this.periods.clear();
     const periods = this.db
       .prepare('SELECT household_id AS id, since, until FROM sharing_periods ORDER BY since')
@@ -214,7 +225,7 @@ export class Registry {
   }
 
   /**
-   * Deletes a household with its nodes and their sensors (erasure, issue 5); the caller deletes
+   * Deletes a household with its nodes and their sensors (erasure, docs/PRIVACY.md); the caller deletes
    * their data first. Returns the node ids and sensor ids that were removed.
    */
   removeHousehold(id: string): { nodes: string[]; sensorIds: number[] } {
@@ -226,6 +237,7 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.meters.forget(nodes);
       this.db.prepare('DELETE FROM sharing_periods WHERE household_id = ?').run(id);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
@@ -250,24 +262,24 @@ export class Registry {
     return [...this.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** Creates a node and returns its secret: the only time the secret exists in clear. */
-  addNode(n: { id: string; name?: string; household?: string | null; demo?: boolean }): {
-    node: NodeRow;
-    secret: string;
-  } {
-    if (this.nodes.has(n.id))
-      throw new RegistryError(`node "${n.id}" exists already: use "node rotate ${n.id}" for a new secret`);
-    if (n.household && !this.households.has(n.household)) {
-      throw new RegistryError(
-        `no household "${n.household}": add it first with "household add ${n.household} NAME"`,
-      );
-    }
+  /**
+   * Creates a node and returns its secret: the only time the secret exists in clear. `alongside`
+   * runs in the transaction that inserts the node (a device's own row).
+   */
+  async addNode(
+    n: { id: string; name?: string; household?: string | null; demo?: boolean },
+    opts: { alongside?: () => void } = {},
+  ): Promise<{ node: NodeRow; secret: string }> {
+    this.checkNewNode(n);
     const secret = newSecret();
+    const secretHash = await this.scrypt.hash(secret);
+    // the same id may have been added, or its household removed, while scrypt ran
+    this.checkNewNode(n);
     const row: NodeRow = {
       id: n.id,
       name: n.name ?? n.id,
       household_id: n.household ?? null,
-      secret_hash: hashSecret(secret),
+      secret_hash: secretHash,
       demo: n.demo ? 1 : 0,
       created_at: this.now(),
       revoked_at: null,
@@ -286,19 +298,35 @@ export class Registry {
       max_seq: null,
       gaps: 0,
     };
-    this.db
-      .prepare(
-        'INSERT INTO nodes (id, name, household_id, secret_hash, demo, created_at) VALUES (@id, @name, @household_id, @secret_hash, @demo, @created_at)',
-      )
-      .run(row);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO nodes (id, name, household_id, secret_hash, demo, created_at) VALUES (@id, @name, @household_id, @secret_hash, @demo, @created_at)',
+        )
+        .run(row);
+      opts.alongside?.();
+    })();
     this.nodes.set(row.id, row);
     return { node: row, secret };
   }
 
-  rotateSecret(id: string): string {
-    const row = this.requireNode(id);
+  private checkNewNode(n: { id: string; household?: string | null }): void {
+    if (this.nodes.has(n.id))
+      throw new RegistryError(`node "${n.id}" exists already: use "node rotate ${n.id}" for a new secret`);
+    if (n.household && !this.households.has(n.household)) {
+      throw new RegistryError(
+        `no household "${n.household}": add it first with "household add ${n.household} NAME"`,
+      );
+    }
+  }
+
+  async rotateSecret(id: string): Promise<string> {
+    this.requireNode(id);
     const secret = newSecret();
-    row.secret_hash = hashSecret(secret);
+    const secretHash = await this.scrypt.hash(secret);
+    // the node may have been erased while scrypt ran
+    const row = this.requireNode(id);
+    row.secret_hash = secretHash;
     row.revoked_at = null;
     this.db
       .prepare('UPDATE nodes SET secret_hash = ?, revoked_at = NULL WHERE id = ?')
@@ -335,13 +363,16 @@ export class Registry {
     return !!row && row.revoked_at === null && this.verified.get(id) === quickDigest(secret);
   }
 
-  /** True when `secret` is the node's current secret and the node is not revoked. */
+  /**
+   * True when `secret` is the node's current secret and the node is not revoked. Rejects with
+   * ScryptBusy when too many checks wait already (scrypt-queue.ts): the caller says "try again".
+   */
   async authenticate(id: string, secret: string): Promise<boolean> {
     const row = this.nodes.get(id);
     if (!row || row.revoked_at !== null) return false;
     const digest = quickDigest(secret);
     if (this.verified.get(id) === digest) return true;
-    const ok = await verifySecret(secret, row.secret_hash);
+    const ok = await this.scrypt.verify(secret, row.secret_hash);
     // the node may have been revoked or rotated while scrypt ran
     const now = this.nodes.get(id);
     if (!ok || !now || now.revoked_at !== null || now.secret_hash !== row.secret_hash) return false;
@@ -361,18 +392,25 @@ export class Registry {
 
   /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
   applySensorRows(
-    rows: ReadonlyArray<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>,
+    rows: ReadonlyArray<
+      Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'> & {
+        part_of?: string | null;
+      }
+    >,
   ): void {
     for (const r of rows) {
       if (!this.nodes.has(r.node_id)) continue;
-      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, ...r });
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, part_of: null, ...r });
     }
   }
 
-  /** Node fields set by a commit's meta and status messages, now durable. */
+  /** Node fields set by a commit's meta and status messages, now durable; a meter's go to `meters`. */
   applyNodeFields(n: NodeDescription): void {
     const row = this.nodes.get(n.id);
-    if (row) Object.assign(row, described(n));
+    if (!row) return;
+    Object.assign(row, described(n));
+    if (n.meter) this.meters.applyMeta(n.id, n.meter);
+    if (n.meterStatus) this.meters.applyStatus(n.id, n.meterStatus.status, n.meterStatus.ts);
   }
 
   /** Applies a node's self-description at once, outside ingest (tools and tests). */
@@ -384,8 +422,8 @@ export class Registry {
       for (const s of sensors)
         this.db
           .prepare(
-            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
-             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label, part_of = excluded.part_of`,
           )
           .run({
             id: s.id,
@@ -394,6 +432,7 @@ export class Registry {
             quantity: s.quantity,
             unit: s.unit,
             label: s.label,
+            part_of: s.part_of,
           });
       for (const n of nodes)
         this.db
@@ -404,7 +443,6 @@ export class Registry {
     for (const n of nodes) this.applyNodeFields(n);
   }
 
-  // --- sensors ----------------------------------------------------------------------------------
   // --- sensors ----------------------------------------------------------------------------------
 
   sensor(nodeId: string, sensor: string): SensorRow | undefined {
@@ -439,7 +477,8 @@ export class Registry {
     }
     const existing = byNode.get(s.sensor);
     // keep the live counter state of an existing row (it is newer than what RETURNING read back)
-    if (existing) Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label });
+    if (existing)
+      Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label, part_of: s.part_of });
     else {
       byNode.set(s.sensor, s);
       this.sensorsById.set(s.id, s);

@@ -1,9 +1,11 @@
-import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Node secrets and household link tokens: random, shown once, stored only as a scrypt hash
  * (`scrypt$N$r$p$salt$hash`, base64url). scrypt's cost is the point: a stolen database does not
- * give away the secrets. N = 2^14 keeps one check near 30 ms on a Raspberry Pi 4.
+ * give away the secrets. N = 2^14 keeps one check near 30 ms on a Raspberry Pi 4. Always the
+ * asynchronous scrypt, never the blocking one: 30 ms of a frozen event loop delays every node's
+ * acknowledgement. The hub calls these through its one queue (scrypt-queue.ts).
  */
 const N = 16384;
 const R = 8;
@@ -21,10 +23,14 @@ export function newSecret(bytes = 24): string {
   }
 }
 
-export function hashSecret(secret: string): string {
+export function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = scryptSync(secret, salt, KEY_LEN, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  return new Promise((resolve, reject) => {
+    scrypt(secret, salt, KEY_LEN, { N, r: R, p: P }, (err, key) => {
+      if (err) reject(err);
+      else resolve(['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$'));
+    });
+  });
 }
 
 export function verifySecret(secret: string, stored: string): Promise<boolean> {

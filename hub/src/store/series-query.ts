@@ -30,7 +30,7 @@ export class PointsJson {
 export interface SeriesResult {
   step: SeriesStep;
   stepMs: number;
-  /** raw readings come as arrays; rollups and aggregates as JSON text (issue 8: no per-row objects) */
+  /** raw readings come as arrays; rollups and aggregates as JSON text (no per-row objects) */
   points: Points | PointsJson;
 }
 
@@ -113,7 +113,7 @@ export class SeriesQuery {
       raw: opts.raw ?? new RawReadings({ db: this.db }),
       // SQLite writes the response's columns itself: handing 1,440 rows of a day chart to JS
       // cost ~1 µs a row and serialising them again ~0.5 µs, 2.3 ms in all; this takes ~0.8 ms
-      // (bench queries, issue 8). Its numbers round-trip to the same doubles as JSON.stringify's.
+      // (bench/queries.ts). Its numbers round-trip to the same doubles as JSON.stringify's.
       rollupGauge: this.db.prepare(rollupJsonSql('sum / count')).raw(),
       rollupCounter: this.db.prepare(rollupJsonSql('sum')).raw(),
       // CROSS JOIN keeps rollups the inner loop, searched by its primary key for each sensor of
@@ -129,6 +129,8 @@ export class SeriesQuery {
          JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND r.start >= sp.since
+           -- a part of a series its node declares (a tariff register of the total) counts once, in the whole
+           AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start ORDER BY r.start`,
       ),
       // the named series, with their household and since when: held cells are merged with these
@@ -136,7 +138,8 @@ export class SeriesQuery {
         .prepare(
           `SELECT s.id, n.household_id, sp.since FROM sensors s JOIN nodes n ON n.id = s.node_id
            JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
-           WHERE s.quantity = ?`,
+           WHERE s.quantity = ?
+             AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)`,
         )
         .raw(),
       // changes on this connection (ingest, erasures, registry) and commits by other ones

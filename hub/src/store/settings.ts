@@ -24,6 +24,18 @@ export const SettingsSchema = z.object({
   privacyDominance: z.number().gt(0).max(0.5).default(0.5),
   /** the base URL printed in private links (the admin sets the LAN address) */
   publicUrl: z.string().max(200).default(''),
+  /** the shared outdoor temperature sensor of the signal's heat and cold alerts, `<node>/<sensor>` ('' : none) */
+  outdoorSensor: z.string().max(130).default(''),
+  /**
+   * heat: the mean of the last three days' maxima and minima at or above these, °C (Santé publique
+   * France's heat-health thresholds, here the Rhône's: docs/COLLECTIVE.md)
+   */
+  heatDayC: z.number().min(10).max(60).default(34),
+  heatNightC: z.number().min(0).max(40).default(20),
+  /** cold: the last 24 hours' minimum below these, °C (France's cold-wave levels: docs/COLLECTIVE.md) */
+  coldC: z.number().min(-30).max(10).default(0),
+  severeColdC: z.number().min(-40).max(0).default(-5),
+  extremeColdC: z.number().min(-50).max(0).default(-10),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

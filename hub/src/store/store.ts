@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { AuditLog } from './audit-log.ts';
 import { AutoBackup, type AutoBackupOptions } from './auto-backup.ts';
 import { type BackupProgress, backupDb } from './backup.ts';
+import { ChallengeStore } from './challenge-store.ts';
 import { ClockStore } from './clock-store.ts';
 import { CollectiveLedger } from './collective-ledger.ts';
 import { CommitLog } from './commit-log.ts';
@@ -21,8 +22,10 @@ import { ReadingsStore } from './readings-store.ts';
 import { Registry, type SensorRow } from './registry.ts';
 import { RejectionLog } from './rejection-log.ts';
 import { RollupReader } from './rollup-reader.ts';
+import { ScryptQueue } from './scrypt-queue.ts';
 import { rollupJsonSql, SeriesQuery } from './series-query.ts';
 import { SettingsStore } from './settings.ts';
+import { SignalDays } from './signal-days.ts';
 import { TariffStore } from './tariff-store.ts';
 
 export interface StoreOptions {
@@ -33,6 +36,8 @@ export interface StoreOptions {
   commitLog?: string;
   /** its size in bytes (default 8 MiB) */
   commitLogBytes?: number;
+  /** the power-cut test's broken hub only (commit-log.ts): acknowledges before the sync */
+  unsafeAcknowledgeBeforeSync?: boolean;
   /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
   foldEveryMs?: number;
   /** told when a fold fails (a full disk) and when one succeeds again */
@@ -53,6 +58,9 @@ export class Store {
   readonly settings: SettingsStore;
   /** tariffs with their dates, and Tempo day colours (docs/MONEY.md) */
   readonly tariffs: TariffStore;
+  /** EcoWatt days and notes for the signal, and collective challenges (docs/COLLECTIVE.md) */
+  readonly signalDays: SignalDays;
+  readonly challenges: ChallengeStore;
   readonly links: HouseholdLinks;
   readonly devices: DeviceStore;
   readonly federation: FederationStore;
@@ -70,6 +78,8 @@ export class Store {
   readonly expired: ExpiredReadings;
   /** the hub's last known good time (hub/src/time/trusted-clock.ts) */
   readonly clock: ClockStore;
+  /** every scrypt (node secrets, private links) goes through this one queue, one at a time */
+  readonly scrypt: ScryptQueue;
   private readonly db: Db;
   private readonly eraser: HouseholdEraser;
   private readonly readPool: ReadPool | undefined;
@@ -78,12 +88,15 @@ export class Store {
     const { db } = opts;
     const now = opts.now ?? Date.now;
     this.db = db;
-    this.registry = new Registry({ db });
+    this.scrypt = new ScryptQueue();
+    this.registry = new Registry({ db, scrypt: this.scrypt });
     this.registry.load();
     this.settings = new SettingsStore({ db });
     this.settings.load();
     this.tariffs = new TariffStore({ db });
-    this.links = new HouseholdLinks({ db });
+    this.signalDays = new SignalDays({ db });
+    this.challenges = new ChallengeStore({ db });
+    this.links = new HouseholdLinks({ db, scrypt: this.scrypt });
     this.devices = new DeviceStore({ db });
     this.federation = new FederationStore({ db });
     this.audit = new AuditLog({ db });
@@ -100,6 +113,7 @@ export class Store {
             log: new CommitLog({
               file: opts.commitLog,
               ...(opts.commitLogBytes ? { capacity: opts.commitLogBytes } : {}),
+              ...(opts.unsafeAcknowledgeBeforeSync ? { unsafeAcknowledgeBeforeSync: true } : {}),
             }),
           }
         : {}),

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /**
- * Debian's Chromium with a fresh profile and the flags that keep it from calling home
- * (../shared/STACK.md): a persistent context in a temp dir, removed on close.
+ * Debian's Chromium with a fresh profile and the flags that keep it from calling home: a
+ * persistent context in a temp dir, removed on close.
  */
 export async function launchChromium(
   opts: { width?: number; height?: number; locale?: string; timezoneId?: string } = {},

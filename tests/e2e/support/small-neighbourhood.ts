@@ -27,7 +27,7 @@ async function provision(
   household: string,
   sharing: SharingLevel,
 ): Promise<{ secret: string }> {
-  if (th.hub.store.registry.node(id)) return { secret: th.hub.store.registry.rotateSecret(id) };
+  if (th.hub.store.registry.node(id)) return { secret: await th.hub.store.registry.rotateSecret(id) };
   return th.addNode(id, { household, sharing });
 }
 

@@ -7,6 +7,8 @@ import { Store } from '../../../hub/src/store/store.ts';
 
 export interface DbCheck {
   quickCheck: string;
+  /** `PRAGMA integrity_check`, when asked for (it reads every page: slower) */
+  integrityCheck?: string;
   /** node id → sequence numbers stored */
   seqs: Map<string, Set<number>>;
   rows: number;
@@ -36,16 +38,21 @@ function rollupMismatches(db: Db): number {
 }
 
 /**
- * Opens the database the way the hub does at start — `PRAGMA quick_check`, then the commit log's
- * records after the last fold applied again and folded (hub/src/store/readings-store.ts) — and reads
- * what is stored.
+ * Opens the database the way the hub does at start — `PRAGMA quick_check` (and `integrity_check`
+ * with `integrity`), then the commit log's records after the last fold applied again and folded
+ * (hub/src/store/readings-store.ts) — and reads what is stored. `replay: false` reads the database
+ * alone: what a running hub has folded (it folds what it replayed at its start), or what a clean stop
+ * left; the log is then neither opened nor written.
  */
-export function checkDb(file: string): DbCheck {
+export function checkDb(file: string, opts: { integrity?: boolean; replay?: boolean } = {}): DbCheck {
   const db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const integrityCheck = opts.integrity
+      ? String(db.pragma('integrity_check', { simple: true }))
+      : undefined;
     const log = path.join(path.dirname(file), 'ingest.log');
-    if (fs.existsSync(log)) {
+    if (opts.replay !== false && fs.existsSync(log)) {
       const store = new Store({ db, commitLog: log });
       store.readings.open();
       store.readings.fold();
@@ -61,18 +68,18 @@ export function checkDb(file: string): DbCheck {
       set.add(r.seq);
       seqs.set(r.node, set);
     }
-    return { quickCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
+    return { quickCheck, integrityCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
   } finally {
     db.close();
   }
 }
 
 /** Provisions nodes in a fresh data directory before any hub runs; returns their secrets. */
-export function provision(
+export async function provision(
   file: string,
   nodes: string[],
   sharing: 'community' | 'private' = 'community',
-): Map<string, string> {
+): Promise<Map<string, string>> {
   const db: Db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const registry = new Registry({ db });
@@ -80,7 +87,7 @@ export function provision(
     const secrets = new Map<string, string>();
     for (const id of nodes) {
       registry.addHousehold({ id: `h-${id}`, name: `Household ${id}`, sharing });
-      secrets.set(id, registry.addNode({ id, household: `h-${id}` }).secret);
+      secrets.set(id, (await registry.addNode({ id, household: `h-${id}` })).secret);
     }
     return secrets;
   } finally {
@@ -100,14 +107,14 @@ export function missing(have: Set<number> | undefined, n: number): number[] {
  * node still costs the hub one scrypt at its first login (the cache is per node), but the test
  * does not spend 100 ms of scrypt per node before it starts.
  */
-export function provisionMany(file: string, ids: string[]): string {
+export async function provisionMany(file: string, ids: string[]): Promise<string> {
   const db: Db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const registry = new Registry({ db });
     registry.load();
     registry.addHousehold({ id: 'h-many', name: 'Many', sharing: 'community' });
     const [first, ...rest] = ids;
-    const { node, secret } = registry.addNode({ id: first as string, household: 'h-many' });
+    const { node, secret } = await registry.addNode({ id: first as string, household: 'h-many' });
     const insert = db.prepare(
       'INSERT INTO nodes (id, name, household_id, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     );

@@ -13,7 +13,7 @@ export function scale<T>(ci: T, soak: T): T {
 }
 
 export interface Figure {
-  /** issue 7 item number and a short name, e.g. "1 crash under load" */
+  /** the promise's number and a short name, e.g. "1 crash under load" */
   item: string;
   /** what was tried: counts, rates, durations, in words a reader can check */
   tried: string;

@@ -39,7 +39,7 @@ export function connect(
   const body = Buffer.concat([
     str(opts.name ?? 'MQTT'),
     Buffer.from([opts.level ?? 4, flags, 0, 30]),
-    str(`corpus-${Math.random().toString(16).slice(2, 8)}`),
+    str(`${user}:corpus-${Math.random().toString(16).slice(2, 8)}`),
     str(user),
     str(pass),
   ]);

@@ -1,7 +1,7 @@
 /**
  * Preloaded into the hub process (`node --import tsx --import outbound-watch.ts …`): every
  * outgoing TCP connect, UDP send and DNS lookup is recorded, so a test can say the hub opened no
- * socket outside the loopback range (DESIGN.md: no request leaves the neighbourhood). The summary
+ * socket outside the loopback range (docs/DESIGN.md: no request leaves the neighbourhood). The summary
  * is written to $COMMUNS_OUTBOUND_LOG when the process exits.
  */
 import dgram from 'node:dgram';

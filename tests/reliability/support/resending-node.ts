@@ -120,7 +120,7 @@ export class ResendingNode {
     const client = mqtt.connect(url, {
       username: node,
       password: secret,
-      clientId: `${node}-${Math.random().toString(16).slice(2, 8)}`,
+      clientId: `${node}:${Math.random().toString(16).slice(2, 8)}`,
       reconnectPeriod: 0,
       connectTimeout: 3000,
       queueQoSZero: false,

@@ -7,7 +7,7 @@ import { nodeInfo } from './nodes.ts';
 export const UNKNOWN_LINK = 'unknown or revoked link';
 
 /**
- * GET /api/household?token=T: what a household's private link opens (DESIGN.md, Privacy model):
+ * GET /api/household?token=T: what a household's private link opens (docs/PRIVACY.md):
  * its nodes and sensors with their names, whatever its sharing level. Its series are then read
  * from /api/series with the same token.
  */

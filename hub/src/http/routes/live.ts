@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HubContext } from '../../context.ts';
 import { isPublicDetail, publicSensor } from '../../privacy.ts';
-import { SECURITY_HEADERS } from '../respond.ts';
+import { SECURITY_HEADERS, sendError } from '../respond.ts';
 
 /**
  * Unsent data kept per client at most. Past it, events are skipped for that client, not buffered:
  * one group commit can emit thousands of readings in one turn (a node replaying its backlog), and
- * closing then dropped healthy dashboards too (issue 7 §6). Only a client that does not drain for
+ * closing then dropped healthy dashboards too (docs/RELIABILITY.md, frozen consumer). Only a client that does not drain for
  * `frozenMs` is closed.
  */
 const MAX_BUFFERED = 256 * 1024;
@@ -15,15 +15,52 @@ const KEEPALIVE_MS = 15_000;
 const CHECK_MS = 2_000;
 
 /**
+ * The SSE clients connected now, at most `max`. Each holds a socket, three bus listeners and up to
+ * MAX_BUFFERED of unsent data; a shared screen or a resident's browser needs one.
+ */
+export class LiveClients {
+  readonly max: number;
+  count = 0;
+  /** clients refused because `max` were connected */
+  refused = 0;
+
+  constructor(opts: { max?: number } = {}) {
+    this.max = opts.max ?? 200;
+  }
+
+  enter(): boolean {
+    if (this.count >= this.max) {
+      this.refused++;
+      return false;
+    }
+    this.count++;
+    return true;
+  }
+
+  leave(): void {
+    this.count--;
+  }
+}
+
+/**
  * GET /api/live: Server-Sent Events of what is stored, filtered by the sharing rules. Each client
- * is one set of bus listeners, removed when it goes.
+ * is one set of bus listeners, removed when it goes. Past `clients.max`, 503: the dashboard's
+ * live subscription retries with backoff (dashboard/src/data/live.ts).
  */
 export function live(
   ctx: HubContext,
   req: IncomingMessage,
   res: ServerResponse,
-  opts: { frozenMs: number },
+  opts: { frozenMs: number; clients: LiveClients },
 ): void {
+  if (!opts.clients.enter()) {
+    res.setHeader('retry-after', '30');
+    return sendError(
+      res,
+      503,
+      `the hub serves ${opts.clients.max} live clients at most and has that many: try again later`,
+    );
+  }
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': 'text/event-stream; charset=utf-8',
@@ -74,7 +111,11 @@ export function live(
     },
     Math.min(CHECK_MS, opts.frozenMs),
   );
+  let closed = false;
   function close(): void {
+    if (closed) return;
+    closed = true;
+    opts.clients.leave();
     clearInterval(keepalive);
     for (const off of unsubscribe) off();
     res.destroy();

@@ -18,7 +18,7 @@ import { HttpError } from '../respond.ts';
  * GET /api/series: one series (`sensor=<node>/<sensor>`) or the collective aggregate of a quantity
  * (`quantity=power`). A private household's series answers as an unknown one, except to its owner:
  * `owner` is the household a valid private link opened (undefined without one). Answers the
- * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (issue 8).
+ * `SeriesBody` as JSON text in parts: the points arrive serialised from the store (docs/PERFORMANCE.md, queries).
  */
 export async function series(
   ctx: HubContext,

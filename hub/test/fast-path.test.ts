@@ -64,7 +64,7 @@ describe('native readings fast path', () => {
     const c = await mqtt.connectAsync(th.mqttUrl, {
       username: 'fast-2',
       password: secrets['fast-2'],
-      clientId: 'fast-2-keepalive',
+      clientId: 'fast-2:keepalive',
       keepalive: 1,
       reconnectPeriod: 0,
     });
@@ -116,7 +116,7 @@ describe('native readings fast path', () => {
         protocolId: 'MQTT',
         protocolVersion: 4,
         clean: true,
-        clientId: 'fast-4-raw',
+        clientId: 'fast-4:raw',
         keepalive: 60,
         username: 'fast-4',
         password: Buffer.from(secrets['fast-4'] as string),
