@@ -233,12 +233,9 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(live.at(-1)).toMatchObject({ quantity: 'power', value: null, households: null });
   });
 
-  it('a minute decided for every quantity is one transaction: an SD card gets its pages once', () => {
-    const ids = [
-      household('private', ['power', 'temperature']),
-      household('private', ['power', 'temperature']),
-    ];
-    ids.push(household('private', ['power', 'temperature']));
+  it('a minute decided for every quantity is one transaction: an SD card gets its pages once', async () => {
+    const ids: string[] = [];
+    for (let k = 0; k < 3; k++) ids.push(await household('private', ['power', 'temperature']));
     now = Date.UTC(2026, 11, 1, 13, 0, 30);
     decideAll();
     const m = Date.UTC(2026, 11, 1, 13, 0);
