@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoHubAccess } from '../../hub/src/demo-access.ts';
+import { walFrames } from '../../hub/test/wal-frames.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
 import { Demo } from './demo.ts';
@@ -80,5 +81,33 @@ describe('demo meters across agent restarts', () => {
     // a board that was unplugged from power: its meter counts from zero
     await runFor(demo({ metersLostCount: true }));
     expect(counterEvents()).toEqual(['reset']);
+  });
+});
+
+describe("the demo's first start", () => {
+  it('ends its history with the write-ahead log folded into the database: steady writes follow', async () => {
+    const own = await startTestHub();
+    try {
+      let framesAtEnd: number | undefined;
+      const file = hubDb(own.hub).name;
+      const d = new Demo({
+        households: 1,
+        mqttUrl: own.mqttUrl,
+        dataDir: own.dataDir,
+        hub: demoHubAccess(own.hub),
+        log: (line) => {
+          if (/^backfilled/.test(line)) framesAtEnd = walFrames(file).frames;
+        },
+        publishIntervalS: 1,
+        historyDays: 1,
+      });
+      await d.start();
+      const deadline = Date.now() + 60_000;
+      while (framesAtEnd === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await d.stop();
+      expect(framesAtEnd).toBe(0);
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -28,6 +28,8 @@ export interface DemoHubAccess {
   hasHistory(): boolean;
   /** submits history to the hub's ingest; resolves once it is stored */
   backfill(meta: MetaMessage, readings: Reading[]): Promise<void>;
+  /** after the whole history: the hub finishes what it makes of it, so that its writes end here */
+  settle(): Promise<void>;
   /** where a node's live data goes on: its next sequence number, and an energy counter's last total (Wh) */
   resume(node: string, sensor: string): { nextSeq: number; total?: { wh: number; at: number } | undefined };
 }
@@ -115,6 +117,7 @@ export class Demo {
         firstLive();
       }
       if (history && !this.stopped) {
+        await this.opts.hub.settle();
         const secs = ((Date.now() - started) / 1000).toFixed(1);
         this.opts.log(`backfilled ${this.days} days of history: ${total} readings in ${secs} s`);
       }

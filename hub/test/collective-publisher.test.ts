@@ -13,6 +13,7 @@ import { Registry } from '../src/store/registry.ts';
 import { RollupReader } from '../src/store/rollup-reader.ts';
 import { SettingsStore } from '../src/store/settings.ts';
 import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
+import { walFrames } from './wal-frames.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -230,6 +231,24 @@ describe('the collective publisher: every collective figure decided once, by the
     });
     publisher.withdrawLive();
     expect(live.at(-1)).toMatchObject({ quantity: 'power', value: null, households: null });
+  });
+
+  it('a minute decided for every quantity is one transaction: an SD card gets its pages once', async () => {
+    const ids: string[] = [];
+    for (let k = 0; k < 3; k++) ids.push(await household('private', ['power', 'temperature']));
+    now = Date.UTC(2026, 11, 1, 13, 0, 30);
+    decideAll();
+    const m = Date.UTC(2026, 11, 1, 13, 0);
+    now = m + MINUTE + 30_000;
+    for (const [i, id] of ids.entries()) {
+      write(id, 'power', m + 5000, 100 + i);
+      write(id, 'temperature', m + 5000, 20 + i);
+    }
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    decideAll();
+    expect(row('power', MINUTE, m)?.value).toBe(303);
+    expect(row('temperature', MINUTE, m)?.value).toBe(21);
+    expect(walFrames(db.name).commits).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HealthBody, NodesBody, type Reading, type StatusMessage, topics } from '../../protocol/index.ts';
 import { connectNode, sendMeta } from '../../tests/support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
@@ -158,6 +158,29 @@ describe('the hub keeps a trusted time', () => {
     clock.check();
     expect(clock.trusted).toBe(true);
     expect(lines.at(-1)).toMatch(/trusted again, readings are stored again$/);
+  });
+
+  it('checks every minute but saves the time once a quarter of an hour: a save is a synced write', () => {
+    const dir = tmp();
+    const db = openDb({ file: path.join(dir, 'communs.db') });
+    cleanups.push(() => db.close());
+    const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    cleanups.push(() => vi.useRealTimers());
+    const clock = new TrustedClock({
+      system: Date.now,
+      store: new ClockStore({ db }),
+      aheadMs: 0,
+      log: () => {},
+    });
+    clock.start();
+    const started = changes();
+    vi.advanceTimersByTime(14 * 60_000);
+    expect(changes() - started).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(changes() - started).toBe(1);
+    clock.stop();
+    expect(changes() - started).toBe(2);
   });
 
   it('records how far each node clock is from the hub (status time against arrival)', async () => {

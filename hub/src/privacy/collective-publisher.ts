@@ -159,6 +159,25 @@ export class CollectivePublisher {
    * what ingest holds in memory (hub/src/store/rollup-reader.ts): deciding writes verdicts only.
    */
   step(): boolean {
+    // a failed step rolls back every verdict of it: where deciding resumes goes back with them
+    const horizon = new Map(this.horizon);
+    const late = new Map([...this.late].map(([q, set]) => [q, new Set(set)]));
+    let behind: boolean;
+    try {
+      behind = this.opts.ledger.batch(() => this.decideStep());
+    } catch (err) {
+      this.horizon.clear();
+      for (const [q, t] of horizon) this.horizon.set(q, t);
+      this.late.clear();
+      for (const [q, set] of late) this.late.set(q, set);
+      throw err;
+    }
+    // after the commit: a listener of the live bus never runs inside the ledger's transaction
+    this.emitLive(this.now());
+    return behind;
+  }
+
+  private decideStep(): boolean {
     const { ledger } = this.opts;
     const now = this.now();
     const plan: { q: Quantity; base: number; from: number; to: number; settled: number }[] = [];
@@ -187,7 +206,6 @@ export class CollectivePublisher {
       }
       if (this.decideLate()) behind = true;
     } else if (this.late.size > 0 && this.decideLate()) behind = true;
-    this.emitLive(now);
     return behind;
   }
 

@@ -217,6 +217,16 @@ export class CollectiveLedger {
   }
 
   /**
+   * Runs `decide` (which records verdicts) as one transaction: the verdicts of every quantity in a
+   * step of the publisher reach the write-ahead log together, so the pages they share (the table's
+   * upper levels, a quantity's hour and day) are written once, not once per quantity (docs/DATA.md
+   * "Writes per reading"). Not synced on its own, like each record: the next fold carries it.
+   */
+  batch<T>(decide: () => T): T {
+    return withoutSync(this.db, () => this.db.transaction(decide)());
+  }
+
+  /**
    * Records the verdicts of base buckets (a published one is never overwritten) and refreshes the
    * coarse buckets that contain them, in one transaction.
    */

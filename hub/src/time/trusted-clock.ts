@@ -10,8 +10,13 @@ export interface TrustedClockOptions {
   store: ClockStore;
   /** node clocks may run this far ahead of the hub's (the ingest's ts_future limit) */
   aheadMs: number;
-  /** how often the time is saved, and a clock that went back looked for */
+  /** how often a clock that went back is looked for */
   everyMs?: number;
+  /**
+   * how often the time is saved (default 15 minutes, the default fold): each save is a synced
+   * write, and the newest reading stored also bounds the time after a restart
+   */
+  saveEveryMs?: number;
   /** a clock this little behind is still trusted (a clock stepped by NTP, a save just before a stop) */
   toleranceMs?: number;
   /** the machine's boot id; default /proc/sys/kernel/random/boot_id */
@@ -46,6 +51,7 @@ export class TrustedClock {
   private floor: number | null = null;
   private notice: string | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastSave = Number.NEGATIVE_INFINITY;
 
   constructor(opts: TrustedClockOptions) {
     this.opts = opts;
@@ -105,7 +111,7 @@ export class TrustedClock {
   private tick(): void {
     this.evaluate();
     if (this.trustedNow) {
-      this.save();
+      if (this.opts.system() - this.lastSave >= (this.opts.saveEveryMs ?? 15 * 60_000)) this.save();
       this.floor = this.now();
     }
   }
@@ -127,6 +133,7 @@ export class TrustedClock {
   }
 
   private save(): void {
+    this.lastSave = this.opts.system();
     this.opts.store.save({ ts: this.now(), offsetMs: this.offsetMs, bootId: this.bootId() });
   }
 
