@@ -16,9 +16,12 @@ import { peakHours } from '../model/peak-hours.ts';
 import { compareWithTypicalDay } from '../model/typical-day.ts';
 import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-challenge-card.ts';
 import './communs-chart.ts';
 import './communs-cost-today.ts';
 import './communs-live-status.ts';
+import './communs-production-card.ts';
+import './communs-signal-light.ts';
 
 /** The quantities the collective consumption is made of. */
 const CONSUMPTION = new Set(['power', 'energy']);
@@ -45,6 +48,9 @@ export class CommunsNowView extends LitElement {
       .withheld {
         border-color: var(--communs-warn);
         background: var(--communs-warn-soft);
+      }
+      .signal {
+        margin-bottom: var(--communs-space-m);
       }
       ul {
         margin: 0;
@@ -274,11 +280,13 @@ export class CommunsNowView extends LitElement {
         ${this.kiosk ? html`<span></span>` : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
+      ${this.kiosk ? nothing : html`<communs-signal-light class="signal"></communs-signal-light>`}
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
         <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>
         ${this.nodes.render((n) => this.renderContributors(n))}
         ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
+        ${this.kiosk ? nothing : html`<communs-challenge-card></communs-challenge-card><communs-production-card></communs-production-card>`}
       </div>
       ${this.power.value ? this.renderCurve(this.power.value) : nothing}
     `;
