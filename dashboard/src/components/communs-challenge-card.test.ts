@@ -66,6 +66,14 @@ describe('communs-challenge-card', () => {
     expect(text).toContain('Objectif atteint');
   });
 
+  it('in its first hour: no figures yet, said so, with the power now against the usual', async () => {
+    const el = await mount([challengeFixture({ figures: null, hours: [] })]);
+    const text = visibleText(el);
+    expect(text).toContain('The first figures come once the first hour of the window is over.');
+    expect(text).toContain('Now: 6.4 kW, usually 7.2 kW at this hour.');
+    expect(text).not.toContain('No figures');
+  });
+
   it('says why there are no figures, and takes no room when no challenge is near', async () => {
     const noBaseline = await mount([
       challengeFixture({ baseline: null, figures: null, withheld: 'no baseline' }),

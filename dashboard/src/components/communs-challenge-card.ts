@@ -105,6 +105,9 @@ export class CommunsChallengeCard extends LitElement {
     const f = c.figures;
     if (!f) {
       if (c.state === 'upcoming') return nothing;
+      if (c.withheld === undefined)
+        return html`<p data-testid="challenge-first-hour">${msg('challenge.firstHour')}</p>
+          ${this.renderNow(c)}`;
       return html`<p data-testid="challenge-withheld">
         ${msg(c.baseline ? 'challenge.withheld' : 'challenge.noBaseline')}
       </p>`;
@@ -129,17 +132,19 @@ export class CommunsChallengeCard extends LitElement {
         <span></span>
       </div>
       <p class="muted">${plural('challenge.hoursCounted', f.hours, { total: c.hours.length })}</p>
-      ${
-        c.now
-          ? html`<p data-testid="challenge-now">
-              ${msg('challenge.now', { watts: formatPower(c.now.watts, locale), typical: formatPower(c.now.typicalW, locale) })}
-            </p>`
-          : nothing
-      }`;
+      ${this.renderNow(c)}`;
+  }
+
+  private renderNow(c: ChallengeView) {
+    if (!c.now) return nothing;
+    const locale = getLocale();
+    return html`<p data-testid="challenge-now">
+      ${msg('challenge.now', { watts: formatPower(c.now.watts, locale), typical: formatPower(c.now.typicalW, locale) })}
+    </p>`;
   }
 
   private renderChallenge(c: ChallengeView) {
-    const withheld = !c.figures && c.state !== 'upcoming';
+    const withheld = !c.figures && c.withheld !== undefined && c.state !== 'upcoming';
     const met = c.state === 'done' && c.figures?.met;
     return html`<section
       class="card ${met ? 'met' : ''} ${withheld ? 'withheld' : ''}"

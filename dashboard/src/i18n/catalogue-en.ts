@@ -305,6 +305,7 @@ export const en = {
   'challenge.soFar': '{change} so far against a usual {weekday}',
   'challenge.hoursCounted_one': '{n} hour counted of {total}',
   'challenge.hoursCounted_other': '{n} hours counted of {total}',
+  'challenge.firstHour': 'The first figures come once the first hour of the window is over.',
   'challenge.progress': 'Towards the target',
   'challenge.now': 'Now: {watts}, usually {typical} at this hour.',
   'challenge.result': '{change}, {energy} saved, ≈ {cost}, ≈ {co2} of CO₂',

@@ -310,6 +310,7 @@ export const fr: Record<MessageKey, string> = {
   'challenge.soFar': '{change} pour l’instant par rapport à un {weekday} habituel',
   'challenge.hoursCounted_one': '{n} heure comptée sur {total}',
   'challenge.hoursCounted_other': '{n} heures comptées sur {total}',
+  'challenge.firstHour': 'Les premiers chiffres arrivent à la fin de la première heure du créneau.',
   'challenge.progress': 'Vers l’objectif',
   'challenge.now': 'En ce moment : {watts}, d’habitude {typical} à cette heure.',
   'challenge.result': '{change}, {energy} économisés, ≈ {cost}, ≈ {co2} de CO₂',
