@@ -8,7 +8,12 @@ import { defineConfig } from 'vitest/config';
 const RELIABILITY = 'tests/reliability/**/*.test.ts';
 // The browser tests measure what a resident sees within seconds; on 2 shared cores they run alone,
 // between the two other groups.
-const BROWSER = ['tests/e2e/dashboard.test.ts', 'tests/e2e/money.test.ts', 'tests/e2e/together.test.ts'];
+const BROWSER = [
+  'tests/e2e/dashboard.test.ts',
+  'tests/e2e/money.test.ts',
+  'tests/e2e/together.test.ts',
+  'tests/e2e/report.test.ts',
+];
 
 export default defineConfig({
   test: {

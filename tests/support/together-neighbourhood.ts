@@ -15,8 +15,8 @@ import type { TestHub } from './test-hub.ts';
  *     change 4710 / 5400 − 1 = −12.8 % (met), saved 690 Wh, at the red peak price 0.66 €/kWh
  *     ≈ 0.46 €, at 52 g/kWh ≈ 36 g of CO2
  *   a day's production: 12 000 Wh; used locally Σ min(production, 1500) = 8500 Wh;
- *     self-consumption 8500 / 12 000 = 70.8 %; a whole day's self-sufficiency 8500 / 38 100
- *   November: 30 days × 38 100 Wh = 1143 kWh used; 360 kWh produced; 255 kWh used locally
+ *     self-consumption 8500 / 12 000 = 70.8 %; a whole day's self-sufficiency 8500 / 38 400
+ *   November: 30 days × 38 400 Wh = 1152 kWh used; 360 kWh produced; 255 kWh used locally
  */
 
 /** The UTC instant of a Paris wall-clock time in winter (UTC+1), `2026-12-12T18:40`. */
@@ -55,6 +55,8 @@ export function homeWh(hourStart: number): number {
 }
 
 export const CONSOLE_COMMANDS = [
+  // the report reads November and October: readings that old are taken
+  'retention set raw 120',
   'settings set timezone Europe/Paris',
   'tariff set tempo --blue-hp 0.16 --blue-hc 0.13 --white-hp 0.19 --white-hc 0.15 --red-hp 0.66 --red-hc 0.16 --daily 0.60 --from 2026-01-01',
   'signal set 2026-12-12 red "Soirée sobre ce soir, de 18 h à 20 h"',
