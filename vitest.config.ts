@@ -7,9 +7,10 @@ import { defineConfig } from 'vitest/config';
 // with them.
 const RELIABILITY = 'tests/reliability/**/*.test.ts';
 // The browser tests measure what a resident sees within seconds; on 2 shared cores they run alone,
-// between the two other groups.
+// between the two other groups, one file after the other.
 const BROWSER = [
   'tests/e2e/dashboard.test.ts',
+  'tests/e2e/dashboard-residents.test.ts',
   'tests/e2e/money.test.ts',
   'tests/e2e/together.test.ts',
   'tests/e2e/report.test.ts',
@@ -36,7 +37,10 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**', RELIABILITY, ...BROWSER],
         },
       },
-      { extends: true, test: { name: 'browser', include: BROWSER, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: 'browser', include: BROWSER, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
       { extends: true, test: { name: 'reliability', include: [RELIABILITY], sequence: { groupOrder: 2 } } },
     ],
   },

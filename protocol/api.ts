@@ -53,6 +53,11 @@ export const SensorInfo = z.object({
   /** the unit the device declared and sends, converted at ingest */
   sourceUnit: z.string(),
   label: z.string().nullable(),
+  /**
+   * The latest reading of a gauge (temperature, CO2, power…) received since the hub started, when
+   * the caller may see the series (community and open households, or the owner); null otherwise.
+   */
+  last: z.object({ ts: z.number(), value: z.number() }).nullable(),
 });
 export type SensorInfo = z.infer<typeof SensorInfo>;
 

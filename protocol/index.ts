@@ -4,6 +4,7 @@ export * from './gaps.ts';
 export * from './ids.ts';
 export * from './kit.ts';
 export * from './messages.ts';
+export * from './meter.ts';
 export * from './node-agent-config.ts';
 export * from './node-config.ts';
 export * from './production.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeId, SensorId } from './ids.ts';
+import { METER_BOARDS } from './node-agent-config.ts';
 import { SensorConfig } from './node-config.ts';
 
 /**
@@ -10,8 +11,11 @@ import { SensorConfig } from './node-config.ts';
 
 const Text = z.object({ fr: z.string().min(1), en: z.string().min(1) });
 
-/** Pin names as printed on the boards' silkscreen (Arduino style; NodeMCU/Wemos for the ESP8266). */
-const BOARD_PIN = /^(D\d{1,2}|A\d|5V|3V3|VIN|VCC|RAW|GND|AREF)$/;
+/**
+ * Pin names as printed on the boards' silkscreen (Arduino style; NodeMCU/Wemos for the ESP8266;
+ * RXD/TXD on a USB-serial adapter).
+ */
+const BOARD_PIN = /^(D\d{1,2}|A\d|5V|3V3|VIN|VCC|RAW|GND|AREF|RXD|TXD)$/;
 const NET = /^net:[a-z0-9][a-z0-9-]*$/;
 const PART_PIN = /^[a-z0-9][a-z0-9-]*\.[A-Za-z0-9+_-]+$/;
 
@@ -75,18 +79,31 @@ export const PowerDraw = z.object({
   optional: z.boolean().optional(),
 });
 
-export const Kit = z.object({
-  id: NodeId,
-  name: Text,
-  measures: Text,
-  board: z.enum(['uno', 'nano', 'pro-mini', 'esp8266']),
-  parts: z.array(KitPart).min(1),
-  connections: z.array(KitConnection).min(1),
-  calibration: z.array(KitCalibration),
-  sensors: z.array(SensorConfig).min(1).max(32),
-  /** `powerW` is the base build's average draw at the board's input: the sum of non-optional draws */
-  power: z.object({ powerW: z.number().nonnegative().max(100), draws: z.array(PowerDraw).min(1) }),
-});
+export const Kit = z
+  .object({
+    id: NodeId,
+    name: Text,
+    measures: Text,
+    /** `usb-serial`: no microcontroller, a USB-serial adapter reading a meter's own output */
+    board: z.enum(['uno', 'nano', 'pro-mini', 'esp8266', 'usb-serial']),
+    /** the meter output the kit reads (`"board": {"type": <meter>}` in the node config) */
+    meter: z.enum(METER_BOARDS).optional(),
+    parts: z.array(KitPart).min(1),
+    connections: z.array(KitConnection).min(1),
+    calibration: z.array(KitCalibration),
+    /** a meter kit has none: the meter declares what it measures */
+    sensors: z.array(SensorConfig).max(32),
+    /** `powerW` is the base build's average draw at the board's input: the sum of non-optional draws */
+    power: z.object({ powerW: z.number().nonnegative().max(100), draws: z.array(PowerDraw).min(1) }),
+  })
+  .refine((k) => (k.meter === undefined) === (k.board !== 'usb-serial'), {
+    message: 'a meter kit ("meter") runs on a USB-serial adapter ("board": "usb-serial"), and only it does',
+    path: ['meter'],
+  })
+  .refine((k) => (k.meter === undefined ? k.sensors.length > 0 : k.sensors.length === 0), {
+    message: 'a Firmata kit lists at least one sensor; a meter kit none (the meter declares them)',
+    path: ['sensors'],
+  });
 export type Kit = z.infer<typeof Kit>;
 export type KitBoard = Kit['board'];
 
@@ -122,6 +139,16 @@ export const KIT_BOARDS: Record<KitBoard, BoardProfile> = {
   nano: { ...atmega(['5V', '3V3', 'VIN', 'GND'], 8), label: 'Arduino Nano' },
   'pro-mini': { ...atmega(['VCC', 'RAW', 'GND'], 8), label: 'Arduino Pro Mini' },
   // NodeMCU/Wemos names: SDA D2 (GPIO4), SCL D1 (GPIO5); GPIO16 (D0) has no interrupt
+  // a CP2102, CH340 or FT232 module: RXD is the adapter's input, its USB side is the agent's port
+  'usb-serial': {
+    label: 'USB-serial adapter',
+    rails: ['5V', '3V3', 'GND'],
+    digital: ['RXD', 'TXD'],
+    analog: [],
+    interrupts: [],
+    i2c: { sda: '', scl: '' },
+    serialLink: [],
+  },
   esp8266: {
     label: 'ESP8266 (NodeMCU / Wemos D1 mini)',
     rails: ['5V', '3V3', 'GND'],
@@ -275,6 +302,9 @@ export function checkKit(input: unknown): string[] {
         `connections: ${pin} has ${froms.length} wires (${froms.join(', ')}); only power rails and the I2C bus may share a pin — join them on a breadboard row and run one wire to ${pin}`,
       );
     }
+  }
+  if (kit.meter && !kit.connections.some((c) => c.to === 'RXD')) {
+    problems.push(`connections: a meter kit brings the meter's signal to RXD — no wire goes to RXD`);
   }
   problems.push(...checkSensorsAgainstWiring(kit, board));
   problems.push(...checkCalibrationAndPower(kit, partIds));

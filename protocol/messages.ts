@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NodeId, SensorId } from './ids.ts';
+import { MeterDescription, MeterStatus } from './meter.ts';
 import { Quantity } from './quantities.ts';
 
 /** The most readings one message may carry; a node replaying its buffer sends several messages. */
@@ -43,6 +44,8 @@ export const StatusMessage = z.object({
   queued: z.number().int().nonnegative().optional(),
   /** readings the node's queue had to drop (oldest first) when full */
   dropped: z.number().int().nonnegative().optional(),
+  /** a node reading a utility meter: the tariff period and Tempo colours (absent: unchanged) */
+  meter: MeterStatus.optional(),
   /** messages the board's firmware sent since the agent started (Firmata STRING_DATA: a bad config, an I2C device not answering) */
   boardMessages: z.number().int().nonnegative().optional(),
   /** the last of them, as the firmware wrote it */
@@ -56,6 +59,11 @@ export const SensorDescription = z.object({
   unit: z.string().min(1).max(16),
   /** what a person sees: "Kitchen meter", "Living room CO2" */
   label: z.string().max(80).optional(),
+  /**
+   * another sensor of the node whose reading this one's is a part of (a tariff register of the
+   * meter's total, one phase of three): collective figures count the whole, not its parts too
+   */
+  partOf: SensorId.optional(),
 });
 export type SensorDescription = z.infer<typeof SensorDescription>;
 
@@ -68,6 +76,8 @@ export const MetaMessage = z.object({
   /** the node's declared electrical draw, for the footprint view */
   powerW: z.number().nonnegative().max(100).optional(),
   sensors: z.array(SensorDescription).max(64),
+  /** a node reading a utility meter: the meter and its contract */
+  meter: MeterDescription.optional(),
 });
 export type MetaMessage = z.infer<typeof MetaMessage>;
 

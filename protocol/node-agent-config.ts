@@ -57,8 +57,40 @@ export const VirtualBoard = z.object({
   }),
 });
 
-export const BoardConnection = z.discriminatedUnion('type', [SerialBoard, TcpBoard, VirtualBoard]);
+/**
+ * A Linky's customer information output (TIC) on a USB serial adapter: the meter is the board, and
+ * declares what it measures. `auto` tries the historic mode (1200 baud) and the standard mode
+ * (9600 baud) until frames check out, and says which it found (docs/METERS.md).
+ */
+export const TicBoard = z.object({
+  type: z.literal('tic'),
+  path: z.string().min(1),
+  mode: z.enum(['auto', 'historique', 'standard']).default('auto'),
+});
+
+/** A DSMR meter's P1 port (NL, BE, LU) on a USB cable: 115200 baud 8N1 since DSMR 4. */
+export const P1Board = z.object({
+  type: z.literal('p1'),
+  path: z.string().min(1),
+  baud: z.number().int().positive().default(115_200),
+});
+
+export const BoardConnection = z.discriminatedUnion('type', [
+  SerialBoard,
+  TcpBoard,
+  VirtualBoard,
+  TicBoard,
+  P1Board,
+]);
 export type BoardConnection = z.infer<typeof BoardConnection>;
+
+/** Boards that are a utility meter's own output: no sensors to configure. */
+export const METER_BOARDS = ['tic', 'p1'] as const;
+export type MeterBoard = Extract<BoardConnection, { type: (typeof METER_BOARDS)[number] }>;
+
+export function isMeterBoard(board: BoardConnection): board is MeterBoard {
+  return (METER_BOARDS as readonly string[]).includes(board.type);
+}
 
 export const QueueConfig = z.object({
   /** where the store-and-forward queue lives; relative paths are resolved from the config file */
@@ -104,8 +136,12 @@ export const NodeAgentConfig = z
     queue: QueueConfig,
     time: TimeConfig.optional(),
   })
-  .refine((c) => (c.sensors === undefined) !== (c.kit === undefined), {
+  .refine((c) => isMeterBoard(c.board) || (c.sensors === undefined) !== (c.kit === undefined), {
     message: 'give either "sensors" (an array) or "kit" (a path to kit.json), not both or neither',
+    path: ['sensors'],
+  })
+  .refine((c) => !isMeterBoard(c.board) || c.sensors === undefined, {
+    message: 'a meter board declares its own sensors from what the meter sends — remove "sensors"',
     path: ['sensors'],
   });
 export type NodeAgentConfig = z.infer<typeof NodeAgentConfig>;
@@ -113,6 +149,8 @@ export type NodeAgentConfig = z.infer<typeof NodeAgentConfig>;
 /** The part of a kit.json the agent reads; protocol/kit.ts defines the whole file. */
 export const KitSensors = z.object({
   board: z.string().optional(),
+  /** a kit that reads a utility meter's own output (hardware/linky-tic) has no sensors of its own */
+  meter: z.enum(METER_BOARDS).optional(),
   sensors: z.array(SensorConfig).max(32),
   power: z.object({ powerW: z.number().nonnegative() }).optional(),
 });

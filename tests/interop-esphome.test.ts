@@ -18,7 +18,7 @@ function esphome(th: TestHub, user: string, password: string, prefix: string): P
     port: th.mqttPort,
     user,
     password,
-    clientId: `capteur-salon-a4cf12`,
+    clientId: user, // the client_id the setup line of device add gives
     will: { topic: `${prefix}/status`, payload: 'offline', qos: 1, retain: true },
   });
 }

@@ -175,3 +175,42 @@ describe('node config loader', () => {
     ).toMatch(/^config\.json: sensors\[0\]\.txPin: D0 and D1 carry/);
   });
 });
+
+describe('meter boards', () => {
+  const tic = { ...base, board: { type: 'tic', path: '/dev/ttyUSB0' } };
+
+  it('need no sensors: the meter declares them; the mode defaults to auto', async () => {
+    const file = join(dir, 'tic.json');
+    await writeFile(file, JSON.stringify(tic));
+    const loaded = await loadNodeConfig(file);
+    expect(loaded.sensors).toEqual([]);
+    expect(loaded.config.board).toEqual({ type: 'tic', path: '/dev/ttyUSB0', mode: 'auto' });
+  });
+
+  it('refuse sensors of their own, and a mode that does not exist', async () => {
+    expect(await load({ ...tic, sensors: [{ type: 'sht31', id: 'air' }] })).toBe(
+      'config.json: sensors: a meter board declares its own sensors from what the meter sends — remove "sensors"',
+    );
+    expect(await load({ ...tic, board: { ...tic.board, mode: 'historic' } })).toMatch(
+      /^config.json: board.mode: .*"historique".*got "historic" — fix the mode in the config$/,
+    );
+  });
+
+  it('say when a Firmata kit is given to a meter board, and a meter kit to a Firmata board', async () => {
+    await writeFile(
+      join(dir, 'firmata-kit.json'),
+      JSON.stringify({ board: 'uno', sensors: [{ type: 'sht31', id: 'air' }] }),
+    );
+    await writeFile(
+      join(dir, 'meter-kit.json'),
+      JSON.stringify({ board: 'usb-serial', meter: 'tic', sensors: [] }),
+    );
+    expect(await load({ ...tic, kit: 'firmata-kit.json' })).toMatch(
+      /^firmata-kit.json: a tic board reads the meter itself; this kit is for a Firmata board/,
+    );
+    expect(await load({ ...base, kit: 'meter-kit.json' })).toBe(
+      'config.json: board: the kit reads a tic meter — set "board": {"type": "tic", "path": "/dev/ttyUSB0"}',
+    );
+    expect(await load({ ...tic, kit: 'meter-kit.json' })).toBe('ok');
+  });
+});

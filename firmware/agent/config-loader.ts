@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import {
   DEFAULT_NODE_POWER_W,
+  isMeterBoard,
   KitSensors,
   NodeAgentConfig,
   type SensorConfig,
@@ -46,7 +47,7 @@ const FIELD_HINTS: Record<string, string> = {
   secret: 'the secret the hub printed for this node (`node add` on the console)',
   hub: 'a broker URL such as "mqtt://hub.local:1883"',
   board:
-    'a board connection: {"type":"serial","path":"/dev/ttyUSB0"}, {"type":"tcp",...} or {"type":"virtual"}',
+    'a board connection: {"type":"serial","path":"/dev/ttyUSB0"}, {"type":"tcp",...}, {"type":"virtual"}, or a meter: {"type":"tic","path":"/dev/ttyUSB0"}, {"type":"p1",...}',
   queue: 'a queue such as {"dir":"queue"}',
   dir: 'a directory for the store-and-forward queue, such as "queue"',
   id: 'a sensor id such as "meter" (lower-case letters, digits, "-" or "_")',
@@ -63,6 +64,7 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
   const base = dirname(resolve(file));
   let sensors: SensorConfig[];
   let kitPowerW: number | undefined;
+  let kitMeter: string | undefined;
   let boardModel: string | undefined;
   let source = name;
   if (config.kit !== undefined) {
@@ -78,9 +80,26 @@ export async function loadNodeConfig(file: string): Promise<LoadedConfig> {
     if (!kit.success) throw new ConfigError(`${source}: ${describeIssues(kit.error.issues, kitRaw)}`);
     sensors = kit.data.sensors;
     kitPowerW = kit.data.power?.powerW;
+    kitMeter = kit.data.meter;
     boardModel = kit.data.board;
   } else {
     sensors = config.sensors ?? [];
+  }
+  if (isMeterBoard(config.board) || kitMeter !== undefined) {
+    // the meter is the board: it declares its own sensors from what it sends
+    if (config.kit !== undefined && kitMeter !== config.board.type) {
+      throw new ConfigError(
+        kitMeter === undefined
+          ? `${source}: a ${config.board.type} board reads the meter itself; this kit is for a Firmata board — remove "kit", or use hardware/linky-tic/kit.json`
+          : `${name}: board: the kit reads a ${kitMeter} meter — set "board": {"type": "${kitMeter}", "path": "/dev/ttyUSB0"}`,
+      );
+    }
+    return {
+      config,
+      sensors: [],
+      queueDir: resolve(base, config.queue.dir),
+      powerW: config.powerW ?? kitPowerW ?? DEFAULT_NODE_POWER_W,
+    };
   }
   if (sensors.length === 0) {
     throw new ConfigError(`${source}: sensors: the list is empty — add at least one sensor`);
@@ -119,7 +138,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], input: unkno
   const value = valueAt(input, issue.path);
   const field = String(issue.path[issue.path.length - 1] ?? '');
   if (issue.code === 'invalid_union' && field === 'type') {
-    const known = isSensorPath(issue.path) ? SENSOR_TYPES : ['serial', 'tcp', 'virtual'];
+    const known = isSensorPath(issue.path) ? SENSOR_TYPES : ['serial', 'tcp', 'virtual', 'tic', 'p1'];
     const what = isSensorPath(issue.path) ? 'sensor type' : 'board type';
     return `${path}: unknown ${what} ${JSON.stringify(value)}; use one of ${known.join(', ')} — fix the type in the config`;
   }

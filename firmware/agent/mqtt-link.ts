@@ -98,14 +98,14 @@ export class MqttLink extends EventEmitter {
     return this.publishJson(topics.status(this.opts.node), this.opts.status(), true);
   }
 
-  /** Publishes the self-description again (the board's firmware became known). */
+  /** Publishes the self-description again (the board's firmware became known, a meter's new register). */
   publishMeta(): Promise<void> {
     return this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
   }
 
   private async announce(client: MqttClient): Promise<void> {
     try {
-      await this.publishJson(topics.meta(this.opts.node), this.opts.meta(), true);
+      await this.publishMeta();
       await this.publishStatus();
     } catch (err) {
       this.log(`hub: could not announce the node (${(err as Error).message})`);

@@ -1,14 +1,16 @@
 import type { MetaMessage, NodeAgentConfig, SensorConfig, StatusMessage } from '../../protocol/index.ts';
-import { DEFAULT_NODE_POWER_W, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
+import { DEFAULT_NODE_POWER_W, isMeterBoard, MAX_READINGS_PER_MESSAGE } from '../../protocol/index.ts';
 import { NTP_PORT } from '../../protocol/sntp.ts';
-import { BoardLink } from './board-link.ts';
-import type { TransportFactory } from './board-transport.ts';
-import { DiskQueue, type NewReading } from './disk-queue.ts';
-import { createDriver } from './drivers/create-driver.ts';
-import type { Driver, Sleep } from './drivers/driver.ts';
+import type { BoardTransport, TransportFactory } from './board-transport.ts';
+import { DiskQueue } from './disk-queue.ts';
+import type { Sleep } from './drivers/driver.ts';
+import { FirmataSource } from './firmata-source.ts';
 import { HubTime } from './hub-time.ts';
+import type { SerialFraming } from './meters/meter-reader.ts';
+import { MeterSource } from './meters/meter-source.ts';
 import { MqttLink } from './mqtt-link.ts';
-import { describeBoard, flashCommand, transportFor } from './transport-factory.ts';
+import type { ReadingSource } from './reading-source.ts';
+import { transportFor } from './transport-factory.ts';
 
 export interface NodeAgentOptions {
   config: NodeAgentConfig;
@@ -18,6 +20,8 @@ export interface NodeAgentOptions {
   queueDir?: string | undefined;
   /** the board's transport; by default the one the config names */
   createTransport?: TransportFactory;
+  /** a meter board's port; by default its serial adapter (the demo gives an in-process stream) */
+  openMeterPort?: (framing: SerialFraming) => BoardTransport;
   /** the machine's clock; readings are stamped with it plus the offset the hub's time server gives */
   clock?: () => number;
   sleep?: Sleep;
@@ -34,15 +38,15 @@ export interface NodeAgentOptions {
 }
 
 /**
- * One node: a board (kept connected by BoardLink), its sensors' drivers, the on-disk queue and the
- * MQTT link. The flow, every interval: read every driver → stamp ts → number and append to the queue
- * → forward from the queue head while the hub is online. Readings always pass through the queue, so
- * a hub that goes away changes nothing but how long they wait.
+ * One node: a source of readings (a Firmata board kept connected by BoardLink with the kit's
+ * drivers, or a utility meter's own output), the on-disk queue and the MQTT link. The flow, every
+ * interval: read the source → stamp ts → number and append to the queue → forward from the queue
+ * head while the hub is online. Readings always pass through the queue, so a hub that goes away
+ * changes nothing but how long they wait.
  */
 export class NodeAgent {
-  readonly drivers: Driver[];
+  readonly source: ReadingSource;
   private readonly queue: DiskQueue;
-  private readonly board: BoardLink;
   private readonly mqtt: MqttLink;
   private readonly clock: () => number;
   /** the hub's time over SNTP, unless the config says `"time": false` */
@@ -50,7 +54,9 @@ export class NodeAgent {
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private forwarding = false;
-  private readonly failing = new Set<string>();
+  /** bumped when the source's meta changes; `metaSent` is the version the last meta carried */
+  private metaVersion = 0;
+  private metaSent = 0;
   /** what the board's firmware said: counted, and the last one, for the node's status */
   private readonly boardSaid = { count: 0, last: undefined as string | undefined };
 
@@ -67,26 +73,21 @@ export class NodeAgent {
       });
     }
     this.clock = this.hubTime?.now ?? system;
-    this.drivers = opts.sensors.map((s) => createDriver(s, opts.sleep));
+    const log = (l: string) => this.log(l);
+    this.source = isMeterBoard(config.board)
+      ? new MeterSource({ board: config.board, open: opts.openMeterPort, clock: this.clock, log })
+      : new FirmataSource({
+          board: config.board,
+          sensors: opts.sensors,
+          createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
+          boardModel: opts.boardModel,
+          sleep: opts.sleep,
+          log,
+        });
     this.queue = new DiskQueue({
       dir: opts.queueDir,
       maxReadings: config.queue.maxReadings,
       firstSeq: opts.firstSeq,
-    });
-    this.board = new BoardLink({
-      createTransport: opts.createTransport ?? transportFor(config.board, opts.sensors),
-      drivers: this.drivers,
-      describe: describeBoard(config.board),
-      flashCommand: flashCommand(config.board),
-      log: (l) => this.log(l),
-      // the meta sent at connect may predate the board's answer: it names the firmware now
-      onFirmware: () => {
-        if (this.mqtt.online) void this.mqtt.publishMeta().catch(() => undefined);
-      },
-      onFirmwareMessage: (text) => {
-        this.boardSaid.count += 1;
-        this.boardSaid.last = text.slice(0, 120);
-      },
     });
     this.mqtt = new MqttLink({
       url: config.hub,
@@ -95,7 +96,22 @@ export class NodeAgent {
       meta: () => this.meta(),
       status: () => this.status(),
       statusEveryMs: opts.statusEveryMs,
-      log: (l) => this.log(l),
+      log,
+    });
+    this.source.on('meta', () => {
+      this.metaVersion++;
+    });
+    // a new tariff period or Tempo colour goes out at once, not at the next periodic status
+    this.source.on('status', () => {
+      if (this.mqtt.online) void this.mqtt.publishStatus().catch(() => undefined);
+    });
+    // the meta sent at connect may predate the board's answer: it names the firmware now
+    this.source.on('firmware', () => {
+      if (this.mqtt.online) void this.mqtt.publishMeta().catch(() => undefined);
+    });
+    this.source.on('board-message', (text: string) => {
+      this.boardSaid.count += 1;
+      this.boardSaid.last = text.slice(0, 120);
     });
   }
 
@@ -109,7 +125,7 @@ export class NodeAgent {
   }
 
   get boardConnected(): boolean {
-    return this.board.connected;
+    return this.source.connected;
   }
 
   async start(): Promise<void> {
@@ -125,7 +141,7 @@ export class NodeAgent {
     this.hubTime?.start();
     this.mqtt.on('online', () => void this.forward());
     this.mqtt.start();
-    this.board.start();
+    this.source.start();
     const every = this.opts.intervalMs ?? this.opts.config.publishIntervalS * 1000;
     this.timer = setInterval(() => void this.sample(), every);
   }
@@ -133,28 +149,24 @@ export class NodeAgent {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.hubTime?.stop();
-    await this.board.stop();
+    await this.source.stop();
     await this.mqtt.stop();
     this.queue.close();
   }
 
-  /** One round: read every sensor, queue the readings, forward. Exposed for tests. */
+  /** One round: read the source, queue the readings, forward. Exposed for tests. */
   async sample(): Promise<void> {
-    if (!this.board.connected) return;
-    const fresh: NewReading[] = [];
-    for (const d of this.drivers) {
-      const name = d.sensors[0]?.id ?? 'sensor';
-      try {
-        const ts = this.clock();
-        for (const r of await d.read(ts)) fresh.push({ ...r, ts });
-        if (this.failing.delete(name)) this.log(`sensor ${name}: reading again`);
-      } catch (err) {
-        // one line when a sensor starts failing, not one per interval
-        if (!this.failing.has(name)) this.log(`sensor ${name}: ${(err as Error).message}`);
-        this.failing.add(name);
+    const fresh = await this.source.read(this.clock);
+    if (fresh.length > 0) {
+      // the hub accepts readings only of declared sensors: a grown meta goes out before them (or
+      // with the announce of the next connection, which comes before any forwarding)
+      if (this.metaVersion !== this.metaSent && this.mqtt.online) {
+        await this.mqtt.publishMeta().catch(() => {
+          this.metaSent = -1;
+        });
       }
+      this.queue.push(fresh);
     }
-    this.queue.push(fresh);
     await this.forward();
   }
 
@@ -198,24 +210,29 @@ export class NodeAgent {
 
   private meta(): MetaMessage {
     const { config } = this.opts;
+    const meter = this.source.meter();
+    this.metaSent = this.metaVersion;
     return {
       node: config.node,
-      board: config.board.type === 'virtual' ? 'virtual' : (this.opts.boardModel ?? 'arduino'),
-      ...(this.board.firmware ? { firmware: this.board.firmware.slice(0, 60) } : {}),
+      board: this.source.board ?? 'arduino',
+      ...(this.source.firmware ? { firmware: this.source.firmware.slice(0, 60) } : {}),
       kit: config.kit?.replace(/^.*[\\/]([^\\/]+)[\\/]kit\.json$/, '$1').slice(0, 40),
       // a virtual board stands for the kit it imitates: it declares that kit's draw
       powerW: this.opts.powerW ?? config.powerW ?? DEFAULT_NODE_POWER_W,
-      sensors: this.drivers.flatMap((d) => d.sensors),
+      sensors: this.source.sensors(),
+      ...(meter ? { meter } : {}),
     };
   }
 
   private status(): StatusMessage {
+    const meter = this.source.meterStatus();
     return {
       state: 'online',
       ts: this.clock(),
       uptime: Math.round((this.clock() - this.startedAt) / 1000),
       queued: this.queue.size,
       dropped: this.queue.dropped,
+      ...(meter ? { meter } : {}),
       ...(this.boardSaid.count > 0
         ? { boardMessages: this.boardSaid.count, lastBoardMessage: this.boardSaid.last }
         : {}),

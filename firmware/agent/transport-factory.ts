@@ -4,7 +4,7 @@ import type { TransportFactory } from './board-transport.ts';
 import { SerialTransport } from './transport-serial.ts';
 import { TcpTransport } from './transport-tcp.ts';
 
-/** A new transport per connection attempt, for the board the config names. */
+/** A new transport per connection attempt, for the Firmata board the config names. */
 export function transportFor(board: BoardConnection, sensors: readonly SensorConfig[]): TransportFactory {
   switch (board.type) {
     case 'serial':
@@ -13,12 +13,17 @@ export function transportFor(board: BoardConnection, sensors: readonly SensorCon
       return () => new TcpTransport({ host: board.host, port: board.port });
     case 'virtual':
       return () => new VirtualBoard({ model: board.model, sensors });
+    case 'tic':
+    case 'p1':
+      throw new Error(`a ${board.type} board is a meter, not a Firmata board`);
   }
 }
 
 export function describeBoard(board: BoardConnection): string {
   switch (board.type) {
     case 'serial':
+    case 'tic':
+    case 'p1':
       return board.path;
     case 'tcp':
       return `${board.host}:${board.port}`;

@@ -1,8 +1,10 @@
 import type { MetaMessage, Reading, SensorConfig } from '../../protocol/index.ts';
 import { createDriver } from '../agent/drivers/create-driver.ts';
 import { BoardEnvironment, MAINS_VOLTS, POWER_FACTOR } from '../virtual/environment.ts';
+import type { LinkyState } from '../virtual/meters/linky-model.ts';
 import { HOUR, MINUTE } from '../virtual/models/random.ts';
 import { kitPowerW } from './kit-power.ts';
+import { linkyMeta, linkyOf, linkyRows } from './linky-history.ts';
 import type { DemoNodePlan } from './plan.ts';
 
 /** How densely each kind of node is backfilled: energy every minute, slow air every five. */
@@ -11,6 +13,7 @@ const STEP_PLACE = 5 * MINUTE;
 
 /** The self-description the node's agent will publish: the same drivers, so the same sensors. */
 export function metaFor(plan: DemoNodePlan): MetaMessage {
+  if (plan.linky) return linkyMeta(plan, kitPowerW(plan.kit));
   return {
     node: plan.node,
     board: 'virtual',
@@ -35,25 +38,33 @@ export function* historyFor(
   to: number,
   chunk = 50_000,
   ends?: Map<string, { wh: number; at: number }>,
+  /** a Linky household's meter as the history leaves it, for the live one to continue */
+  linkyEnd?: (state: LinkyState) => void,
 ): Generator<Reading[]> {
   let t = 0;
   const env = new BoardEnvironment(plan.model, plan.sensors, () => t);
   const step = plan.household.kind === 'household' ? STEP_HOUSEHOLD : STEP_PLACE;
   const totals = new Map<string, number>();
+  const linky = plan.linky ? linkyOf(plan) : undefined;
+  linky?.advanceTo(from);
+  const written = new Map<string, { value: number; ts: number }>();
   let seq = 0;
   let out: Reading[] = [];
+  const rowsAt = (time: number): Row[] =>
+    linky
+      ? linkyRows(linky, plan, time, step, written)
+      : plan.sensors.flatMap((s) => sample(s, env, time, step, totals));
   for (t = from; t < to; t += step) {
-    for (const s of plan.sensors) {
-      for (const row of sample(s, env, t, step, totals)) {
-        out.push({ ...row, seq: seq++ });
-        if (out.length >= chunk) {
-          yield out;
-          out = [];
-        }
+    for (const row of rowsAt(t)) {
+      out.push({ ...row, seq: seq++ });
+      if (out.length >= chunk) {
+        yield out;
+        out = [];
       }
     }
   }
   for (const [id, wh] of totals) ends?.set(id, { wh, at: t - step });
+  if (linky) linkyEnd?.(linky.state());
   if (out.length > 0) yield out;
 }
 

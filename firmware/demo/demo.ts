@@ -3,11 +3,15 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type MetaMessage, NodeAgentConfig, type Reading } from '../../protocol/index.ts';
 import type { TransportFactory } from '../agent/board-transport.ts';
 import { NodeAgent } from '../agent/node-agent.ts';
+import type { LinkyState } from '../virtual/meters/linky-model.ts';
+import { type MeterWire, meterWire } from '../virtual/meters/meter-wire.ts';
+import { VirtualLinky } from '../virtual/meters/virtual-linky.ts';
 import { MINUTE } from '../virtual/models/random.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
 import { kitPowerW } from './kit-power.ts';
+import { linkyOf, linkyRegisterSensors } from './linky-history.ts';
 import { type DemoNodePlan, demoPlan } from './plan.ts';
 
 export interface DemoHubAccess {
@@ -57,6 +61,8 @@ export interface DemoOptions {
  */
 export class Demo {
   private agents: NodeAgent[] = [];
+  /** the virtual Linkys and their wires, stopped after the agents */
+  private meters: Array<{ linky: VirtualLinky; wire: MeterWire }> = [];
   private stopped = false;
   private bringUp: Promise<void> = Promise.resolve();
 
@@ -90,10 +96,22 @@ export class Demo {
       for (const p of plans) {
         if (this.stopped) break;
         const ends = new Map<string, { wh: number; at: number }>();
-        const firstSeq = history ? await this.backfill(p, ends) : this.resume(p, ends);
+        let linkyEnd: LinkyState | undefined;
+        const firstSeq = history
+          ? await this.backfill(p, ends, (state) => {
+              linkyEnd = state;
+            })
+          : this.resume(p, ends);
         total += firstSeq ?? 0;
         if (this.stopped) break;
-        await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
+        if (p.linky)
+          await this.startLinkyAgent(
+            p,
+            secrets.get(p.node) ?? '',
+            firstSeq,
+            linkyEnd ?? this.linkyResumed(p),
+          );
+        else await this.startAgent(p, secrets.get(p.node) ?? '', firstSeq, ends);
         firstLive();
       }
       if (history && !this.stopped) {
@@ -139,17 +157,71 @@ export class Demo {
     this.agents.push(agent);
   }
 
+  /**
+   * A household read by its Linky: a virtual meter sending TIC frames down a wire (a socat
+   * pseudo-terminal when socat is installed, else an in-process stream), read by an agent whose
+   * board is `{"type": "tic"}` like a real one's. Its registers continue the history just written,
+   * or the totals the hub last stored.
+   */
+  private async startLinkyAgent(
+    p: DemoNodePlan,
+    secret: string,
+    firstSeq: number | undefined,
+    state: LinkyState | undefined,
+  ): Promise<void> {
+    const model = linkyOf(p, state);
+    const wire = await meterWire(p.node);
+    const config = NodeAgentConfig.parse({
+      node: p.node,
+      secret,
+      hub: this.opts.mqttUrl,
+      board: { type: 'tic', path: wire.path ?? `${p.node} (in-process)`, mode: 'auto' },
+      label: p.nodeName,
+      powerW: kitPowerW(p.kit),
+      publishIntervalS: this.opts.publishIntervalS ?? 5,
+      // the config names a directory, but the demo's agents keep their queues in memory
+      queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
+    });
+    const linky = new VirtualLinky({ model, mode: p.linky?.mode ?? 'historique', wire });
+    linky.start();
+    this.meters.push({ linky, wire });
+    const agent = new NodeAgent({
+      config,
+      sensors: [],
+      firstSeq,
+      ...(wire.open ? { openMeterPort: wire.open } : {}),
+      log: this.opts.log,
+    });
+    await agent.start();
+    this.agents.push(agent);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.bringUp;
     const agents = this.agents.reverse();
     this.agents = [];
     await Promise.all(agents.map((a) => a.stop()));
+    const meters = this.meters.splice(0);
+    for (const m of meters) m.linky.stop();
+    await Promise.all(meters.map((m) => m.wire.close()));
+  }
+
+  /** A Linky's registers as the hub last stored them (a later start), or none (a new meter). */
+  private linkyResumed(p: DemoNodePlan): LinkyState | undefined {
+    if (this.opts.metersLostCount) return undefined;
+    const totals = linkyRegisterSensors(p).map((s) => this.opts.hub.resume(p.node, s).total);
+    if (totals.some((t) => t === undefined)) return undefined;
+    return {
+      registers: totals.map((t) => t?.wh ?? 0),
+      at: Math.max(...totals.map((t) => t?.at ?? 0)),
+    };
   }
 
   /** A later start: the hub's last totals and sequence numbers; returns the next sequence number. */
   private resume(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): number {
-    let nextSeq = 0;
+    // a Linky node has no sensors in its plan: its sequence numbers are the node's
+    let nextSeq = p.linky ? this.opts.hub.resume(p.node, linkyRegisterSensors(p)[0] ?? '').nextSeq : 0;
     for (const s of p.sensors) {
       // a meter's energy series is `<sensor>-energy` (firmware/agent/drivers/meter-pulses.ts)
       const at = this.opts.hub.resume(p.node, `${s.id}-energy`);
@@ -184,13 +256,17 @@ export class Demo {
   }
 
   /** Writes one node's history; returns the sequence number its live data continues at. */
-  private async backfill(p: DemoNodePlan, ends: Map<string, { wh: number; at: number }>): Promise<number> {
+  private async backfill(
+    p: DemoNodePlan,
+    ends: Map<string, { wh: number; at: number }>,
+    linkyEnd: (state: LinkyState) => void,
+  ): Promise<number> {
     const now = (this.opts.clock ?? Date.now)();
     const to = Math.floor(now / MINUTE) * MINUTE;
     const from = to - this.days * 86_400_000;
     const meta = metaFor(p);
     let count = 0;
-    for (const chunk of historyFor(p, from, to, 10_000, ends)) {
+    for (const chunk of historyFor(p, from, to, 10_000, ends, linkyEnd)) {
       if (this.stopped) break;
       await this.opts.hub.backfill(meta, chunk);
       count += chunk.length;

@@ -1,4 +1,6 @@
 import { SensorConfig, type VirtualModel } from '../../protocol/index.ts';
+import type { TicMode } from '../../protocol/interop/tic.ts';
+import type { LinkyContract } from '../virtual/meters/linky-model.ts';
 import { hash } from '../virtual/models/random.ts';
 
 export type Sharing = 'private' | 'community' | 'open';
@@ -11,7 +13,9 @@ export interface DemoNodePlan {
   model: VirtualModel;
   sensors: SensorConfig[];
   /** the hardware kit (hardware/<kit>/) this virtual node stands for: its draw is the node's */
-  kit: 'meter-pulses' | 'current-clamp' | 'indoor-climate' | 'outdoor-air';
+  kit: 'meter-pulses' | 'current-clamp' | 'indoor-climate' | 'outdoor-air' | 'linky-tic';
+  /** a household read by its (virtual) Linky's TIC instead of sensors */
+  linky?: { mode: TicMode; contract: LinkyContract; subscribedKva: number };
 }
 
 const STREETS = [
@@ -48,9 +52,11 @@ const SHARING: Sharing[] = [
 ];
 
 /**
- * The demo neighbourhood: `households` homes, most with a pulse sensor on the meter and every fourth
- * with a current clamp instead (one energy sensor per home, so nothing is counted twice), some with a
- * heat pump or an electric car; and three shared places measuring the air.
+ * The demo neighbourhood: `households` homes, most with a pulse sensor on the meter, every fourth
+ * with a current clamp instead, and the second of every four read by its Linky's TIC (in historic
+ * mode with an off-peak contract, then in standard mode on Tempo: their tariff periods show); one
+ * meter series per home, or registers declared as parts of the meter's total, so nothing is counted
+ * twice; some with a heat pump or an electric car; and three shared places measuring the air.
  */
 export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
   const plans: DemoNodePlan[] = [];
@@ -59,13 +65,15 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
     const id = `demo-h${String(n).padStart(2, '0')}`;
     const street = STREETS[i % STREETS.length] ?? 'Rue';
     const clamp = i % 4 === 3;
+    const linky = i % 4 === 1;
     const sharing = SHARING[i % SHARING.length] ?? 'community';
     const sensor = clamp
       ? { type: 'current-clamp', id: 'clamp', pin: 'A0' }
       : { type: 'meter-pulses', id: 'meter', pin: 'D2', impPerKwh: 1000 };
+    const standard = i % 8 === 5;
     plans.push({
-      node: `${id}-${clamp ? 'clamp' : 'meter'}`,
-      nodeName: clamp ? 'Current clamp on the main cable' : 'Meter LED reader',
+      node: `${id}-${clamp ? 'clamp' : linky ? 'linky' : 'meter'}`,
+      nodeName: clamp ? 'Current clamp on the main cable' : linky ? 'Linky TIC reader' : 'Meter LED reader',
       household: {
         id,
         name: `${n + 2 * i} ${street}`,
@@ -80,8 +88,15 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
         electricCar: i % 5 === 3 && sharing !== 'private',
         speed: 1,
       },
-      sensors: [SensorConfig.parse(sensor)],
-      kit: clamp ? 'current-clamp' : 'meter-pulses',
+      sensors: linky ? [] : [SensorConfig.parse(sensor)],
+      kit: clamp ? 'current-clamp' : linky ? 'linky-tic' : 'meter-pulses',
+      ...(linky
+        ? {
+            linky: standard
+              ? { mode: 'standard', contract: 'tempo', subscribedKva: 9 }
+              : { mode: 'historique', contract: 'hc', subscribedKva: 6 },
+          }
+        : {}),
     });
   }
   const place = (

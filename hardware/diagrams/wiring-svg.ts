@@ -26,7 +26,7 @@ export function renderWiringSvg(kit: Kit): string {
     text(
       20,
       58,
-      `Kit "${kit.id}" on an ${layout.board.label}: every wire has a number, a colour and a line style.`,
+      `Kit "${kit.id}" on ${/^[AE]/.test(layout.board.label) ? 'an' : 'a'} ${layout.board.label}: every wire has a number, a colour and a line style.`,
     ),
     text(
       20,

@@ -43,7 +43,9 @@ describe('hardware kits', () => {
       async (lang) => {
         const kit = await readKit(id);
         const guide = readFileSync(kitPath(id, `guide.${lang}.md`), 'utf8');
-        expect(guide).toContain('communs flash --port /dev/ttyUSB0 --board uno');
+        // a Firmata kit is flashed; a meter kit has nothing to flash and names its board type
+        if (kit.meter) expect(guide).toContain(`"board": { "type": "${kit.meter}"`);
+        else expect(guide).toContain('communs flash --port /dev/ttyUSB0 --board uno');
         expect(guide).toContain('communs console -c "node list"');
         expect(guide).toContain('wiring.svg');
         // the guide's power figures must be the kit's, written the way the guide writes numbers

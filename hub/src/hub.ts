@@ -67,6 +67,11 @@ export interface HubOptions {
   maxSubscriptionsPerClient?: number;
   /** failed logins (MQTT and /data.php) tolerated per address; default 5 a second, then 30 s blocked */
   loginThrottle?: LoginThrottleOptions;
+  /**
+   * Loses acknowledged readings in a power cut, on purpose: a commit is acknowledged before its
+   * sync. Only for the power-cut test's broken hub (docs/RELIABILITY.md); never for real use.
+   */
+  unsafeAcknowledgeBeforeSync?: boolean;
 }
 
 export interface HubUrls {
@@ -151,6 +156,7 @@ export class Hub {
         commitLog: path.join(opts.dataDir, 'ingest.log'),
         ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
         ...(opts.commitLogBytes !== undefined ? { commitLogBytes: opts.commitLogBytes } : {}),
+        ...(opts.unsafeAcknowledgeBeforeSync ? { unsafeAcknowledgeBeforeSync: true } : {}),
         readWorkers: opts.readWorkers ?? 1,
         log,
         onFoldHealth: (problem) => {

@@ -102,6 +102,14 @@ describe('HTTP API', () => {
     expect(body.private).toEqual({ households: 1, nodes: 1, sensors: 1 });
   });
 
+  it('GET /api/nodes gives the latest reading of each sensor it shows (private ones are not shown)', async () => {
+    const body = NodesBody.parse(await (await fetch(`${th.httpUrl}/api/nodes`)).json());
+    const last = (id: string) => body.nodes.find((n) => n.id === id)?.sensors[0]?.last;
+    expect(last('open-1')).toEqual({ ts: t0 + 9 * 30_000, value: 1000 });
+    expect(last('comm-1')).toEqual({ ts: t0 + 9 * 30_000, value: 1000 });
+    expect(body.nodes.some((n) => n.id === 'priv-1')).toBe(false);
+  });
+
   it('GET /api/series returns raw points for a short span, in the schema', async () => {
     const body = SeriesBody.parse(
       await (

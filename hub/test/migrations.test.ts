@@ -125,6 +125,14 @@ const ROWS: Record<number, { sql: string[]; expect: [string, number][] }> = {
       ['challenges', 1],
     ],
   },
+  9: {
+    sql: [
+      `UPDATE sensors SET part_of = 'meter-total' WHERE id = 2`,
+      `INSERT INTO meters (node_id, kind, mode, option, subscribed_va, period, tempo_today, status_ts)
+         VALUES ('tilleuls-compteur', 'tic', 'historique', 'HC..', 6000, 'HC..', NULL, ${T})`,
+    ],
+    expect: [['meters', 1]],
+  },
 };
 
 /** The database a hub of schema version `v` left: its own migrations, then the rows it wrote. */

@@ -14,6 +14,7 @@ const row = (sensor: string, quantity: SensorRow['quantity'], unit: string, id: 
   last_total: null,
   last_total_ts: null,
   meter_offset: 0,
+  part_of: null,
 });
 const declared = [row('p', 'power', 'W', 1), row('e', 'energy', 'Wh', 2), row('t', 'temperature', '°C', 3)];
 const sensors: SensorLookup = {

@@ -20,7 +20,9 @@ describe('demo neighbourhood through the real broker', () => {
     // the private households' nodes are only counted (docs/PRIVACY.md)
     const plan = demoPlan(3);
     const shared = plan.filter((p) => p.household.sharing !== 'private');
-    const publicMeter = shared.find((p) => p.household.kind === 'household' && p.kit === 'meter-pulses');
+    // a household's power series: its pulse sensor's, or the one its Linky's indexes give
+    const POWER: Partial<Record<string, string>> = { 'meter-pulses': 'meter-power', 'linky-tic': 'power' };
+    const publicMeter = shared.find((p) => p.household.kind === 'household' && POWER[p.kit]);
     if (!publicMeter) throw new Error('the demo plan of 3 households has no public meter');
     const nodes = await eventually(async () => {
       const { body } = await getJson<NodesBody>(`${hub.httpUrl}/api/nodes`);
@@ -36,7 +38,7 @@ describe('demo neighbourhood through the real broker', () => {
     // three weeks of minute data behind the live readings of a public household
     const from = Date.now() - 20 * 86_400_000;
     const power = await eventually(
-      () => rawSeries(hub.httpUrl, `${publicMeter.node}/meter-power`, from, 'hour'),
+      () => rawSeries(hub.httpUrl, `${publicMeter.node}/${POWER[publicMeter.kit]}`, from, 'hour'),
       60_000,
     );
     expect(power.unit).toBe('W');
@@ -46,4 +48,19 @@ describe('demo neighbourhood through the real broker', () => {
     const outdoor = await eventually(() => rawSeries(hub.httpUrl, 'demo-square-air/pm-pm25', since), 60_000);
     expect(outdoor.unit).toBe('µg/m³');
   }, 120_000);
+
+  it('reads the second household through a virtual Linky: its registers, history and tariff period', async () => {
+    const since = Date.now() - 60_000;
+    const live = await eventually(
+      () => rawSeries(hub.httpUrl, 'demo-h02-linky/apparent-power', since),
+      60_000,
+    );
+    expect(live.unit).toBe('VA');
+    const from = Date.now() - 20 * 86_400_000;
+    const hp = await eventually(() => rawSeries(hub.httpUrl, 'demo-h02-linky/hchp', from, 'day'), 30_000);
+    expect(hp.points.t.length).toBeGreaterThan(15);
+    const meter = hub.hub.store.registry.meters.get('demo-h02-linky');
+    expect(meter).toMatchObject({ kind: 'tic', mode: 'historique', option: 'HC..', subscribed_va: 6000 });
+    expect(['HC..', 'HP..']).toContain(meter?.period);
+  }, 90_000);
 });

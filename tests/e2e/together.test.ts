@@ -13,6 +13,7 @@ import {
 } from '../support/together-neighbourhood.ts';
 import { ensureDashboardBuilt } from './support/built-dashboard.ts';
 import { launchChromium } from './support/chromium.ts';
+import { auditScreen } from './support/page-audit.ts';
 
 /**
  * Acting together in Debian's Chromium against a real hub (tests/support/together-neighbourhood.ts):
@@ -119,7 +120,7 @@ describe('acting together in Chromium against a real hub', () => {
   }, 90_000);
 
   it('the shared screen: the light in its header, and its own view of the challenge and the sun', async () => {
-    const page = await open('/screen?every=6', 'fr', 'tv');
+    const page = await open('/screen?every=8', 'fr', 'tv');
     const header = page.locator('communs-screen-view communs-signal-light[compact] [data-testid="signal"]');
     await expect.poll(() => header.getAttribute('data-light')).toBe('red');
     expect(norm(await header.textContent())).toBe('Rouge : levons le pied si possible');
@@ -128,26 +129,13 @@ describe('acting together in Chromium against a real hub', () => {
     const view = page.locator('communs-together-view');
     await view.locator('[data-testid="production-month-consumption"]').waitFor();
     await view.locator('[data-testid="challenge-now"]').waitFor();
-    // read from 3 m: no text of these cards under 24 px on a 1920×1080 screen, and nothing scrolls
-    const smallest = await page.evaluate(() => {
-      const sizes: string[] = [];
-      const walk = (n: Node) => {
-        if (n.nodeType === Node.TEXT_NODE && n.textContent?.trim() && n.parentElement) {
-          const el = n.parentElement;
-          if (el.getClientRects().length > 0 && !el.closest('.visually-hidden'))
-            sizes.push(`${getComputedStyle(el).fontSize} ${n.textContent.trim().slice(0, 30)}`);
-        }
-        if (n instanceof Element && n.shadowRoot) walk(n.shadowRoot);
-        for (const c of n.childNodes) walk(c);
-      };
-      const app = document.querySelector('communs-app')?.shadowRoot;
-      const screenView = app?.querySelector('communs-screen-view');
-      const root = screenView?.shadowRoot;
-      for (const el of root?.querySelectorAll('communs-together-view, communs-signal-light') ?? []) walk(el);
-      return sizes.sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b));
-    });
-    expect(smallest.length).toBeGreaterThan(5);
-    expect(Number.parseFloat(smallest[0] ?? '0'), smallest[0]).toBeGreaterThanOrEqual(24);
+    // read from 3 m: no text under 24 px on a 1920×1080 screen, nothing cut off or out of its card
+    await page.waitForTimeout(400);
+    const a = await page.evaluate(auditScreen);
+    expect(a.view).toBe('together');
+    expect(a.smallest?.px, `"${a.smallest?.text}"`).toBeGreaterThanOrEqual(24);
+    expect(a.outside).toEqual([]);
+    expect(a.spills).toEqual([]);
     const scrollable = await page.evaluate(
       () => document.documentElement.scrollHeight > window.innerHeight + 1,
     );

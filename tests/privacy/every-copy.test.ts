@@ -54,7 +54,13 @@ describe('erasure and sharing changes reach every copy', () => {
     filters: string[],
   ): Promise<Map<string, string>> {
     const got = new Map<string, string>();
-    const c = await mqtt.connectAsync(th.mqttUrl, { username, password, reconnectPeriod: 0, clean: true });
+    const c = await mqtt.connectAsync(th.mqttUrl, {
+      username,
+      password,
+      clientId: username, // a client id is its login's (docs/PROTOCOL.md)
+      reconnectPeriod: 0,
+      clean: true,
+    });
     clients.push(c);
     c.on('message', (topic, payload, packet) => {
       if (packet.retain) got.set(topic, payload.toString());

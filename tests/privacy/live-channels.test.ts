@@ -32,7 +32,12 @@ describe('adversary: the live channels', () => {
     const peerSecret = await addDevice(th, 'device add link-sud --format peer --topic quartier-sud');
     expect((await th.run('ha discovery on')).code).toBe(0);
     const subscribe = async (name: string, username: string, password: string, filters: string[]) => {
-      const c = await mqtt.connectAsync(th.mqttUrl, { username, password, reconnectPeriod: 0 });
+      const c = await mqtt.connectAsync(th.mqttUrl, {
+        username,
+        password,
+        clientId: username,
+        reconnectPeriod: 0,
+      });
       c.on('message', (topic, payload) =>
         mqttSeen.push({ topic, payload: payload.toString(), client: name }),
       );

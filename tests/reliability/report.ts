@@ -16,7 +16,12 @@ const rows: Row[] = fs
   .readdirSync(FIGURES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(fs.readFileSync(path.join(FIGURES_DIR, f), 'utf8')) as Row)
-  .sort((a, b) => Number.parseInt(a.item, 10) - Number.parseInt(b.item, 10) || a.form.localeCompare(b.form));
+  .sort(
+    (a, b) =>
+      Number.parseInt(a.item, 10) - Number.parseInt(b.item, 10) ||
+      a.item.localeCompare(b.item) ||
+      a.form.localeCompare(b.form),
+  );
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -28,6 +33,31 @@ const table = [
   ),
 ].join('\n');
 
+/** The power-cut figures in a sentence per form, from the rows of the three power-cut tests. */
+function powerCutFigures(): string {
+  const lines: string[] = [];
+  for (const form of ['ci', 'soak'] as const) {
+    const get = (id: string) => rows.find((r) => r.id === id && r.form === form)?.figures;
+    const hub = get('power-cut');
+    if (!hub) continue;
+    const broken = get('power-cut-ack-before-sync');
+    const kill = get('power-cut-kill-only');
+    lines.push(
+      `- ${form}: ${hub.cuts} cuts, ${hub.produced} readings, ${hub.acked} acknowledged, **${hub.lost} lost**, integrity_check ok ${hub.integrityOk}/${hub.checks}, ${hub.gaps} gaps after replay` +
+        (broken
+          ? `; the broken hub: ${broken.lost} acknowledged readings lost after ${broken.cuts} cut(s)`
+          : '') +
+        (kill
+          ? `; the same broken hub under kill -9 alone: ${kill.lost} lost of ${kill.acked} in ${kill.cuts} kills`
+          : '') +
+        '.',
+    );
+  }
+  return lines.length > 0
+    ? lines.join('\n')
+    : '- none recorded yet: `npm run reliability:report` runs the CI form.';
+}
+
 const doc = `# Reliability and security: the figures
 
 Communs promises to keep working, to lose no reading it has acknowledged, and to let no one see or
@@ -36,16 +66,18 @@ write what is not theirs. Each promise below is a test that runs in CI in a shor
 write: \`npm run reliability:report\` reruns the CI forms and rewrites it; do not edit the table by hand.
 
 "Lost" counts what a node was told was stored (a QoS 1 PUBACK) and is not in the database afterwards.
-It is nothing in every row but one: a database damaged beyond use is replaced by its last backup, so
+It is nothing in every row but two. A database damaged beyond use is replaced by its last backup, so
 readings acknowledged after that backup stay in the damaged file kept aside (they come back only
-from nodes that still hold them). Backups are daily, and taken a few seconds after every start.
+from nodes that still hold them); backups are daily, and taken a few seconds after every start.
+And the hub broken on purpose must lose readings, to show the power-cut test would see it.
 
 ${table}
 
 ## How the faults are made
 | fault | how | test |
 |---|---|---|
-| power cut | \`kill -9\` of the real \`communs hub\` process (\`node bin/communs.js hub\`), at a random moment under load | \`tests/reliability/crash-under-load.test.ts\` |
+| crash | \`kill -9\` of the real \`communs hub\` process (\`node bin/communs.js hub\`), at a random moment under load | \`tests/reliability/crash-under-load.test.ts\` |
+| power cut | the same process with its data directory on a FUSE filesystem that forgets every write not synced (below): stopped, the disk's unsynced writes dropped, killed, remounted | \`power-cut.test.ts\`, the filesystem's own rules in \`power-cut-fs.test.ts\` |
 | hub away | the hub stopped and restarted on the same ports while node agents (firmware/agent) keep sampling into their disk queues | \`hub-outage.test.ts\` |
 | damaged database | \`communs.db\` overwritten with random bytes between two starts | \`corrupt-database.test.ts\` |
 | full disk | the data directory on a 2 MB tmpfs (\`mount -t tmpfs -o size=2m\`), filled to the last byte; skipped with a printed reason where mounting is not allowed | \`disk-full.test.ts\` |
@@ -60,6 +92,70 @@ ${table}
 | phoning home | \`net.Socket.prototype.connect\`, UDP send and DNS lookup hooked by a preload in the hub process, and its sockets read from /proc | \`no-outbound.test.ts\` |
 
 The serial console's garbage and long-line tests (item 11) belong to the console and live with it.
+
+## The power-cut filesystem
+\`kill -9\` leaves the kernel's page cache alone: what the hub wrote but never synced still reaches
+the disk after it dies, so a hub that acknowledges before its sync passes every kill -9 test. A power
+cut takes the page cache with it. \`tests/reliability/power-cut.test.ts\` runs the real hub with its
+data directory on \`tests/reliability/support/power-cut-fs.py\`, a FUSE passthrough filesystem of
+~400 lines (Debian's \`fuse3\` and \`python3-fusepy\`), in the spirit of LazyFS, that can forget. Where
+\`/dev/fuse\` is missing or the mount fails, the test is skipped with one line saying why.
+
+**What it forgets at a cut.**
+- *Data*: every write to a file (\`write\`, writes through \`O_DIRECT\`, mmap pages the kernel writes
+  back, \`truncate\`, \`O_TRUNC\`) is held in memory in 4 KiB pages until an \`fsync\` or \`fdatasync\`
+  of that file writes them, and its size, to the backing directory. Reads see held writes, as they
+  would see a page cache. \`close()\` keeps nothing. A cut drops every held write.
+- *Names*: create, mkdir, mknod (the console's socket), symlink, unlink, rmdir, rename, chmod and
+  chown are applied at once and logged; an \`fsync\` of any directory commits the whole log, as a
+  journal commit does; a cut undoes what is not committed, newest first (a removed or replaced file
+  comes back, a new one goes).
+- *Stricter than ext4's default (data=ordered)*: no journal commit every 5 s; a file's \`fsync\` does not
+  make its new name durable, only its directory's does; a truncate lasts only with the file's own
+  sync; \`close()\` after rewriting a file syncs nothing.
+- *Kinder than a real disk*: a sync that returned is never torn, and no unsynced write half-survives
+  (a disk may keep any subset of them, in any order); timestamps are kept. The commit log and
+  SQLite's WAL are built for partial writes (checksummed records on sectors never rewritten while
+  they hold one not folded; checksummed frames); the hub's promise does not depend on that kindness.
+
+**How a cut comes.** Once every node has been acknowledged by the restarted hub, the seeded generator
+(\`COMMUNS_POWER_CUT_SEED\`, default 13) picks either a moment up to 1 s later or the hub's n-th next sync
+request (n ≤ 4), caught inside the filesystem before it is served: the moment where acknowledging
+before or after the sync makes the difference. The hub and its children are stopped at once
+(SIGSTOP: nothing more leaves the machine, so every PUBACK a node holds was sent before the cut), the
+filesystem forgets and its process exits, the hub is killed (SIGKILL), the dead mount removed
+(\`fusermount3 -u\`), and the backing directory mounted again for the next start.
+
+**What is checked** after each restart, once the hub has recovered what survived and before any new
+load. A reading is acknowledged once its commit's record in the commit log (\`<data>/ingest.log\`,
+docs/DATA.md) is synced; SQLite gets it at the next fold, and a start applies the log's records
+after the last fold again and folds them. So the test reads the database as the restarted hub left
+it after that replay, never the log itself: every reading a node holds a PUBACK for is there;
+\`PRAGMA integrity_check\` is "ok"; every rollup equals the aggregate of its bucket's raw readings (the
+rollups held in memory at the cut came back from the log). At the end the nodes resend what was
+never acknowledged, the hub stops cleanly (a stop folds) and the power is cut right after; then,
+without a new start (which would apply the log again), every reading produced must be in the
+database exactly once, with no sequence gap and every rollup equal to the raw readings.
+
+**The hub broken on purpose.** With \`COMMUNS_TEST_ONLY_ACK_BEFORE_SYNC=lose-acknowledged-readings\` in its
+environment (read once by \`hub/src/cli/hub-command.ts\`; no flag, and the hub says so on stderr),
+\`hub/src/store/commit-log.ts\` calls back as soon as a record is written, then asks for its
+\`fdatasync\` without waiting for it: each commit is acknowledged before its sync instead of after. The
+same harness must find acknowledged readings missing (it does at the first cut that comes at a sync). The
+same broken hub killed with \`kill -9\` alone at the same kind of moment, the disk keeping every write,
+must lose nothing: that is why the filesystem is needed.
+
+**Found with it, and fixed.** A finished backup used to be renamed into place (\`auto-….db.partial\` →
+\`auto-….db\`) without an fsync of \`backups/\`: a power cut before the next directory sync brought it
+back as \`.partial\` (beside a \`.partial-journal\`), and the next start deleted the \`.partial\`. On ext4
+the window was the ~5 s before the journal commits; on this filesystem, until any later directory
+fsync. Every backup (automatic and the console's) now goes through \`placeBackup\`
+(\`hub/src/store/backup.ts\`): the copy fsynced, renamed, then \`backups/\` and its parent fsynced.
+\`power-cut.test.ts\` cuts the power right after the first automatic backup and finds it under its
+name, \`integrity_check\` "ok" in the \`sqlite3\` shell (it failed before the fix).
+
+**Figures** (from the runs recorded in the table above):
+${powerCutFigures()}
 
 ## What the hub does about it
 - **Automatic backup**: a consistent online copy (SQLite backup API) in \`<data>/backups/auto-<time>.db\`

@@ -42,8 +42,8 @@ export interface TestHub {
   addHousehold(id: string, sharing?: SharingLevel, kind?: 'household' | 'place'): void;
   /** runs a console command in the hub; returns its exit status and output */
   run(line: string): Promise<{ code: number; output: string }>;
-  /** stops and starts again on the same data directory and the same ports */
-  restart(): Promise<void>;
+  /** stops and starts again on the same data directory and the same ports, after `downMs` (default 0) */
+  restart(opts?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
   /** stops without removing the data directory (for tests that restart the hub themselves) */
   stopKeepData(): Promise<void>;
@@ -123,10 +123,11 @@ export async function startTestHub(opts: TestHubOptions = {}): Promise<TestHub> 
       const code = await hub.commands.run(hub.ctx, line, { who: 'test', out: (l) => out.push(l) });
       return { code, output: out.join('\n') };
     },
-    async restart() {
+    async restart(restartOpts = {}) {
       const p = ports();
       await stopDemo?.();
       await hub.stop();
+      if (restartOpts.downMs) await new Promise((r) => setTimeout(r, restartOpts.downMs));
       hub = make(p.http, p.mqtt);
       urls = await hub.start();
       await startDemoIfAsked();

@@ -1,19 +1,31 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { fetchServedBuild, runningBuild } from '../data/build.ts';
 import { type MessageKey, msg } from '../i18n/localize.ts';
 import { matchRoute, pathOf, type Route, VIEWS, type ViewName } from '../model/route.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-clock-warning.ts';
-import './communs-environment-view.ts';
-import './communs-footprint-view.ts';
-import './communs-history-view.ts';
-import './communs-household-view.ts';
 import './communs-lang-switch.ts';
-import './communs-nodes-view.ts';
+// Now is the page most people open first, on any phone: it comes with the page. The other views
+// load when their route is first shown, so a slow phone does not wait for them (docs/PERFORMANCE.md).
 import './communs-now-view.ts';
-import './communs-register-view.ts';
-import './communs-screen-view.ts';
+
+const LAZY_VIEWS = {
+  history: () => import('./communs-history-view.ts'),
+  environment: () => import('./communs-environment-view.ts'),
+  nodes: () => import('./communs-nodes-view.ts'),
+  register: () => import('./communs-register-view.ts'),
+  footprint: () => import('./communs-footprint-view.ts'),
+  household: () => import('./communs-household-view.ts'),
+  screen: () => import('./communs-screen-view.ts'),
+} as const;
+
+function lazyViewOf(r: Route): keyof typeof LAZY_VIEWS | null {
+  if (r.kind === 'household' || r.kind === 'screen') return r.kind;
+  if (r.kind === 'view' && r.view !== 'now') return r.view;
+  return null;
+}
 
 /**
  * The page: banner, navigation, the current view in `main`, and a footer that states the privacy
@@ -92,6 +104,12 @@ export class CommunsApp extends LitElement {
   ];
 
   @state() private route: Route = matchRoute(location.pathname);
+  /**
+   * The lazy views whose module has loaded. A view is rendered only then: an element upgraded after
+   * its properties were set would start its loads in connectedCallback without them (a household
+   * page without its token, a screen without its pace).
+   */
+  @state() private loaded = new Set<string>();
   @query('main') private mainEl!: HTMLElement;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
@@ -132,12 +150,36 @@ export class CommunsApp extends LitElement {
     return msg('notFound.title');
   }
 
+  // a Map keyed by name: `route` is private, so PropertyValues<this> does not list it
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('route')) this.loadView(this.route);
+  }
+
+  /**
+   * Loads the route's view module. A page left open across an upgrade of the hub asks for a file
+   * the new build no longer has: it reloads to the new build instead of showing nothing.
+   */
+  private loadView(r: Route): void {
+    const view = lazyViewOf(r);
+    if (!view || this.loaded.has(view)) return;
+    LAZY_VIEWS[view]()
+      .then(() => {
+        this.loaded = new Set(this.loaded).add(view);
+      })
+      .catch(async () => {
+        const served = await fetchServedBuild();
+        if (served && served !== runningBuild()) location.reload();
+      });
+  }
+
   protected override updated(): void {
     document.title = `${this.pageTitle()} · ${msg('app.name')}`;
   }
 
   private renderView() {
     const r = this.route;
+    const lazy = lazyViewOf(r);
+    if (lazy && !this.loaded.has(lazy)) return html`<p class="muted" role="status">${msg('loading')}</p>`;
     if (r.kind === 'household')
       return html`<communs-household-view .token=${r.token}></communs-household-view>`;
     if (r.kind === 'not-found') {
@@ -178,19 +220,21 @@ export class CommunsApp extends LitElement {
 
   override render() {
     if (this.route.kind === 'screen') {
+      if (!this.loaded.has('screen')) return html`<main><p role="status">${msg('loading')}</p></main>`;
       const every = Number(new URLSearchParams(location.search).get('every')) || 20;
       return html`<main><communs-screen-view .every=${every}></communs-screen-view></main>`;
     }
-    return html`<a
-        class="skip"
-        href="#main"
-        @click=${(e: Event) => {
-          e.preventDefault();
-          this.mainEl?.focus();
-        }}
-        >${msg('app.skip')}</a
-      >
-      <header>
+    // the skip link opens the banner landmark, so every piece of the page sits in a landmark
+    return html`<header>
+        <a
+          class="skip"
+          href="#main"
+          @click=${(e: Event) => {
+            e.preventDefault();
+            this.mainEl?.focus();
+          }}
+          >${msg('app.skip')}</a
+        >
         <div>
           <h1>${msg('app.name')}</h1>
           <p class="tagline">${msg('app.tagline')}</p>

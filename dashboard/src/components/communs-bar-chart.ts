@@ -25,13 +25,22 @@ export interface Bar {
  * chart ("kWh per day"), the scale is round, and a table that only assistive technology reads carries
  * every value.
  */
+function longest(labels: readonly string[]): string {
+  return labels.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
 @customElement('communs-bar-chart')
 export class CommunsBarChart extends LitElement {
   static override styles = css`
+    /* at least --communs-chart-height tall; given more (the shared screen's whole height), the bars take it */
     :host {
-      display: block;
+      display: flex;
+      flex-direction: column;
     }
     figure {
+      flex: 1;
+      display: flex;
+      flex-direction: column;
       margin: 0;
       /* holds the hidden table: placed against the page, it would lengthen a kiosk page */
       position: relative;
@@ -44,7 +53,8 @@ export class CommunsBarChart extends LitElement {
     .chart {
       display: grid;
       grid-template-columns: auto 1fr;
-      grid-template-rows: var(--communs-chart-height) auto;
+      flex: 1;
+      grid-template-rows: minmax(var(--communs-chart-height), 1fr) auto;
       column-gap: var(--communs-space-s);
       font-size: var(--communs-text-s);
       color: var(--communs-chart-axis);
@@ -56,6 +66,14 @@ export class CommunsBarChart extends LitElement {
     }
     .axis {
       min-width: 2ch;
+    }
+    /* the longest tick label, unseen, gives the axis its width: the labels never spill out of it */
+    .axis .sizer {
+      position: static;
+      display: block;
+      visibility: hidden;
+      transform: none;
+      height: 0;
     }
     .axis span {
       position: absolute;
@@ -187,6 +205,7 @@ export class CommunsBarChart extends LitElement {
       <p class="unit">${this.unit}</p>
       <div class="chart" aria-hidden="true" style=${styleProps({ '--bars': String(n) })}>
         <div class="axis">
+          <span class="sizer">${longest(scale.ticks.map((t) => formatNumber(t, locale, scale.digits)))}</span>
           ${scale.ticks.map((t) => html`<span style=${styleProps({ bottom: pct(t) })}>${formatNumber(t, locale, scale.digits)}</span>`)}
         </div>
         <div class="plot">

@@ -56,6 +56,11 @@ export class CommunsChallengeCard extends LitElement {
         border-color: var(--communs-warn);
         background: var(--communs-warn-soft);
       }
+      /* on the shared screen the card fills the room its view gives it */
+      :host([kiosk]) .card {
+        height: 100%;
+        box-sizing: border-box;
+      }
     `,
   ];
 

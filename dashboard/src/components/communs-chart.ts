@@ -1,15 +1,24 @@
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { MediaController } from '../controllers/media-controller.ts';
 import { axisTimeFormatter } from '../format/format-axis-time.ts';
 import { formatDate, formatDateTime } from '../format/format-date-time.ts';
 import { formatReading } from '../format/format-reading.ts';
-import { getLocale, msg } from '../i18n/localize.ts';
+import { getLocale, msg, plural } from '../i18n/localize.ts';
 import { summarizeSeries } from '../model/series-summary.ts';
 
 let canvasSupport: boolean | undefined;
+// uPlot is half of the dashboard's script (~21 KB of ~47 KB compressed): it loads with the first
+// chart, after the figures a slow phone shows first, and once for the page.
+let uplotModule: Promise<{ default: typeof uPlot }> | undefined;
+
+function loadUplot(): Promise<{ default: typeof uPlot }> {
+  uplotModule ??= import('uplot');
+  return uplotModule;
+}
 
 /** Without a 2D canvas (a stripped-down browser, a DOM emulator) the caption alone carries the chart. */
 function canDraw(): boolean {
@@ -32,6 +41,7 @@ export class CommunsChart extends LitElement {
       }
       figure {
         margin: 0;
+        height: 100%;
       }
       .plot {
         height: var(--communs-chart-height);
@@ -69,12 +79,16 @@ export class CommunsChart extends LitElement {
   @property() kind: 'line' | 'bars' = 'line';
 
   @query('.plot') private plotEl!: HTMLDivElement;
+  @query('figcaption') private captionEl!: HTMLElement;
   private plot: uPlot | null = null;
   /** axis labels are formatted for a language: a switch rebuilds the chart */
   private builtLocale = '';
   private resize: ResizeObserver | null = null;
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
+  /** the colours are read from the tokens when the plot is built: a switch to dark rebuilds it */
+  private readonly dark = new MediaController(this, '(prefers-color-scheme: dark)');
+  private builtDark = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -101,6 +115,7 @@ export class CommunsChart extends LitElement {
       changed.has('kind') ||
       changed.has('from') ||
       this.builtLocale !== getLocale() ||
+      this.builtDark !== this.dark.matches ||
       !this.plot;
     if (rebuild) this.build();
     else if (changed.has('t') || changed.has('values')) this.plot?.setData(this.data());
@@ -120,25 +135,38 @@ export class CommunsChart extends LitElement {
     if (width !== this.plot.width || height !== this.plot.height) this.plot.setSize({ width, height });
   }
 
+  /** counts builds, so a plot whose library arrives after a newer build was asked for is not drawn */
+  private builds = 0;
+
   private build(): void {
     if (!this.plotEl || !this.isConnected || !canDraw()) return;
+    const build = ++this.builds;
+    void loadUplot().then(({ default: UPlot }) => {
+      if (build === this.builds && this.isConnected) this.draw(UPlot);
+    });
+  }
+
+  private draw(UPlot: typeof uPlot): void {
     performance.clearMarks('communs:chart-build');
     performance.mark('communs:chart-build');
     this.plot?.destroy();
     const style = getComputedStyle(this);
     const token = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    const fontPx = Math.round(Number.parseFloat(style.fontSize || '16') * 0.8);
+    // axis labels at the small text size of the page (the caption's, ~25 px on the shared screen)
+    const fontPx = Math.round(Number.parseFloat(getComputedStyle(this.captionEl).fontSize) || 14);
+    this.dataset.axisPx = String(fontPx);
     const font = `${fontPx}px ${token('--communs-font', 'sans-serif')}`;
     const axisColor = token('--communs-chart-axis', '#444');
     const grid = { stroke: token('--communs-chart-grid', '#ddd'), width: 1 };
     const locale = getLocale();
     this.builtLocale = locale;
+    this.builtDark = this.dark.matches;
     const from = this.from ?? this.t[0] ?? 0;
     const to = this.to ?? this.t.at(-1) ?? 0;
     const span = to - from;
     const timeLabel = axisTimeFormatter(span, locale);
     const unit = this.unit;
-    const bars = this.kind === 'bars' ? uPlot.paths.bars?.({ size: [0.8, 40] }) : undefined;
+    const bars = this.kind === 'bars' ? UPlot.paths.bars?.({ size: [0.8, 40] }) : undefined;
     const opts: uPlot.Options = {
       ...this.size(),
       ms: 1,
@@ -163,6 +191,7 @@ export class CommunsChart extends LitElement {
           font,
           // room for a label like "12:30 PM" between ticks, at the page's type size
           space: fontPx * 7,
+          size: Math.round(fontPx * 2.2),
           values: (_u, ticks) => ticks.map((ts) => timeLabel(ts)),
         },
         {
@@ -187,7 +216,7 @@ export class CommunsChart extends LitElement {
         ],
       },
     };
-    this.plot = new uPlot(opts, this.data(), this.plotEl);
+    this.plot = new UPlot(opts, this.data(), this.plotEl);
   }
 
   private summary(): string {
@@ -199,7 +228,7 @@ export class CommunsChart extends LitElement {
     const when = s.to - s.from > 2 * 86_400_000 ? formatDate : formatDateTime;
     return msg('chart.summary', {
       label: this.label,
-      count: s.count,
+      cadence: s.cadence ? msg(`chart.cadence.${s.cadence}`) : plural('chart.values', s.count),
       from: when(s.from, locale),
       to: when(s.to, locale),
       min: f(s.min),

@@ -27,6 +27,10 @@ export class CommunsCostToday extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      /* its card as tall as the others in the row */
+      :host {
+        display: grid;
+      }
       .withheld {
         border-color: var(--communs-warn);
         background: var(--communs-warn-soft);

@@ -24,6 +24,17 @@ describe('communs-error-card', () => {
     expect(visibleText(el)).toContain('The hub cannot be reached right now.');
   });
 
+  it('on the shared screen, where no one can press a button, says it reconnects by itself', async () => {
+    const el = document.createElement('communs-error-card');
+    el.error = new ApiError(0, 'network');
+    el.unattended = true;
+    document.body.append(el);
+    await settle(el);
+    expect(visibleText(el)).toContain('Waiting for the hub: reconnecting by itself.');
+    expect(el.shadowRoot?.querySelector('button')).toBeNull();
+    expect(el.shadowRoot?.querySelector('[role="alert"]')).toBeNull();
+  });
+
   it('asks its parent to retry when the button is pressed', async () => {
     const el = await card(new ApiError(500, 'boom'));
     let retried = 0;

@@ -4,7 +4,11 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { ApiError } from '../data/http.ts';
 import { msg } from '../i18n/localize.ts';
 
-/** What a broken card shows instead of going blank: what failed, in words, and a way to retry. */
+/**
+ * What a broken card shows instead of going blank: what failed, in words, and a way to retry. On
+ * the shared screen (`unattended`) no one can press a button: it says, quietly, that the screen
+ * reconnects by itself (the load retries on its own, see LoadController).
+ */
 @customElement('communs-error-card')
 export class CommunsErrorCard extends LitElement {
   static override styles = css`
@@ -38,12 +42,19 @@ export class CommunsErrorCard extends LitElement {
     button:focus-visible {
       outline: 3px solid var(--communs-focus);
     }
+    :host([unattended]) {
+      border: 1px dashed var(--communs-line);
+      background: transparent;
+      color: var(--communs-ink-muted);
+    }
   `;
 
   /** The error to explain; an ApiError carries the hub's own one-line reason. */
   @property({ attribute: false }) error: unknown;
   /** Overrides the explanation (e.g. a revoked private link has its own sentence). */
   @property() message = '';
+  /** the shared screen: no button, no alarm, "reconnecting by itself" */
+  @property({ type: Boolean, reflect: true }) unattended = false;
 
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
@@ -61,6 +72,7 @@ export class CommunsErrorCard extends LitElement {
   }
 
   override render() {
+    if (this.unattended) return html`<p>${msg('error.unattended')}</p>`;
     return html`<div role="alert">
       <strong>${msg('error.title')}</strong>
       <p>${this.explain()}</p>

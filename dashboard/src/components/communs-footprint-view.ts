@@ -36,6 +36,26 @@ export class CommunsFootprintView extends LitElement {
       ul {
         padding-inline-start: 1.2em;
       }
+      /* the shared screen: the sentence and its details over the whole height, in large type */
+      :host([kiosk]) {
+        height: 100%;
+      }
+      :host([kiosk]) section.card {
+        box-sizing: border-box;
+        height: 100%;
+        display: flex;
+        flex-direction: column;
+        justify-content: center;
+        padding: 0 var(--communs-space-l);
+      }
+      :host([kiosk]) .headline {
+        font-size: var(--communs-text-xl);
+        margin-bottom: var(--communs-space-l);
+      }
+      :host([kiosk]) li {
+        font-size: var(--communs-text-l);
+        margin-bottom: var(--communs-space-s);
+      }
     `,
   ];
 

@@ -126,10 +126,28 @@ export class CommunsHistoryView extends LitElement {
       :host([kiosk]) .download {
         display: none;
       }
-      /* alone on the shared screen, the chart takes the room the controls leave */
+      /* alone on the shared screen, the chart takes the height the total and comparison leave */
+      :host([kiosk]) {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+      }
+      :host([kiosk]) section.card {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
       :host([kiosk]) communs-chart,
       :host([kiosk]) communs-bar-chart {
-        --communs-chart-height: 36vh;
+        flex: 1;
+        min-height: 0;
+      }
+      :host([kiosk]) communs-chart {
+        --communs-chart-height: 100%;
+      }
+      :host([kiosk]) communs-bar-chart {
+        --communs-chart-height: 12vh;
       }
     `,
   ];

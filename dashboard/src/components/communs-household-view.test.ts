@@ -52,6 +52,9 @@ describe('communs-household-view', () => {
     await settle(el);
     expect(visibleText(el)).toContain('This link is unknown or has been revoked');
     expect(el.shadowRoot?.querySelector('communs-chart, communs-bar-chart')).toBeNull();
+    // a retry could only knock on a closed door: no button, no "could not be shown"
+    expect(el.shadowRoot?.querySelector('communs-error-card')).toBeNull();
+    expect(visibleText(el)).not.toContain('could not be shown');
     expect(asked).toEqual([`/api/household?token=${'x'.repeat(44)}`]);
   });
 

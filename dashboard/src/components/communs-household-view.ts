@@ -23,7 +23,6 @@ import { sharedStyles } from '../styles/shared-styles.ts';
 import type { Bar } from './communs-bar-chart.ts';
 import './communs-bar-chart.ts';
 import './communs-chart.ts';
-import './communs-error-card.ts';
 
 const DAY = 86_400_000;
 const WEEKS = 4;
@@ -68,6 +67,9 @@ export class CommunsHouseholdView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      .denied {
+        border-inline-start: 4px solid var(--communs-warn);
+      }
       .private {
         border-inline-start: 4px solid var(--communs-accent);
         padding-inline-start: var(--communs-space-s);
@@ -304,8 +306,9 @@ export class CommunsHouseholdView extends LitElement {
   override render() {
     const err = this.data.error;
     if (this.data.value === undefined && err instanceof ApiError && err.status === 404) {
+      // said plainly, with no retry button: the link will not open again
       return html`<h2>${msg('household.deniedTitle')}</h2>
-        <communs-error-card data-testid="household-denied" .error=${err} message=${msg('household.denied')}></communs-error-card>`;
+        <p class="card denied" data-testid="household-denied">${msg('household.denied')}</p>`;
     }
     return this.data.render((d) => this.renderHousehold(d));
   }

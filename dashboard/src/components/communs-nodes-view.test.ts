@@ -73,4 +73,12 @@ describe('communs-nodes-view', () => {
     expect(card).not.toBeNull();
     expect(visibleText(el)).toContain('database is locked');
   });
+
+  it('on a hub without any sensor, explains how to add one', async () => {
+    stubHub({ '/api/nodes': { body: { status: 'ok', nodes: [] } } });
+    const el = document.createElement('communs-nodes-view');
+    document.body.append(el);
+    await settle(el);
+    expect(visibleText(el)).toContain('No sensor yet: how to add one');
+  });
 });

@@ -4,6 +4,7 @@ import type { NodeInfo } from '../../../protocol/api.ts';
 import { LiveController } from '../controllers/live-controller.ts';
 import { LoadController } from '../controllers/load-controller.ts';
 import { LocaleController } from '../controllers/locale-controller.ts';
+import { MediaController, NARROW } from '../controllers/media-controller.ts';
 import { fetchNodes } from '../data/nodes.ts';
 import { formatClockOffset } from '../format/format-clock-offset.ts';
 import { formatNumber } from '../format/format-number.ts';
@@ -12,6 +13,7 @@ import { formatRelativeTime } from '../format/format-relative-time.ts';
 import { getLocale, msg } from '../i18n/localize.ts';
 import { orderForRepair } from '../model/node-order.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 
 /** Node health for the people who fix sensors: state, last seen, accepted and rejected readings, clock. */
@@ -37,12 +39,40 @@ export class CommunsNodesView extends LitElement {
       code {
         font-family: var(--communs-font-mono);
       }
+      /* a phone: one card per node, every field readable without scrolling sideways */
+      .entries {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .entry h3 {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        gap: var(--communs-space-xs) var(--communs-space-s);
+        font-size: var(--communs-text-m);
+      }
+      .entry dl {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        gap: var(--communs-space-xs) var(--communs-space-s);
+        margin: 0;
+        font-size: var(--communs-text-s);
+      }
+      .entry dt {
+        color: var(--communs-ink-muted);
+      }
+      .entry dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
   // Held for its side effect: re-render this element when the language changes.
   protected readonly locale = new LocaleController(this);
   private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 60_000 });
+  private readonly narrow = new MediaController(this, NARROW);
   private clock: ReturnType<typeof setInterval> | null = null;
 
   private readonly liveCtl = new LiveController(this, {
@@ -89,10 +119,47 @@ export class CommunsNodesView extends LitElement {
     </tr>`;
   }
 
+  /** The same fields as a table row, as a card: a phone shows them all without scrolling sideways. */
+  private renderCard(n: NodeInfo, now: number) {
+    const locale = getLocale();
+    const last = n.lastRejections.at(-1);
+    const signal = [
+      n.rssi === null ? null : formatReading(n.rssi, 'dBm', locale),
+      n.battery === null ? null : formatReading(n.battery, '%', locale),
+    ].filter((s) => s !== null);
+    return html`<li class="card entry" data-testid="entry" data-node=${n.id}>
+      <h3>
+        <span
+          ><code>${n.id}</code>${n.name !== n.id ? html` · ${n.name}` : nothing}
+          ${n.demo ? html`<span class="muted"> (${msg('nodes.demo')})</span>` : nothing}</span
+        >
+        <span class="state ${n.state}">${msg(`state.${n.state}`)}</span>
+      </h3>
+      <dl>
+        <dt>${msg('nodes.place')}</dt>
+        <dd>${n.household?.name ?? html`<span class="muted">${msg('nodes.private')}</span>`}</dd>
+        <dt>${msg('nodes.lastSeen')}</dt>
+        <dd>${n.lastSeen === null ? msg('nodes.never') : formatRelativeTime(n.lastSeen, now, locale)}</dd>
+        <dt>${msg('nodes.accepted')}</dt>
+        <dd>${formatNumber(n.accepted, locale)}</dd>
+        <dt>${msg('nodes.rejected')}</dt>
+        <dd>${formatNumber(n.rejected, locale)}</dd>
+        ${last ? html`<dt>${msg('nodes.lastRejection')}</dt><dd><code>${last.reason}</code> ${last.detail}</dd>` : nothing}
+        ${signal.length ? html`<dt>${msg('nodes.signal')}</dt><dd>${signal.join(' · ')}</dd>` : nothing}
+      </dl>
+    </li>`;
+  }
+
   private renderTable(nodes: NodeInfo[]) {
-    if (nodes.length === 0) return html`<p class="card">${msg('nodes.none')}</p>`;
+    if (nodes.length === 0) return html`<communs-empty-hub></communs-empty-hub>`;
     const now = Date.now();
-    return html`<div class="table-wrap card">
+    if (this.narrow.matches) {
+      return html`<ul class="entries" aria-label=${msg('nodes.title')}>
+        ${orderForRepair(nodes).map((n) => this.renderCard(n, now))}
+      </ul>`;
+    }
+    // wider than a phone but narrower than the table: the table scrolls, and the keyboard can reach it
+    return html`<div class="table-wrap card" tabindex="0" role="region" aria-label=${msg('nodes.title')}>
       <table>
         <caption class="visually-hidden">${msg('nodes.title')}</caption>
         <thead>

@@ -52,7 +52,10 @@ describe('communs-now-view', () => {
             nodeFixture({
               id: 'b',
               sharing: 'private',
-              sensors: [sensorFixture('b', 'energy', 'energy', 'Wh')],
+              sensors: [
+                sensorFixture('b', 'power', 'power', 'W'),
+                sensorFixture('b', 'energy', 'energy', 'Wh'),
+              ],
             }),
             // a shared place measuring only the air is not part of the consumption figures
             nodeFixture({
@@ -72,5 +75,68 @@ describe('communs-now-view', () => {
     expect(text).toContain('The others keep their names private.');
     expect(text).toContain('2 households');
     expect(text).not.toContain('Salle des fêtes');
+  });
+
+  it('counts what the collective power figure is made of: power sensors of nodes online, not every meter', async () => {
+    const meter = (id: string, state: 'online' | 'offline' = 'online') =>
+      nodeFixture({
+        id,
+        state,
+        household: { id: `h-${id}`, name: id, kind: 'household' },
+        sensors: [sensorFixture(id, 'power', 'power', 'W'), sensorFixture(id, 'energy', 'energy', 'Wh')],
+      });
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': {
+        body: { status: 'ok', nodes: [meter('a'), meter('b'), meter('c'), meter('d', 'offline')] },
+      },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    const text = visibleText(el);
+    expect(text).toContain('3 households');
+    expect(text).toContain('3 sensors');
+  });
+
+  it('on a hub without any sensor, explains how to add one instead of showing empty figures', async () => {
+    stubHub({
+      '/api/series': { body: withheld },
+      '/api/nodes': { body: { status: 'ok', nodes: [] } },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    expect(visibleText(el)).toContain('No sensor yet: how to add one');
+    expect(visibleText(el)).toContain('node add compteur-1 --household maison-1');
+    expect(visibleText(el)).not.toContain('Withheld');
+    expect(el.shadowRoot?.querySelector('.cards')).toBeNull();
+  });
+
+  it('draws the 24-hour curve when the hub left only some minutes out (fewer than 3 households in them)', async () => {
+    const now = Date.now();
+    stubHub({
+      '/api/series': {
+        body: {
+          ...withheld,
+          from: now - 86_400_000,
+          to: now,
+          households: 6,
+          withheld: '1 period(s) with fewer than 3 households are left out',
+          points: {
+            t: [now - 120_000, now - 60_000],
+            value: [4000, 4200],
+            min: [4000, 4200],
+            max: [4000, 4200],
+          },
+        },
+      },
+      '/api/nodes': { body: { status: 'ok', nodes: [nodeFixture({ id: 'a' })] } },
+    });
+    const el = document.createElement('communs-now-view');
+    document.body.append(el);
+    await settle(el);
+    expect(el.shadowRoot?.querySelector('communs-chart')).not.toBeNull();
+    expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).not.toBeNull();
   });
 });

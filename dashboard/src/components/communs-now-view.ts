@@ -8,23 +8,22 @@ import { fetchNodes } from '../data/nodes.ts';
 import { fetchSeries } from '../data/series.ts';
 import { formatHourSlot, formatTime, formatWeekday } from '../format/format-date-time.ts';
 import { formatEnergy } from '../format/format-energy.ts';
-import { formatChange } from '../format/format-percent.ts';
+import { formatPercent } from '../format/format-percent.ts';
 import { formatPower } from '../format/format-power.ts';
 import { getLocale, type MessageKey, msg, plural } from '../i18n/localize.ts';
 import { chooseStep } from '../model/history-range.ts';
 import { peakHours } from '../model/peak-hours.ts';
-import { compareWithTypicalDay } from '../model/typical-day.ts';
+import { compareWithTypicalDay, differenceFromTypical } from '../model/typical-day.ts';
 import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
+import './communs-air-line.ts';
 import './communs-challenge-card.ts';
 import './communs-chart.ts';
 import './communs-cost-today.ts';
+import './communs-empty-hub.ts';
 import './communs-live-status.ts';
 import './communs-production-card.ts';
 import './communs-signal-light.ts';
-
-/** The quantities the collective consumption is made of. */
-const CONSUMPTION = new Set(['power', 'energy']);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -55,6 +54,44 @@ export class CommunsNowView extends LitElement {
       ul {
         margin: 0;
         padding-inline-start: 1.2em;
+      }
+      .air {
+        margin-bottom: var(--communs-space-m);
+      }
+      /* the shared screen: the cards, then the curve over the whole height left */
+      :host([kiosk]) {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+      }
+      :host([kiosk]) .head {
+        align-items: center;
+        margin-bottom: var(--communs-space-m);
+      }
+      :host([kiosk]) .head .air {
+        margin: 0;
+        flex: 1;
+      }
+      /* four cards side by side: their figures shrink to the card rather than spill out of it */
+      :host([kiosk]) .cards > .card {
+        container-type: inline-size;
+      }
+      :host([kiosk]) .hero-figure {
+        font-size: min(var(--communs-text-hero), 20cqi);
+      }
+      :host([kiosk]) .figure {
+        font-size: min(var(--communs-text-xl), 11cqi);
+      }
+      :host([kiosk]) .curve {
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+      }
+      :host([kiosk]) .curve communs-chart {
+        flex: 1;
+        min-height: 0;
+        --communs-chart-height: 100%;
       }
     `,
   ];
@@ -90,7 +127,8 @@ export class CommunsNowView extends LitElement {
     { refreshMs: 5 * 60_000 },
   );
 
-  private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 10 * 60_000 });
+  // every minute: the nodes carry each place's latest air readings, for the air line
+  private readonly nodes = new LoadController<NodeInfo[]>(this, fetchNodes, { refreshMs: 60_000 });
 
   private readonly liveCtl = new LiveController(this, {
     aggregate: (a) => {
@@ -192,13 +230,17 @@ export class CommunsNowView extends LitElement {
           : html`<p>
               ${msg('now.typical', { weekday: formatWeekday(now, locale), energy: formatEnergy(c.typicalWh, locale) })}
             </p>
-            ${
-              c.typicalWh > 0
-                ? html`<p class="muted">${msg('now.vsTypical', { percent: formatChange(c.todayWh / c.typicalWh - 1, locale) })}</p>`
-                : nothing
-            }`
+            ${c.typicalWh > 0 ? this.renderDifference(c.todayWh, c.typicalWh, now) : nothing}`
       }
     </section>`;
+  }
+
+  private renderDifference(todayWh: number, typicalWh: number, now: number) {
+    const locale = getLocale();
+    const d = differenceFromTypical(todayWh, typicalWh);
+    return html`<p class="muted" data-testid="vs-typical">
+      ${msg(`now.vsTypical.${d.direction}`, { percent: formatPercent(d.share, locale), weekday: formatWeekday(now, locale) })}
+    </p>`;
   }
 
   private renderPeak(series: SeriesBody) {
@@ -221,10 +263,12 @@ export class CommunsNowView extends LitElement {
     const households = new Set<string>();
     const named = new Set<string>();
     let sensors = 0;
-    // the card is about consumption: a place that only measures the air does not contribute to it
+    // The counts must match the live figure, which sums the fresh power readings of each series: a
+    // meter's energy counter is not a second sensor, an offline node adds nothing now, and a place
+    // that only measures the air does not contribute.
     for (const n of nodes) {
-      const metered = n.sensors.filter((s) => CONSUMPTION.has(s.quantity)).length;
-      if (metered === 0) continue;
+      const metered = n.sensors.filter((s) => s.quantity === 'power').length;
+      if (metered === 0 || n.state !== 'online') continue;
       sensors += metered;
       households.add(n.household?.id ?? `node:${n.id}`);
       if (n.household) named.add(n.household.name);
@@ -248,7 +292,7 @@ export class CommunsNowView extends LitElement {
     if (series.points.t.length === 0) return nothing;
     const shown = withGaps(series.points.t, series.points.value, series.gaps);
     const reasons = gapReasons(series.gaps).map((r) => msg(`withheld.${r}` as MessageKey));
-    return html`<section class="card" aria-labelledby="curve-h">
+    return html`<section class="card curve" aria-labelledby="curve-h">
       <h3 id="curve-h">${msg('now.last24h')}</h3>
       <communs-chart
         ?compact=${this.kiosk}
@@ -275,12 +319,24 @@ export class CommunsNowView extends LitElement {
   }
 
   override render() {
+    const air = html`<communs-air-line
+      class="air"
+      .nodes=${this.nodes.value ?? []}
+      ?kiosk=${this.kiosk}
+    ></communs-air-line>`;
     return html`
       <div class="head">
-        ${this.kiosk ? html`<span></span>` : html`<h2>${msg('now.title')}</h2>`}
+        ${this.kiosk ? air : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
       ${this.kiosk ? nothing : html`<communs-signal-light class="signal"></communs-signal-light>`}
+      ${this.kiosk ? nothing : air}
+      ${this.nodes.value?.length === 0 ? html`<communs-empty-hub></communs-empty-hub>` : this.renderFigures()}
+    `;
+  }
+
+  private renderFigures() {
+    return html`
       <div class="cards">
         ${this.power.render((s) => this.renderPower(s))} ${this.energy.render((s) => this.renderToday(s))}
         <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>

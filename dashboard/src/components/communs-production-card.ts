@@ -64,6 +64,11 @@ export class CommunsProductionCard extends LitElement {
       :host([kiosk]) .bar {
         height: 2vh;
       }
+      /* on the shared screen the card fills the room its view gives it */
+      :host([kiosk]) .card {
+        height: 100%;
+        box-sizing: border-box;
+      }
     `,
   ];
 
@@ -107,8 +112,16 @@ export class CommunsProductionCard extends LitElement {
                   consumed: formatEnergy(s.consumedWh, locale),
                 })}
               </p>
-              ${this.renderShare('production.selfSufficiency', s.selfSufficiency, `${testid}-sufficiency`)}
-              ${this.renderShare('production.selfConsumption', s.selfConsumption, `${testid}-consumption`)}`
+              ${this.renderShare(
+                this.kiosk ? 'production.selfSufficiencyShort' : 'production.selfSufficiency',
+                s.selfSufficiency,
+                `${testid}-sufficiency`,
+              )}
+              ${this.renderShare(
+                this.kiosk ? 'production.selfConsumptionShort' : 'production.selfConsumption',
+                s.selfConsumption,
+                `${testid}-consumption`,
+              )}`
       }
       ${
         s.withheldHours > 0 && !this.kiosk

@@ -89,6 +89,11 @@ export class CommunsSignalLight extends LitElement {
         font-size: inherit;
         margin: 0;
       }
+      /* on the shared screen the card fills the room its view gives it */
+      :host([kiosk]) .card {
+        height: 100%;
+        box-sizing: border-box;
+      }
     `,
   ];
 

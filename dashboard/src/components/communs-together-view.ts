@@ -15,8 +15,32 @@ export class CommunsTogetherView extends LitElement {
   static override styles = [
     sharedStyles,
     css`
+      .stack {
+        display: flex;
+        flex-direction: column;
+        gap: var(--communs-space-m);
+      }
+      /* the signal first, though written after the cards so that it can follow their state */
       communs-signal-light {
-        margin-bottom: var(--communs-space-m);
+        order: -1;
+      }
+      .cards {
+        margin: 0;
+      }
+      .cards:not(:has(> :not([hidden]))) {
+        display: none;
+      }
+      /* the shared screen: the view over the whole height; the signal alone takes it all */
+      :host([kiosk]),
+      :host([kiosk]) .stack {
+        height: 100%;
+      }
+      :host([kiosk]) .cards {
+        flex: 1;
+        min-height: 0;
+      }
+      :host([kiosk]) .cards:not(:has(> :not([hidden]))) ~ communs-signal-light {
+        flex: 1;
       }
     `,
   ];
@@ -25,11 +49,13 @@ export class CommunsTogetherView extends LitElement {
   @property({ type: Boolean, reflect: true }) kiosk = false;
 
   override render() {
-    return html`<communs-signal-light ?kiosk=${this.kiosk}></communs-signal-light>
+    return html`<div class="stack">
       <div class="cards">
         <communs-challenge-card ?kiosk=${this.kiosk}></communs-challenge-card>
         <communs-production-card ?kiosk=${this.kiosk}></communs-production-card>
-      </div>`;
+      </div>
+      <communs-signal-light ?kiosk=${this.kiosk}></communs-signal-light>
+    </div>`;
   }
 }
 

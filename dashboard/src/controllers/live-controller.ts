@@ -1,10 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type LiveHandlers, type LiveState, subscribeLive } from '../data/live.ts';
 
+/** Fired (bubbling, across shadow roots) by a host whose live stream changes state; detail: LiveState. */
+export const LIVE_STATE_EVENT = 'communs-live-state';
+
 /**
  * Binds a live subscription to an element's life: subscribed while connected, unsubscribed when
- * removed (a rotating kiosk view leaves no stream behind). The host reads `state` to show the
- * "reconnecting" mark.
+ * removed. The host reads `state` to show the "reconnecting" mark; an ancestor (the shared screen)
+ * hears every change as a LIVE_STATE_EVENT to dim the figures during an outage.
  */
 export class LiveController implements ReactiveController {
   state: LiveState = 'connecting';
@@ -23,6 +26,11 @@ export class LiveController implements ReactiveController {
       state: (state) => {
         this.state = state;
         this.host.requestUpdate();
+        if (this.host instanceof HTMLElement) {
+          this.host.dispatchEvent(
+            new CustomEvent(LIVE_STATE_EVENT, { detail: state, bubbles: true, composed: true }),
+          );
+        }
       },
     });
   }

@@ -78,3 +78,21 @@ describe('LoadController', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('LoadController on the shared screen', () => {
+  it('renders an error as a quiet "reconnecting by itself" card without a button when its host is a kiosk view', async () => {
+    vi.useRealTimers();
+    const { html, render } = await import('lit');
+    const host = Object.assign(new Host(), { kiosk: true });
+    const ctl = new LoadController(host, async () => {
+      throw new Error('hub down');
+    });
+    ctl.hostConnected();
+    await new Promise((r) => setTimeout(r, 0));
+    const root = document.createElement('div');
+    render(html`${ctl.render(() => html`value`)}`, root);
+    const card = root.querySelector('communs-error-card');
+    expect(card?.unattended).toBe(true);
+    ctl.hostDisconnected();
+  });
+});

@@ -70,11 +70,20 @@ export class LoadController<T> implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Renders the value, or an error card when there is none, or a quiet loading line. */
+  /**
+   * Renders the value, or an error card when there is none, or a quiet loading line. A host whose
+   * `kiosk` property is true is on the shared screen: its error card has no button (no pointer
+   * there) and says the screen reconnects by itself, which the retry above does.
+   */
   render(fn: (value: T) => TemplateResult | typeof nothing): TemplateResult | typeof nothing {
     if (this.value !== undefined) return fn(this.value);
     if (this.error !== undefined) {
-      return html`<communs-error-card .error=${this.error} @retry=${() => void this.run()}></communs-error-card>`;
+      const unattended = (this.host as { kiosk?: unknown }).kiosk === true;
+      return html`<communs-error-card
+        .error=${this.error}
+        ?unattended=${unattended}
+        @retry=${() => void this.run()}
+      ></communs-error-card>`;
     }
     return html`<p class="muted" role="status">${msg('loading')}</p>`;
   }

@@ -10,4 +10,8 @@ describe('catalogues', () => {
       expect(placeholders(fr[key as keyof typeof en]), key).toEqual(placeholders(text));
     }
   });
+
+  it('French keeps a no-break space before : ; ! ? so a line never starts with one', () => {
+    for (const [key, text] of Object.entries(fr)) expect(text, key).not.toMatch(/[ \t\n][:;!?]/);
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * The hours of the day (0–23, local time) with the highest mean power, highest first. Buckets are
- * grouped by their local hour, so several days of data give a stable picture of the habit.
+ * The `count` hours of the day (0–23, local time) with the highest mean power, in the order of the
+ * day: a resident reads "12:00, 19:00, 20:00" as a day, not a ranking. Buckets are grouped by their
+ * local hour, so several days of data give a stable picture of the habit.
  */
 export function peakHours(t: readonly number[], watts: readonly number[], count = 3): number[] {
   const sums = new Array<number>(24).fill(0);
@@ -19,5 +20,8 @@ export function peakHours(t: readonly number[], watts: readonly number[], count 
     if (c > 0) means.push([h, (sums[h] ?? 0) / c]);
   }
   means.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-  return means.slice(0, count).map(([h]) => h);
+  return means
+    .slice(0, count)
+    .map(([h]) => h)
+    .sort((a, b) => a - b);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareWithTypicalDay } from './typical-day.ts';
+import { compareWithTypicalDay, differenceFromTypical } from './typical-day.ts';
 
 const HOUR = 3_600_000;
 const now = new Date(2026, 10, 29, 10, 30).getTime(); // a Sunday, 10:30 local
@@ -39,5 +39,15 @@ describe('compareWithTypicalDay', () => {
     const r = compareWithTypicalDay(t, v, now);
     expect(r.typicalWh).toBeNull();
     expect(r.weeks).toBe(0);
+  });
+});
+
+describe('differenceFromTypical', () => {
+  it('says more or less by how much, as a positive share of the typical day', () => {
+    expect(differenceFromTypical(12.7, 10)).toEqual({ direction: 'more', share: expect.closeTo(0.27, 5) });
+    expect(differenceFromTypical(8, 10)).toEqual({ direction: 'less', share: expect.closeTo(0.2, 5) });
+  });
+  it('calls a difference under 3 % the same, within the noise of a day of readings', () => {
+    expect(differenceFromTypical(10.2, 10)).toEqual({ direction: 'same', share: expect.closeTo(0.02, 5) });
   });
 });

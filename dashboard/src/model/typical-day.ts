@@ -56,3 +56,23 @@ export function compareWithTypicalDay(
   }
   return { todayWh, typicalWh: used > 0 ? total / used : null, weeks: used };
 }
+
+export interface Difference {
+  direction: 'more' | 'less' | 'same';
+  /** the difference as a share of the typical day, always positive: 0.27 for "27 % more" */
+  share: number;
+}
+
+/** Below this share, today and a typical day are "about the same": a day's use varies that much. */
+const SAME_BELOW = 0.03;
+
+/**
+ * Today against a typical day in words a resident reads without a sign: "27 % more than a typical
+ * Saturday" rather than "+27 %". `typicalWh` must be above 0.
+ */
+export function differenceFromTypical(todayWh: number, typicalWh: number): Difference {
+  const ratio = todayWh / typicalWh - 1;
+  const share = Math.abs(ratio);
+  if (share < SAME_BELOW) return { direction: 'same', share };
+  return { direction: ratio > 0 ? 'more' : 'less', share };
+}

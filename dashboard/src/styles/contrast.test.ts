@@ -5,8 +5,8 @@ import { contrastRatio } from './contrast.ts';
 
 const css = fs.readFileSync(path.join(import.meta.dirname, 'tokens.css'), 'utf8');
 
-/** The tokens of one theme block: the default `:root` or the kiosk override on top of it. */
-function tokens(theme: 'default' | 'kiosk'): Record<string, string> {
+/** The tokens of one theme block: the default `:root`, or the dark or kiosk override on top of it. */
+function tokens(theme: 'default' | 'dark' | 'kiosk'): Record<string, string> {
   const block = (selector: RegExp) => {
     const start = css.search(selector);
     if (start < 0) throw new Error(`no block ${selector} in tokens.css`);
@@ -17,7 +17,10 @@ function tokens(theme: 'default' | 'kiosk'): Record<string, string> {
       [...text.matchAll(/(--communs-[\w-]+):\s*([^;]+);/g)].map((m) => [m[1], m[2]?.trim()]),
     );
   const base = read(block(/^:root \{/m));
-  return theme === 'default' ? base : { ...base, ...read(block(/^:root\[data-theme=["']kiosk["']\] \{/m)) };
+  if (theme === 'default') return base;
+  if (theme === 'dark')
+    return { ...base, ...read(block(/^\s*:root:not\(\[data-theme=["']kiosk["']\]\) \{/m)) };
+  return { ...base, ...read(block(/^:root\[data-theme=["']kiosk["']\] \{/m)) };
 }
 
 // Every text-on-background pair the components use (WCAG 2.1 AA 1.4.3: 4.5:1 for body text).
@@ -30,6 +33,7 @@ const PAIRS: Array<[string, string]> = [
   ['--communs-accent', '--communs-paper'],
   ['--communs-accent-ink', '--communs-accent'],
   ['--communs-warn', '--communs-card'],
+  ['--communs-warn', '--communs-warn-soft'],
   ['--communs-ink', '--communs-warn-soft'],
   ['--communs-danger', '--communs-danger-soft'],
   ['--communs-ink', '--communs-danger-soft'],
@@ -38,7 +42,7 @@ const PAIRS: Array<[string, string]> = [
 ];
 
 describe('colour tokens meet WCAG AA contrast', () => {
-  for (const theme of ['default', 'kiosk'] as const) {
+  for (const theme of ['default', 'dark', 'kiosk'] as const) {
     const t = tokens(theme);
     for (const [fg, bg] of PAIRS) {
       it(`${theme}: ${fg} on ${bg} is at least 4.5:1`, () => {

@@ -30,6 +30,7 @@ export function sensorFixture(
   id: string,
   quantity: SensorInfo['quantity'],
   unit: string,
+  last: SensorInfo['last'] = null,
 ): SensorInfo {
-  return { id, series: `${node}/${id}`, quantity, unit, sourceUnit: unit, label: null };
+  return { id, series: `${node}/${id}`, quantity, unit, sourceUnit: unit, label: null, last };
 }

@@ -1,4 +1,9 @@
-import type { Quantity, SensorDescription, StatusMessage } from '../../../protocol/index.ts';
+import type {
+  MeterDescription,
+  Quantity,
+  SensorDescription,
+  StatusMessage,
+} from '../../../protocol/index.ts';
 import type { SensorMapping } from '../../../protocol/interop/device.ts';
 import type { Rejected } from '../ingest/validate.ts';
 import type { DeviceRow } from '../store/device-store.ts';
@@ -22,6 +27,8 @@ export interface AdapterResult {
   status?: StatusMessage;
   /** key mappings learned from the device's own discovery message (ESPHome) */
   learned?: Record<string, SensorMapping>;
+  /** a utility meter the device reads (Tasmota's TIC block): its contract */
+  meter?: MeterDescription;
   /** ESPHome: the node name its discovery topics carry, when it is not its topic prefix */
   nodeName?: string;
 }

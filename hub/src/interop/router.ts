@@ -1,4 +1,4 @@
-import type { MetaMessage, Reading, SensorDescription } from '../../../protocol/index.ts';
+import type { MetaMessage, Reading } from '../../../protocol/index.ts';
 import type { DeviceFormat } from '../../../protocol/interop/device.ts';
 import { FEDERATION_ROOT } from '../../../protocol/interop/federation.ts';
 import {
@@ -164,7 +164,7 @@ export class InteropRouter {
     this.opts.submit(
       {
         node: device.node,
-        meta: this.declared(device, result.meta),
+        meta: this.declared(device, result),
         status: result.status,
         readings,
         rejections: result.rejections,
@@ -173,11 +173,20 @@ export class InteropRouter {
     );
   }
 
-  /** The sensors a message shows that the device has not declared yet, as a native meta message. */
-  private declared(device: DeviceRow, meta: SensorDescription[]): MetaMessage | undefined {
-    const fresh = meta.filter((m) => this.opts.registry.sensor(device.node, m.id)?.quantity !== m.quantity);
-    if (fresh.length === 0) return undefined;
-    const node = this.opts.registry.node(device.node);
+  /**
+   * The sensors a message shows that the device has not declared yet (or now declares as a part of
+   * another), and a meter whose description changed (Tasmota's TIC block), as a native meta message.
+   */
+  private declared(device: DeviceRow, result: AdapterResult): MetaMessage | undefined {
+    const { registry } = this.opts;
+    const fresh = result.meta.filter((m) => {
+      const known = registry.sensor(device.node, m.id);
+      return known?.quantity !== m.quantity || (known.part_of ?? undefined) !== m.partOf;
+    });
+    const meter =
+      result.meter && registry.meters.differs(device.node, result.meter) ? result.meter : undefined;
+    if (fresh.length === 0 && !meter) return undefined;
+    const node = registry.node(device.node);
     return {
       node: device.node,
       board: node?.board ?? device.format,
@@ -185,6 +194,7 @@ export class InteropRouter {
       ...(node?.kit ? { kit: node.kit } : {}),
       ...(node?.power_w != null ? { powerW: node.power_w } : {}),
       sensors: fresh,
+      ...(meter ? { meter } : {}),
     };
   }
 

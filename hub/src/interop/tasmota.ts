@@ -12,6 +12,7 @@ import {
   unknownField,
 } from './adapter.ts';
 import { clockOff, parseDeviceTime } from './device-time.ts';
+import { mapTicBlock } from './tasmota-tic.ts';
 
 /**
  * Tasmota (https://tasmota.github.io/docs/MQTT/): `tele/<topic>/SENSOR` every TelePeriod,
@@ -121,8 +122,10 @@ export const tasmota: Adapter = {
       if (!isObject(value)) mapScalar(key, value, device, ts, out);
       else if (key === 'ENERGY') mapEnergy(value, device, ts, out);
       else if (key === 'COUNTER') mapCounter(value, device, ts, out);
-      else mapBlock(key, value, msg, device, ts, out);
+      // the meter's labels: read after ENERGY, which has the same meaning for some of them
+      else if (key !== 'TIC') mapBlock(key, value, msg, device, ts, out);
     }
+    if (isObject(msg.TIC)) mapTicBlock(msg.TIC, ts, out);
     return out;
   },
 };

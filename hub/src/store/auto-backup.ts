@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { asLog } from '../log.ts';
+import { placeBackup } from './backup.ts';
 import { type Db, isEmptyDb } from './db.ts';
 
 export interface AutoBackupOptions {
@@ -103,9 +104,7 @@ export class AutoBackup {
       // created owner-only: SQLite would write the copy 0644 until the chmod below
       fs.writeFileSync(partial, '', { mode: 0o600 });
       await db.backup(partial, { progress: () => PAGES_PER_STEP });
-      // node secrets are scrypt hashes, but readings are a household's life: owner-only
-      fs.chmodSync(partial, 0o600);
-      fs.renameSync(partial, file);
+      placeBackup(partial, file);
       this.prune();
       this.lastBackup = file;
       log(`automatic backup written: ${file} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB)`);

@@ -87,7 +87,11 @@ export class CollectiveCache<D> {
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_node_delete AFTER DELETE ON main.nodes
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
-      CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_change AFTER UPDATE OF quantity, node_id ON main.sensors
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_change AFTER UPDATE OF quantity, node_id, part_of ON main.sensors
+        BEGIN UPDATE collective_epoch SET n = n + 1; END;
+      -- a new series may be the whole that some older series are parts of: they stop counting
+      CREATE TEMP TRIGGER IF NOT EXISTS collective_whole_insert AFTER INSERT ON main.sensors
+        WHEN EXISTS (SELECT 1 FROM main.sensors p WHERE p.node_id = NEW.node_id AND p.part_of = NEW.sensor)
         BEGIN UPDATE collective_epoch SET n = n + 1; END;
       CREATE TEMP TRIGGER IF NOT EXISTS collective_sensor_delete AFTER DELETE ON main.sensors
         BEGIN UPDATE collective_epoch SET n = n + 1; END;

@@ -84,12 +84,15 @@ export class CollectiveLedger {
     `);
     this.stmts = {
       // one row per bucket and household; the CROSS JOIN keeps rollups the inner loop, searched by
-      // its primary key for each sensor of the quantity (series-query.ts does the same)
+      // its primary key for each sensor of the quantity (series-query.ts does the same). A series its
+      // node declares as a part of another (a meter's tariff register of its total) counts once, in
+      // the whole (docs/METERS.md)
       gaugeParts: this.db.prepare(
         `SELECT r.start AS start, n.household_id AS household, sum(r.sum / r.count) AS value, count(*) AS series
          FROM sensors s JOIN nodes n ON n.id = s.node_id
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND n.household_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start, n.household_id ORDER BY r.start`,
       ),
       counterParts: this.db.prepare(
@@ -97,20 +100,23 @@ export class CollectiveLedger {
          FROM sensors s JOIN nodes n ON n.id = s.node_id
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND n.household_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start, n.household_id ORDER BY r.start`,
       ),
       // the series a quantity's figure counts, with their household: held cells are merged with them
       contributors: this.db
         .prepare(
           `SELECT s.id, n.household_id FROM sensors s JOIN nodes n ON n.id = s.node_id
-           WHERE s.quantity = ? AND n.household_id IS NOT NULL`,
+           WHERE s.quantity = ? AND n.household_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)`,
         )
         .raw(),
       firstBucket: this.db
         .prepare(
           `SELECT min(r.start) FROM sensors s JOIN nodes n ON n.id = s.node_id
            CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ?
-           WHERE s.quantity = ? AND n.household_id IS NOT NULL`,
+           WHERE s.quantity = ? AND n.household_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)`,
         )
         .pluck(),
       lastEvaluated: this.db

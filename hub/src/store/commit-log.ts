@@ -40,6 +40,12 @@ export interface CommitLogOptions {
   capacity?: number;
   /** false: never try O_DIRECT (tests of the page-cache path) */
   direct?: boolean;
+  /**
+   * Breaks the promise on purpose: `append` calls back once the record is written, before its
+   * `fdatasync` has returned, so a power cut loses what was acknowledged. Only for the power-cut
+   * test's broken hub (docs/RELIABILITY.md), which must show that the test sees the loss.
+   */
+  unsafeAcknowledgeBeforeSync?: boolean;
 }
 
 export interface LogRecord {
@@ -122,6 +128,13 @@ export class CommitLog {
     this.appending = true;
     fs.write(this.fd, buf, this.direct ? this.aligned : 0, size, at, (err) => {
       if (err) return this.finished(err, lsn, done);
+      if (this.opts.unsafeAcknowledgeBeforeSync) {
+        this.position = at + size;
+        this.nextLsn = lsn + 1;
+        this.finished(null, lsn, done);
+        fs.fdatasync(this.fd, () => {});
+        return;
+      }
       fs.fdatasync(this.fd, (syncErr) => {
         if (!syncErr) {
           this.position = at + size;

@@ -245,4 +245,26 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX challenges_day ON challenges (day);
   `,
+  // 9: utility meters read by their own output (a Linky's TIC, a DSMR P1 port). A series may be a
+  // part of another of its node (a tariff register of the total): collective figures skip it then.
+  // One row per node reading a meter: its contract (meta) and its tariff period (status).
+  `
+  ALTER TABLE sensors ADD COLUMN part_of TEXT;
+  CREATE TABLE meters (
+    node_id        TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    mode           TEXT,
+    phases         INTEGER,
+    option         TEXT,
+    subscribed_va  REAL,
+    subscribed_a   REAL,
+    producer       INTEGER,
+    period         TEXT,
+    period_index   INTEGER,
+    off_peak       INTEGER,
+    tempo_today    TEXT,
+    tempo_tomorrow TEXT,
+    status_ts      INTEGER
+  );
+  `,
 ];

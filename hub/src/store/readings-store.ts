@@ -49,7 +49,7 @@ export interface CommitResult {
 interface CommitRecord {
   v: 1;
   /** sensors declared or changed by meta messages (written to SQLite at once, they are rare) */
-  sensors?: Array<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>;
+  sensors?: Array<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label' | 'part_of'>>;
   /** node fields set by meta and status messages */
   nodes?: NodeDescription[];
   /** [sensor id, ts, seq, value stored] */
@@ -169,8 +169,8 @@ export class ReadingsStore {
          battery = @battery, last_seen = max(coalesce(last_seen, 0), coalesce(@last_seen, 0)) WHERE id = @id`,
       ),
       insertSensor: db.prepare(
-        `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
-         ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+        `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
+         ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label, part_of = excluded.part_of`,
       ),
       marker: db.prepare('SELECT value FROM settings WHERE key = ?').pluck(),
       setMarker: db.prepare(
@@ -447,7 +447,8 @@ export class ReadingsStore {
     if (sensors.length > 0) {
       // sensors are rare and read by SQL joins (collective figures): written now, synced at the fold
       this.db.transaction(() => {
-        for (const s of sensors) this.stmts.insertSensor.run(s);
+        // part_of: null for a record written before sensors had it
+        for (const s of sensors) this.stmts.insertSensor.run({ ...s, part_of: s.part_of ?? null });
       })();
       this.registry.applySensorRows(sensors);
     }
@@ -535,7 +536,7 @@ export class ReadingsStore {
 
 function sensorColumns(
   s: SensorRow,
-): Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'> {
+): Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label' | 'part_of'> {
   return {
     id: s.id,
     node_id: s.node_id,
@@ -543,6 +544,7 @@ function sensorColumns(
     quantity: s.quantity,
     unit: s.unit,
     label: s.label,
+    part_of: s.part_of,
   };
 }
 

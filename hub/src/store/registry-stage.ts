@@ -1,7 +1,10 @@
-import type { MetaMessage, StatusMessage } from '../../../protocol/index.ts';
+import type { MetaMessage, MeterDescription, MeterStatus, StatusMessage } from '../../../protocol/index.ts';
 import type { NodeRow, SensorRow } from './registry.ts';
 
-/** The fields of a node that its meta and status messages set. */
+/**
+ * The fields of a node that its meta and status messages set; for a node reading a utility meter,
+ * also the meter's description and tariff period (kept by hub/src/store/meters.ts, not in `nodes`).
+ */
 export type NodeDescription = Pick<
   NodeRow,
   | 'id'
@@ -17,7 +20,7 @@ export type NodeDescription = Pick<
   | 'last_seen'
   | 'board_messages'
   | 'last_board_message'
->;
+> & { meter?: MeterDescription; meterStatus?: { status: MeterStatus; ts: number } };
 
 export function described(n: NodeDescription): Omit<NodeDescription, 'id'> {
   return {
@@ -91,11 +94,19 @@ export class RegistryStage implements RegistryView {
     for (const s of meta.sensors) {
       const known = this.sensor(nodeId, s.id);
       const label = s.label ?? null;
-      if (known && known.quantity === s.quantity && known.unit === s.unit && known.label === label) continue;
+      const part_of = s.partOf ?? null;
+      if (
+        known &&
+        known.quantity === s.quantity &&
+        known.unit === s.unit &&
+        known.label === label &&
+        known.part_of === part_of
+      )
+        continue;
       byNode.set(
         s.id,
         known
-          ? { ...known, quantity: s.quantity, unit: s.unit, label }
+          ? { ...known, quantity: s.quantity, unit: s.unit, label, part_of }
           : {
               id: this.nextSensorId(),
               node_id: nodeId,
@@ -106,9 +117,11 @@ export class RegistryStage implements RegistryView {
               last_total: null,
               last_total_ts: null,
               meter_offset: 0,
+              part_of,
             },
       );
     }
+    if (meta.meter) node.meter = meta.meter;
   }
 
   /** A node's status message, received at `ts` (the hub's clock). */
@@ -126,6 +139,8 @@ export class RegistryStage implements RegistryView {
       node.last_board_message = status.lastBoardMessage ?? null;
     }
     if (status.state === 'online') node.last_seen = ts;
+    // a meter's fields left out keep their value: merged with what this batch staged before
+    if (status.meter) node.meterStatus = { status: { ...node.meterStatus?.status, ...status.meter }, ts };
   }
 
   /** What the staged messages change: sensors new or different, and node fields. */

@@ -1,5 +1,6 @@
 import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
 import type { Db } from './db.ts';
+import { Meters } from './meters.ts';
 import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
 import { ScryptQueue } from './scrypt-queue.ts';
 import { newSecret, quickDigest } from './secrets.ts';
@@ -55,6 +56,8 @@ export interface SensorRow {
   last_total: number | null;
   last_total_ts: number | null;
   meter_offset: number;
+  /** the node's sensor this one is a part of (a tariff register of a meter's total) */
+  part_of: string | null;
 }
 
 /** A stretch of time during which a household's data was public (community or open); `until` null: still. */
@@ -86,11 +89,14 @@ export class Registry {
   private periods = new Map<string, SharingPeriod[]>();
   /** the highest sensor id given out: new sensors are numbered before their commit (stage) */
   private maxSensorId = 0;
+  /** utility meters read by their own output: contract and tariff period */
+  readonly meters: Meters;
 
   /** `scrypt`: the hub's one queue of password work (shared with household links) */
   constructor(opts: { db: Db; now?: () => number; scrypt?: ScryptQueue }) {
     this.db = opts.db;
     this.now = opts.now ?? Date.now;
+    this.meters = new Meters({ db: opts.db });
     this.scrypt = opts.scrypt ?? new ScryptQueue();
   }
 
@@ -107,6 +113,7 @@ export class Registry {
       this.maxSensorId,
       (this.db.prepare('SELECT max(id) FROM sensors').pluck().get() as number | null) ?? 0,
     );
+    this.meters.load();
     this.periods.clear();
     const periods = this.db
       .prepare('SELECT household_id AS id, since, until FROM sharing_periods ORDER BY since')
@@ -230,6 +237,7 @@ export class Registry {
         this.db.prepare('DELETE FROM sensors WHERE node_id = ?').run(n);
         this.db.prepare('DELETE FROM nodes WHERE id = ?').run(n);
       }
+      this.meters.forget(nodes);
       this.db.prepare('DELETE FROM sharing_periods WHERE household_id = ?').run(id);
       this.db.prepare('DELETE FROM households WHERE id = ?').run(id);
     })();
@@ -384,18 +392,25 @@ export class Registry {
 
   /** Sensors declared or changed by a commit, now durable (hub/src/store/readings-store.ts). */
   applySensorRows(
-    rows: ReadonlyArray<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'>>,
+    rows: ReadonlyArray<
+      Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label'> & {
+        part_of?: string | null;
+      }
+    >,
   ): void {
     for (const r of rows) {
       if (!this.nodes.has(r.node_id)) continue;
-      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, ...r });
+      this.cacheSensor({ last_total: null, last_total_ts: null, meter_offset: 0, part_of: null, ...r });
     }
   }
 
-  /** Node fields set by a commit's meta and status messages, now durable. */
+  /** Node fields set by a commit's meta and status messages, now durable; a meter's go to `meters`. */
   applyNodeFields(n: NodeDescription): void {
     const row = this.nodes.get(n.id);
-    if (row) Object.assign(row, described(n));
+    if (!row) return;
+    Object.assign(row, described(n));
+    if (n.meter) this.meters.applyMeta(n.id, n.meter);
+    if (n.meterStatus) this.meters.applyStatus(n.id, n.meterStatus.status, n.meterStatus.ts);
   }
 
   /** Applies a node's self-description at once, outside ingest (tools and tests). */
@@ -407,8 +422,8 @@ export class Registry {
       for (const s of sensors)
         this.db
           .prepare(
-            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label)
-             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label`,
+            `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
+             ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label, part_of = excluded.part_of`,
           )
           .run({
             id: s.id,
@@ -417,6 +432,7 @@ export class Registry {
             quantity: s.quantity,
             unit: s.unit,
             label: s.label,
+            part_of: s.part_of,
           });
       for (const n of nodes)
         this.db
@@ -427,7 +443,6 @@ export class Registry {
     for (const n of nodes) this.applyNodeFields(n);
   }
 
-  // --- sensors ----------------------------------------------------------------------------------
   // --- sensors ----------------------------------------------------------------------------------
 
   sensor(nodeId: string, sensor: string): SensorRow | undefined {
@@ -462,7 +477,8 @@ export class Registry {
     }
     const existing = byNode.get(s.sensor);
     // keep the live counter state of an existing row (it is newer than what RETURNING read back)
-    if (existing) Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label });
+    if (existing)
+      Object.assign(existing, { quantity: s.quantity, unit: s.unit, label: s.label, part_of: s.part_of });
     else {
       byNode.set(s.sensor, s);
       this.sensorsById.set(s.id, s);

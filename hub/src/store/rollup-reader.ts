@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import { PERIOD_LIST, RollupAccumulator, type RollupCell } from './rollup.ts';
+import { PERIOD_LIST, PERIODS, RollupAccumulator, type RollupCell } from './rollup.ts';
 
 /** Rollup cells ingest holds in memory before writing them (hub/src/store/rollup-buffer.ts). */
 export interface HeldRollups {
@@ -41,6 +41,12 @@ export class RollupReader {
       bucket: db
         .prepare('SELECT coalesce(sum(count), 0) FROM rollups WHERE period = ? AND start = ?')
         .pluck(),
+      newest: db
+        .prepare(
+          `SELECT last, last_ts FROM rollups
+           WHERE sensor_id = ? AND period = ? AND start >= ? ORDER BY start DESC LIMIT 1`,
+        )
+        .raw(),
       page: db
         .prepare(
           `SELECT start, count, sum, min, max, last, last_ts FROM rollups
@@ -69,6 +75,27 @@ export class RollupReader {
     for (const c of this.held.heldCells(period))
       if (c.sensorId === sensorId && c.start >= from && c.start < to) merged.addCell(c);
     return [...merged.values()].sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * The newest reading of each series in `sensorIds` since `since`, from its minute rollups (`last`,
+   * `lastTs`): one pass over the cells held in memory, then one indexed look at the table for the
+   * series with none held. Series without a reading since then are absent from the answer.
+   */
+  latest(sensorIds: readonly number[], since: number): Map<number, { ts: number; value: number }> {
+    const wanted = new Set(sensorIds);
+    const found = new Map<number, { ts: number; value: number }>();
+    for (const c of this.held.heldCells(PERIODS.minute)) {
+      if (!wanted.has(c.sensorId) || c.start < since) continue;
+      const known = found.get(c.sensorId);
+      if (!known || c.lastTs > known.ts) found.set(c.sensorId, { ts: c.lastTs, value: c.last });
+    }
+    for (const id of wanted) {
+      if (found.has(id)) continue;
+      const row = this.stmts.newest.get(id, PERIODS.minute, since) as [number, number] | undefined;
+      if (row) found.set(id, { ts: row[1], value: row[0] });
+    }
+    return found;
   }
 
   /** The held cells of `period` with from <= start < to, of the series `accepts`. */

@@ -129,6 +129,8 @@ export class SeriesQuery {
          JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
          CROSS JOIN rollups r ON r.sensor_id = s.id AND r.period = ? AND r.start >= ? AND r.start < ?
          WHERE s.quantity = ? AND r.start >= sp.since
+           -- a part of a series its node declares (a tariff register of the total) counts once, in the whole
+           AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)
          GROUP BY r.start ORDER BY r.start`,
       ),
       // the named series, with their household and since when: held cells are merged with these
@@ -136,7 +138,8 @@ export class SeriesQuery {
         .prepare(
           `SELECT s.id, n.household_id, sp.since FROM sensors s JOIN nodes n ON n.id = s.node_id
            JOIN sharing_periods sp ON sp.household_id = n.household_id AND sp.until IS NULL
-           WHERE s.quantity = ?`,
+           WHERE s.quantity = ?
+             AND NOT EXISTS (SELECT 1 FROM sensors w WHERE w.node_id = s.node_id AND w.sensor = s.part_of)`,
         )
         .raw(),
       // changes on this connection (ingest, erasures, registry) and commits by other ones

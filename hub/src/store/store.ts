@@ -36,6 +36,8 @@ export interface StoreOptions {
   commitLog?: string;
   /** its size in bytes (default 8 MiB) */
   commitLogBytes?: number;
+  /** the power-cut test's broken hub only (commit-log.ts): acknowledges before the sync */
+  unsafeAcknowledgeBeforeSync?: boolean;
   /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
   foldEveryMs?: number;
   /** told when a fold fails (a full disk) and when one succeeds again */
@@ -111,6 +113,7 @@ export class Store {
             log: new CommitLog({
               file: opts.commitLog,
               ...(opts.commitLogBytes ? { capacity: opts.commitLogBytes } : {}),
+              ...(opts.unsafeAcknowledgeBeforeSync ? { unsafeAcknowledgeBeforeSync: true } : {}),
             }),
           }
         : {}),

@@ -8,7 +8,14 @@ import { type BrowserContext, chromium } from 'playwright-core';
  * persistent context in a temp dir, removed on close.
  */
 export async function launchChromium(
-  opts: { width?: number; height?: number; locale?: string; timezoneId?: string } = {},
+  opts: {
+    width?: number;
+    height?: number;
+    locale?: string;
+    timezoneId?: string;
+    /** lets a test inject a script (axe-core) into pages whose CSP forbids inline scripts */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
@@ -30,6 +37,7 @@ export async function launchChromium(
     locale: opts.locale ?? 'en-GB',
     ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
     acceptDownloads: true,
+    bypassCSP: opts.bypassCSP ?? false,
   });
   return {
     context,

@@ -7,6 +7,8 @@ import { Store } from '../../../hub/src/store/store.ts';
 
 export interface DbCheck {
   quickCheck: string;
+  /** `PRAGMA integrity_check`, when asked for (it reads every page: slower) */
+  integrityCheck?: string;
   /** node id → sequence numbers stored */
   seqs: Map<string, Set<number>>;
   rows: number;
@@ -36,16 +38,21 @@ function rollupMismatches(db: Db): number {
 }
 
 /**
- * Opens the database the way the hub does at start — `PRAGMA quick_check`, then the commit log's
- * records after the last fold applied again and folded (hub/src/store/readings-store.ts) — and reads
- * what is stored.
+ * Opens the database the way the hub does at start — `PRAGMA quick_check` (and `integrity_check`
+ * with `integrity`), then the commit log's records after the last fold applied again and folded
+ * (hub/src/store/readings-store.ts) — and reads what is stored. `replay: false` reads the database
+ * alone: what a running hub has folded (it folds what it replayed at its start), or what a clean stop
+ * left; the log is then neither opened nor written.
  */
-export function checkDb(file: string): DbCheck {
+export function checkDb(file: string, opts: { integrity?: boolean; replay?: boolean } = {}): DbCheck {
   const db = openDb({ file, synchronous: 'NORMAL' });
   try {
     const quickCheck = String(db.pragma('quick_check', { simple: true }));
+    const integrityCheck = opts.integrity
+      ? String(db.pragma('integrity_check', { simple: true }))
+      : undefined;
     const log = path.join(path.dirname(file), 'ingest.log');
-    if (fs.existsSync(log)) {
+    if (opts.replay !== false && fs.existsSync(log)) {
       const store = new Store({ db, commitLog: log });
       store.readings.open();
       store.readings.fold();
@@ -61,7 +68,7 @@ export function checkDb(file: string): DbCheck {
       set.add(r.seq);
       seqs.set(r.node, set);
     }
-    return { quickCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
+    return { quickCheck, integrityCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
   } finally {
     db.close();
   }

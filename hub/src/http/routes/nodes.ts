@@ -11,7 +11,18 @@ import { constantLoadPrice, tariffOnDate } from '../../cost/cost.ts';
 import { addDays, LocalClock } from '../../cost/local-time.ts';
 import { nodeState } from '../../node-state.ts';
 import { isOpenData, isPublicDetail, sharingOf, visibleTo } from '../../privacy.ts';
-import type { NodeRow } from '../../store/registry.ts';
+import type { NodeRow, SensorRow } from '../../store/registry.ts';
+
+/** A reading older than this says nothing about the air now: `last` stays null. */
+const LAST_WITHIN_MS = 3 * 3_600_000;
+
+type Latest = Map<number, { ts: number; value: number }>;
+
+/** The latest reading of each gauge sensor among `sensors` (a screen of every place's air in one request). */
+function latestOf(ctx: HubContext, sensors: readonly SensorRow[]): Latest {
+  const gauges = sensors.filter((s) => QUANTITIES[s.quantity].kind === 'gauge').map((s) => s.id);
+  return ctx.store.rollups.latest(gauges, ctx.now() - LAST_WITHIN_MS);
+}
 
 export function health(ctx: HubContext): HealthBody {
   const ingest = ctx.ingestState();
@@ -30,9 +41,15 @@ export function health(ctx: HubContext): HealthBody {
 }
 
 /** One node as the public sees it: the household is named only when its sharing level allows. */
-export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean } = {}): NodeInfo {
+export function nodeInfo(
+  ctx: HubContext,
+  row: NodeRow,
+  opts: { owner?: boolean; latest?: Latest } = {},
+): NodeInfo {
   const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
   const named = opts.owner || isPublicDetail(h);
+  const sensors = ctx.registry.sensorsOf(row.id);
+  const latest = named ? (opts.latest ?? latestOf(ctx, sensors)) : new Map();
   const counts = ctx.store.rejections.countsOf(row.id);
   const last: NodeInfo['lastRejections'] = ctx.store.rejections.lastOf(row.id, 5);
   return {
@@ -56,13 +73,14 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
       ? { count: row.board_messages, last: row.last_board_message ?? null }
       : null,
     clockOffsetMs: row.clock_offset_ms ?? null,
-    sensors: ctx.registry.sensorsOf(row.id).map((s) => ({
+    sensors: sensors.map((s) => ({
       id: s.sensor,
       series: seriesName(row.id, s.sensor),
       quantity: s.quantity,
       unit: QUANTITIES[s.quantity].unit,
       sourceUnit: s.unit,
       label: named ? s.label : null,
+      last: latest.get(s.id) ?? null,
     })),
   };
 }
@@ -72,21 +90,26 @@ export function nodeInfo(ctx: HubContext, row: NodeRow, opts: { owner?: boolean 
  * only counted (docs/PRIVACY.md): no id, no state, no last-seen time, no counters.
  */
 export function nodes(ctx: HubContext): NodesBody {
-  const shown: NodeInfo[] = [];
+  const shownRows: NodeRow[] = [];
   const hidden = { households: new Set<string>(), nodes: 0, sensors: 0 };
   for (const row of ctx.registry.listNodes()) {
     const h = row.household_id ? ctx.registry.household(row.household_id) : undefined;
     if (isPublicDetail(h)) {
-      shown.push(nodeInfo(ctx, row));
+      shownRows.push(row);
       continue;
     }
     hidden.households.add(row.household_id ?? `node:${row.id}`);
     hidden.nodes++;
     hidden.sensors += ctx.registry.sensorsOf(row.id).length;
   }
+  // one look at the latest readings for every node shown, not one per node
+  const latest = latestOf(
+    ctx,
+    shownRows.flatMap((r) => ctx.registry.sensorsOf(r.id)),
+  );
   return {
     status: 'ok',
-    nodes: shown,
+    nodes: shownRows.map((row) => nodeInfo(ctx, row, { latest })),
     private: { households: hidden.households.size, nodes: hidden.nodes, sensors: hidden.sensors },
   };
 }
