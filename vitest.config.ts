@@ -12,6 +12,8 @@ const BROWSER = [
   'tests/e2e/dashboard.test.ts',
   'tests/e2e/dashboard-residents.test.ts',
   'tests/e2e/money.test.ts',
+  'tests/e2e/together.test.ts',
+  'tests/e2e/report.test.ts',
 ];
 
 export default defineConfig({

@@ -96,6 +96,26 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect(power?.default_entity_id).toBe('sensor.communs_communs_collective_power');
   });
 
+  it("the neighbourhood's signal is a text sensor: the light read from the retained signal, the message as attributes", async () => {
+    const topic = 'homeassistant/sensor/communs_communs_signal/config';
+    const c = await until(() => configs.get(topic));
+    expect(discoveryViolations(live())).toEqual([]);
+    expect(c).toMatchObject({
+      name: 'Neighbourhood signal',
+      state_topic: 'communs/v1/public/signal',
+      value_template: '{{ value_json.light }}',
+      json_attributes_topic: 'communs/v1/public/signal',
+      default_entity_id: 'sensor.communs_communs_signal',
+    });
+    // a text sensor: no unit, class or state class, or Home Assistant expects a number
+    for (const key of ['unit_of_measurement', 'device_class', 'state_class'])
+      expect(c).not.toHaveProperty(key);
+    // the topic it reads is there, retained, for this Home Assistant to read: the light is in it
+    await ha.subscribeAsync({ 'communs/v1/public/signal': { qos: 1 } });
+    const signal = JSON.parse(await until(() => states.get('communs/v1/public/signal'))) as { light: string };
+    expect(['green', 'neutral', 'orange', 'red']).toContain(signal.light);
+  });
+
   it("every config's availability follows its node's state, and the hub's", async () => {
     const n2 = configs.get('homeassistant/sensor/communs_communs_n2_power/config');
     const topics = n2?.availability.map((a) => a.topic) ?? [];

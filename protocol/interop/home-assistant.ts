@@ -26,7 +26,13 @@ export const HaSensorConfig = z.object({
   availability_mode: z.enum(['all', 'any', 'latest']),
   unit_of_measurement: z.string().optional(),
   device_class: z.string().optional(),
-  state_class: z.enum(['measurement', 'total', 'total_increasing']),
+  /** absent on a text sensor (the neighbourhood's signal): Home Assistant would expect a number */
+  state_class: z.enum(['measurement', 'total', 'total_increasing']).optional(),
+  /** a text sensor's state read from a JSON message (`{{ value_json.light }}`) */
+  value_template: z.string().optional(),
+  /** the JSON message whose keys become the entity's attributes */
+  json_attributes_topic: z.string().optional(),
+  icon: z.string().optional(),
   suggested_display_precision: z.number().int().optional(),
   device: z.object({
     identifiers: z.array(z.string()),

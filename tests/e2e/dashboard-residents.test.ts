@@ -30,9 +30,10 @@ afterEach(async () => {
   for (const page of s?.context.pages() ?? []) await page.close().catch(() => {});
 });
 
-const VIEWS = ['now', 'environment', 'history', 'footprint'] as const;
+const VIEWS = ['now', 'together', 'environment', 'history', 'footprint'] as const;
 const READY: Record<(typeof VIEWS)[number], string> = {
   now: 'communs-now-view communs-chart canvas',
+  together: 'communs-together-view communs-signal-light [data-testid="signal"]',
   environment: 'communs-environment-view section.card',
   // energy is drawn as bars in HTML, power and the environment on a canvas
   history: 'communs-history-view communs-bar-chart .plot, communs-history-view communs-chart canvas',

@@ -100,6 +100,16 @@ export function discoveryViolations(configs: ReadonlyMap<string, Record<string, 
       names.add(name);
       namesByDevice.set(key, names);
     }
+    // a text sensor (its state read by a value_template) is not numeric: a unit, a numeric device
+    // class or a state class would make Home Assistant refuse its value
+    if (c.value_template !== undefined) {
+      if (typeof c.value_template !== 'string' || !/^\{\{.*\}\}$/.test(c.value_template))
+        bad(`value_template ${String(c.value_template)} is not a template`);
+      if (c.unit_of_measurement === undefined && c.device_class === undefined && c.state_class !== undefined)
+        bad('state_class on a text sensor (no unit, no device class)');
+    }
+    if (c.json_attributes_topic !== undefined && typeof c.json_attributes_topic !== 'string')
+      bad('json_attributes_topic is not a topic');
     const cls = c.device_class as string | undefined;
     const unit = (c.unit_of_measurement as string | undefined) ?? null;
     const stateClass = c.state_class as string | undefined;

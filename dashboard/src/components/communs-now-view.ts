@@ -17,10 +17,13 @@ import { compareWithTypicalDay, differenceFromTypical } from '../model/typical-d
 import { gapReasons, withGaps } from '../model/withheld-gaps.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-air-line.ts';
+import './communs-challenge-card.ts';
 import './communs-chart.ts';
 import './communs-cost-today.ts';
 import './communs-empty-hub.ts';
 import './communs-live-status.ts';
+import './communs-production-card.ts';
+import './communs-signal-light.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -44,6 +47,9 @@ export class CommunsNowView extends LitElement {
       .withheld {
         border-color: var(--communs-warn);
         background: var(--communs-warn-soft);
+      }
+      .signal {
+        margin-bottom: var(--communs-space-m);
       }
       ul {
         margin: 0;
@@ -323,6 +329,7 @@ export class CommunsNowView extends LitElement {
         ${this.kiosk ? air : html`<h2>${msg('now.title')}</h2>`}
         <communs-live-status state=${this.liveCtl.state}></communs-live-status>
       </div>
+      ${this.kiosk ? nothing : html`<communs-signal-light class="signal"></communs-signal-light>`}
       ${this.kiosk ? nothing : air}
       ${this.nodes.value?.length === 0 ? html`<communs-empty-hub></communs-empty-hub>` : this.renderFigures()}
     `;
@@ -335,6 +342,7 @@ export class CommunsNowView extends LitElement {
         <communs-cost-today ?kiosk=${this.kiosk}></communs-cost-today>
         ${this.nodes.render((n) => this.renderContributors(n))}
         ${!this.kiosk && this.power.value ? this.renderPeak(this.power.value) : nothing}
+        ${this.kiosk ? nothing : html`<communs-challenge-card></communs-challenge-card><communs-production-card></communs-production-card>`}
       </div>
       ${this.power.value ? this.renderCurve(this.power.value) : nothing}
     `;

@@ -10,8 +10,10 @@ import './communs-environment-view.ts';
 import './communs-footprint-view.ts';
 import './communs-history-view.ts';
 import './communs-now-view.ts';
+import './communs-signal-light.ts';
+import './communs-together-view.ts';
 
-export const SCREEN_VIEWS = ['now', 'environment', 'history', 'footprint'] as const;
+export const SCREEN_VIEWS = ['now', 'together', 'environment', 'history', 'footprint'] as const;
 type ScreenView = (typeof SCREEN_VIEWS)[number];
 
 /**
@@ -169,6 +171,8 @@ export class CommunsScreenView extends LitElement {
     switch (view) {
       case 'now':
         return html`<communs-now-view kiosk></communs-now-view>`;
+      case 'together':
+        return html`<communs-together-view kiosk></communs-together-view>`;
       case 'environment':
         return html`<communs-environment-view kiosk></communs-environment-view>`;
       case 'history':
@@ -183,6 +187,7 @@ export class CommunsScreenView extends LitElement {
     const locale = getLocale();
     return html`<header>
         <h1>${msg('app.name')} · ${title}</h1>
+        <communs-signal-light compact></communs-signal-light>
         ${
           this.offline
             ? html`<span class="outage" role="status"

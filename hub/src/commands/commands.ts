@@ -13,6 +13,7 @@ import {
 import { householdErase, householdExport } from './household-data-commands.ts';
 import { nodeMove, nodeRejections, nodeRename, nodeRevoke, nodeRotate } from './node-commands.ts';
 import { householdAdd, householdList, nodeAdd, nodeList } from './registry-commands.ts';
+import { REPORT_COMMANDS } from './report-commands.ts';
 import { settingsSet, settingsShow } from './settings-commands.ts';
 import { SIGNAL_COMMANDS } from './signal-commands.ts';
 import { auditLog, status } from './status-commands.ts';
@@ -130,6 +131,7 @@ export const DEFAULT_COMMANDS: Command[] = [
   ...TARIFF_COMMANDS,
   ...SIGNAL_COMMANDS,
   ...CHALLENGE_COMMANDS,
+  ...REPORT_COMMANDS,
   auditLog,
   ...INTEROP_COMMANDS,
 ];

@@ -17,6 +17,7 @@ import { exportData } from './routes/export.ts';
 import { household } from './routes/household.ts';
 import { LiveClients, live } from './routes/live.ts';
 import { health, nodes, register, settings } from './routes/nodes.ts';
+import { report } from './routes/report.ts';
 import { series } from './routes/series.ts';
 import { challenges, production, signal } from './routes/together.ts';
 import { serveStatic } from './static-files.ts';
@@ -95,6 +96,8 @@ export class HttpApi {
     this.route('GET', '/api/production', (_req, res, url) =>
       sendJson(res, 200, production(ctx, url.searchParams)),
     );
+    // the monthly notice-board report, printable (docs/COLLECTIVE.md)
+    this.routePrefix('GET', '/report/', (req, res, url) => report(ctx, req, res, url));
     // for the admin's Prometheus: counts over the whole hub only (hub/src/metrics/hub-figures.ts)
     this.route('GET', '/metrics', (req, res) => {
       const open = wantsOpenMetrics(req.headers.accept);

@@ -17,6 +17,7 @@ import {
   nodeAvailabilityTopic,
   seriesEntity,
   seriesTopics,
+  signalEntity,
 } from './ha-entities.ts';
 
 /** Whatever carries the hub's own MQTT publishes: the embedded broker, or the external one. */
@@ -182,7 +183,7 @@ export class HaDiscovery {
   /** Every entity the hub may show now: configs retained, so HA finds them whenever it connects. */
   entities(): Entity[] {
     const { registry } = this.opts;
-    const out: Entity[] = [];
+    const out: Entity[] = [signalEntity(this.hub())];
     for (const q of [...this.figures.keys()].sort()) out.push(aggregateEntity(this.hub(), q));
     if (this.energyTotal !== undefined) out.push(aggregateEntity(this.hub(), 'energy'));
     for (const s of registry.allSensors()) {

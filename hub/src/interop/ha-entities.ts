@@ -6,6 +6,7 @@ import {
   HA_STATE_ROOT,
   type HaSensorConfig,
 } from '../../../protocol/interop/home-assistant.ts';
+import { topics } from '../../../protocol/topics.ts';
 import type { SensorRow } from '../store/registry.ts';
 import { HA_CLASSES } from './ha-classes.ts';
 
@@ -93,6 +94,32 @@ export function aggregateEntity(hub: HubIdentity, q: Quantity): Entity {
     availability: [hubAvailabilityTopic(hub), aggregateAvailabilityTopic(hub, q)],
     device: hubDevice(hub),
   });
+}
+
+/**
+ * The neighbourhood's signal (docs/COLLECTIVE.md) as a text sensor: its state is the light (`red`,
+ * `orange`, `green`, `neutral`) read from the retained signal message, and the whole message (its
+ * reasons, tomorrow, heat or cold, the sun, its words in French and English) its attributes. Made of
+ * published figures only, it is shown whenever discovery is on; available while the hub is.
+ */
+export function signalEntity(hub: HubIdentity): Entity {
+  const id = `communs_${hub.id}_signal`;
+  const config: HaSensorConfig = {
+    name: 'Neighbourhood signal',
+    unique_id: id,
+    default_entity_id: `sensor.${id.toLowerCase()}`,
+    state_topic: topics.publicSignal,
+    value_template: '{{ value_json.light }}',
+    json_attributes_topic: topics.publicSignal,
+    icon: 'mdi:traffic-light',
+    availability: [
+      { topic: hubAvailabilityTopic(hub), payload_available: HA_ONLINE, payload_not_available: HA_OFFLINE },
+    ],
+    availability_mode: 'all',
+    device: { ...hubDevice(hub), manufacturer: 'Communs', sw_version: hub.version },
+    origin: { name: 'Communs', sw_version: hub.version },
+  };
+  return { configTopic: `${HA_PREFIX}/sensor/${id}/config`, config };
 }
 
 /** Where a series' config and state live, from its node and sensor ids alone (an erased one too). */

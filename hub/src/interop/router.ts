@@ -7,6 +7,7 @@ import {
   HA_STATE_ROOT,
   HA_STATUS_TOPIC,
 } from '../../../protocol/interop/home-assistant.ts';
+import { topics } from '../../../protocol/topics.ts';
 import { filterWithin, topicMatches } from '../broker/acl.ts';
 import { parseJsonPayload } from '../ingest/payload.ts';
 import type { Submission } from '../ingest/submission.ts';
@@ -220,7 +221,8 @@ function publishFilters(d: DeviceRow): string[] {
 }
 
 function subscribeFilters(d: DeviceRow): string[] {
-  if (d.format === 'homeassistant') return [`${HA_PREFIX}/#`, `${HA_STATE_ROOT}#`];
+  // the signal's discovery config reads its state and attributes from the retained signal itself
+  if (d.format === 'homeassistant') return [`${HA_PREFIX}/#`, `${HA_STATE_ROOT}#`, topics.publicSignal];
   if (d.format === 'peer') return [`${FEDERATION_ROOT}#`];
   const adapter = ADAPTERS[d.format];
   return adapter && d.topic ? adapter.subscribeFilters(d.topic) : [];
