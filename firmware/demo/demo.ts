@@ -184,6 +184,8 @@ export class Demo {
       publishIntervalS: this.opts.publishIntervalS ?? 5,
       // the config names a directory, but the demo's agents keep their queues in memory
       queue: { dir: join(this.opts.dataDir, 'demo', p.node), maxReadings: 20_000 },
+      // the demo runs inside the hub's process: its clock is the hub's already
+      time: false,
     });
     const linky = new VirtualLinky({ model, mode: p.linky?.mode ?? 'historique', wire });
     linky.start();
