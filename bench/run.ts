@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   memory: async () => (await import('./memory.ts')).memoryBench,
   dashboard: async () => (await import('./dashboard.ts')).dashboardBench,
   energy: async () => (await import('./energy.ts')).energyBench,
+  envelope: async () => (await import('./envelope.ts')).envelopeBench,
   cost: async () => (await import('./cost.ts')).costBench,
 };
 

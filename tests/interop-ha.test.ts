@@ -237,4 +237,13 @@ describe('interop: Home Assistant MQTT discovery', () => {
     await until(() => configs.has(COLLECTIVE_POWER));
     expect(configs.get(COLLECTIVE_POWER)).toBeNull();
   });
+
+  it('discovery listens to stored readings only while it is on: off, ingest makes no live event per reading', async () => {
+    // no live client is connected: discovery is the only listener ingest could build events for
+    expect(th.hub.bus.listenerCount('reading')).toBe(0);
+    await th.run('ha discovery on');
+    expect(th.hub.bus.listenerCount('reading')).toBe(1);
+    await th.run('ha discovery off');
+    expect(th.hub.bus.listenerCount('reading')).toBe(0);
+  });
 });

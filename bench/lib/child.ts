@@ -44,7 +44,10 @@ function compiled(script: string): Promise<string> {
 
 /**
  * Starts `bench/servers/<script>`, compiled (or through tsx with `BENCH_TSX=1`, to compare), in its
- * own process and waits for its `{ ready: true, ... }` message on the IPC channel.
+ * own process and waits for its `{ ready: true, ... }` message on the IPC channel. `cgroupProcs`:
+ * `cgroup.procs` files the process joins before Node starts (a shell writes its pid, then execs
+ * Node in its place), so that every byte the server allocates is charged to those cgroups — Linux
+ * no longer moves a process's earlier charges with it.
  */
 export async function startServer<I>(
   script: string,
@@ -52,12 +55,17 @@ export async function startServer<I>(
   timeoutMs = 120_000,
   nodeArgs: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  cgroupProcs: readonly string[] = [],
 ): Promise<ServerChild<I>> {
   const program =
     process.env.BENCH_TSX === '1'
       ? ['--import', 'tsx', path.join(ROOT, 'bench/servers', script)]
       : ['--enable-source-maps', await compiled(script)];
-  const proc = spawn(process.execPath, [...nodeArgs, ...program, JSON.stringify(options)], {
+  const argv = [...nodeArgs, ...program, JSON.stringify(options)];
+  const join = cgroupProcs.map((f) => `echo $$ > ${shellQuote(f)} && `).join('');
+  const command = cgroupProcs.length ? '/bin/sh' : process.execPath;
+  const args = cgroupProcs.length ? ['-c', `${join}exec "$@"`, 'sh', process.execPath, ...argv] : argv;
+  const proc = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -99,6 +107,10 @@ export async function startServer<I>(
     clearTimeout(timer);
   };
   return { pid, info, proc, ask, stop };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** For the server side: answers requests from the parent; `stop` ends the process. */

@@ -75,9 +75,10 @@ export interface SlowResult {
 
 /**
  * Many slow clients: `clients` connections (node ids from `nodeOf`), each publishing one QoS 1
- * reading every `periodMs` at a random phase, for `durationMs`. Each reading carries its send time
- * as `ts`, so a subscriber or a poller can tell when it became visible. `onPublish` lets the caller
- * sample readings for visibility checks.
+ * reading every `periodMs` at a random phase, for `durationMs` or until `signal` aborts. Each
+ * reading carries its send time as `ts`, so a subscriber or a poller can tell when it became
+ * visible. `onPublish` lets the caller sample readings for visibility checks; `onAck` gets each
+ * publish → PUBACK latency as it arrives, for callers that split a run into phases.
  */
 export async function slowRun(
   target: Target,
@@ -87,6 +88,8 @@ export async function slowRun(
     durationMs: number;
     nodeOf: (i: number) => string;
     onPublish?: (node: string, ts: number) => void;
+    onAck?: (latencyMs: number) => void;
+    signal?: AbortSignal;
   },
 ): Promise<SlowResult> {
   const clients: RawClient[] = [];
@@ -115,11 +118,13 @@ export async function slowRun(
       const t = sentAt.get(id);
       if (t === undefined) return;
       sentAt.delete(id);
+      const latency = performance.now() - t;
       result.acked++;
-      result.ackLatencies.push(performance.now() - t);
+      result.ackLatencies.push(latency);
+      opts.onAck?.(latency);
     };
     const send = () => {
-      if (Date.now() >= end) return;
+      if (Date.now() >= end || opts.signal?.aborted) return;
       const ts = Date.now();
       seq++;
       sentAt.set(seq % 65_535 || 1, performance.now());
@@ -130,7 +135,18 @@ export async function slowRun(
     };
     timers.push(setTimeout(send, Math.random() * opts.periodMs));
   });
-  await new Promise((r) => setTimeout(r, opts.durationMs + 2000));
+  await new Promise<void>((resolve) => {
+    if (opts.signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, opts.durationMs);
+    opts.signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  // the last publishes get their PUBACKs: 2 s, longer (up to 10 s) while some are still missing
+  for (let waited = 0; waited < 2000 || (result.acked < result.published && waited < 10_000); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
   for (const t of timers) clearTimeout(t);
   for (const c of clients) c.close();
   return result;

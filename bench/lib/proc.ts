@@ -60,3 +60,13 @@ export function sampleAll(pids: readonly number[]): ProcSample {
     at: Date.now(),
   };
 }
+
+/**
+ * How long the main thread of `pid` (the event loop, for Node) has waited for a CPU while it was
+ * runnable, ms (`/proc/<pid>/schedstat`, second field): other processes on the machine, and a
+ * cgroup's CPU quota, show up here and nowhere else.
+ */
+export function runDelayMs(pid: number | 'self'): number {
+  const fields = fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/);
+  return Number(fields[1]) / 1e6;
+}

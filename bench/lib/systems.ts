@@ -45,12 +45,15 @@ export async function startHub(
     commitWindowMs?: number;
     fastPath?: boolean;
     foldEveryMs?: number;
+    dataDir?: string;
+    serveDashboard?: boolean;
     readWorkers?: number;
   },
   nodeArgs: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  cgroupProcs: readonly string[] = [],
 ): Promise<System> {
-  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs, env);
+  const hub = await startServer<HubInfo>('hub-server.ts', opts, 600_000, nodeArgs, env, cgroupProcs);
   return {
     kind: 'hub',
     label: LABELS.hub,

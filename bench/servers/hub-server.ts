@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hub } from '../../hub/src/hub.ts';
 import { openDb } from '../../hub/src/store/db.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
@@ -19,6 +20,8 @@ interface Options {
   fastPath?: boolean;
   /** how often held readings are folded into SQLite (the hub's default: 15 minutes) */
   foldEveryMs?: number;
+  /** serve the built dashboard (dashboard/dist) as the hub ships, rather than nothing */
+  serveDashboard?: boolean;
   /** worker threads reading charts (the hub's default: 1; 0 reads on the hub's thread) */
   readWorkers?: number;
 }
@@ -46,12 +49,15 @@ const hub = new Hub({
   ...(opts.fastPath !== undefined ? { fastPath: opts.fastPath } : {}),
   ...(opts.foldEveryMs !== undefined ? { foldEveryMs: opts.foldEveryMs } : {}),
   ...(opts.readWorkers !== undefined ? { readWorkers: opts.readWorkers } : {}),
-  staticRoot: path.join(dataDir, 'no-dashboard'),
+  ...(opts.serveDashboard ? {} : { staticRoot: path.join(dataDir, 'no-dashboard') }),
   log: (line) => {
     if (process.env.BENCH_VERBOSE) console.error(`hub: ${line}`);
   },
 });
 const urls = await hub.start();
+// how long the hub's thread was busy at a stretch: a PUBACK or an HTTP answer waits that long
+const loop = monitorEventLoopDelay({ resolution: 20 });
+loop.enable();
 
 serveRequests(
   {
@@ -59,6 +65,13 @@ serveRequests(
     mem: () => {
       (globalThis as { gc?: () => void }).gc?.();
       return { ...process.memoryUsage() };
+    },
+    /** event-loop delay since the previous ask (or the start), ms; resets it */
+    loopDelay: () => {
+      const ms = (ns: number) => ns / 1e6;
+      const out = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+      loop.reset();
+      return out;
     },
     dbStats: () => {
       const db = hubDb(hub);

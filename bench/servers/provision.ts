@@ -49,3 +49,17 @@ export function provisionNodes(db: Db, count: number): number[] {
   })();
   return ids;
 }
+
+/**
+ * An energy meter `e` (Wh) beside each of the `count` nodes of `provisionNodes`, as a household's
+ * kit often has both. Returns the meters' sensor ids in node order.
+ */
+export function provisionMeters(db: Db, count: number): number[] {
+  const sensor = db.prepare(
+    `INSERT INTO sensors (node_id, sensor, quantity, unit) VALUES (?, 'e', 'energy', 'Wh')
+     ON CONFLICT (node_id, sensor) DO UPDATE SET unit = 'Wh' RETURNING id`,
+  );
+  return db.transaction(() =>
+    Array.from({ length: count }, (_, i) => (sensor.get(nodeId(i)) as { id: number }).id),
+  )();
+}

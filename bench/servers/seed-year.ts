@@ -1,7 +1,7 @@
 import type { Db } from '../../hub/src/store/db.ts';
 import { ReadingsStore } from '../../hub/src/store/readings-store.ts';
 import { Registry, type SensorRow } from '../../hub/src/store/registry.ts';
-import { PERIODS } from '../../hub/src/store/rollup.ts';
+import { bucketStart, PERIODS } from '../../hub/src/store/rollup.ts';
 import { commitNow } from '../../hub/test/commit-entry.ts';
 import type { Reading } from '../../protocol/index.ts';
 
@@ -20,15 +20,21 @@ export function householdPower(sensor: number, ts: number): number {
 }
 
 /**
- * The documented bulk loader of the query benchmark: a year of 10-second power data for every
- * sensor. The last RAW_HOURS go through `ReadingsStore.commit` (the path ingest uses); older
+ * The documented bulk loader of the query benchmark: a year (or `days`) of 10-second power data for
+ * every sensor. The last RAW_HOURS go through `ReadingsStore.commit` (the path ingest uses); older
  * rollup rows are computed here the way RollupAccumulator folds readings (count, sum, min, max and
  * last of the 10-second values in the bucket, from 24 samples a bucket for speed) and inserted
  * directly, because feeding 630 M readings through the store would take hours. Hour and day rollups
- * cover the whole year; minute rollups the last MINUTE_DAYS days (older minute rows are never read
- * by a chart, which switches to hours past two days).
+ * cover the whole span; minute rollups the last MINUTE_DAYS days (older minute rows are never read
+ * by a chart, which switches to hours past two days). `energyIds`: energy meters of the same
+ * households, as rollups of their 10-second deltas (Wh) up to now, with no raw readings.
  */
-export function seedYear(db: Db, sensorIds: readonly number[], now: number): Record<string, number> {
+export function seedYear(
+  db: Db,
+  sensorIds: readonly number[],
+  now: number,
+  opts: { days?: number; energyIds?: readonly number[] } = {},
+): Record<string, number> {
   const registry = new Registry({ db });
   registry.load();
   const store = new ReadingsStore({ db, registry });
@@ -53,10 +59,17 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
     'INSERT OR IGNORE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let rollups = 0;
-  const fill = (period: number, from: number) => {
+  // `value(id, t)` is a reading's value at t; `upTo` the end of the filled span
+  const fill = (
+    ids: readonly number[],
+    period: number,
+    from: number,
+    upTo: number,
+    value: (id: number, t: number) => number,
+  ) => {
     db.transaction(() => {
-      for (const id of sensorIds) {
-        for (let start = from; start < rawFrom; start += period) {
+      for (const id of ids) {
+        for (let start = from; start < upTo; start += period) {
           let sum = 0;
           let min = Number.POSITIVE_INFINITY;
           let max = Number.NEGATIVE_INFINITY;
@@ -64,7 +77,7 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
           const sample = Math.max(60_000, period / 24);
           const n = period / sample;
           for (let t = start; t < start + period; t += sample) {
-            last = householdPower(id, t);
+            last = value(id, t);
             sum += last;
             if (last < min) min = last;
             if (last > max) max = last;
@@ -76,10 +89,18 @@ export function seedYear(db: Db, sensorIds: readonly number[], now: number): Rec
       }
     })();
   };
-  const yearAgo = Math.floor((now - 365 * 86_400_000) / PERIODS.day) * PERIODS.day;
-  fill(PERIODS.day, yearAgo);
-  fill(PERIODS.hour, yearAgo);
-  fill(PERIODS.minute, Math.floor((now - MINUTE_DAYS * 86_400_000) / PERIODS.minute) * PERIODS.minute);
+  const spanStart = Math.floor((now - (opts.days ?? 365) * 86_400_000) / PERIODS.day) * PERIODS.day;
+  const minuteStart = Math.floor((now - MINUTE_DAYS * 86_400_000) / PERIODS.minute) * PERIODS.minute;
+  fill(sensorIds, PERIODS.day, spanStart, rawFrom, householdPower);
+  fill(sensorIds, PERIODS.hour, spanStart, rawFrom, householdPower);
+  fill(sensorIds, PERIODS.minute, minuteStart, rawFrom, householdPower);
+  // a meter's delta over 10 s of the household's power, in Wh, in whole buckets up to now (no cell
+  // ends in the future)
+  const energy = (id: number, t: number) => (householdPower(id, t) * STEP_MS) / 3_600_000;
+  for (const period of [PERIODS.day, PERIODS.hour, PERIODS.minute]) {
+    const from = period === PERIODS.minute ? minuteStart : spanStart;
+    fill(opts.energyIds ?? [], period, from, bucketStart(now, period), energy);
+  }
   return { raw, rollups };
 }
 

@@ -194,6 +194,26 @@ describe('packing raw readings into blocks', () => {
     expect(planBlocks(1, withGap, Number.POSITIVE_INFINITY).at(-1)?.span[1]).toBe(withGap.length);
   });
 
+  it('a long regular series is read a bounded number of times per reading, whatever its length', () => {
+    // 50,000 readings one second apart: ~200 blocks; each block's end is looked for among the
+    // readings it may hold, not to the end of the series
+    const rows = Array.from({ length: 50_000 }, (_, i) => ({
+      ts: NOW - 80 * HOUR + i * 1000,
+      seq: i,
+      value: i % 50,
+    }));
+    let reads = 0;
+    const counted = new Proxy(rows, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const plan = planBlocks(1, counted, Number.POSITIVE_INFINITY);
+    expect(plan.at(-1)?.span[1]).toBe(rows.length);
+    expect(reads / rows.length).toBeLessThan(40);
+  });
+
   it('readings without a sequence number are packed apart and read back as NULL', () => {
     const rows: RawReading[] = [
       { ts: 1000, seq: 5, value: 1 },

@@ -24,8 +24,11 @@ export interface Submission {
 /** A native node's message on one of its channels, parsed with its schema. */
 export function nativeSubmission(node: string, channel: NodeChannel, payload: Buffer): Submission {
   switch (channel) {
-    case 'readings':
-      return { node, ...parseReadingsPayload(payload) };
+    case 'readings': {
+      // fields named one by one, not spread: one hidden class for every message (pipeline.ts, commitEntry)
+      const { readings, rejections } = parseReadingsPayload(payload);
+      return { node, readings, rejections };
+    }
     case 'meta':
       return described(node, payload, MetaMessage, (meta) => ({ meta }));
     case 'status':

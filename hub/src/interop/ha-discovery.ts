@@ -1,7 +1,7 @@
 import { type LiveAggregate, QUANTITIES, type Quantity } from '../../../protocol/index.ts';
 import { neighbourhoodSlug } from '../../../protocol/interop/federation.ts';
 import { HA_OFFLINE, HA_ONLINE } from '../../../protocol/interop/home-assistant.ts';
-import type { LiveBus } from '../live-bus.ts';
+import type { LiveBus, LiveEvents } from '../live-bus.ts';
 import { LATE_MS, nodeState } from '../node-state.ts';
 import { publicSensor } from '../privacy.ts';
 import type { InteropFlags } from '../store/interop-flags.ts';
@@ -80,6 +80,9 @@ export class HaDiscovery {
   /** the collective energy: the sum of the published hours (Wh), once there is one */
   private energyTotal: number | undefined;
   private unsubscribe: Array<() => void> = [];
+  /** the bus listener of stored readings, there while discovery is on */
+  private stopReadings: (() => void) | undefined;
+  private started = false;
   private timer: NodeJS.Timeout | undefined;
   private hubId: string | undefined;
 
@@ -115,34 +118,50 @@ export class HaDiscovery {
           this.refreshAvailability(),
         );
       }),
-      bus.on('reading', (r) => {
-        // checked before building the entity: this runs for every stored reading
-        if (!this.publisher || !this.enabled) return;
-        const sensor = this.opts.registry.sensorById(r.sensorId);
-        if (!sensor || !this.shows({ kind: 'series', sensor })) return;
-        const counter = QUANTITIES[sensor.quantity].kind === 'counter';
-        // HA wants the running total of a counter; the bus carries the stored delta
-        const value = counter ? (sensor.last_total ?? 0) + sensor.meter_offset : r.value;
-        // the full entity (names of all the node's sensors) is built only for a config not yet sent
-        const topics = seriesTopics(this.hub(), sensor.node_id, sensor.sensor);
-        const entity = this.published.has(topics.configTopic)
-          ? { configTopic: topics.configTopic, state_topic: topics.stateTopic }
-          : this.seriesEntity(sensor);
-        void this.publishState(entity, sensor.quantity, value);
-      }),
       bus.on('node', (n) => {
         if (this.shownNodes.has(n.id)) void this.refreshNode(this.hub(), n.id);
       }),
     ];
+    this.started = true;
+    this.followReadings(this.enabled);
     this.timer = setInterval(() => void this.refresh(), this.opts.checkEveryMs ?? LATE_MS / 4);
     this.timer.unref();
     if (this.enabled) await this.publishAll();
+  }
+
+  /**
+   * Listens to stored readings only while discovery is on: a listener on the bus makes ingest build
+   * a live event for every reading it stores (hub/src/ingest/pipeline.ts).
+   */
+  private followReadings(on: boolean): void {
+    if (on && !this.stopReadings) this.stopReadings = this.opts.bus.on('reading', (r) => this.onReading(r));
+    if (!on && this.stopReadings) {
+      this.stopReadings();
+      this.stopReadings = undefined;
+    }
+  }
+
+  private onReading(r: LiveEvents['reading']): void {
+    if (!this.publisher || !this.enabled) return;
+    const sensor = this.opts.registry.sensorById(r.sensorId);
+    if (!sensor || !this.shows({ kind: 'series', sensor })) return;
+    const counter = QUANTITIES[sensor.quantity].kind === 'counter';
+    // HA wants the running total of a counter; the bus carries the stored delta
+    const value = counter ? (sensor.last_total ?? 0) + sensor.meter_offset : r.value;
+    // the full entity (names of all the node's sensors) is built only for a config not yet sent
+    const topics = seriesTopics(this.hub(), sensor.node_id, sensor.sensor);
+    const entity = this.published.has(topics.configTopic)
+      ? { configTopic: topics.configTopic, state_topic: topics.stateTopic }
+      : this.seriesEntity(sensor);
+    void this.publishState(entity, sensor.quantity, value);
   }
 
   /** Says the hub is going away (HA marks every entity unavailable), then stops listening. */
   async stop(): Promise<void> {
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
+    this.started = false;
+    this.followReadings(false);
     clearInterval(this.timer);
     if (this.enabled)
       await this.setAvailability(hubAvailabilityTopic(this.hub()), HA_OFFLINE).catch(() => {});
@@ -150,6 +169,7 @@ export class HaDiscovery {
 
   async setEnabled(on: boolean): Promise<void> {
     this.opts.flags.set('ha_discovery', on);
+    if (this.started) this.followReadings(on);
     if (on) await this.publishAll();
     else await this.removeAll();
   }

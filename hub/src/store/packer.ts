@@ -36,14 +36,16 @@ type Span = [start: number, end: number];
 /**
  * Where the next block should end at the latest: at a gap in a regular series (a missed reading
  * would shift every later offset by a whole interval), at a change between readings with and
- * without a sequence number, and at MAX_BLOCK_SPAN_MS.
+ * without a sequence number, at MAX_BLOCK_SPAN_MS, and after MAX_PER_BLOCK readings (no block holds
+ * more: looking further would read a long regular series to its end once per block).
  */
 function segmentEnd(rows: readonly RawReading[], i: number): number {
   const first = rows[i] as RawReading;
   let minD = Number.POSITIVE_INFINITY;
   let maxD = 0;
   let j = i + 1;
-  for (; j < rows.length; j++) {
+  const limit = Math.min(rows.length, i + MAX_PER_BLOCK);
+  for (; j < limit; j++) {
     const r = rows[j] as RawReading;
     const prev = rows[j - 1] as RawReading;
     if ((r.seq === null) !== (first.seq === null) || r.ts - first.ts > MAX_BLOCK_SPAN_MS) break;
