@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { slowRun } from './lib/load.ts';
 import { table, verdict, writeSection } from './lib/report.ts';
 import { fmt, percentile } from './lib/stats.ts';
@@ -31,24 +32,39 @@ interface Row {
   n: number;
   points: number;
   step: string;
+  /** the last answer: its content coding, its JSON and what went over the wire, bytes */
+  coding: string;
+  bytes: number;
+  wireBytes: number;
 }
 
+/** What Chromium asks for with every request: the hub answers JSON in brotli (hub/src/http/respond.ts). */
+const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+
 /**
- * One GET through a keep-alive agent, resolved once the whole body arrived. node:http rather than
- * fetch: the load generator shares the 2 cores with the hub, and fetch cost it ~1.7 ms of CPU a
- * request (0.9 ms with node:http), which showed up as hub latency.
+ * One GET through a keep-alive agent, resolved once the whole body arrived, with the
+ * Accept-Encoding of a browser; the body is decoded after the run. node:http rather than fetch:
+ * the load generator shares the 2 cores with the hub, and fetch cost it ~1.7 ms of CPU a request
+ * (0.9 ms with node:http), which showed up as hub latency.
  */
-function get(url: string, agent: http.Agent): Promise<{ status: number; body: Buffer }> {
+function get(url: string, agent: http.Agent): Promise<{ status: number; body: Buffer; coding: string }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent }, (res) => {
+      .get(url, { agent, headers: { 'accept-encoding': BROWSER_ACCEPT_ENCODING } }, (res) => {
         const chunks: Buffer[] = [];
+        const coding = res.headers['content-encoding'] ?? '';
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), coding }));
         res.on('error', reject);
       })
       .on('error', reject);
   });
+}
+
+function decoded(res: { body: Buffer; coding: string }): string {
+  if (res.coding === 'br') return zlib.brotliDecompressSync(res.body).toString();
+  if (res.coding === 'gzip') return zlib.gunzipSync(res.body).toString();
+  return res.body.toString();
 }
 
 /**
@@ -61,7 +77,7 @@ async function hammer(url: (i: number) => string, maxMs: number, maxRequests: nu
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let issued = 0;
-  let last: Buffer | undefined;
+  let last: { body: Buffer; coding: string } | undefined;
   const deadline = performance.now() + maxMs;
   const worker = async () => {
     while (issued < maxRequests && performance.now() < deadline) {
@@ -69,9 +85,8 @@ async function hammer(url: (i: number) => string, maxMs: number, maxRequests: nu
       const t0 = performance.now();
       const res = await get(url(i), agent);
       latencies.push(performance.now() - t0);
-      if (res.status !== 200)
-        throw new Error(`${url(i)}: ${res.status} ${res.body.toString().slice(0, 200)}`);
-      last = res.body;
+      if (res.status !== 200) throw new Error(`${url(i)}: ${res.status} ${decoded(res).slice(0, 200)}`);
+      last = res;
     }
   };
   try {
@@ -79,13 +94,21 @@ async function hammer(url: (i: number) => string, maxMs: number, maxRequests: nu
   } finally {
     agent.destroy();
   }
-  const body = JSON.parse(last?.toString() ?? '{}') as {
+  const text = last ? decoded(last) : '{}';
+  const body = JSON.parse(text) as {
     status?: string;
     step?: string;
     points?: { t: number[] };
   };
-  if (body.status !== 'ok') throw new Error(`not ok: ${last?.toString().slice(0, 200)}`);
-  return { latencies, points: body.points?.t.length ?? 0, step: body.step ?? '' };
+  if (body.status !== 'ok') throw new Error(`not ok: ${text.slice(0, 200)}`);
+  return {
+    latencies,
+    points: body.points?.t.length ?? 0,
+    step: body.step ?? '',
+    coding: last?.coding || 'identity',
+    wireBytes: last?.body.length ?? 0,
+    bytes: Buffer.byteLength(text),
+  };
 }
 
 /**
@@ -152,6 +175,9 @@ async function measureHub(
           n: r.latencies.length,
           points: r.points,
           step: r.step,
+          coding: r.coding,
+          bytes: r.bytes,
+          wireBytes: r.wireBytes,
         });
         ctx.log(
           `${readWorkers} worker(s), ${span} ${kind}: p50 ${fmt(percentile(r.latencies, 50))} ms, p95 ${fmt(percentile(r.latencies, 95))} ms`,
@@ -184,8 +210,9 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
     `${SERIES} power series of a year of 10-second data: hour and day rollups for the whole year and`,
     'minute rollups for the last 3 days written by the bulk loader `bench/servers/seed-year.ts`, the last',
     `6 hours fed through \`ReadingsStore.commit\` (${fmt(seeded.raw ?? 0)} raw readings, ${fmt(seeded.rollups ?? 0)} bulk rollup rows;`,
-    `seeded in ${fmt(seedS)} s). ${CLIENTS} concurrent HTTP clients per chart (node:http, keep-alive; timed to the`,
-    `last byte of the body), while ${SERIES} nodes publish one reading each every 10 s over MQTT. Step chosen by`,
+    `seeded in ${fmt(seedS)} s). ${CLIENTS} concurrent HTTP clients per chart (node:http, keep-alive, a browser's`,
+    `\`Accept-Encoding: ${BROWSER_ACCEPT_ENCODING}\`; timed to the last byte of the body, decoded after the run), while`,
+    `${SERIES} nodes publish one reading each every 10 s over MQTT. Step chosen by`,
     `the hub (\`auto\`), one read worker (the default). Measured after the hub's first automatic backup`,
     `(${fmt(backupS)} s from the first check; it runs once a day). Collective figures are those the privacy`,
     'publisher decided (docs/PRIVACY.md): bulk-loaded hours and days without minutes under them have none.',
@@ -196,6 +223,7 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
         'series',
         'step',
         'points',
+        'JSON KB (sent)',
         '1 client p50 ms',
         `${CLIENTS} clients p50 ms`,
         'p95 ms',
@@ -207,6 +235,7 @@ export async function queriesBench(ctx: BenchContext): Promise<void> {
         r.kind,
         r.step,
         fmt(r.points),
+        `${fmt(r.bytes / 1000)} (${r.coding} ${fmt(r.wireBytes / 1000)})`,
         fmt(r.alone, 1),
         fmt(r.p50, 1),
         fmt(r.p95, 1),

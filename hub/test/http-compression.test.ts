@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompressDir } from '../../dashboard/precompress.ts';
 import { NodesBody } from '../../protocol/index.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
+import { sendJsonParts } from '../src/http/respond.ts';
 
 interface Answer {
   status: number;
@@ -143,5 +144,51 @@ describe('HTTP compression: precompressed static files, negotiated JSON', () => 
       );
       req.on('error', () => {});
     });
+  });
+});
+
+describe('JSON answers of every size compress to the same text', () => {
+  let server: http.Server;
+  let port: number;
+  /** a chart's columns, `points` numbers each: ~70 bytes a point */
+  const chart = (points: number) =>
+    JSON.stringify({
+      status: 'ok',
+      points: {
+        t: Array.from({ length: points }, (_, i) => 1_764_900_000_000 + i * 60_000),
+        value: Array.from({ length: points }, (_, i) => 150 + Math.sin(i / 40) * 700 + (i % 13) / 7),
+        min: Array.from({ length: points }, (_, i) => 140 + Math.sin(i / 40) * 690),
+        max: Array.from({ length: points }, (_, i) => 160 + Math.sin(i / 40) * 710 + i / 3),
+      },
+    });
+  const bodies: Record<string, string> = { day: chart(1440), large: chart(6000) };
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const body = bodies[(req.url ?? '').slice(1)] ?? '{}';
+      // in parts, as the series route answers
+      const half = Math.floor(body.length / 2);
+      sendJsonParts(res, 200, [body.slice(0, half), Buffer.from(body.slice(half))]);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  // a day chart (~100 KB) is compressed at once, a larger body in the thread pool: both the same text
+  it.each(['day', 'large'])('the %s body in brotli and gzip decodes to the plain answer', async (name) => {
+    const text = bodies[name] as string;
+    expect(text.length).toBeGreaterThan(name === 'day' ? 90_000 : 300_000);
+    for (const coding of ['br', 'gzip']) {
+      const a = await get(port, `/${name}`, { 'accept-encoding': coding });
+      expect(a.status).toBe(200);
+      expect(a.headers['content-encoding']).toBe(coding);
+      expect(Number(a.headers['content-length'])).toBe(a.wire.length);
+      expect(a.wire.length).toBeLessThan(text.length / 2);
+      expect(decode(a)).toBe(text);
+    }
+    const plain = await get(port, `/${name}`, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.wire.toString('utf8')).toBe(text);
   });
 });

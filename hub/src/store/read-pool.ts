@@ -10,6 +10,8 @@ export interface ReadPoolOptions {
   workers?: number;
   /** each worker's SQLite page cache, KiB (default 4096) */
   cacheKib?: number;
+  /** how much of the file each worker reads through a memory map, bytes (default 256 MiB; 0: none) */
+  mmapBytes?: number;
   log: (line: string) => void;
 }
 
@@ -87,6 +89,7 @@ export class ReadPool {
           file: this.opts.file,
           statements: this.opts.statements,
           cacheKib: this.opts.cacheKib ?? 4096,
+          mmapBytes: this.opts.mmapBytes ?? 256 * 1024 * 1024,
         },
         // a worker needs no loader: it is plain JavaScript
         execArgv: [],
