@@ -255,7 +255,13 @@ export class Hub {
         },
         ntp: () => ({ port: this.sntp?.port ?? null, off: this.ntpOff, counters: this.sntp?.counters }),
       };
-      this.together = new Together({ store: this.store, bus: this.bus, now, log });
+      this.together = new Together({
+        store: this.store,
+        bus: this.bus,
+        now,
+        tempo: this.store.registry.meters,
+        log,
+      });
       this.ctx.together = this.together;
       this.http = new HttpApi({
         ctx: this.ctx,

@@ -30,6 +30,7 @@ export class Together {
   readonly challenges: Challenges;
   private readonly opts: TogetherOptions;
   private timer: NodeJS.Timeout | undefined;
+  private offNode: (() => void) | undefined;
 
   constructor(opts: TogetherOptions) {
     this.opts = opts;
@@ -49,6 +50,8 @@ export class Together {
   start(publisher?: SignalPublisher): void {
     this.figures.start();
     this.signal.start(publisher);
+    // a node's status may carry its meter's Tempo colours: the signal hears them at once
+    this.offNode = this.opts.bus.on('node', () => this.signal.meterReported());
     this.timer = setInterval(() => this.settle(), this.opts.everyMs ?? 30_000);
     this.timer.unref();
   }
@@ -56,6 +59,8 @@ export class Together {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.offNode?.();
+    this.offNode = undefined;
     this.signal.stop();
     this.figures.stop();
   }

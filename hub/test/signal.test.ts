@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignalBody, SignalMessage, topics } from '../../protocol/index.ts';
+import {
+  type MetaMessage,
+  SignalBody,
+  SignalMessage,
+  type StatusMessage,
+  topics,
+} from '../../protocol/index.ts';
 import type { SignalDay } from '../../protocol/signal.ts';
 import type { Tariff } from '../../protocol/tariff.ts';
 import { connectNode, getJson, sendMeta, sendReadings } from '../../tests/support/mqtt-node.ts';
@@ -311,6 +317,87 @@ describe('the signal on a hub: console, API, MQTT', () => {
     expect((await th.run('household sharing square private')).code).toBe(0);
     const after = SignalBody.parse((await getJson(`${th.httpUrl}/api/signal`)).body);
     expect([after.weather.alert, after.weather.sensor]).toEqual([null, null]);
+  });
+});
+
+describe("the signal from a Linky's TIC", () => {
+  let th: TestHub;
+  const T = at('2026-12-12T18:30');
+  beforeAll(async () => {
+    th = await startTestHub({ now: () => T });
+    for (const line of [
+      'settings set timezone Europe/Paris',
+      'tariff set tempo --blue-hp 0.16 --blue-hc 0.13 --white-hp 0.19 --white-hc 0.15 --red-hp 0.66 --red-hc 0.16 --daily 0.60 --from 2026-01-01',
+    ]) {
+      const r = await th.run(line);
+      expect(r.code, r.output).toBe(0);
+    }
+  });
+  afterAll(() => th?.stop());
+
+  /** The signal once `ok` holds of it (the meter's word arrives with its status, asynchronously). */
+  async function signalWhen(ok: (s: SignalBody) => boolean): Promise<SignalBody> {
+    let s = SignalBody.parse((await getJson(`${th.httpUrl}/api/signal`)).body);
+    const until = Date.now() + 10_000;
+    while (!ok(s) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      s = SignalBody.parse((await getJson(`${th.httpUrl}/api/signal`)).body);
+    }
+    return s;
+  }
+
+  it("a meter's status saying today is red makes the light red; the console's word on a day stands over it", async () => {
+    const before = SignalBody.parse((await getJson(`${th.httpUrl}/api/signal`)).body);
+    expect(before.today.tempo).toBeNull();
+
+    const { secret } = await th.addNode('linky-hall', { household: 'hall' });
+    const client = await connectNode(th.mqttUrl, 'linky-hall', secret);
+    const meta: MetaMessage = {
+      node: 'linky-hall',
+      board: 'linky',
+      sensors: [{ id: 'east', quantity: 'energy', unit: 'Wh' }],
+      meter: { kind: 'tic', mode: 'standard', phases: 1, option: 'TEMPO', subscribedVA: 9000 },
+    };
+    await client.publishAsync(topics.meta('linky-hall'), JSON.stringify(meta), { qos: 1, retain: true });
+    const status = (today: 'red' | 'white', tomorrow: 'red' | 'white'): StatusMessage => ({
+      state: 'online',
+      meter: {
+        period: `HP ${today.toUpperCase()}`,
+        offPeak: false,
+        tempoToday: today,
+        tempoTomorrow: tomorrow,
+      },
+    });
+    await client.publishAsync(topics.status('linky-hall'), JSON.stringify(status('red', 'white')), {
+      qos: 1,
+    });
+
+    const s = await signalWhen((x) => x.today.tempo !== null);
+    expect([s.light, s.today.tempo, s.today.tempoSource, s.tomorrow.tempo]).toEqual([
+      'red',
+      'red',
+      'meter:linky-hall',
+      'white',
+    ]);
+    expect(s.words.en).toContain('Red Tempo day');
+    // the cost of the day reads the same colour
+    expect(th.hub.store.tariffs.tempoDay('2026-12-12')).toEqual({
+      colour: 'red',
+      source: 'meter:linky-hall',
+    });
+
+    // the admin says tomorrow is blue: a meter saying red afterwards does not overturn it
+    expect((await th.run('signal set tomorrow blue')).code).toBe(0);
+    await client.publishAsync(topics.status('linky-hall'), JSON.stringify(status('white', 'red')), {
+      qos: 1,
+    });
+    const after = await signalWhen((x) => x.today.tempo === 'white');
+    expect([after.today.tempo, after.tomorrow.tempo, after.tomorrow.tempoSource]).toEqual([
+      'white',
+      'blue',
+      'console',
+    ]);
+    await client.endAsync();
   });
 });
 

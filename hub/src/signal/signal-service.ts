@@ -57,6 +57,8 @@ export class SignalService {
   private last: string | undefined;
   private clockOf: LocalClock | undefined;
   private readonly listeners = new Set<(m: SignalMessage) => void>();
+  /** the meter report last recorded, so that a status repeating it costs nothing */
+  private lastReport: string | undefined;
 
   constructor(opts: SignalServiceOptions) {
     this.opts = opts;
@@ -91,6 +93,16 @@ export class SignalService {
     if (this.timer) this.tick();
   }
 
+  /**
+   * A node's status arrived: when the meters' latest Tempo report says something new, record it and
+   * publish the signal at once rather than at the next tick.
+   */
+  meterReported(): void {
+    const r = this.opts.tempo?.latestTempo();
+    if (!this.timer || !r || reportKey(r) === this.lastReport) return;
+    this.tick();
+  }
+
   private tick(): void {
     try {
       this.recordMeterTempo();
@@ -116,6 +128,7 @@ export class SignalService {
     const r = this.opts.tempo?.latestTempo();
     const now = this.opts.now();
     if (!r || now - r.ts > TEMPO_REPORT_MAX_AGE) return;
+    this.lastReport = reportKey(r);
     const day = signalDate(this.clock(), r.ts);
     const source = `meter:${r.node}`;
     const { tariffs } = this.opts.store;
@@ -165,6 +178,10 @@ export class SignalService {
       production: productionNow(figures, now),
     };
   }
+}
+
+function reportKey(r: TempoReport): string {
+  return `${r.node} ${r.today} ${r.tomorrow}`;
 }
 
 /** Production to the percent: the retained message changes when the words would, not every watt. */

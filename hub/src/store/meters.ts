@@ -62,7 +62,7 @@ export class Meters {
   latestTempo(): TempoReport | undefined {
     let best: MeterRow | undefined;
     for (const r of this.rows.values()) {
-      if (r.tempo_today === null || r.status_ts === null) continue;
+      if ((r.tempo_today === null && r.tempo_tomorrow === null) || r.status_ts === null) continue;
       if (!best || r.status_ts > (best.status_ts ?? 0)) best = r;
     }
     return best && best.status_ts !== null
