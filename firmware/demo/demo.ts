@@ -6,7 +6,7 @@ import { NodeAgent } from '../agent/node-agent.ts';
 import type { LinkyState } from '../virtual/meters/linky-model.ts';
 import { type MeterWire, meterWire } from '../virtual/meters/meter-wire.ts';
 import { VirtualLinky } from '../virtual/meters/virtual-linky.ts';
-import { MINUTE } from '../virtual/models/random.ts';
+import { dayIndex, HOUR, MINUTE } from '../virtual/models/random.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import type { MeterState } from '../virtual/virtual-extensions.ts';
 import { historyFor, metaFor } from './backfill.ts';
@@ -77,7 +77,12 @@ export class Demo {
    */
   async start(): Promise<void> {
     const { hub } = this.opts;
-    const plans = demoPlan(this.opts.households ?? 8);
+    // the Tempo day under way is red in the demo: its Tempo meter says so, so the hub's signal turns
+    // red and the hub puts a challenge on it (hub/src/demo-access.ts)
+    const redDay = dayIndex((this.opts.clock ?? Date.now)() - 6 * HOUR);
+    const plans = demoPlan(this.opts.households ?? 8).map((p) =>
+      p.linky?.contract === 'tempo' ? { ...p, linky: { ...p.linky, redDay } } : p,
+    );
     const secrets = new Map<string, string>();
     for (const p of plans) {
       hub.ensureHousehold({ ...p.household, demo: true });

@@ -15,7 +15,7 @@ export interface DemoNodePlan {
   /** the hardware kit (hardware/<kit>/) this virtual node stands for: its draw is the node's */
   kit: 'meter-pulses' | 'current-clamp' | 'indoor-climate' | 'outdoor-air' | 'linky-tic';
   /** a household read by its (virtual) Linky's TIC instead of sensors */
-  linky?: { mode: TicMode; contract: LinkyContract; subscribedKva: number };
+  linky?: { mode: TicMode; contract: LinkyContract; subscribedKva: number; redDay?: number };
 }
 
 const STREETS = [

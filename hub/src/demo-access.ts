@@ -1,4 +1,6 @@
+import { Challenge } from '../../protocol/challenge.ts';
 import { MAX_READINGS_PER_MESSAGE, type MetaMessage, type Reading } from '../../protocol/index.ts';
+import { LocalClock } from './cost/local-time.ts';
 import type { Hub } from './hub.ts';
 
 const BACKFILL_KEY = 'demo_backfilled_at';
@@ -71,6 +73,29 @@ export function demoHubAccess(hub: Hub) {
   };
 }
 
+/**
+ * The demo's red Tempo day gets a challenge, as an admin would declare it on the console (the same
+ * schema and store as `challenge add`): two hours from the hour under way, so that one is running
+ * when the demo opens. Only when no challenge is set for today: an admin's own stays alone.
+ */
+function challengeToday(hub: Hub): void {
+  const { store } = hub;
+  const now = hub.ctx.now();
+  const { date, minute } = new LocalClock({ timeZone: store.settings.get().timeZone }).local(now);
+  if (store.challenges.between(date, date).length > 0) return;
+  const hour = Math.floor(minute / 60);
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const c = Challenge.parse({
+    id: `demo-${date}`,
+    title: 'Défi de la démo : on lève le pied',
+    date,
+    from: hh(hour),
+    to: hh(Math.min(hour + 2, 24)),
+    targetPct: -10,
+  });
+  if (store.challenges.add(c, now)) hub.log(`demo: challenge ${c.id} on today's red day, ${c.from}–${c.to}`);
+}
+
 export type DemoHubAccess = ReturnType<typeof demoHubAccess>;
 
 /** Starts the demo neighbourhood; resolves with its stop function. */
@@ -84,6 +109,7 @@ export async function startDemo(hub: Hub, households: number, mqttUrl: string): 
     log: (line: string) => hub.log(`demo: ${line}`),
   });
   await demo.start();
+  challengeToday(hub);
   hub.log(`demo: ${households} households and 3 shared places are publishing (demo data is marked as such)`);
   return () => demo.stop();
 }

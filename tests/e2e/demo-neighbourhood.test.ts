@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPlan } from '../../firmware/demo/plan.ts';
-import type { NodesBody } from '../../protocol/index.ts';
+import { ChallengesBody, type NodesBody, SignalBody } from '../../protocol/index.ts';
 import { getJson } from '../support/mqtt-node.ts';
 import { startTestHub, type TestHub } from '../support/test-hub.ts';
 import { eventually, rawSeries } from './agent-support.ts';
 
 let hub: TestHub;
+/** six households: the sixth is read by a Linky on a Tempo contract, whose day is red in the demo */
+const HOUSEHOLDS = 6;
 
 beforeAll(async () => {
-  hub = await startTestHub({ demo: 3 });
+  hub = await startTestHub({ demo: HOUSEHOLDS });
 }, 120_000);
 
 afterAll(async () => {
@@ -18,12 +20,12 @@ afterAll(async () => {
 describe('demo neighbourhood through the real broker', () => {
   it('brings every node online with its own credentials, no rejection, and history behind it', async () => {
     // the private households' nodes are only counted (docs/PRIVACY.md)
-    const plan = demoPlan(3);
+    const plan = demoPlan(HOUSEHOLDS);
     const shared = plan.filter((p) => p.household.sharing !== 'private');
     // a household's power series: its pulse sensor's, or the one its Linky's indexes give
     const POWER: Partial<Record<string, string>> = { 'meter-pulses': 'meter-power', 'linky-tic': 'power' };
     const publicMeter = shared.find((p) => p.household.kind === 'household' && POWER[p.kit]);
-    if (!publicMeter) throw new Error('the demo plan of 3 households has no public meter');
+    if (!publicMeter) throw new Error(`the demo plan of ${HOUSEHOLDS} households has no public meter`);
     const nodes = await eventually(async () => {
       const { body } = await getJson<NodesBody>(`${hub.httpUrl}/api/nodes`);
       const demo = body.nodes.filter((n) => n.demo);
@@ -62,5 +64,19 @@ describe('demo neighbourhood through the real broker', () => {
     const meter = hub.hub.store.registry.meters.get('demo-h02-linky');
     expect(meter).toMatchObject({ kind: 'tic', mode: 'historique', option: 'HC..', subscribed_va: 6000 });
     expect(['HC..', 'HP..']).toContain(meter?.period);
+  }, 90_000);
+
+  it("says today is a red Tempo day from the demo's Linky, with a challenge running on it", async () => {
+    const signal = await eventually(async () => {
+      const s = SignalBody.parse((await getJson(`${hub.httpUrl}/api/signal`)).body);
+      return s.today.tempo === 'red' ? s : undefined;
+    }, 60_000);
+    expect(signal.today.tempoSource).toBe('meter:demo-h06-linky');
+    // red in the peak hours; the off-peak hours of a red day are the cheap ones
+    if (!signal.offPeak.now) expect(signal.light).toBe('red');
+    const { body } = await getJson(`${hub.httpUrl}/api/challenges`);
+    const running = ChallengesBody.parse(body).challenges.filter((c) => c.state === 'live');
+    expect(running).toHaveLength(1);
+    expect(running[0]?.id).toMatch(/^demo-/);
   }, 90_000);
 });

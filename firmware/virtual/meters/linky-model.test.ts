@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { interpretTic } from '../../../protocol/interop/tic.ts';
 import { MeterSource } from '../../agent/meters/meter-source.ts';
 import { decodeTicFrame } from '../../agent/meters/tic-frame.ts';
-import { HOUR } from '../models/random.ts';
+import { DAY, dayIndex, HOUR } from '../models/random.ts';
 import { LinkyModel, tempoColour } from './linky-model.ts';
 import { type MeterWire, meterWire } from './meter-wire.ts';
 import { ticFrame } from './tic-compose.ts';
@@ -47,6 +47,28 @@ describe('the virtual Linky', () => {
     const parts = [1, 2, 3, 4, 5, 6].map((i) => value(`easf0${i}`)).reduce((a, b) => a + b, 0);
     expect(Math.abs(value('east') - parts)).toBeLessThanOrEqual(6);
     expect(facts.meter).toMatchObject({ mode: 'standard', option: 'TEMPO', subscribedVA: 9000 });
+  });
+
+  it("announces its red day red in its frames, today's and as tomorrow's the day before", () => {
+    const seasonal = new LinkyModel({ mode: 'standard', contract: 'tempo', household, subscribedKva: 9 });
+    // a blue day in the season's colours, and its eve
+    const day = Array.from({ length: 60 }, (_, i) => dayIndex(local(15)) + i).find(
+      (d) => tempoColour(d) === 'blue',
+    );
+    if (day === undefined) throw new Error('no blue day in two months');
+    const noon = local(12) + (day - dayIndex(local(12))) * DAY;
+    expect(seasonal.period(noon).today).toBe('blue');
+    const m = new LinkyModel({
+      mode: 'standard',
+      contract: 'tempo',
+      household,
+      subscribedKva: 9,
+      redDay: day,
+    });
+    m.advanceTo(noon);
+    const facts = interpretTic(new Map(m.fields(noon)), 'standard');
+    expect(facts.status.tempoToday).toBe('red');
+    expect(m.period(noon - DAY + 3 * HOUR).tomorrow).toBe('red');
   });
 });
 

@@ -19,6 +19,8 @@ export interface LinkyOptions {
   household: HouseholdProfile;
   subscribedKva: number;
   state?: LinkyState;
+  /** a day (`dayIndex`) this meter announces red whatever the season says: the demo's red day */
+  redDay?: number;
 }
 
 const POWER_FACTOR = 0.93;
@@ -92,10 +94,11 @@ export class LinkyModel {
     if (this.opts.contract === 'hc') return { index: offPeak ? 1 : 2, offPeak };
     // a Tempo day starts at 06:00: before, it is still yesterday's
     const day = dayIndex(t - 6 * HOUR);
-    const today = tempoColour(day);
+    const colour = (d: number): TempoColour => (d === this.opts.redDay ? 'red' : tempoColour(d));
+    const today = colour(day);
     const announced = h >= 11 || h < 6;
     const index = 1 + 2 * ['blue', 'white', 'red'].indexOf(today) + (offPeak ? 0 : 1);
-    return { index, offPeak, today, ...(announced ? { tomorrow: tempoColour(day + 1) } : {}) };
+    return { index, offPeak, today, ...(announced ? { tomorrow: colour(day + 1) } : {}) };
   }
 
   /** Apparent power, VA, current, A, and voltage at t; `watts`: the active power, if known already. */
