@@ -99,12 +99,26 @@ function sample(
       ];
     }
     case 'current-clamp': {
-      const amps = env.load.meanPower(t - step, t, step) / (MAINS_VOLTS * POWER_FACTOR);
+      const source = s.production ? env.solar : env.load;
+      const amps = source.meanPower(t - step, t, step) / (MAINS_VOLTS * POWER_FACTOR);
       // without a voltage pin the clamp driver reports apparent power, and so does its history
       const watts = amps * s.mainsVolts;
+      const current: Row = {
+        sensor: `${s.id}-current`,
+        quantity: 'current',
+        unit: 'A',
+        value: round(amps, 3),
+        ts: t,
+      };
+      // on an installation's output: production power, and no energy counter (as the driver)
+      if (s.production)
+        return [
+          current,
+          { sensor: `${s.id}-power`, quantity: 'power_produced', unit: 'W', value: round(watts, 1), ts: t },
+        ];
       const total = add(s.id, (watts * step) / HOUR);
       return [
-        { sensor: `${s.id}-current`, quantity: 'current', unit: 'A', value: round(amps, 3), ts: t },
+        current,
         { sensor: `${s.id}-power`, quantity: 'power', unit: 'W', value: round(watts, 1), ts: t },
         { sensor: `${s.id}-energy`, quantity: 'energy', unit: 'Wh', value: round(total, 3), ts: t },
       ];

@@ -7,11 +7,27 @@ describe('demo neighbourhood plan', () => {
     const plan = demoPlan(8);
     expect(plan.filter((p) => p.household.kind === 'household')).toHaveLength(8);
     const places = plan.filter((p) => p.household.kind === 'place');
-    expect(places).toHaveLength(3);
+    expect(new Set(places.map((p) => p.household.id)).size).toBe(3);
     expect(places.some((p) => p.model.kind === 'outdoor' && p.sensors.some((s) => s.type === 'sds011'))).toBe(
       true,
     );
-    expect(places.every((p) => p.sensors.some((s) => s.type === 'scd4x' || s.type === 'sds011'))).toBe(true);
+    const air = places.filter((p) => p.node.endsWith('-air'));
+    expect(air).toHaveLength(3);
+    expect(air.every((p) => p.sensors.some((s) => s.type === 'scd4x' || s.type === 'sds011'))).toBe(true);
+  });
+
+  it('measures the solar installation of the salle des fêtes as production, by day only', () => {
+    const solar = demoPlan(8).find((p) => p.node === 'demo-salle-solar');
+    expect(solar?.household.id).toBe('demo-salle');
+    if (!solar) throw new Error('no solar clamp');
+    expect(metaFor(solar).sensors.map((s) => s.quantity)).toEqual(['current', 'power_produced']);
+    const noon = new Date(2026, 5, 15, 13).getTime();
+    const power = (from: number) =>
+      [...historyFor(solar, from, from + 3_600_000)].flat().filter((r) => r.quantity === 'power_produced');
+    const day = power(noon).map((r) => r.value ?? 0);
+    expect(Math.max(...day)).toBeGreaterThan(1000);
+    expect(Math.max(...day)).toBeLessThan(9000);
+    expect(power(noon - 12 * 3_600_000).every((r) => r.value === 0)).toBe(true);
   });
 
   it('mixes the sharing levels so the privacy rules show from the first start', () => {

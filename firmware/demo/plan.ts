@@ -56,7 +56,8 @@ const SHARING: Sharing[] = [
  * with a current clamp instead, and the second of every four read by its Linky's TIC (in historic
  * mode with an off-peak contract, then in standard mode on Tempo: their tariff periods show); one
  * meter series per home, or registers declared as parts of the meter's total, so nothing is counted
- * twice; some with a heat pump or an electric car; and three shared places measuring the air.
+ * twice; some with a heat pump or an electric car; and three shared places measuring the air, the
+ * salle des fêtes also the solar installation on its roof, shared with the neighbourhood.
  */
 export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
   const plans: DemoNodePlan[] = [];
@@ -134,5 +135,17 @@ export function demoPlan(households: number, seed = 2024): DemoNodePlan[] {
       { type: 'sds011', id: 'pm', rxPin: 'D8' },
     ]),
   );
+  // the salle des fêtes shares its roof's solar installation with the neighbourhood: a clamp on the
+  // inverter's line measures what it produces (docs/COLLECTIVE.md)
+  const salle = plans.find((p) => p.household.id === 'demo-salle');
+  if (salle)
+    plans.push({
+      node: 'demo-salle-solar',
+      nodeName: 'Current clamp on the solar inverter line',
+      household: salle.household,
+      model: { ...salle.model, seed: seed + 200 },
+      sensors: [SensorConfig.parse({ type: 'current-clamp', id: 'solar', pin: 'A0', production: true })],
+      kit: 'current-clamp',
+    });
   return plans;
 }

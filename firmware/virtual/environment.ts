@@ -7,6 +7,7 @@ import { Sht31Chip } from './chips/sht31-chip.ts';
 import { HouseholdLoad } from './models/household-load.ts';
 import { IndoorAir, particulatesAt } from './models/indoor-air.ts';
 import { bump, hash, hourOfDay, MINUTE } from './models/random.ts';
+import { SolarOutput } from './models/solar-output.ts';
 import { outdoorAt } from './models/weather.ts';
 
 /** ADC reference of the simulated board, V, and the mains voltage it sits on. */
@@ -14,14 +15,18 @@ export const BOARD_VREF = 5;
 export const MAINS_VOLTS = 230;
 /** typical of a household mix of resistive and motor loads */
 export const POWER_FACTOR = 0.97;
+/** a clamp on an installation's output reads a 9 kWp roof, a village hall's or a school's */
+const SOLAR_PEAK_W = 9000;
 
 /**
  * What the sensors wired to a virtual board sense, from the physical models: the household's load
- * (for the meter and the clamp), the air (for the climate chips), the light and noise of the room.
+ * (for the meter and the clamp) or a roof's solar output (for a clamp on its inverter's line), the air (for the climate chips), the light and noise of the room.
  * `now` is simulated time.
  */
 export class BoardEnvironment {
   readonly load: HouseholdLoad;
+  /** what a clamp on a solar inverter's line senses (`production: true`) */
+  readonly solar: SolarOutput;
   readonly chips: I2cDevice[];
   private readonly indoor: IndoorAir;
 
@@ -31,6 +36,7 @@ export class BoardEnvironment {
     readonly now: () => number,
   ) {
     this.load = new HouseholdLoad(model);
+    this.solar = new SolarOutput({ seed: model.seed, peakW: SOLAR_PEAK_W });
     this.indoor = new IndoorAir({
       seed: model.seed,
       occupants: model.kind === 'household' ? model.occupants : Math.max(model.occupants, 10),

@@ -72,7 +72,7 @@ export class VirtualBoard extends EventEmitter {
     });
     const clamp = opts.sensors.find((s) => s.type === 'current-clamp');
     this.clamp = new VirtualClamp({
-      load: this.env.load,
+      load: clamp?.type === 'current-clamp' && clamp.production ? this.env.solar : this.env.load,
       ampsPerVolt: clamp?.type === 'current-clamp' ? clamp.ampsPerVolt : 30,
       simNow: () => this.simNow(),
     });

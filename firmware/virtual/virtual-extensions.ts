@@ -189,7 +189,13 @@ export class VirtualClamp {
   private vref = BOARD_VREF;
   private lastT: number;
 
-  constructor(private readonly o: { load: HouseholdLoad; ampsPerVolt: number; simNow: () => number }) {
+  constructor(
+    private readonly o: {
+      load: Pick<HouseholdLoad, 'powerAt' | 'meanPower'>;
+      ampsPerVolt: number;
+      simNow: () => number;
+    },
+  ) {
     this.lastT = o.simNow();
   }
 

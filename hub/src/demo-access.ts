@@ -96,6 +96,14 @@ function challengeToday(hub: Hub): void {
   if (store.challenges.add(c, now)) hub.log(`demo: challenge ${c.id} on today's red day, ${c.from}–${c.to}`);
 }
 
+/** The demo's square measures the outdoor air for everyone: the heat and cold alerts read it, unless set. */
+const DEMO_OUTDOOR = 'demo-square-air/climate-temperature';
+
+function outdoorSensor(hub: Hub): void {
+  const { settings } = hub.store;
+  if (settings.get().outdoorSensor === '') settings.set('outdoorSensor', DEMO_OUTDOOR);
+}
+
 export type DemoHubAccess = ReturnType<typeof demoHubAccess>;
 
 /** Starts the demo neighbourhood; resolves with its stop function. */
@@ -110,6 +118,7 @@ export async function startDemo(hub: Hub, households: number, mqttUrl: string): 
   });
   await demo.start();
   challengeToday(hub);
+  outdoorSensor(hub);
   hub.log(`demo: ${households} households and 3 shared places are publishing (demo data is marked as such)`);
   return () => demo.stop();
 }

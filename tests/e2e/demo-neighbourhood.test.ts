@@ -78,5 +78,25 @@ describe('demo neighbourhood through the real broker', () => {
     const running = ChallengesBody.parse(body).challenges.filter((c) => c.state === 'live');
     expect(running).toHaveLength(1);
     expect(running[0]?.id).toMatch(/^demo-/);
+    // the heat and cold alerts read the square's outdoor sensor (an alert when the weather crosses)
+    const weather = await eventually(async () => {
+      const s = SignalBody.parse((await getJson(`${hub.httpUrl}/api/signal`)).body);
+      return s.weather.sensor ? s.weather : undefined;
+    }, 60_000);
+    expect(weather.sensor).toBe('demo-square-air/climate-temperature');
+  }, 90_000);
+
+  it('measures the solar installation shared by the salle des fêtes, as production', async () => {
+    const from = Date.now() - 20 * 86_400_000;
+    const solar = await eventually(
+      () => rawSeries(hub.httpUrl, 'demo-salle-solar/solar-power', from, 'hour'),
+      60_000,
+    );
+    expect(solar.unit).toBe('W');
+    const values = solar.points.value.filter((v): v is number => v !== null);
+    // sunny hours and nights in three weeks of history
+    expect(Math.max(...values)).toBeGreaterThan(300);
+    expect(Math.min(...values)).toBe(0);
+    expect(hub.hub.store.registry.sensor('demo-salle-solar', 'solar-power')?.quantity).toBe('power_produced');
   }, 90_000);
 });

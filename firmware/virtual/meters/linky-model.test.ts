@@ -66,7 +66,7 @@ describe('the virtual Linky', () => {
       redDay: day,
     });
     m.advanceTo(noon);
-    const facts = interpretTic(new Map(m.fields(noon)), 'standard');
+    const facts = interpretTic(new Map(m.fields(noon).map(([label, value]) => [label, value])), 'standard');
     expect(facts.status.tempoToday).toBe('red');
     expect(m.period(noon - DAY + 3 * HOUR).tomorrow).toBe('red');
   });
