@@ -71,11 +71,11 @@ function jsSizes(): { raw: number; gzip: number; brotli: number; files: number }
 async function waitForDemo(httpUrl: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
+    // some minutes may be withheld by the privacy rule (docs/PRIVACY.md): a curve is enough
     const body = (await fetch(`${httpUrl}/api/series?quantity=power`).then((r) => r.json())) as {
-      withheld?: string;
       points?: { t: number[] };
     };
-    if (!body.withheld && (body.points?.t.length ?? 0) > 10) return;
+    if ((body.points?.t.length ?? 0) > 10) return;
     await new Promise((r) => setTimeout(r, 1000));
   }
   throw new Error('the demo neighbourhood did not produce a collective power curve within 2 minutes');
