@@ -100,6 +100,13 @@ export class PublishedFigures {
     return s && publicSensor(this.opts.registry, s) ? s : undefined;
   }
 
+  /** Every series measuring `quantity` whose household shares it publicly (community or open). */
+  publicSeriesOf(quantity: Quantity): SensorRow[] {
+    return this.opts.registry
+      .allSensors()
+      .filter((s) => s.quantity === quantity && publicSensor(this.opts.registry, s));
+  }
+
   /** Hourly mean, min and max of a public series in [from, to). */
   hours(sensor: SensorRow, from: number, to: number): HourPoint[] {
     const r = this.opts.series.series(sensor, from, to, 'hour');

@@ -27,6 +27,9 @@ import { launchChromium } from './support/chromium.ts';
  * 227.52 €. CO2 1,152 kWh × 52 g = 59.9 kg. Peak 18:00–19:00, 3 kWh. Produced 30 × 12 kWh = 360 kWh,
  * used here 30 × 8.5 = 255 kWh: 255 / 1,152 = 22 %, 255 / 360 = 71 %. The hub: 3.5 W × 720 h = 2.5 kWh.
  * October 2026: one household alone, withheld.
+ * The air: the school (community) has PM2.5 at 30 µg/m³ all of 3 November (poor) and 5 µg/m³ all of
+ * 4 November (clean), CO2 at 600 ppm on 6 November but for one hour at 1,800 ppm (poor); a private
+ * home's PM2.5 at 80 µg/m³ all of 7 November is never read.
  */
 const root = path.resolve(import.meta.dirname, '../..');
 let th: TestHub;
@@ -34,6 +37,7 @@ let hood: TogetherNeighbourhood;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 let lonely: Awaited<ReturnType<typeof connectNode>>;
+let air: Awaited<ReturnType<typeof connectNode>>[] = [];
 const requests: string[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-report-'));
 
@@ -77,6 +81,49 @@ beforeAll(async () => {
     seq: i,
   }));
   await sendReadings(lonely, 'meter-lonely', readings);
+  // the air of a shared place, and of a private home the report must not read
+  const hourly = (
+    sensor: string,
+    quantity: 'pm25' | 'co2',
+    unit: string,
+    day: string,
+    value: (h: number) => number,
+  ) =>
+    Array.from({ length: 24 }, (_, h) => ({
+      sensor,
+      quantity,
+      unit,
+      value: value(h),
+      ts: paris(`${day}T00:00`) + h * 3_600_000 + 30 * 60_000,
+    }));
+  th.addHousehold('ecole', 'community', 'place');
+  await th.run('household rename ecole "École"');
+  const school = await th.addNode('air-ecole', { household: 'ecole' });
+  const home = await th.addNode('air-home', { household: 'home-air', sharing: 'private' });
+  const schoolNode = await connectNode(th.mqttUrl, 'air-ecole', school.secret);
+  const homeNode = await connectNode(th.mqttUrl, 'air-home', home.secret);
+  air = [schoolNode, homeNode];
+  await sendMeta(schoolNode, 'air-ecole', [
+    { id: 'pm25', quantity: 'pm25', unit: 'µg/m³' },
+    { id: 'co2', quantity: 'co2', unit: 'ppm' },
+  ]);
+  await sendMeta(homeNode, 'air-home', [{ id: 'pm25', quantity: 'pm25', unit: 'µg/m³' }]);
+  const schoolReadings = [
+    ...hourly('pm25', 'pm25', 'µg/m³', '2026-11-03', () => 30),
+    ...hourly('pm25', 'pm25', 'µg/m³', '2026-11-04', () => 5),
+    ...hourly('co2', 'co2', 'ppm', '2026-11-06', (h) => (h === 10 ? 1800 : 600)),
+  ].sort((x, y) => x.ts - y.ts);
+  await sendReadings(
+    schoolNode,
+    'air-ecole',
+    schoolReadings.map((r, seq) => ({ ...r, seq })),
+  );
+  const homeReadings = hourly('pm25', 'pm25', 'µg/m³', '2026-11-07', () => 80);
+  await sendReadings(
+    homeNode,
+    'air-home',
+    homeReadings.map((r, seq) => ({ ...r, seq })),
+  );
   browser = await launchChromium({ timezoneId: 'Europe/Paris' });
   context = browser.context;
 }, 180_000);
@@ -84,6 +131,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await lonely?.endAsync();
+  await Promise.all(air.map((c) => c.endAsync()));
   await hood?.stop();
   await th?.stop();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -107,6 +155,12 @@ describe('the monthly report, printed by Chromium', () => {
     expect(text).toContain('Up to 3 households counted in a published hour.');
     expect(text).toContain('The hub draws about 3.5 W: 2.5 kWh this month.');
     expect(text).toContain('No challenge this month.');
+    expect(text).toContain('Days the air was poor');
+    expect(text).toContain('3 November, École: PM2.5 30 µg/m³ over the day.');
+    expect(text).toContain('6 November, École: CO₂ 1,800 ppm over an hour.');
+    // a clean day is not listed, nor a private home's sensor
+    expect(text).not.toContain('4 November,');
+    expect(text).not.toContain('7 November,');
     expect(text).toContain('To leave, ask them too');
     await page.close();
   }, 60_000);
@@ -117,11 +171,17 @@ describe('the monthly report, printed by Chromium', () => {
     });
     expect(asked.headers.get('content-language')).toBe('fr');
     expect(await asked.text()).toContain('<html lang="fr">');
+    const november = await (await fetch(`${th.httpUrl}/report/2026-11?lang=fr`)).text();
+    expect(norm(november)).toContain('3 novembre, École : PM2,5 à 30 µg/m³ sur la journée.');
+    expect(norm(november)).toContain('6 novembre, École : CO₂ à 1 800 ppm sur une heure.');
+    expect(november).not.toContain('4 novembre,');
+    expect(november).not.toContain('7 novembre,');
     const page = await open('/report/2026-12?lang=fr');
     const { text, pages } = await printed(page, 'december-fr');
     expect(pages).toBeLessThanOrEqual(2);
     expect(text).toContain('Communs · décembre 2026');
     expect(text).toContain('Bilan du mois');
+    expect(text).toContain('Aucun jour où l’air était mauvais.');
     expect(text).toMatch(
       /Soirée sobre \(12 décembre, 18:00–20:00, [-−]10 %\) : [-−]13 % par rapport à un jour habituel, 690 Wh économisés, environ 0,46 € et 36 g de CO₂ : objectif atteint\./,
     );

@@ -5,6 +5,7 @@ import type { HubContext } from '../context.ts';
 import { costReport } from '../cost/cost-report.ts';
 import { addDays, addMonths, LocalClock } from '../cost/local-time.ts';
 import { policyOf } from '../privacy/collective-publisher.ts';
+import type { SensorRow } from '../store/registry.ts';
 import { togetherOf } from '../together.ts';
 
 const HOUR = 3_600_000;
@@ -48,6 +49,12 @@ export interface MonthReport {
     hotDays: string[];
     frostDays: string[];
   } | null;
+  /** days a shared place's air was poor, from public PM2.5 and CO2 series only (none: no such series) */
+  air: {
+    pm25DayLimit: number;
+    co2HourLimit: number;
+    days: PoorAirDay[];
+  } | null;
   production: ProductionShares | null;
   /** the most households a published hour of the month counted */
   households: number | null;
@@ -56,6 +63,24 @@ export interface MonthReport {
   hubWh: number;
   hubPowerW: number;
 }
+
+/** One shared place's poor-air day: its PM2.5 daily mean, or its highest hourly CO2 mean. */
+export interface PoorAirDay {
+  date: string;
+  place: string;
+  reason: 'pm25' | 'co2';
+  value: number;
+}
+
+/** WHO global air quality guidelines (2021): PM2.5 24-hour mean, µg/m³. */
+export const PM25_DAY_LIMIT = 15;
+/**
+ * CO2 hourly mean, ppm: the UK's Building Bulletin 101 (2018) limit for a naturally ventilated
+ * classroom's mean over the occupied day, here held to an hour's mean (docs/COLLECTIVE.md).
+ */
+export const CO2_HOUR_LIMIT = 1500;
+/** A PM2.5 daily mean needs readings in this many of the day's hours (as the heat rule's day window). */
+const HOURS_FOR_A_DAY = 12;
 
 export function monthBounds(clock: LocalClock, month: string): { from: number; to: number } {
   const first = `${month}-01`;
@@ -123,6 +148,7 @@ export function monthReport(ctx: HubContext, month: string): MonthReport {
     peakHour,
     challenges: together.challenges.views().filter((c) => c.date.startsWith(month)),
     weather: weatherDays(ctx, clock, from, to),
+    air: poorAirDays(ctx, clock, from, to),
     production: production.producing ? production.total : null,
     households,
     privacyK: settings.privacyK,
@@ -152,4 +178,46 @@ function weatherDays(ctx: HubContext, clock: LocalClock, from: number, to: numbe
     hotDays: [...hot].sort(),
     frostDays: [...frost].sort(),
   };
+}
+
+/**
+ * The days a shared place's air was poor: its PM2.5 daily mean (of hourly means, over at least
+ * 12 hours) above 15 µg/m³, or an hourly CO2 mean above 1,500 ppm. Only series whose household is
+ * public (community or open) are read, through the published figures; a private home's never.
+ */
+function poorAirDays(ctx: HubContext, clock: LocalClock, from: number, to: number): MonthReport['air'] {
+  const figures = togetherOf(ctx).figures;
+  const pm25 = figures.publicSeriesOf('pm25');
+  const co2 = figures.publicSeriesOf('co2');
+  if (pm25.length === 0 && co2.length === 0) return null;
+  const worst = new Map<string, PoorAirDay>();
+  const note = (d: PoorAirDay) => {
+    const key = `${d.date}\u0000${d.place}\u0000${d.reason}`;
+    if ((worst.get(key)?.value ?? -Infinity) < d.value) worst.set(key, d);
+  };
+  const placeOf = (s: SensorRow) => ctx.store.registry.householdOfSensor(s.id)?.name ?? s.node_id;
+  for (const sensor of pm25) {
+    const byDay = new Map<string, { sum: number; n: number }>();
+    for (const h of figures.hours(sensor, from, to)) {
+      const date = clock.local(h.t).date;
+      const d = byDay.get(date) ?? { sum: 0, n: 0 };
+      d.sum += h.mean;
+      d.n += 1;
+      byDay.set(date, d);
+    }
+    for (const [date, d] of byDay) {
+      const mean = d.sum / d.n;
+      if (d.n >= HOURS_FOR_A_DAY && mean > PM25_DAY_LIMIT)
+        note({ date, place: placeOf(sensor), reason: 'pm25', value: mean });
+    }
+  }
+  for (const sensor of co2)
+    for (const h of figures.hours(sensor, from, to))
+      if (h.mean > CO2_HOUR_LIMIT)
+        note({ date: clock.local(h.t).date, place: placeOf(sensor), reason: 'co2', value: h.mean });
+  const days = [...worst.values()].sort(
+    (a, b) =>
+      a.date.localeCompare(b.date) || a.place.localeCompare(b.place) || a.reason.localeCompare(b.reason),
+  );
+  return { pm25DayLimit: PM25_DAY_LIMIT, co2HourLimit: CO2_HOUR_LIMIT, days };
 }

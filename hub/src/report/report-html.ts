@@ -1,5 +1,5 @@
 import type { ChallengeView } from '../../../protocol/challenge.ts';
-import type { MonthFigures, MonthReport } from './month-report.ts';
+import type { MonthFigures, MonthReport, PoorAirDay } from './month-report.ts';
 import { type ReportLang, word } from './report-words.ts';
 
 /**
@@ -63,6 +63,8 @@ function formats(lang: ReportLang, timeZone: string, currency: string) {
         signDisplay: 'exceptZero',
       }).format(pct / 100),
     celsius: (c: number) => unit(num(c, 1), '°C'),
+    pm: (v: number) => unit(num(v), 'µg/m³'),
+    ppm: (v: number) => unit(num(v), 'ppm'),
     power: (w: number) => unit(num(w, 1), 'W'),
     monthName: (month: string) =>
       new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
@@ -193,6 +195,17 @@ function sideSections(r: MonthReport, lang: ReportLang, fmt: Fmt): string {
     ? `<p>${word(lang, 'weatherNone')}</p>`
     : `<p>${esc(w.hotDays.length ? word(lang, 'hotDays', { c: fmt.celsius(w.heatDayC), days: days(w.hotDays) }) : word(lang, 'noHot'))}</p>
 <p>${esc(w.frostDays.length ? word(lang, 'frostDays', { c: fmt.celsius(w.coldC), days: days(w.frostDays) }) : word(lang, 'noFrost'))}</p>`;
+  const a = r.air;
+  const airLine = (d: PoorAirDay) =>
+    word(lang, d.reason === 'pm25' ? 'airPm25' : 'airCo2', {
+      day: fmt.day(d.date),
+      place: d.place,
+      value: d.reason === 'pm25' ? fmt.pm(d.value) : fmt.ppm(d.value),
+    });
+  const air = !a
+    ? `<p>${word(lang, 'airNone')}</p>`
+    : `<p>${esc(word(lang, 'airRule', { pm: fmt.pm(a.pm25DayLimit), co2: fmt.ppm(a.co2HourLimit) }))}</p>
+${a.days.length === 0 ? `<p>${esc(word(lang, 'airNoDay'))}</p>` : `<ul>${a.days.map((d) => `<li>${esc(airLine(d))}</li>`).join('')}</ul>`}`;
   const p = r.production;
   const share = (v: number | null) => (v === null ? word(lang, 'shareWithheld') : fmt.percent(v));
   const production = !p
@@ -206,6 +219,7 @@ function sideSections(r: MonthReport, lang: ReportLang, fmt: Fmt): string {
 <section><h2>${word(lang, 'weather')}</h2>${weather}</section>
 <section><h2>${word(lang, 'footprint')}</h2><p>${esc(word(lang, 'footprintLine', { w: fmt.power(r.hubPowerW), energy: fmt.energy(r.hubWh) }))}</p></section>
 </div>
+<section><h2>${word(lang, 'air')}</h2>${air}</section>
 <section><h2>${word(lang, 'who')}</h2>
 <p>${esc(r.households === null ? word(lang, 'householdsNone') : word(lang, 'households', { n: r.households }))}</p>
 <p>${esc(word(lang, 'rule', { k: r.privacyK }))}</p></section>
