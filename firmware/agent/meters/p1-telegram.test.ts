@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { p1Telegram } from '../../virtual/meters/p1-compose.ts';
+import {
+  DSMR_EXAMPLE_HEADER,
+  DSMR_EXAMPLE_LINES as LINES,
+  p1Telegram,
+} from '../../virtual/meters/p1-compose.ts';
 import { crc16 } from './crc16.ts';
 import { interpretP1 } from './p1-obis.ts';
 import { checkTelegram, P1Framer } from './p1-telegram.ts';
-
-/** The objects of the example telegram in DSMR 5.0.2 P1, section 6.12, three-phase with gas. */
-const LINES = [
-  '1-3:0.2.8(50)',
-  '0-0:1.0.0(101209113020W)',
-  '0-0:96.1.1(4B384547303034303436333935353037)',
-  '1-0:1.8.1(123456.789*kWh)',
-  '1-0:1.8.2(123456.789*kWh)',
-  '1-0:2.8.1(123456.789*kWh)',
-  '1-0:2.8.2(123456.789*kWh)',
-  '0-0:96.14.0(0002)',
-  '1-0:1.7.0(01.193*kW)',
-  '1-0:2.7.0(00.000*kW)',
-  '0-0:96.7.21(00004)',
-  '0-0:96.7.9(00002)',
-  '1-0:99.97.0(2)(0-0:96.7.19)(101208152415W)(0000000240*s)(101208151004W)(0000000301*s)',
-  '1-0:32.32.0(00002)',
-  '0-0:96.13.0(303132333435363738393A3B3C3D3E3F)',
-  '1-0:32.7.0(220.1*V)',
-  '1-0:52.7.0(220.2*V)',
-  '1-0:72.7.0(220.3*V)',
-  '1-0:31.7.0(001*A)',
-  '1-0:51.7.0(002*A)',
-  '1-0:71.7.0(003*A)',
-  '0-1:24.1.0(003)',
-  '0-1:96.1.0(3232323241424344313233343536373839)',
-  '0-1:24.2.1(101209112500W)(12785.123*m3)',
-];
 
 describe('DSMR CRC-16', () => {
   it('is CRC-16/ARC: check value 0xBB3D for "123456789"', () => {
@@ -39,7 +15,7 @@ describe('DSMR CRC-16', () => {
 });
 
 describe('P1 telegrams', () => {
-  const telegram = p1Telegram('ISk5\\2MT382-1000', LINES);
+  const telegram = p1Telegram(DSMR_EXAMPLE_HEADER, LINES);
 
   it('checks the CRC from "/" through "!" and reads every object', () => {
     const t = checkTelegram([...Buffer.from(telegram.trimEnd(), 'latin1')]);

@@ -55,32 +55,11 @@ export class CollectiveLedger {
       CREATE TEMP TABLE IF NOT EXISTS ledger_late (
         quantity TEXT NOT NULL, period INTEGER NOT NULL, start INTEGER NOT NULL,
         PRIMARY KEY (quantity, period, start)) WITHOUT ROWID;
-      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_insert AFTER INSERT ON main.rollups
-        WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
-        BEGIN
-          DELETE FROM ledger_late WHERE period = NEW.period AND start = NEW.start
-            AND quantity = (SELECT quantity FROM main.sensors WHERE id = NEW.sensor_id);
-          INSERT INTO ledger_late (quantity, period, start)
-          SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
-        END;
+      ${lateTrigger('insert', 'NEW')}
       -- an erasure: buckets decided with the erased data are decided again, except those whose
       -- published figure counted private households (it stays: a new one would publish the difference)
-      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_delete AFTER DELETE ON main.rollups
-        WHEN OLD.start < (SELECT horizon FROM ledger_horizon WHERE period = OLD.period)
-        BEGIN
-          DELETE FROM ledger_late WHERE period = OLD.period AND start = OLD.start
-            AND quantity = (SELECT quantity FROM main.sensors WHERE id = OLD.sensor_id);
-          INSERT INTO ledger_late (quantity, period, start)
-          SELECT quantity, OLD.period, OLD.start FROM main.sensors WHERE id = OLD.sensor_id;
-        END;
-      CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_update AFTER UPDATE ON main.rollups
-        WHEN NEW.start < (SELECT horizon FROM ledger_horizon WHERE period = NEW.period)
-        BEGIN
-          DELETE FROM ledger_late WHERE period = NEW.period AND start = NEW.start
-            AND quantity = (SELECT quantity FROM main.sensors WHERE id = NEW.sensor_id);
-          INSERT INTO ledger_late (quantity, period, start)
-          SELECT quantity, NEW.period, NEW.start FROM main.sensors WHERE id = NEW.sensor_id;
-        END;
+      ${lateTrigger('delete', 'OLD')}
+      ${lateTrigger('update', 'NEW')}
     `);
     this.stmts = {
       // one row per bucket and household; the CROSS JOIN keeps rollups the inner loop, searched by
@@ -276,4 +255,19 @@ export class CollectiveLedger {
     if (marks.length > 0) this.stmts.clearLate.run();
     return marks;
   }
+}
+
+/**
+ * A trigger marking late the bucket a change of `main.rollups` touches, when it lies before what
+ * the publisher has decided: the publisher looks at it again. `row` is the changed row (NEW or OLD).
+ */
+function lateTrigger(event: 'insert' | 'update' | 'delete', row: 'NEW' | 'OLD'): string {
+  return `CREATE TEMP TRIGGER IF NOT EXISTS ledger_late_${event} AFTER ${event.toUpperCase()} ON main.rollups
+        WHEN ${row}.start < (SELECT horizon FROM ledger_horizon WHERE period = ${row}.period)
+        BEGIN
+          DELETE FROM ledger_late WHERE period = ${row}.period AND start = ${row}.start
+            AND quantity = (SELECT quantity FROM main.sensors WHERE id = ${row}.sensor_id);
+          INSERT INTO ledger_late (quantity, period, start)
+          SELECT quantity, ${row}.period, ${row}.start FROM main.sensors WHERE id = ${row}.sensor_id;
+        END;`;
 }
