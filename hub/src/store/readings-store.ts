@@ -1,8 +1,9 @@
-import { QUANTITIES, type RejectReason } from '../../../protocol/index.ts';
+import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
 import type { Submission } from '../ingest/submission.ts';
 import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
 import type { CommitLog } from './commit-log.ts';
+import { type CommitRecord, type NodeStats, sensorColumns, trackSeq } from './commit-record.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import type { Db } from './db.ts';
 import { planBlocks } from './packer.ts';
@@ -40,36 +41,6 @@ export interface CommitResult {
   rejections: Array<Rejected & { node: string }>;
   counterEvents: Array<{ sensor: SensorRow; ts: number; kind: CounterEventKind }>;
   touchedNodes: Set<string>;
-}
-
-/**
- * What a commit changed, as the commit log keeps it (JSON, docs/DATA.md "The commit log"): applying
- * the records after the last fold again, in order, rebuilds exactly what the hub held in memory.
- */
-interface CommitRecord {
-  v: 1;
-  /** sensors declared or changed by meta messages (written to SQLite at once, they are rare) */
-  sensors?: Array<Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label' | 'part_of'>>;
-  /** node fields set by meta and status messages */
-  nodes?: NodeDescription[];
-  /** [sensor id, ts, seq, value stored] */
-  readings: Array<[number, number, number, number]>;
-  /** counter state after the batch: [sensor id, total, ts] */
-  counters?: Array<[number, number | null, number | null]>;
-  /** [sensor id, ts, kind, previous total, new total] */
-  events?: Array<[number, number, CounterEventKind, number | null, number]>;
-  /** [node, ts, reason, detail] */
-  rejections?: Array<[string, number, RejectReason, string]>;
-  /** node statistics: [node, +accepted, +rejected, last seen, max seq, gaps] */
-  nodeStats?: Array<[string, number, number, number, number | null, number]>;
-}
-
-interface NodeStats {
-  accepted: number;
-  rejected: number;
-  lastSeen: number;
-  maxSeq: number | null;
-  gaps: number;
 }
 
 /** The settings row holding the LSN of the last commit-log record folded into SQLite. */
@@ -532,30 +503,4 @@ export class ReadingsStore {
     }
     return s;
   }
-}
-
-function sensorColumns(
-  s: SensorRow,
-): Pick<SensorRow, 'id' | 'node_id' | 'sensor' | 'quantity' | 'unit' | 'label' | 'part_of'> {
-  return {
-    id: s.id,
-    node_id: s.node_id,
-    sensor: s.sensor,
-    quantity: s.quantity,
-    unit: s.unit,
-    label: s.label,
-    part_of: s.part_of,
-  };
-}
-
-/**
- * Gaps in a node's sequence numbers: a jump forward opens gaps, a late reading (a replay from the
- * node's store-and-forward queue) closes one.
- */
-function trackSeq(d: NodeStats, seq: number): void {
-  if (d.maxSeq === null) d.maxSeq = seq;
-  else if (seq > d.maxSeq) {
-    d.gaps += seq - d.maxSeq - 1;
-    d.maxSeq = seq;
-  } else if (seq < d.maxSeq && d.gaps > 0) d.gaps--;
 }
