@@ -233,6 +233,34 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(live.at(-1)).toMatchObject({ quantity: 'power', value: null, households: null });
   });
 
+  it('after a restart the newest minute decided before is the live figure at once, as it was', async () => {
+    now = Date.UTC(2026, 11, 1, 12, 2, 30);
+    const m = Date.UTC(2026, 11, 1, 12, 1);
+    const named = await household('open');
+    const [a, b, c] = [await household('private'), await household('private'), await household('private')];
+    for (const [id, w] of [
+      [named, 600],
+      [a, 100],
+      [b, 120],
+      [c, 130],
+    ] as const)
+      write(id, 'power', m + 5000, w);
+    decideAll();
+    const power = (p: CollectivePublisher) => p.current().find((x) => x.quantity === 'power');
+    const before = power(publisher);
+    expect(before).toMatchObject({ ts: m, value: 950, named: { value: 600, households: 1 } });
+    // the hub restarts within the minute: a new publisher over the same ledger
+    const again = new CollectivePublisher({ ledger, registry, settings, bus, now: () => now, log: () => {} });
+    expect(power(again)).toBeUndefined();
+    live.length = 0;
+    while (again.step()) {
+      // nothing new has settled: only the live figure comes back
+    }
+    expect(power(again)).toEqual(before);
+    expect(live.filter((x) => x.quantity === 'power')).toEqual([before]);
+    expect(row('power', MINUTE, m)?.value).toBe(950);
+  });
+
   it('a minute decided for every quantity is one transaction: an SD card gets its pages once', async () => {
     const ids: string[] = [];
     for (let k = 0; k < 3; k++) ids.push(await household('private', ['power', 'temperature']));

@@ -181,9 +181,14 @@ export class CommunsNowView extends LitElement {
   }
 
   /** The figure is withheld (docs/PRIVACY.md): say why, and show what the named households draw. */
-  private renderWithheld(reason: string, named: number | null | undefined) {
+  private renderWithheld(reason: string, named: number | null | undefined, ts: number | undefined) {
     const locale = getLocale();
-    return html`<section class="card withheld" aria-labelledby="power-h" data-testid="collective-withheld">
+    return html`<section
+      class="card withheld"
+      aria-labelledby="power-h"
+      data-testid="collective-withheld"
+      data-ts=${ts ?? ''}
+    >
       <h3 id="power-h">${msg('now.power')}</h3>
       <p>${msg(`withheld.${reason}` as MessageKey)}</p>
       ${typeof named === 'number' ? html`<p>${msg('now.namedSum', { power: formatPower(named, locale) })}</p>` : nothing}
@@ -193,12 +198,14 @@ export class CommunsNowView extends LitElement {
   private renderPower(series: SeriesBody) {
     const locale = getLocale();
     if (this.live && this.live.value === null) {
-      return this.renderWithheld(this.live.withheld ?? 'too_few', this.live.named?.value);
+      return this.renderWithheld(this.live.withheld ?? 'too_few', this.live.named?.value, this.live.ts);
     }
     if (!this.live && series.points.t.length === 0 && (series.gaps?.length ?? 0) > 0) {
       return this.renderWithheld(
         gapReasons(series.gaps).at(-1) ?? 'too_few',
         series.named?.points.value.at(-1),
+        // the newest withheld bucket, as a live figure would be dated
+        (series.gaps?.at(-1)?.to ?? series.stepMs) - series.stepMs,
       );
     }
     const last = series.points.value.at(-1);

@@ -190,6 +190,7 @@ export class CollectivePublisher {
         // a quantity seen for the first time: its history starts at its first rollup
         from = ledger.resumeAt(q, base) ?? settled;
         due = true;
+        this.restoreLive(q, from);
       }
       const to = Math.min(settled, from + CHUNK_MS);
       plan.push({ q, base, from, to, settled });
@@ -207,6 +208,19 @@ export class CollectivePublisher {
       if (this.decideLate()) behind = true;
     } else if (this.late.size > 0 && this.decideLate()) behind = true;
     return behind;
+  }
+
+  /**
+   * After a restart, the newest minute decided before it is the live figure again at once: a screen
+   * that reconnects keeps a figure instead of an empty card until the next minute has settled. The
+   * minute is judged again from the same parts (a published one stays as it was recorded).
+   */
+  private restoreLive(q: Quantity, resumeAt: number): void {
+    const base = basePeriod(q);
+    const last = resumeAt - base;
+    if (QUANTITIES[q].kind === 'counter' || this.now() - last > LIVE_MS) return;
+    if (this.opts.ledger.rows(q, base, last, resumeAt).length === 0) return;
+    this.decide(q, last, resumeAt);
   }
 
   private quantities(): Quantity[] {
