@@ -167,12 +167,14 @@ describe('interop: Home Assistant MQTT discovery', () => {
       ]);
       await c.endAsync();
     }
-    // the minute is decided once it has settled; the power figure of the same minute shows it was
-    const powerBefore = states.get('communs/v1/ha/communs/collective/power');
-    await until(
-      () => states.get('communs/v1/ha/communs/collective/power') !== powerBefore || undefined,
-      90_000,
-    );
+    // the minute is decided once it has settled: the public series says it is withheld
+    const minute = Math.floor(minuteAgo / 60_000) * 60_000;
+    const gap = await until(async () => {
+      const url = `${th.httpUrl}/api/series?quantity=co2&step=minute&from=${minute}&to=${minute + 60_000}`;
+      const body = (await (await fetch(url)).json()) as { gaps?: { from: number; reason: string }[] };
+      return body.gaps?.find((g) => g.from === minute);
+    }, 90_000);
+    expect(gap.reason).toBe('too_few');
     await ha.publishAsync('homeassistant/status', 'online', { qos: 1 });
     await until(() => configs.get('homeassistant/sensor/communs_communs_n1_co2/config'));
     await new Promise((r) => setTimeout(r, 1500));
@@ -265,5 +267,40 @@ describe('interop: Home Assistant MQTT discovery', () => {
     expect(th.hub.bus.listenerCount('reading')).toBe(1);
     await th.run('ha discovery off');
     expect(th.hub.bus.listenerCount('reading')).toBe(0);
+  });
+});
+
+describe('interop: Home Assistant discovery turned on after a figure was published', () => {
+  it("sends the figure's state with its config at once, not only with the next minute", async () => {
+    // the hub's clock 80 s ahead: the minute the households report in has settled when they have
+    const th = await startTestHub({ now: () => Date.now() + 80_000 });
+    let ha: MqttClient | undefined;
+    try {
+      await threeHouseholds(th, [100, 200, 300], 3);
+      await until(async () => {
+        const body = (await (await fetch(`${th.httpUrl}/api/series?quantity=power&step=minute`)).json()) as {
+          points: { value: number[] };
+        };
+        return body.points.value.at(-1);
+      }, 20_000);
+      const secret = await addDevice(th, 'device add ha-bob --format homeassistant');
+      expect((await th.run('ha discovery on')).code).toBe(0);
+      ha = await mqtt.connectAsync(th.mqttUrl, {
+        username: 'ha-bob',
+        password: secret,
+        clientId: 'ha-bob',
+        reconnectPeriod: 0,
+      });
+      const states = new Map<string, string>();
+      ha.on('message', (topic, payload) => states.set(topic, payload.toString()));
+      await ha.subscribeAsync({ 'communs/v1/ha/#': { qos: 1 } });
+      expect(await until(() => states.get('communs/v1/ha/communs/collective/power'), 5_000)).toBe('750');
+      expect(await until(() => states.get('communs/v1/ha/communs/collective/power/availability'))).toBe(
+        'online',
+      );
+    } finally {
+      await ha?.endAsync();
+      await th.stop();
+    }
   });
 });

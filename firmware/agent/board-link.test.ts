@@ -70,4 +70,31 @@ describe('board link', () => {
     await link.stop();
     await new Promise((r) => server.close(r));
   });
+
+  it('stop() during a connection still being made closes it before it returns, and says nothing more', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const lines: string[] = [];
+    const link = new BoardLink({
+      createTransport: () => new TcpTransport({ host: '127.0.0.1', port }),
+      drivers: [],
+      describe: `127.0.0.1:${port}`,
+      flashCommand: 'communs flash --port /dev/ttyUSB0',
+      // the handshake would wait this long: a board still powering up, a simulation behind
+      readyTimeoutMs: 20_000,
+      log: (l) => lines.push(l),
+    });
+    link.start();
+    const until = Date.now() + 10_000;
+    while (sockets.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(sockets).toHaveLength(1);
+    const closed = new Promise<boolean>((r) => sockets[0]?.once('close', () => r(true)));
+    await link.stop();
+    const inTime = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+    expect(inTime).toBe(true);
+    expect(lines).toEqual([]);
+    await new Promise((r) => server.close(r));
+  });
 });

@@ -31,6 +31,8 @@ const COMMUNS_FIRMWARE = /^communs-/;
  */
 export class BoardLink {
   private board: FirmataBoard | undefined;
+  /** the board being connected: stop() closes it too, not only a connected one */
+  private starting: FirmataBoard | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = true;
   private complained = false;
@@ -57,9 +59,11 @@ export class BoardLink {
     this.stopped = true;
     clearTimeout(this.retry);
     const board = this.board;
+    const starting = this.starting;
     this.board = undefined;
+    this.starting = undefined;
     for (const d of this.opts.drivers) d.detach();
-    await board?.stop();
+    await Promise.all([board?.stop(), starting?.stop().catch(() => undefined)]);
   }
 
   private async connect(): Promise<void> {
@@ -68,10 +72,12 @@ export class BoardLink {
       transport: this.opts.createTransport(),
       readyTimeoutMs: this.opts.readyTimeoutMs,
     });
+    this.starting = board;
     try {
       await board.start();
     } catch (err) {
       await board.stop().catch(() => undefined);
+      if (this.stopped) return;
       if (!this.complained) {
         this.log(
           `board: cannot reach ${this.opts.describe} (${(err as Error).message}) — check the cable or address and "board" in the config; retrying`,
@@ -80,6 +86,8 @@ export class BoardLink {
       }
       this.schedule();
       return;
+    } finally {
+      if (this.starting === board) this.starting = undefined;
     }
     if (this.stopped) {
       await board.stop();

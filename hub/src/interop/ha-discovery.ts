@@ -76,8 +76,11 @@ export class HaDiscovery {
   private readonly shownNodes = new Set<string>();
   /** availability topic → the payload last published there */
   private readonly availability = new Map<string, string>();
-  /** collective figures ever published since start, by quantity: when last, and whether withheld now */
-  private readonly figures = new Map<Quantity, { at: number; withheld: boolean }>();
+  /**
+   * collective figures ever published since start, by quantity: when last, the value (null while
+   * withheld), sent again with the configs when discovery is turned on or HA comes back
+   */
+  private readonly figures = new Map<Quantity, { at: number; value: number | null }>();
   /** the collective energy: the sum of the published hours (Wh), once there is one */
   private energyTotal: number | undefined;
   private unsubscribe: Array<() => void> = [];
@@ -114,7 +117,10 @@ export class HaDiscovery {
         const known = this.figures.get(a.quantity);
         // a figure never published gets no config; one withheld since is "None" (unknown in HA)
         if (!shown && !known) return;
-        this.figures.set(a.quantity, { at: shown ? this.now() : (known?.at ?? 0), withheld: !shown });
+        this.figures.set(a.quantity, {
+          at: shown ? this.now() : (known?.at ?? 0),
+          value: shown ? a.value : null,
+        });
         void this.publishState(entity, a.quantity, shown ? a.value : null).then(() =>
           this.refreshAvailability(),
         );
@@ -200,6 +206,8 @@ export class HaDiscovery {
     this.availability.clear();
     await this.setAvailability(hubAvailabilityTopic(this.hub()), HA_ONLINE);
     for (const e of entities) await this.send(e);
+    // the figures' states as last decided: discovery turned on mid-minute has them without waiting
+    for (const [q, f] of this.figures) await this.publishState(aggregateEntity(this.hub(), q), q, f.value);
     await this.refreshAvailability();
     this.opts.log(`home assistant: ${entities.length} discovery config(s) published`);
   }
@@ -262,7 +270,7 @@ export class HaDiscovery {
     const now = this.now();
     for (const node of this.shownNodes) await this.refreshNode(hub, node);
     for (const [q, f] of this.figures) {
-      const fresh = !f.withheld && now - f.at <= AGGREGATE_FRESH_MS;
+      const fresh = f.value !== null && now - f.at <= AGGREGATE_FRESH_MS;
       await this.setAvailability(aggregateAvailabilityTopic(hub, q), fresh ? HA_ONLINE : HA_OFFLINE);
     }
     // a running total stays true between the hours it moves
