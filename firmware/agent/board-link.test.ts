@@ -92,7 +92,10 @@ describe('board link', () => {
     expect(sockets).toHaveLength(1);
     const closed = new Promise<boolean>((r) => sockets[0]?.once('close', () => r(true)));
     await link.stop();
-    const inTime = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+    const inTime = await Promise.race([
+      closed,
+      new Promise<boolean>((r) => setTimeout(() => r(false), 1000)),
+    ]);
     expect(inTime).toBe(true);
     expect(lines).toEqual([]);
     await new Promise((r) => server.close(r));

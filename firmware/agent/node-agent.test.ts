@@ -6,6 +6,8 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeAgentConfig, type Reading, SensorConfig, VirtualModel } from '../../protocol/index.ts';
+import { meterWire } from '../virtual/meters/meter-wire.ts';
+import { ticFrame } from '../virtual/meters/tic-compose.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import { NodeAgent } from './node-agent.ts';
 
@@ -15,8 +17,17 @@ interface Heard {
 }
 
 /** A real broker on a free loopback port, with a subscriber that records every node message. */
-async function brokerWithEar() {
-  const broker = await Aedes.createBroker();
+async function brokerWithEar(opts: { holdFirstStatusMs?: number } = {}) {
+  let held = false;
+  const broker = await Aedes.createBroker({
+    // a hub busy elsewhere: the status the node announces itself with is acknowledged late
+    authorizePublish: (_client, packet, done) => {
+      if (opts.holdFirstStatusMs && !held && packet.topic.endsWith('/status')) {
+        held = true;
+        setTimeout(() => done(null), opts.holdFirstStatusMs);
+      } else done(null);
+    },
+  });
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
@@ -144,5 +155,63 @@ describe('node agent', () => {
       expect(r.value).toBeGreaterThan(0);
       expect(r.value).toBeLessThan(200);
     }
+  });
+});
+
+describe('node agent on a meter', () => {
+  it('a Tempo colour the meter tells while the node is announcing itself goes out at once, not a minute later', async () => {
+    const broker = await brokerWithEar({ holdFirstStatusMs: 1500 });
+    cleanups.push(broker.close);
+    // no such command: the wire is an in-process stream, as without socat
+    const wire = await meterWire('tempo-node', 'communs-no-such-socat');
+    cleanups.push(() => wire.close());
+    const config = NodeAgentConfig.parse({
+      node: 'tempo-node',
+      secret: 'x',
+      hub: broker.url,
+      board: { type: 'tic', path: '(in-process)', mode: 'historique' },
+      queue: { dir: 'q' },
+    });
+    const agent = new NodeAgent({
+      config,
+      sensors: [],
+      intervalMs: 500,
+      statusEveryMs: 60_000,
+      ...(wire.open ? { openMeterPort: wire.open } : {}),
+    });
+    await agent.start();
+    cleanups.push(() => agent.stop());
+    // the meta is in, the status it announces itself with not acknowledged yet: the meter speaks now
+    await until(() => broker.heard.some((h) => h.topic.endsWith('/meta')), 5_000);
+    const frame = ticFrame('historique', [
+      ['ADCO', '041776199904'],
+      ['OPTARIF', 'BBR('],
+      ['ISOUSC', '45'],
+      ['BBRHCJB', '012000000'],
+      ['BBRHPJB', '013000000'],
+      ['BBRHCJW', '001500000'],
+      ['BBRHPJW', '001800000'],
+      ['BBRHCJR', '000600000'],
+      ['BBRHPJR', '000700000'],
+      ['PTEC', 'HPJR'],
+      ['DEMAIN', 'ROUG'],
+      ['IINST', '008'],
+      ['IMAX', '090'],
+      ['PAPP', '01850'],
+      ['HHPHC', 'Y'],
+      ['MOTDETAT', '000000'],
+    ]);
+    const red = () =>
+      broker.heard.some(
+        (h) =>
+          h.topic.endsWith('/status') &&
+          (h.body as { meter?: { tempoToday?: string } }).meter?.tempoToday === 'red',
+      );
+    const end = Date.now() + 6_000;
+    while (!red() && Date.now() < end) {
+      wire.write(frame);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(red()).toBe(true);
   });
 });

@@ -57,6 +57,9 @@ export class NodeAgent {
   /** bumped when the source's meta changes; `metaSent` is the version the last meta carried */
   private metaVersion = 0;
   private metaSent = 0;
+  /** bumped when the meter's status changes (tariff period, Tempo colour); as for the meta */
+  private statusVersion = 0;
+  private statusSent = 0;
   /** what the board's firmware said: counted, and the last one, for the node's status */
   private readonly boardSaid = { count: 0, last: undefined as string | undefined };
 
@@ -103,6 +106,7 @@ export class NodeAgent {
     });
     // a new tariff period or Tempo colour goes out at once, not at the next periodic status
     this.source.on('status', () => {
+      this.statusVersion++;
       if (this.mqtt.online) void this.mqtt.publishStatus().catch(() => undefined);
     });
     // the meta sent at connect may predate the board's answer: it names the firmware now
@@ -139,7 +143,11 @@ export class NodeAgent {
       );
     }
     this.hubTime?.start();
-    this.mqtt.on('online', () => void this.forward());
+    this.mqtt.on('online', () => {
+      // a change that came while the link announced itself, after the status it announced with
+      if (this.statusVersion !== this.statusSent) void this.mqtt.publishStatus().catch(() => undefined);
+      void this.forward();
+    });
     this.mqtt.start();
     this.source.start();
     const every = this.opts.intervalMs ?? this.opts.config.publishIntervalS * 1000;
@@ -226,6 +234,7 @@ export class NodeAgent {
 
   private status(): StatusMessage {
     const meter = this.source.meterStatus();
+    this.statusSent = this.statusVersion;
     return {
       state: 'online',
       ts: this.clock(),
