@@ -272,11 +272,14 @@ describe('interop: Home Assistant MQTT discovery', () => {
 
 describe('interop: Home Assistant discovery turned on after a figure was published', () => {
   it("sends the figure's state with its config at once, not only with the next minute", async () => {
-    // the hub's clock 80 s ahead: the minute the households report in has settled when they have
-    const th = await startTestHub({ now: () => Date.now() + 80_000 });
+    // the households report in the minute before this one: the hub's clock is held a minute behind
+    // until all have (their minute is then still open), then moved 80 s ahead (it has settled)
+    let ahead = -60_000;
+    const th = await startTestHub({ now: () => Date.now() + ahead });
     let ha: MqttClient | undefined;
     try {
       await threeHouseholds(th, [100, 200, 300], 3);
+      ahead = 80_000;
       await until(async () => {
         const body = (await (await fetch(`${th.httpUrl}/api/series?quantity=power&step=minute`)).json()) as {
           points: { value: number[] };

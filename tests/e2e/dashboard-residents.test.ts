@@ -525,8 +525,8 @@ describe('empty and wrong states', () => {
       expect(today).not.toMatch(/[+−-]\d+\s?%/);
       expect(today).toMatch(
         locale === 'en'
-          ? /\d+\s?% (more|less) than a typical \w+|about the same as a typical \w+/
-          : /\d+\s?% de (plus|moins) qu’un \w+ habituel|à peu près comme un \w+ habituel/,
+          ? /\d+\s?% (more|less) than a typical \w+|About the same as a typical \w+/
+          : /\d+\s?% de (plus|moins) qu’un \w+ habituel|À peu près comme un \w+ habituel/,
       );
       await page.close();
     }
