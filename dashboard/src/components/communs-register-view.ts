@@ -6,7 +6,7 @@ import { LocaleController } from '../controllers/locale-controller.ts';
 import { MediaController, NARROW } from '../controllers/media-controller.ts';
 import { fetchRegister, OPEN_DATA_CSV_URL } from '../data/register.ts';
 import { msg, plural, quantityName } from '../i18n/localize.ts';
-import { groupRegister, type RegisterLevel } from '../model/register-groups.ts';
+import { groupRegister, type RegisterLevel, sameLines } from '../model/register-groups.ts';
 import { sharedStyles } from '../styles/shared-styles.ts';
 import './communs-empty-hub.ts';
 
@@ -95,9 +95,9 @@ export class CommunsRegisterView extends LitElement {
             <h4>${h.household ?? msg('register.unnamed')}</h4>
             ${h.nodes.length > 0 ? html`<p class="nodes"><code>${h.nodes.join(', ')}</code></p>` : nothing}
             <ul aria-label=${msg('register.measures')}>
-              ${h.entries.map(
-                (e) =>
-                  html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit})${e.sensor === null ? nothing : html` <code>${e.sensor}</code>`}</li>`,
+              ${sameLines(h.entries).map(
+                ({ entry: e, count }) =>
+                  html`<li>${e.label ?? quantityName(e.quantity)} (${e.unit})${e.sensor === null ? nothing : html` <code>${e.sensor}</code>`}${count > 1 ? html` <span class="muted">· ${plural('now.sensors', count)}</span>` : nothing}</li>`,
               )}
             </ul>
           </li>`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisterEntry } from '../../../protocol/api.ts';
-import { groupRegister } from './register-groups.ts';
+import { groupRegister, sameLines } from './register-groups.ts';
 
 const entry = (
   series: string | null,
@@ -47,5 +47,24 @@ describe('groupRegister', () => {
       entry('a/energy', 'Rue Haute 3', 'open'),
     ]);
     expect(g[0]?.households[0]?.nodes).toEqual(['a']);
+  });
+  it('counts the unidentified sensors that measure the same thing: one line each, not one a sensor', () => {
+    const energy = { ...entry(null, null, 'private'), quantity: 'energy' as const, unit: 'kWh' };
+    const lines = sameLines([
+      entry(null, null, 'private'),
+      energy,
+      entry(null, null, 'private'),
+      entry(null, null, 'private'),
+    ]);
+    expect(lines.map((l) => [l.entry.quantity, l.count])).toEqual([
+      ['power', 3],
+      ['energy', 1],
+    ]);
+    // named sensors stay one line each: each has its own series
+    const named = sameLines([
+      entry('a/power', 'Rue Haute 3', 'open'),
+      entry('b/power', 'Rue Haute 3', 'open'),
+    ]);
+    expect(named.map((l) => l.count)).toEqual([1, 1]);
   });
 });

@@ -61,3 +61,28 @@ export function groupRegister(entries: readonly RegisterEntry[]): RegisterLevel[
       : [];
   });
 }
+
+/**
+ * A group's sensors as lines: the unidentified sensors of private households that measure the same
+ * thing make one line with their count (a street of private homes is a few lines, not dozens);
+ * a named sensor is a line of its own, with its series.
+ */
+export function sameLines(entries: readonly RegisterEntry[]): Array<{ entry: RegisterEntry; count: number }> {
+  const out: Array<{ entry: RegisterEntry; count: number }> = [];
+  const byKind = new Map<string, { entry: RegisterEntry; count: number }>();
+  for (const e of entries) {
+    if (e.sensor !== null) {
+      out.push({ entry: e, count: 1 });
+      continue;
+    }
+    const key = `${e.label ?? ''}\u0000${e.quantity}\u0000${e.unit}`;
+    const line = byKind.get(key);
+    if (line) line.count++;
+    else {
+      const fresh = { entry: e, count: 1 };
+      byKind.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out;
+}
