@@ -231,6 +231,13 @@ describe('the collective publisher: every collective figure decided once, by the
     });
     publisher.withdrawLive();
     expect(live.at(-1)).toMatchObject({ quantity: 'power', value: null, households: null });
+    // the next steps do not bring the withdrawn figure back: the next minute comes afresh
+    live.length = 0;
+    while (publisher.step()) {
+      // nothing new has settled
+    }
+    publisher.step();
+    expect(live.filter((e) => e.quantity === 'power' && e.value !== null)).toEqual([]);
   });
 
   it('after a restart the newest minute decided before is the live figure at once, as it was', async () => {
@@ -258,6 +265,25 @@ describe('the collective publisher: every collective figure decided once, by the
     }
     expect(power(again)).toEqual(before);
     expect(live.filter((x) => x.quantity === 'power')).toEqual([before]);
+    expect(row('power', MINUTE, m)?.value).toBe(950);
+
+    // a household erased (its rollups gone, held and stored, as the eraser leaves them; the hub
+    // withdraws the live figure): neither deciding the minute again nor a restart brings it back
+    again.withdrawLive();
+    const erased = registry.sensor(`${a}-n`, 'power')?.id ?? -1;
+    store.forget([`${a}-n`], [erased]);
+    expect(db.prepare('DELETE FROM rollups WHERE sensor_id = ?').run(erased).changes).toBeGreaterThan(0);
+    live.length = 0;
+    while (again.step()) {
+      // the erased minute, marked late, decided again
+    }
+    expect(live.filter((x) => x.quantity === 'power' && x.value !== null)).toEqual([]);
+    expect(power(again)).toMatchObject({ ts: m, value: null, withheld: 'withdrawn', named: null });
+    const third = new CollectivePublisher({ ledger, registry, settings, bus, now: () => now, log: () => {} });
+    while (third.step()) {
+      // nothing new has settled
+    }
+    expect(power(third)).toBeUndefined();
     expect(row('power', MINUTE, m)?.value).toBe(950);
   });
 

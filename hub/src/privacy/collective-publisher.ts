@@ -83,6 +83,8 @@ export class CollectivePublisher {
   private readonly horizon = new Map<Quantity, number>();
   private readonly latest = new Map<Quantity, Latest>();
   private readonly emitted = new Map<Quantity, string>();
+  /** per quantity: the newest minute withdrawn (an erasure, a change of sharing): never live again */
+  private readonly withdrawn = new Map<Quantity, number>();
   /** late marks taken from the ledger and not decided yet, per quantity */
   private readonly late = new Map<Quantity, Set<number>>();
 
@@ -127,16 +129,15 @@ export class CollectivePublisher {
    */
   withdrawLive(): void {
     for (const [q, l] of this.latest) {
-      const withdrawn: LiveAggregate = {
-        ...this.live(q, l),
-        value: null,
-        households: null,
-        sensors: null,
-        named: null,
-        withheld: 'withdrawn',
-      };
-      this.opts.bus.emit('aggregate', withdrawn);
-      this.emitted.set(q, 'withdrawn');
+      // kept as withdrawn: deciding that minute again (the erasure marks it late) or a client that
+      // connects now must not bring the figure back
+      this.withdrawn.set(q, l.start);
+      const row: LedgerRow = { ...l.row, value: null, series: null, households: null, withheld: 'withdrawn' };
+      const withdrawn = { ...l, row };
+      this.latest.set(q, withdrawn);
+      const event = this.live(q, withdrawn);
+      this.opts.bus.emit('aggregate', event);
+      this.emitted.set(q, JSON.stringify(event));
     }
   }
 
@@ -216,11 +217,17 @@ export class CollectivePublisher {
    * minute is judged again from the same parts (a published one stays as it was recorded).
    */
   private restoreLive(q: Quantity, resumeAt: number): void {
+    const { ledger } = this.opts;
     const base = basePeriod(q);
     const last = resumeAt - base;
     if (QUANTITIES[q].kind === 'counter' || this.now() - last > LIVE_MS) return;
-    if (this.opts.ledger.rows(q, base, last, resumeAt).length === 0) return;
-    this.decide(q, last, resumeAt);
+    const stored = ledger.rows(q, base, last, resumeAt)[0];
+    if (!stored) return;
+    const { row, judgement } = this.judgeBucket(q, last, ledger.parts(q, false, base, last, resumeAt));
+    // only a figure its data would give again: one that counted a household erased since, or readings
+    // that came late, was withdrawn or stays as recorded, and waits for the next minute
+    if (row.value !== stored.value || row.withheld !== stored.withheld) return;
+    this.latest.set(q, { start: last, row: stored, judgement });
   }
 
   private quantities(): Quantity[] {
@@ -264,43 +271,55 @@ export class CollectivePublisher {
   }
 
   private decide(q: Quantity, from: number, to: number): void {
-    const { ledger, registry, settings } = this.opts;
-    const spec = QUANTITIES[q];
-    const counter = spec.kind === 'counter';
+    const { ledger } = this.opts;
+    const counter = QUANTITIES[q].kind === 'counter';
     const base = basePeriod(q);
-    const policy = policyOf(settings);
-    const measure = spec.collective === 'mean' ? 'weight' : 'value';
-    const combine = counter || spec.collective === 'sum' ? 'sum' : 'mean';
     const rows: LedgerRow[] = [];
     let newest: { start: number; judgement: Judgement } | undefined;
     for (const [start, parts] of byBucket(ledger.parts(q, counter, base, from, to))) {
-      const contributions: Contribution[] = parts.map((p) => ({
-        household: p.household,
-        value: p.value,
-        weight: p.series,
-        exposure: exposureOf(registry.sharingPeriods(p.household), start, start + base),
-      }));
-      const j = judge(contributions, policy, measure);
-      const row: LedgerRow = j.publish
-        ? {
-            start,
-            value: figureOf(j, combine),
-            series: j.named.weight + j.remainder.weight,
-            households: j.named.households + j.remainder.households,
-            private: j.remainder.households,
-            withheld: null,
-          }
-        : { start, value: null, series: null, households: null, private: 0, withheld: j.reason ?? 'too_few' };
+      const { row, judgement } = this.judgeBucket(q, start, parts);
       rows.push(row);
-      if (!newest || start > newest.start) newest = { start, judgement: j };
+      if (!newest || start > newest.start) newest = { start, judgement };
     }
     ledger.record(q, base, counter, rows, coarsePeriods(q));
     if (counter) this.finalizeDays(q, from, to, Math.floor((this.now() - SETTLE_MS) / base) * base);
     // the live figure is what the ledger holds for the newest minute (a published one stays as it was)
     const prev = this.latest.get(q);
     if (counter || !newest || (prev && newest.start < prev.start)) return;
+    if (newest.start <= (this.withdrawn.get(q) ?? Number.NEGATIVE_INFINITY)) return;
     const stored = ledger.rows(q, base, newest.start, newest.start + base)[0];
     if (stored) this.latest.set(q, { start: newest.start, row: stored, judgement: newest.judgement });
+  }
+
+  /** The rule's verdict on one base bucket from each household's part of it, as a ledger row. */
+  private judgeBucket(
+    q: Quantity,
+    start: number,
+    parts: readonly HouseholdBucket[],
+  ): { row: LedgerRow; judgement: Judgement } {
+    const { registry, settings } = this.opts;
+    const spec = QUANTITIES[q];
+    const base = basePeriod(q);
+    const measure = spec.collective === 'mean' ? 'weight' : 'value';
+    const combine = spec.kind === 'counter' || spec.collective === 'sum' ? 'sum' : 'mean';
+    const contributions: Contribution[] = parts.map((p) => ({
+      household: p.household,
+      value: p.value,
+      weight: p.series,
+      exposure: exposureOf(registry.sharingPeriods(p.household), start, start + base),
+    }));
+    const j = judge(contributions, policyOf(settings), measure);
+    const row: LedgerRow = j.publish
+      ? {
+          start,
+          value: figureOf(j, combine),
+          series: j.named.weight + j.remainder.weight,
+          households: j.named.households + j.remainder.households,
+          private: j.remainder.households,
+          withheld: null,
+        }
+      : { start, value: null, series: null, households: null, private: 0, withheld: j.reason ?? 'too_few' };
+    return { row, judgement: j };
   }
 
   /**
@@ -384,7 +403,7 @@ export class CollectivePublisher {
   private live(q: Quantity, l: Latest): LiveAggregate {
     const spec = QUANTITIES[q];
     const combine = spec.collective === 'mean' ? 'mean' : 'sum';
-    const named = namedFigureOf(l.judgement, combine);
+    const named = l.row.withheld === 'withdrawn' ? null : namedFigureOf(l.judgement, combine);
     const out: LiveAggregate = {
       quantity: q,
       unit: spec.unit,
