@@ -1,6 +1,6 @@
 import type { RejectReason } from '../../../protocol/index.ts';
 import type { CounterEventKind } from '../ingest/counter-guard.ts';
-import type { SensorRow } from './registry.ts';
+import type { Registry, SensorRow } from './registry.ts';
 import type { NodeDescription } from './registry-stage.ts';
 
 /**
@@ -57,4 +57,30 @@ export function trackSeq(d: NodeStats, seq: number): void {
     d.gaps += seq - d.maxSeq - 1;
     d.maxSeq = seq;
   } else if (seq < d.maxSeq && d.gaps > 0) d.gaps--;
+}
+
+/** A node's statistics in one batch; `known`: the node is registered (its statistics are kept). */
+export type BatchStats = NodeStats & { known: boolean };
+
+/** A node's statistics for this batch, starting from the registry's (the batch may move them). */
+export function batchStatsOf(
+  stats: Map<string, BatchStats>,
+  registry: Registry,
+  node: string,
+  now: number,
+): BatchStats {
+  let s = stats.get(node);
+  if (!s) {
+    const row = registry.node(node);
+    s = {
+      accepted: 0,
+      rejected: 0,
+      lastSeen: now,
+      maxSeq: row?.max_seq ?? null,
+      gaps: row?.gaps ?? 0,
+      known: !!row,
+    };
+    stats.set(node, s);
+  }
+  return s;
 }

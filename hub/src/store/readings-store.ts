@@ -3,7 +3,14 @@ import { type CounterEventKind, type CounterState, guardCounter } from '../inges
 import type { Submission } from '../ingest/submission.ts';
 import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
 import type { CommitLog } from './commit-log.ts';
-import { type CommitRecord, type NodeStats, sensorColumns, trackSeq } from './commit-record.ts';
+import {
+  type BatchStats,
+  batchStatsOf,
+  type CommitRecord,
+  type NodeStats,
+  sensorColumns,
+  trackSeq,
+} from './commit-record.ts';
 import { CounterEventLog } from './counter-event-log.ts';
 import type { Db } from './db.ts';
 import { planBlocks } from './packer.ts';
@@ -321,7 +328,7 @@ export class ReadingsStore {
     const result: CommitResult = { stored: [], rejections: [], counterEvents: [], touchedNodes: new Set() };
     const record: CommitRecord = { v: 1, readings: [] };
     const counters = new Map<number, CounterState>();
-    const stats = new Map<string, NodeStats & { known: boolean }>();
+    const stats = new Map<string, BatchStats>();
     const batch = new Set<string>();
     const stage = this.registry.stage();
     const reject = (node: string, r: Rejected, s: NodeStats) => {
@@ -331,7 +338,7 @@ export class ReadingsStore {
       result.rejections.push({ ...r, node });
     };
     for (const entry of entries) {
-      const s = this.statsOf(stats, entry.node, now);
+      const s = batchStatsOf(stats, this.registry, entry.node, now);
       for (const r of entry.rejections ?? []) reject(entry.node, r, s);
       if (entry.meta) stage.applyMeta(entry.node, entry.meta);
       if (entry.status) stage.applyStatus(entry.node, entry.status, entry.receivedAt);
@@ -480,27 +487,5 @@ export class ReadingsStore {
     this.counterEvents.writePending();
     this.rejections.writePending();
     this.stmts.setMarker.run(FOLDED_LSN_KEY, String(lsn));
-  }
-
-  /** A node's statistics for this batch, starting from the registry's (the batch may move them). */
-  private statsOf(
-    stats: Map<string, NodeStats & { known: boolean }>,
-    node: string,
-    now: number,
-  ): NodeStats & { known: boolean } {
-    let s = stats.get(node);
-    if (!s) {
-      const row = this.registry.node(node);
-      s = {
-        accepted: 0,
-        rejected: 0,
-        lastSeen: now,
-        maxSeq: row?.max_seq ?? null,
-        gaps: row?.gaps ?? 0,
-        known: !!row,
-      };
-      stats.set(node, s);
-    }
-    return s;
   }
 }
