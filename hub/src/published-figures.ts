@@ -2,9 +2,10 @@ import type { Quantity } from '../../protocol/index.ts';
 import type { LiveBus } from './live-bus.ts';
 import { basePeriod } from './privacy/collective-publisher.ts';
 import { publicSensor } from './privacy.ts';
+import { pointsJson } from './store/points-json.ts';
 import type { Registry, SensorRow } from './store/registry.ts';
 import { PERIODS } from './store/rollup.ts';
-import { pointsJson, type SeriesQuery } from './store/series-query.ts';
+import type { SeriesQuery } from './store/series-query.ts';
 
 const MINUTE = 60_000;
 /** A live figure older than this is not "now" any more. */

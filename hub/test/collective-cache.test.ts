@@ -5,10 +5,11 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CollectiveLedger } from '../src/store/collective-ledger.ts';
 import { openDb } from '../src/store/db.ts';
+import { type Points, pointsJson } from '../src/store/points-json.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
 import { RollupReader } from '../src/store/rollup-reader.ts';
-import { type CollectiveResult, type Points, pointsJson, SeriesQuery } from '../src/store/series-query.ts';
+import { type CollectiveResult, SeriesQuery } from '../src/store/series-query.ts';
 import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 /** The named households' part of a collective result: what the cache serves. */

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Db, openDb } from '../src/store/db.ts';
+import { type Points, pointsJson } from '../src/store/points-json.ts';
 import type { CommitEntry, CommitResult } from '../src/store/readings-store.ts';
 import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { LEGACY_MARKER_KEY } from '../src/store/rollup-buffer.ts';
-import { type Points, pointsJson } from '../src/store/series-query.ts';
 import { Store } from '../src/store/store.ts';
 import { ANY_TIME, entryOf } from './commit-entry.ts';
 

@@ -1,8 +1,9 @@
 import type { WithheldGaps } from '../../../protocol/gaps.ts';
 import type { CostBody, CostBucket, CostFigures } from '../../../protocol/tariff.ts';
 import { describeGaps, type PrivacyPolicy } from '../privacy/aggregate-rule.ts';
+import { pointsJson } from '../store/points-json.ts';
 import type { SensorRow } from '../store/registry.ts';
-import { pointsJson, type SeriesQuery } from '../store/series-query.ts';
+import type { SeriesQuery } from '../store/series-query.ts';
 import type { Settings } from '../store/settings.ts';
 import type { TariffStore } from '../store/tariff-store.ts';
 import { groupPriced, priceHours, sumPriced } from './cost.ts';

@@ -2,48 +2,18 @@ import { QUANTITIES, type Quantity, type QuantitySpec, type SeriesStep } from '.
 import { CollectiveCache, type CollectiveRow } from './collective-cache.ts';
 import type { CollectiveLedger } from './collective-ledger.ts';
 import type { Db } from './db.ts';
+import { type Points, PointsJson } from './points-json.ts';
 import { RawReadings } from './raw-readings.ts';
 import type { ReadPool } from './read-pool.ts';
 import type { SensorRow } from './registry.ts';
 import { PERIODS, type RollupCell } from './rollup.ts';
 import type { RollupReader } from './rollup-reader.ts';
 
-export interface Points {
-  t: number[];
-  value: number[];
-  min: number[];
-  max: number[];
-}
-
-/**
- * Points already serialised: `{"t":[…],"value":[…],"min":[…],"max":[…]}` as JSON text in parts.
- * Bytes straight from SQLite or from the cache are never turned into a JS string (a day chart is
- * ~100 KB: the string, its flattening and its encoding cost ~0.1 ms and GC work per request).
- */
-export class PointsJson {
-  readonly parts: readonly (string | Uint8Array)[];
-  constructor(parts: readonly (string | Uint8Array)[]) {
-    this.parts = parts;
-  }
-}
-
 export interface SeriesResult {
   step: SeriesStep;
   stepMs: number;
   /** raw readings come as arrays; rollups and aggregates as JSON text (no per-row objects) */
   points: Points | PointsJson;
-}
-
-/** The JSON text of a result's points in parts, whichever form they came in. */
-export function pointsParts(points: Points | PointsJson): readonly (string | Uint8Array)[] {
-  return points instanceof PointsJson ? points.parts : [JSON.stringify(points)];
-}
-
-/** The JSON text of a result's points as one string. */
-export function pointsJson(points: Points | PointsJson): string {
-  return pointsParts(points)
-    .map((p) => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString()))
-    .join('');
 }
 
 /** A run of withheld buckets [from, to) and the reason (a code of hub/src/privacy/aggregate-rule.ts, or `partial`). */

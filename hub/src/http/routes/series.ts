@@ -10,7 +10,8 @@ import type { HubContext } from '../../context.ts';
 import { describeGaps } from '../../privacy/aggregate-rule.ts';
 import { basePeriod, policyOf } from '../../privacy/collective-publisher.ts';
 import { publicSensor } from '../../privacy.ts';
-import { pointsParts, type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
+import { pointsParts } from '../../store/points-json.ts';
+import { type SeriesResult, StepTooFineError } from '../../store/series-query.ts';
 import { parseParams, rangeOf } from '../params.ts';
 import { HttpError } from '../respond.ts';
 
