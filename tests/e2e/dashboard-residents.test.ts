@@ -7,6 +7,7 @@ import { launchChromium } from './support/chromium.ts';
 import { type DashboardSession, startDashboardSession } from './support/dashboard-session.ts';
 import { auditScreen } from './support/page-audit.ts';
 import { POWER_CARD, POWER_SHOWN } from './support/power-card.ts';
+import { followLivePower, lastLivePower, sampleScreen, screenSamples } from './support/screen-samples.ts';
 
 /**
  * The dashboard as residents use it, in Debian's Chromium against a real hub with the demo
@@ -173,59 +174,13 @@ describe('the shared screen from 3 m', () => {
       .toMatch(POWER_SHOWN);
     // let every view be created once, so each has figures to keep
     await expect.poll(() => page.locator('communs-footprint-view').count(), { timeout: 20_000 }).toBe(1);
-    await page.evaluate((card) => {
-      const w = window as unknown as { outage: unknown[] };
-      w.outage = [];
-      const sample = () => {
-        const screen = document
-          .querySelector('communs-app')
-          ?.shadowRoot?.querySelector('communs-screen-view');
-        const root = screen?.shadowRoot;
-        const texts: string[] = [];
-        let buttons = 0;
-        const walk = (n: Node) => {
-          if (n instanceof Element) {
-            if (n.tagName === 'BUTTON' && n.checkVisibility()) buttons++;
-            if (n.shadowRoot) walk(n.shadowRoot);
-          }
-          if (n.nodeType === Node.TEXT_NODE) texts.push(n.textContent ?? '');
-          for (const c of n.childNodes) walk(c);
-        };
-        if (root) walk(root);
-        const power = root
-          ?.querySelector('communs-now-view')
-          ?.shadowRoot?.querySelector(card)
-          ?.textContent?.replace(/\s+/g, ' ')
-          .trim();
-        w.outage.push({
-          offline: screen?.hasAttribute('offline') ?? false,
-          opacity: root ? getComputedStyle(root.querySelector('.stage') as Element).opacity : '',
-          banner: root?.querySelector('.outage')?.textContent?.trim() ?? '',
-          buttons,
-          tryAgain: texts.join(' ').includes('Try again'),
-          power: power ?? '',
-          t: Date.now(),
-        });
-      };
-      // the first sample now, before the hub goes away: what the screen showed until then
-      sample();
-      setInterval(sample, 100);
-    }, POWER_CARD);
+    await sampleScreen(page);
     const stopping = Date.now();
     await s.th.restart({ downMs: 12_000 });
     await expect
       .poll(() => page.locator('communs-screen-view').getAttribute('offline'), { timeout: 40_000 })
       .toBeNull();
-    type Sample = {
-      offline: boolean;
-      opacity: string;
-      banner: string;
-      buttons: number;
-      tryAgain: boolean;
-      power: string;
-      t: number;
-    };
-    const samples = await page.evaluate(() => (window as unknown as { outage: Sample[] }).outage);
+    const samples = await screenSamples(page);
     // offline while the hub is surely down (a view back first may show news while others reconnect)
     const during = samples.filter((x) => x.offline && x.t < stopping + 12_000);
     expect(during.length).toBeGreaterThan(10);
@@ -241,14 +196,7 @@ describe('the shared screen from 3 m', () => {
     expect(samples.filter((x) => x.buttons > 0 || x.tryAgain)).toEqual([]);
 
     // after recovery, the sensors counted are those the live figure is made of
-    await page.evaluate(() => {
-      const w = window as unknown as { lastAggregate: unknown };
-      const es = new EventSource('/api/live');
-      es.addEventListener('aggregate', (e) => {
-        const a = JSON.parse((e as MessageEvent<string>).data) as { quantity: string };
-        if (a.quantity === 'power') w.lastAggregate = a;
-      });
-    });
+    await followLivePower(page);
     await page.evaluate(() =>
       document
         .querySelector('communs-app')
@@ -258,14 +206,7 @@ describe('the shared screen from 3 m', () => {
     await expect
       .poll(
         async () => {
-          const agg = await page.evaluate(
-            () =>
-              (
-                window as unknown as {
-                  lastAggregate?: { value: number | null; sensors: number; households: number };
-                }
-              ).lastAggregate,
-          );
+          const agg = await lastLivePower(page);
           const card = await page
             .locator('communs-now-view section[aria-labelledby="who-h"]')
             .first()
