@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeAgentConfig, type Reading, SensorConfig, VirtualModel } from '../../protocol/index.ts';
 import { meterWire } from '../virtual/meters/meter-wire.ts';
-import { ticFrame } from '../virtual/meters/tic-compose.ts';
+import { tempoHistoricFields, ticFrame } from '../virtual/meters/tic-compose.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import { NodeAgent } from './node-agent.ts';
 
@@ -183,24 +183,10 @@ describe('node agent on a meter', () => {
     cleanups.push(() => agent.stop());
     // the meta is in, the status it announces itself with not acknowledged yet: the meter speaks now
     await until(() => broker.heard.some((h) => h.topic.endsWith('/meta')), 5_000);
-    const frame = ticFrame('historique', [
-      ['ADCO', '041776199904'],
-      ['OPTARIF', 'BBR('],
-      ['ISOUSC', '45'],
-      ['BBRHCJB', '012000000'],
-      ['BBRHPJB', '013000000'],
-      ['BBRHCJW', '001500000'],
-      ['BBRHPJW', '001800000'],
-      ['BBRHCJR', '000600000'],
-      ['BBRHPJR', '000700000'],
-      ['PTEC', 'HPJR'],
-      ['DEMAIN', 'ROUG'],
-      ['IINST', '008'],
-      ['IMAX', '090'],
-      ['PAPP', '01850'],
-      ['HHPHC', 'Y'],
-      ['MOTDETAT', '000000'],
-    ]);
+    const frame = ticFrame(
+      'historique',
+      tempoHistoricFields({ ptec: 'HPJR', demain: 'ROUG', hpjw: 1_800_000 }),
+    );
     const red = () =>
       broker.heard.some(
         (h) =>

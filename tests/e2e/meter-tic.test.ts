@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TicField, ticFrame } from '../../firmware/virtual/meters/tic-compose.ts';
+import { type TicField, tempoHistoricFields, ticFrame } from '../../firmware/virtual/meters/tic-compose.ts';
 import { hubDb } from '../support/hub-db.ts';
 import { type MeterLine, meterLine } from '../support/meter-line.ts';
 import { type NodeProcess, startNodeProcess } from '../support/node-process.ts';
@@ -203,24 +203,7 @@ describe('a Linky in historic mode, Tempo contract', () => {
   it('stores the six registers, and keeps today’s colour (PTEC) and tomorrow’s (DEMAIN)', async () => {
     const node = 'tic-tempo';
     const { line } = await linkyNode(node, 'auto');
-    const tempo = (demain: string, hpjw: number): TicField[] => [
-      ['ADCO', '041776199904'],
-      ['OPTARIF', 'BBR('],
-      ['ISOUSC', '45'],
-      ['BBRHCJB', '012000000'],
-      ['BBRHPJB', '013000000'],
-      ['BBRHCJW', '001500000'],
-      ['BBRHPJW', String(hpjw).padStart(9, '0')],
-      ['BBRHCJR', '000600000'],
-      ['BBRHPJR', '000700000'],
-      ['PTEC', 'HPJW'],
-      ['DEMAIN', demain],
-      ['IINST', '008'],
-      ['IMAX', '090'],
-      ['PAPP', '01850'],
-      ['HHPHC', 'Y'],
-      ['MOTDETAT', '000000'],
-    ];
+    const tempo = (demain: string, hpjw: number) => tempoHistoricFields({ ptec: 'HPJW', demain, hpjw });
     await line.stream(
       [ticFrame('historique', tempo('----', 1_800_000)), ticFrame('historique', tempo('ROUG', 1_800_003))],
       GAP_MS,

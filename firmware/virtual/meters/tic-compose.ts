@@ -30,3 +30,28 @@ export function ticTimestamp(date: Date, summer: boolean): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${summer ? 'E' : 'H'}${p(date.getFullYear() % 100)}${p(date.getMonth() + 1)}${p(date.getDate())}${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
 }
+
+/**
+ * An example frame of a historic-mode meter on a Tempo contract (option `BBR(`, 45 A): its six
+ * registers, the period under way (PTEC) and tomorrow's colour (DEMAIN, `----` until announced).
+ */
+export function tempoHistoricFields(o: { ptec: string; demain: string; hpjw: number }): TicField[] {
+  return [
+    ['ADCO', '041776199904'],
+    ['OPTARIF', 'BBR('],
+    ['ISOUSC', '45'],
+    ['BBRHCJB', '012000000'],
+    ['BBRHPJB', '013000000'],
+    ['BBRHCJW', '001500000'],
+    ['BBRHPJW', String(o.hpjw).padStart(9, '0')],
+    ['BBRHCJR', '000600000'],
+    ['BBRHPJR', '000700000'],
+    ['PTEC', o.ptec],
+    ['DEMAIN', o.demain],
+    ['IINST', '008'],
+    ['IMAX', '090'],
+    ['PAPP', '01850'],
+    ['HHPHC', 'Y'],
+    ['MOTDETAT', '000000'],
+  ];
+}

@@ -1,4 +1,5 @@
 import type { HouseholdKind, MetaMessage, Quantity, SharingLevel } from '../../../protocol/index.ts';
+import { sensorColumns } from './commit-record.ts';
 import type { Db } from './db.ts';
 import { Meters } from './meters.ts';
 import { described, type NodeDescription, RegistryStage } from './registry-stage.ts';
@@ -425,15 +426,7 @@ export class Registry {
             `INSERT INTO sensors (id, node_id, sensor, quantity, unit, label, part_of) VALUES (@id, @node_id, @sensor, @quantity, @unit, @label, @part_of)
              ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, unit = excluded.unit, label = excluded.label, part_of = excluded.part_of`,
           )
-          .run({
-            id: s.id,
-            node_id: s.node_id,
-            sensor: s.sensor,
-            quantity: s.quantity,
-            unit: s.unit,
-            label: s.label,
-            part_of: s.part_of,
-          });
+          .run(sensorColumns(s));
       for (const n of nodes)
         this.db
           .prepare('UPDATE nodes SET board = ?, firmware = ?, kit = ?, power_w = ? WHERE id = ?')
