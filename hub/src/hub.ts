@@ -11,6 +11,7 @@ import { DataLock } from './data-lock.ts';
 import { DiskWatch } from './disk-watch.ts';
 import { privacyDoc } from './http/routes/privacy-doc.ts';
 import { HttpApi } from './http/server.ts';
+import { DEFAULT_COMMIT_WINDOW_MS } from './ingest/group-commit.ts';
 import { IngestPipeline } from './ingest/pipeline.ts';
 import type { ExternalBrokerOptions } from './interop/external-broker.ts';
 import { Interop } from './interop/interop.ts';
@@ -433,8 +434,5 @@ export function ntpBindFailure(err: NodeJS.ErrnoException, port: number): string
       return `port ${port}: ${err.message}`;
   }
 }
-
-/** The group commit window of `communs hub` (`--commit-window`). */
-export const DEFAULT_COMMIT_WINDOW_MS = 600;
 
 export const VERSION: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LiveBus } from '../src/live-bus.ts';
+import { CollectivePublisher } from '../src/privacy/collective-publisher.ts';
 import { type Db, openDb } from '../src/store/db.ts';
 import { type Points, pointsJson } from '../src/store/points-json.ts';
 import type { CommitEntry, CommitResult } from '../src/store/readings-store.ts';
@@ -9,6 +11,7 @@ import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { LEGACY_MARKER_KEY } from '../src/store/rollup-buffer.ts';
 import { Store } from '../src/store/store.ts';
 import { ANY_TIME, entryOf } from './commit-entry.ts';
+import { walFrames } from './wal-frames.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -274,6 +277,56 @@ describe('ingest holds readings in memory between folds', () => {
       0,
     );
     store.close();
+  });
+});
+
+describe("the collective figures' verdicts are held like readings", () => {
+  it('a step of the publisher writes no page: its verdicts go to the commit log with the next commit, to the table at the fold, and come back after a crash', async () => {
+    const { store, db, dir } = open();
+    await provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 8);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    let seq = await feed(store, t0, 20);
+    store.readings.fold();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const ledger = store.series.ledger;
+    const publisher = new CollectivePublisher({
+      ledger,
+      registry: store.registry,
+      settings: store.settings,
+      bus: new LiveBus(),
+      now: () => t0 + 21 * MINUTE,
+      log: () => {},
+    });
+    while (publisher.step()) {
+      // history, a day a step
+    }
+    const decided = ledger.rows('power', MINUTE, t0, t0 + HOUR);
+    expect(decided.map((r) => r.start)).toEqual(Array.from({ length: 20 }, (_, i) => t0 + i * MINUTE));
+    expect(decided.every((r) => r.value !== null)).toBe(true);
+    const hour = ledger.rows('power', HOUR, t0, t0 + HOUR);
+    expect(hour).toHaveLength(1);
+    // an SD card got nothing from deciding 20 minutes of 2 quantities
+    expect(walFrames(db.name).frames).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(0);
+
+    // the next commit carries the verdicts; the process dies before any fold
+    seq = await feed(store, t0 + 20 * MINUTE, 1, seq);
+    db.close();
+    const again = open(dir);
+    expect(again.store.series.ledger.rows('power', MINUTE, t0, t0 + HOUR)).toEqual(decided);
+    expect(again.store.series.ledger.rows('power', HOUR, t0, t0 + HOUR)).toEqual(hour);
+    // applied again, then folded: the table has them now
+    expect(
+      again.db
+        .prepare('SELECT count(*) FROM published_buckets WHERE quantity = ? AND period = ?')
+        .pluck()
+        .get('power', MINUTE),
+    ).toBe(20);
+    again.store.close();
   });
 });
 

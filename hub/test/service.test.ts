@@ -105,6 +105,10 @@ describe('communs service: the systemd units', () => {
     expect(exec).toContain(path.join(ROOT, 'bin/communs.js'));
     expect(exec).toContain(' hub --data /var/lib/communs --host 0.0.0.0 ');
     expect(exec).toMatch(/--no-demo$/);
+    // defaults are left to the hub; a flag the admin chose is written out
+    expect(exec).not.toContain('--commit-window');
+    const chosen = (await run(['install', '--print', '--commit-window', '300'])).out;
+    expect(chosen).toMatch(/--commit-window 300 /);
   });
 
   it('restarts on failure, logs to the journal, runs as its user, writes only its data directory', async () => {

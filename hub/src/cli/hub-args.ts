@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_COMMIT_WINDOW_MS } from '../ingest/group-commit.ts';
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from '../log.ts';
 
 export class UsageError extends Error {}
@@ -118,7 +119,12 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
       300,
       4_000_000,
     ),
-    commitWindowMs: int('--commit-window', (values['commit-window'] as string | undefined) ?? '600', 0, 1000),
+    commitWindowMs: int(
+      '--commit-window',
+      (values['commit-window'] as string | undefined) ?? String(DEFAULT_COMMIT_WINDOW_MS),
+      0,
+      1000,
+    ),
     fresh: values.new === true,
     logLevel: logLevel((values['log-level'] as string | undefined) ?? env.COMMUNS_LOG_LEVEL),
     readWorkers: int('--read-workers', (values['read-workers'] as string | undefined) ?? '1', 0, 8),

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_COMMIT_WINDOW_MS } from '../ingest/group-commit.ts';
 import {
   closedAncestor,
   installService,
@@ -201,7 +202,7 @@ function hubFlags(a: HubArgs): string[] {
   const flags = ['--host', a.host, '--http-port', String(a.httpPort), '--mqtt-port', String(a.mqttPort)];
   if (a.ntpPort !== 'auto') flags.push('--ntp-port', a.ntpPort === false ? 'off' : String(a.ntpPort));
   if (a.console) flags.push('--console', a.console, '--console-baud', String(a.consoleBaud));
-  if (a.commitWindowMs !== 250) flags.push('--commit-window', String(a.commitWindowMs));
+  if (a.commitWindowMs !== DEFAULT_COMMIT_WINDOW_MS) flags.push('--commit-window', String(a.commitWindowMs));
   flags.push('--no-demo');
   return flags;
 }

@@ -7,6 +7,9 @@
  * One commit at a time: while one is being made durable, new messages wait and go into the next,
  * which is how batches grow under load without a longer window.
  */
+/** The group commit window of `communs hub` (`--commit-window`): docs/DESIGN.md "Durability an SD card survives". */
+export const DEFAULT_COMMIT_WINDOW_MS = 600;
+
 export interface GroupCommitOptions<E, R> {
   /**
    * How long the first message of a batch may wait. The longer, the fewer writes on a quiet hub; it

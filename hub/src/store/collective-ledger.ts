@@ -1,5 +1,5 @@
 import type { Quantity } from '../../../protocol/index.ts';
-import { type Db, withoutSync } from './db.ts';
+import type { Db } from './db.ts';
 import type { RollupReader } from './rollup-reader.ts';
 
 /** What one household put into one bucket of a quantity: the sum of its series' bucket values. */
@@ -32,6 +32,21 @@ export interface LateMark {
 }
 
 /**
+ * A verdict as the commit log keeps it until the fold: [quantity, period, start, value, series,
+ * households, private, withheld].
+ */
+export type LedgerEntry = [
+  Quantity,
+  number,
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number,
+  string | null,
+];
+
+/**
  * The collective figures as published (docs/PRIVACY.md, table `published_buckets` in docs/DATA.md),
  * and what the publisher reads to decide them: each household's part of each bucket. A published
  * bucket that counted private households is never written again: once someone has read a figure, a
@@ -44,6 +59,16 @@ export class CollectiveLedger {
   /** rollups, the table merged with the cells ingest holds in memory */
   private readonly rollups: RollupReader;
   private readonly stmts;
+  /**
+   * Verdicts since the last fold, per quantity and period, by bucket start: held in memory and kept
+   * in the commit log like readings, written to the table at the fold (docs/DATA.md "Writes per
+   * reading": a step a minute wrote ~45 pages to the write-ahead log)
+   */
+  private readonly held = new Map<string, Map<number, LedgerRow>>();
+  /** verdicts not yet in the commit log: the next commit's record takes them */
+  private pending: LedgerEntry[] = [];
+  /** while a batch runs: what each verdict replaced, to put back if the batch fails */
+  private undo: Array<{ key: string; start: number; prev: LedgerRow | undefined }> | undefined;
 
   constructor(opts: { db: Db; rollups: RollupReader }) {
     this.db = opts.db;
@@ -105,15 +130,17 @@ export class CollectiveLedger {
         `SELECT start, value, series, households, private, withheld FROM published_buckets
          WHERE quantity = ? AND period = ? AND start >= ? AND start < ? ORDER BY start`,
       ),
-      // a bucket published with private households in it stays as it is: only a withheld one, or
-      // one that only named households made, is decided again
-      put: this.db.prepare(
+      one: this.db.prepare(
+        `SELECT start, value, series, households, private, withheld FROM published_buckets
+         WHERE quantity = ? AND period = ? AND start = ?`,
+      ),
+      // at the fold: the held verdicts, whose rule was applied when they were made
+      write: this.db.prepare(
         `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
-         VALUES (@quantity, @period, @start, @value, @series, @households, @private, @withheld)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (quantity, period, start) DO UPDATE SET
            value = excluded.value, series = excluded.series, households = excluded.households,
-           private = excluded.private, withheld = excluded.withheld
-         WHERE published_buckets.withheld IS NOT NULL OR published_buckets.private = 0`,
+           private = excluded.private, withheld = excluded.withheld`,
       ),
       lateAll: this.db.prepare(
         'SELECT quantity, period, start FROM ledger_late ORDER BY quantity, period, start',
@@ -123,23 +150,6 @@ export class CollectiveLedger {
       setHorizon: this.db.prepare(
         `INSERT INTO ledger_horizon (period, horizon) VALUES (?, ?)
          ON CONFLICT (period) DO UPDATE SET horizon = max(horizon, excluded.horizon)`,
-      ),
-      // coarse buckets made of the published base buckets inside them (their mean for gauges,
-      // their sum for counters): they add nothing to what the base buckets publish
-      derive: this.db.prepare(
-        `INSERT INTO published_buckets (quantity, period, start, value, series, households, private, withheld)
-         SELECT @quantity, @period, @start,
-                CASE WHEN @counter THEN (CASE WHEN count(*) FILTER (WHERE withheld IS NOT NULL) = 0 THEN sum(value) END)
-                     ELSE avg(value) END,
-                max(series), max(households), max(private),
-                CASE WHEN @counter AND count(*) FILTER (WHERE withheld IS NOT NULL) > 0 THEN 'partial'
-                     WHEN count(value) = 0 THEN 'partial' END
-         FROM published_buckets
-         WHERE quantity = @quantity AND period = @base AND start >= @start AND start < @start + @period
-         HAVING count(*) > 0
-         ON CONFLICT (quantity, period, start) DO UPDATE SET
-           value = excluded.value, series = excluded.series, households = excluded.households,
-           private = excluded.private, withheld = excluded.withheld`,
       ),
     };
   }
@@ -185,7 +195,10 @@ export class CollectiveLedger {
 
   /** Where evaluation of a quantity resumes: after the last bucket evaluated, else its first rollup. */
   resumeAt(quantity: Quantity, period: number): number | null {
-    const last = this.stmts.lastEvaluated.get(quantity, period) as number | null;
+    const stored = this.stmts.lastEvaluated.get(quantity, period) as number | null;
+    const held = this.held.get(keyOf(quantity, period));
+    const last =
+      held && held.size > 0 ? Math.max(stored ?? Number.NEGATIVE_INFINITY, ...held.keys()) : stored;
     if (last !== null) return last + period;
     return this.stmts.firstBucket.get(period, quantity) as number | null;
   }
@@ -196,18 +209,30 @@ export class CollectiveLedger {
   }
 
   /**
-   * Runs `decide` (which records verdicts) as one transaction: the verdicts of every quantity in a
-   * step of the publisher reach the write-ahead log together, so the pages they share (the table's
-   * upper levels, a quantity's hour and day) are written once, not once per quantity (docs/DATA.md
-   * "Writes per reading"). Not synced on its own, like each record: the next fold carries it.
+   * Runs `decide` (which records verdicts) as one transaction of its reads; if it throws, every
+   * verdict it recorded is taken back.
    */
   batch<T>(decide: () => T): T {
-    return withoutSync(this.db, () => this.db.transaction(decide)());
+    this.undo = [];
+    const pending = this.pending.length;
+    try {
+      return this.db.transaction(decide)();
+    } catch (err) {
+      for (const { key, start, prev } of this.undo.reverse()) {
+        const bucket = this.held.get(key);
+        if (prev) bucket?.set(start, prev);
+        else bucket?.delete(start);
+      }
+      this.pending.length = pending;
+      throw err;
+    } finally {
+      this.undo = undefined;
+    }
   }
 
   /**
    * Records the verdicts of base buckets (a published one is never overwritten) and refreshes the
-   * coarse buckets that contain them, in one transaction.
+   * coarse buckets that contain them.
    */
   record(
     quantity: Quantity,
@@ -216,19 +241,14 @@ export class CollectiveLedger {
     rows: readonly LedgerRow[],
     coarse: readonly number[],
   ): void {
-    if (rows.length === 0) return;
-    // a verdict every minute and quantity: not synced on its own (an SD card would get a sync a
-    // minute per quantity); the next fold's synced transaction carries it to the disk
-    withoutSync(this.db, () =>
-      this.db.transaction(() => {
-        for (const r of rows) this.stmts.put.run({ quantity, period: base, ...r });
-        for (const period of coarse) {
-          const starts = new Set(rows.map((r) => Math.floor(r.start / period) * period));
-          for (const start of starts)
-            this.stmts.derive.run({ quantity, period, base, start, counter: counter ? 1 : 0 });
-        }
-      })(),
-    );
+    for (const r of rows) this.put(quantity, base, r);
+    for (const period of coarse) {
+      const starts = new Set(rows.map((r) => Math.floor(r.start / period) * period));
+      for (const start of starts) {
+        const row = derived(start, counter, this.rows(quantity, base, start, start + period));
+        if (row) this.hold(quantity, period, row);
+      }
+    }
   }
 
   /**
@@ -236,17 +256,104 @@ export class CollectiveLedger {
    * published one that counted private households is never written again, like a base bucket.
    */
   recordFinal(quantity: Quantity, period: number, rows: readonly LedgerRow[]): void {
-    if (rows.length === 0) return;
-    withoutSync(this.db, () =>
-      this.db.transaction(() => {
-        for (const r of rows) this.stmts.put.run({ quantity, period, ...r });
-      })(),
-    );
+    for (const r of rows) this.put(quantity, period, r);
   }
 
   /** Buckets of a quantity at `period` in [from, to), as published or withheld. */
   rows(quantity: Quantity, period: number, from: number, to: number): LedgerRow[] {
-    return this.stmts.rows.all(quantity, period, from, to) as LedgerRow[];
+    const stored = this.stmts.rows.all(quantity, period, from, to) as LedgerRow[];
+    const held = this.held.get(keyOf(quantity, period));
+    if (!held || held.size === 0) return stored;
+    const mine = [...held.values()].filter((r) => r.start >= from && r.start < to);
+    if (mine.length === 0) return stored;
+    const byStart = new Map(stored.map((r) => [r.start, r]));
+    for (const r of mine) byStart.set(r.start, r);
+    return [...byStart.values()].sort((a, b) => a.start - b.start);
+  }
+
+  /** The verdicts not yet in the commit log, taken for the next record (hub/src/store/readings-store.ts). */
+  takePending(): LedgerEntry[] | undefined {
+    if (this.pending.length === 0) return undefined;
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+
+  /** Verdicts taken for a record that did not reach the disk: they go into the next one. */
+  giveBack(entries: readonly LedgerEntry[]): void {
+    this.pending = [...entries, ...this.pending];
+  }
+
+  /** Verdicts of a record applied again after a crash: held as they were when it was written. */
+  replay(entries: readonly LedgerEntry[]): void {
+    for (const [quantity, period, start, value, series, households, priv, withheld] of entries)
+      this.heldBucket(quantity, period).set(start, {
+        start,
+        value,
+        series,
+        households,
+        private: priv,
+        withheld,
+      });
+  }
+
+  /** Inside the fold's transaction: every held verdict into the table. */
+  writeHeld(): void {
+    for (const [key, bucket] of this.held) {
+      const [quantity, period] = splitKey(key);
+      for (const r of bucket.values())
+        this.stmts.write.run(
+          quantity,
+          period,
+          r.start,
+          r.value,
+          r.series,
+          r.households,
+          r.private,
+          r.withheld,
+        );
+    }
+  }
+
+  /** After the fold committed: the table holds every verdict, the commit log starts over. */
+  folded(): void {
+    this.held.clear();
+    this.pending = [];
+  }
+
+  /** A verdict, unless the bucket was published counting private households (it stays as it was). */
+  private put(quantity: Quantity, period: number, row: LedgerRow): void {
+    const prev =
+      this.held.get(keyOf(quantity, period))?.get(row.start) ??
+      (this.stmts.one.get(quantity, period, row.start) as LedgerRow | undefined);
+    if (prev && prev.withheld === null && prev.private > 0) return;
+    this.hold(quantity, period, row);
+  }
+
+  private hold(quantity: Quantity, period: number, row: LedgerRow): void {
+    const key = keyOf(quantity, period);
+    const bucket = this.heldBucket(quantity, period);
+    this.undo?.push({ key, start: row.start, prev: bucket.get(row.start) });
+    const r: LedgerRow = {
+      start: row.start,
+      value: row.value,
+      series: row.series,
+      households: row.households,
+      private: row.private,
+      withheld: row.withheld,
+    };
+    bucket.set(row.start, r);
+    this.pending.push([quantity, period, r.start, r.value, r.series, r.households, r.private, r.withheld]);
+  }
+
+  private heldBucket(quantity: Quantity, period: number): Map<number, LedgerRow> {
+    const key = keyOf(quantity, period);
+    let bucket = this.held.get(key);
+    if (!bucket) {
+      bucket = new Map();
+      this.held.set(key, bucket);
+    }
+    return bucket;
   }
 
   /** Takes the marks of late writes since the last call. */
@@ -270,4 +377,46 @@ function lateTrigger(event: 'insert' | 'update' | 'delete', row: 'NEW' | 'OLD'):
           INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, ${row}.period, ${row}.start FROM main.sensors WHERE id = ${row}.sensor_id;
         END;`;
+}
+
+function keyOf(quantity: Quantity, period: number): string {
+  return `${quantity}\u0000${period}`;
+}
+
+function splitKey(key: string): [Quantity, number] {
+  const [quantity, period] = key.split('\u0000');
+  return [quantity as Quantity, Number(period)];
+}
+
+/**
+ * A coarse bucket made of the base buckets inside it (their mean for gauges, their sum for
+ * counters): it adds nothing to what the base buckets publish. A counter's bucket with a withheld
+ * base bucket in it is withheld as `partial`, and so is a bucket with no published base bucket.
+ */
+function derived(start: number, counter: boolean, base: readonly LedgerRow[]): LedgerRow | undefined {
+  if (base.length === 0) return undefined;
+  const values = base.flatMap((r) => (r.value === null ? [] : [r.value]));
+  const anyWithheld = base.some((r) => r.withheld !== null);
+  const most = (pick: (r: LedgerRow) => number | null) => {
+    const xs = base.flatMap((r) => {
+      const x = pick(r);
+      return x === null ? [] : [x];
+    });
+    return xs.length > 0 ? Math.max(...xs) : null;
+  };
+  const value = counter
+    ? anyWithheld
+      ? null
+      : values.reduce((a, b) => a + b, 0)
+    : values.length > 0
+      ? values.reduce((a, b) => a + b, 0) / values.length
+      : null;
+  return {
+    start,
+    value,
+    series: most((r) => r.series),
+    households: most((r) => r.households),
+    private: most((r) => r.private) ?? 0,
+    withheld: (counter && anyWithheld) || values.length === 0 ? 'partial' : null,
+  };
 }

@@ -1,5 +1,6 @@
 import type { RejectReason } from '../../../protocol/index.ts';
 import type { CounterEventKind } from '../ingest/counter-guard.ts';
+import type { LedgerEntry } from './collective-ledger.ts';
 import type { Registry, SensorRow } from './registry.ts';
 import type { NodeDescription } from './registry-stage.ts';
 
@@ -23,6 +24,8 @@ export interface CommitRecord {
   rejections?: Array<[string, number, RejectReason, string]>;
   /** node statistics: [node, +accepted, +rejected, last seen, max seq, gaps] */
   nodeStats?: Array<[string, number, number, number, number | null, number]>;
+  /** the collective ledger's verdicts made since the record before (hub/src/store/collective-ledger.ts) */
+  ledger?: LedgerEntry[];
 }
 
 export interface NodeStats {

@@ -2,6 +2,7 @@ import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
 import type { Submission } from '../ingest/submission.ts';
 import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
+import type { CollectiveLedger } from './collective-ledger.ts';
 import type { CommitLog } from './commit-log.ts';
 import {
   type BatchStats,
@@ -113,6 +114,10 @@ export class ReadingsStore {
   /** callbacks waiting for the commit under way to end (a fold before a backup) */
   private idleWaiters: Array<() => void> = [];
   private legacyRows: boolean;
+  /** the collective figures' verdicts, held and logged like readings until the fold (`attachLedger`) */
+  private ledger:
+    | Pick<CollectiveLedger, 'takePending' | 'giveBack' | 'replay' | 'writeHeld' | 'folded'>
+    | undefined;
   private readonly stmts;
   private readonly foldTx;
 
@@ -160,6 +165,14 @@ export class ReadingsStore {
   }
 
   /**
+   * The collective ledger's verdicts go into the commit log with the next commit and into SQLite at
+   * the fold, as readings do (before `open`, which applies those of a crash again).
+   */
+  attachLedger(ledger: NonNullable<ReadingsStore['ledger']>): void {
+    this.ledger = ledger;
+  }
+
+  /**
    * Applies the commit log's records after the last fold (a crash or a power cut left them there),
    * then folds them into SQLite. Returns how many records were applied again.
    */
@@ -168,7 +181,11 @@ export class ReadingsStore {
     if (!this.log) return 0;
     const folded = Number(this.stmts.marker.get(FOLDED_LSN_KEY) ?? 0);
     const records = this.log.open(folded);
-    for (const r of records) this.apply(JSON.parse(r.payload.toString('utf8')) as CommitRecord);
+    for (const r of records) {
+      const record = JSON.parse(r.payload.toString('utf8')) as CommitRecord;
+      this.apply(record);
+      if (record.ledger) this.ledger?.replay(record.ledger);
+    }
     if (records.length > 0) this.fold();
     return records.length;
   }
@@ -192,6 +209,9 @@ export class ReadingsStore {
     let payload: Buffer;
     try {
       checked = this.check(entries, limits);
+      // the verdicts the publisher made since the last record ride with this one
+      const ledger = this.log ? this.ledger?.takePending() : undefined;
+      if (ledger) checked.record.ledger = ledger;
       payload = Buffer.from(JSON.stringify(checked.record));
       if (this.log && !this.log.fits(payload.length)) this.fold();
     } catch (err) {
@@ -213,8 +233,10 @@ export class ReadingsStore {
     this.appending = true;
     this.log.append(payload, (err) => {
       this.appending = false;
-      if (err) done(err);
-      else applied();
+      if (err) {
+        if (checked.record.ledger) this.ledger?.giveBack(checked.record.ledger);
+        done(err);
+      } else applied();
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
@@ -286,6 +308,7 @@ export class ReadingsStore {
     if (!this.db.open) return;
     const lsn = this.log?.lastLsn ?? 0;
     this.foldTx(lsn);
+    this.ledger?.folded();
     this.recent.clear();
     this.rollups.clear();
     this.heldNodes.clear();
@@ -486,6 +509,7 @@ export class ReadingsStore {
       this.stmts.updateStats.run(d.accepted, d.rejected, d.lastSeen, d.maxSeq, d.gaps, node);
     this.counterEvents.writePending();
     this.rejections.writePending();
+    this.ledger?.writeHeld();
     this.stmts.setMarker.run(FOLDED_LSN_KEY, String(lsn));
   }
 }

@@ -134,12 +134,15 @@ export class Store {
             log: opts.log ?? (() => {}),
           })
         : undefined;
+    // the collective figures as published (docs/PRIVACY.md): their verdicts are held, logged and
+    // folded with the readings
+    const ledger = new CollectiveLedger({ db, rollups: this.rollups });
+    this.readings.attachLedger(ledger);
     this.series = new SeriesQuery({
       db,
       rollups: this.rollups,
       raw: this.raw,
-      // the collective figures as published (docs/PRIVACY.md)
-      ledger: new CollectiveLedger({ db, rollups: this.rollups }),
+      ledger,
       now,
       ...(this.readPool ? { pool: this.readPool } : {}),
     });
