@@ -65,6 +65,33 @@ describe('the commit log', () => {
     log.close();
   });
 
+  it('a record of a few readings that would pass a sector is compressed into fewer, and read back as written', async () => {
+    const log = fresh();
+    log.open(0);
+    // what a commit of a Linky meter's registers looks like: ~0.9 KB of JSON, two sectors
+    const readings = Array.from({ length: 24 }, (_, i) => [
+      40 + i,
+      1_764_900_000_000 + i,
+      9000 + i,
+      12_345.678 + i,
+    ]);
+    const record = JSON.stringify({
+      v: 1,
+      readings,
+      nodeStats: [['demo-h01-linky', 24, 0, 1_764_900_000_000, 9023, 0]],
+    });
+    expect(record.length).toBeGreaterThan(SECTOR);
+    const before = writeBytes();
+    for (let i = 0; i < 10; i++) await append(log, record);
+    const perRecord = (writeBytes() - before) / 10;
+    if (log.direct) expect(perRecord).toBe(SECTOR);
+    else expect(perRecord).toBeGreaterThan(0);
+    log.close();
+    const again = new CommitLog({ file: log.file, capacity: log.capacity });
+    expect(texts(again.open(0))).toEqual(Array(10).fill(record));
+    again.close();
+  });
+
   it('stops at a record torn by a power cut, and the next append takes its place', async () => {
     const log = fresh();
     log.open(0);

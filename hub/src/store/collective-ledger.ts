@@ -246,7 +246,7 @@ export class CollectiveLedger {
       const starts = new Set(rows.map((r) => Math.floor(r.start / period) * period));
       for (const start of starts) {
         const row = derived(start, counter, this.rows(quantity, base, start, start + period));
-        if (row) this.hold(quantity, period, row);
+        if (row && !sameRow(this.current(quantity, period, start), row)) this.hold(quantity, period, row);
       }
     }
   }
@@ -321,13 +321,24 @@ export class CollectiveLedger {
     this.pending = [];
   }
 
-  /** A verdict, unless the bucket was published counting private households (it stays as it was). */
+  /**
+   * A verdict, unless the bucket was published counting private households (it stays as it was) or
+   * the verdict is the one recorded already (buckets decided again after late writes, or after the
+   * fold wrote the rollups they were decided from, mostly are): nothing to hold, log or write.
+   */
   private put(quantity: Quantity, period: number, row: LedgerRow): void {
-    const prev =
-      this.held.get(keyOf(quantity, period))?.get(row.start) ??
-      (this.stmts.one.get(quantity, period, row.start) as LedgerRow | undefined);
+    const prev = this.current(quantity, period, row.start);
     if (prev && prev.withheld === null && prev.private > 0) return;
+    if (sameRow(prev, row)) return;
     this.hold(quantity, period, row);
+  }
+
+  /** The verdict recorded for a bucket: held since the last fold, else in the table. */
+  private current(quantity: Quantity, period: number, start: number): LedgerRow | undefined {
+    return (
+      this.held.get(keyOf(quantity, period))?.get(start) ??
+      (this.stmts.one.get(quantity, period, start) as LedgerRow | undefined)
+    );
   }
 
   private hold(quantity: Quantity, period: number, row: LedgerRow): void {
@@ -377,6 +388,17 @@ function lateTrigger(event: 'insert' | 'update' | 'delete', row: 'NEW' | 'OLD'):
           INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, ${row}.period, ${row}.start FROM main.sensors WHERE id = ${row}.sensor_id;
         END;`;
+}
+
+function sameRow(a: LedgerRow | undefined, b: LedgerRow): boolean {
+  return (
+    a !== undefined &&
+    a.value === b.value &&
+    a.series === b.series &&
+    a.households === b.households &&
+    a.private === b.private &&
+    a.withheld === b.withheld
+  );
 }
 
 function keyOf(quantity: Quantity, period: number): string {
