@@ -387,6 +387,32 @@ describe('the verdicts decided again after a fold', () => {
   });
 });
 
+describe('a history of verdicts decided at once', () => {
+  it('is folded, not logged: the commit after it is acknowledged, and the log stays small', async () => {
+    const { store, db, dir } = open();
+    await provision(store, ['a']);
+    const t0 = Date.UTC(2026, 10, 14);
+    await commit(store, [meta('a', t0)]);
+    // three weeks of minutes of one quantity: ~2 MB of JSON, more than this store's 1 MiB log
+    const rows = Array.from({ length: 21 * 1440 }, (_, i) => ({
+      start: t0 + i * MINUTE,
+      value: 1234.5 + i,
+      series: 3,
+      households: 3,
+      private: 2,
+      withheld: null,
+    }));
+    store.series.ledger.batch(() => store.series.ledger.record('power', MINUTE, false, rows, []));
+    const p = store.registry.sensor('a', 'p');
+    if (!p) throw new Error('no sensor');
+    const ok = await commit(store, [entryOf(p, [{ ts: t0 + 5000, seq: 1, value: 300 }])]);
+    expect(ok.stored).toHaveLength(1);
+    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(rows.length);
+    expect(logText(dir).length).toBeLessThan(10_000);
+    store.close();
+  });
+});
+
 describe('charts read by a read worker', () => {
   it('answer exactly what the hub thread answers: the file from the worker, what is held from memory', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-read-pool-'));

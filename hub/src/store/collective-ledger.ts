@@ -64,7 +64,7 @@ export class CollectiveLedger {
    * in the commit log like readings, written to the table at the fold (docs/DATA.md "Writes per
    * reading": a step a minute wrote ~45 pages to the write-ahead log)
    */
-  private readonly held = new Map<string, Map<number, LedgerRow>>();
+  private readonly held = new Map<string, HeldRows>();
   /** verdicts not yet in the commit log: the next commit's record takes them */
   private pending: LedgerEntry[] = [];
   /** while a batch runs: what each verdict replaced, to put back if the batch fails */
@@ -196,9 +196,8 @@ export class CollectiveLedger {
   /** Where evaluation of a quantity resumes: after the last bucket evaluated, else its first rollup. */
   resumeAt(quantity: Quantity, period: number): number | null {
     const stored = this.stmts.lastEvaluated.get(quantity, period) as number | null;
-    const held = this.held.get(keyOf(quantity, period));
-    const last =
-      held && held.size > 0 ? Math.max(stored ?? Number.NEGATIVE_INFINITY, ...held.keys()) : stored;
+    const newest = this.held.get(keyOf(quantity, period))?.last();
+    const last = newest === undefined ? stored : Math.max(stored ?? Number.NEGATIVE_INFINITY, newest);
     if (last !== null) return last + period;
     return this.stmts.firstBucket.get(period, quantity) as number | null;
   }
@@ -220,7 +219,7 @@ export class CollectiveLedger {
     } catch (err) {
       for (const { key, start, prev } of this.undo.reverse()) {
         const bucket = this.held.get(key);
-        if (prev) bucket?.set(start, prev);
+        if (prev) bucket?.set(prev);
         else bucket?.delete(start);
       }
       this.pending.length = pending;
@@ -262,9 +261,7 @@ export class CollectiveLedger {
   /** Buckets of a quantity at `period` in [from, to), as published or withheld. */
   rows(quantity: Quantity, period: number, from: number, to: number): LedgerRow[] {
     const stored = this.stmts.rows.all(quantity, period, from, to) as LedgerRow[];
-    const held = this.held.get(keyOf(quantity, period));
-    if (!held || held.size === 0) return stored;
-    const mine = [...held.values()].filter((r) => r.start >= from && r.start < to);
+    const mine = this.held.get(keyOf(quantity, period))?.range(from, to) ?? [];
     if (mine.length === 0) return stored;
     const byStart = new Map(stored.map((r) => [r.start, r]));
     for (const r of mine) byStart.set(r.start, r);
@@ -287,7 +284,7 @@ export class CollectiveLedger {
   /** Verdicts of a record applied again after a crash: held as they were when it was written. */
   replay(entries: readonly LedgerEntry[]): void {
     for (const [quantity, period, start, value, series, households, priv, withheld] of entries)
-      this.heldBucket(quantity, period).set(start, {
+      this.heldBucket(quantity, period).set({
         start,
         value,
         series,
@@ -353,15 +350,15 @@ export class CollectiveLedger {
       private: row.private,
       withheld: row.withheld,
     };
-    bucket.set(row.start, r);
+    bucket.set(r);
     this.pending.push([quantity, period, r.start, r.value, r.series, r.households, r.private, r.withheld]);
   }
 
-  private heldBucket(quantity: Quantity, period: number): Map<number, LedgerRow> {
+  private heldBucket(quantity: Quantity, period: number): HeldRows {
     const key = keyOf(quantity, period);
     let bucket = this.held.get(key);
     if (!bucket) {
-      bucket = new Map();
+      bucket = new HeldRows();
       this.held.set(key, bucket);
     }
     return bucket;
@@ -388,6 +385,64 @@ function lateTrigger(event: 'insert' | 'update' | 'delete', row: 'NEW' | 'OLD'):
           INSERT INTO ledger_late (quantity, period, start)
           SELECT quantity, ${row}.period, ${row}.start FROM main.sensors WHERE id = ${row}.sensor_id;
         END;`;
+}
+
+/**
+ * The verdicts held for one quantity and period, by bucket start, kept in order: a history decided
+ * at once holds tens of thousands, and every coarse bucket refreshed reads a range of them.
+ */
+class HeldRows {
+  private readonly byStart = new Map<number, LedgerRow>();
+  /** the starts, ascending (decisions mostly come in order: appended) */
+  private readonly starts: number[] = [];
+
+  get(start: number): LedgerRow | undefined {
+    return this.byStart.get(start);
+  }
+
+  set(row: LedgerRow): void {
+    if (!this.byStart.has(row.start)) {
+      const at = this.lowerBound(row.start);
+      if (at === this.starts.length) this.starts.push(row.start);
+      else this.starts.splice(at, 0, row.start);
+    }
+    this.byStart.set(row.start, row);
+  }
+
+  delete(start: number): void {
+    if (!this.byStart.delete(start)) return;
+    this.starts.splice(this.lowerBound(start), 1);
+  }
+
+  /** The rows of buckets starting in [from, to), in order. */
+  range(from: number, to: number): LedgerRow[] {
+    const out: LedgerRow[] = [];
+    for (let i = this.lowerBound(from); i < this.starts.length; i++) {
+      const start = this.starts[i] as number;
+      if (start >= to) break;
+      out.push(this.byStart.get(start) as LedgerRow);
+    }
+    return out;
+  }
+
+  last(): number | undefined {
+    return this.starts[this.starts.length - 1];
+  }
+
+  values(): IterableIterator<LedgerRow> {
+    return this.byStart.values();
+  }
+
+  private lowerBound(start: number): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.starts[mid] as number) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 function sameRow(a: LedgerRow | undefined, b: LedgerRow): boolean {

@@ -51,6 +51,12 @@ export interface CommitResult {
   touchedNodes: Set<string>;
 }
 
+/**
+ * Verdicts of the collective figures a record carries at most (~60 bytes each); more are folded
+ * into SQLite at once (hub/src/store/collective-ledger.ts).
+ */
+const MAX_LOGGED_VERDICTS = 2000;
+
 /** The settings row holding the LSN of the last commit-log record folded into SQLite. */
 export const FOLDED_LSN_KEY = 'ingest.folded_lsn';
 
@@ -209,11 +215,20 @@ export class ReadingsStore {
     let payload: Buffer;
     try {
       checked = this.check(entries, limits);
-      // the verdicts the publisher made since the last record ride with this one
+      // the verdicts the publisher made since the last record ride with this one; a great many (a
+      // history decided at once) are folded instead, which writes them as a page each holds many
       const ledger = this.log ? this.ledger?.takePending() : undefined;
-      if (ledger) checked.record.ledger = ledger;
+      if (ledger && ledger.length <= MAX_LOGGED_VERDICTS) checked.record.ledger = ledger;
+      else if (ledger) this.fold();
       payload = Buffer.from(JSON.stringify(checked.record));
-      if (this.log && !this.log.fits(payload.length)) this.fold();
+      if (this.log && !this.log.fits(payload.length)) {
+        this.fold();
+        // the fold wrote the verdicts: the record need not carry them
+        if (checked.record.ledger) {
+          delete checked.record.ledger;
+          payload = Buffer.from(JSON.stringify(checked.record));
+        }
+      }
     } catch (err) {
       done(err as Error);
       return;
