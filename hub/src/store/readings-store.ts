@@ -2,7 +2,7 @@ import { QUANTITIES } from '../../../protocol/index.ts';
 import { type CounterEventKind, type CounterState, guardCounter } from '../ingest/counter-guard.ts';
 import type { Submission } from '../ingest/submission.ts';
 import { type Rejected, type ValidReading, validateReading } from '../ingest/validate.ts';
-import type { CollectiveLedger } from './collective-ledger.ts';
+import type { CollectiveLedger, LedgerEntry } from './collective-ledger.ts';
 import type { CommitLog } from './commit-log.ts';
 import {
   type BatchStats,
@@ -213,13 +213,14 @@ export class ReadingsStore {
     if (this.appending) throw new Error('readings store: one commit at a time');
     let checked: { record: CommitRecord; result: CommitResult };
     let payload: Buffer;
+    let taken: LedgerEntry[] | undefined;
     try {
       checked = this.check(entries, limits);
       // the verdicts the publisher made since the last record ride with this one; a great many (a
-      // history decided at once) are folded instead, which writes them as a page each holds many
-      const ledger = this.log ? this.ledger?.takePending() : undefined;
-      if (ledger && ledger.length <= MAX_LOGGED_VERDICTS) checked.record.ledger = ledger;
-      else if (ledger) this.fold();
+      // history decided at once) are folded instead, where a page holds many, when the fold can
+      taken = this.log ? this.ledger?.takePending() : undefined;
+      if (taken) checked.record.ledger = taken;
+      if (taken && taken.length > MAX_LOGGED_VERDICTS && this.foldIfPossible()) delete checked.record.ledger;
       payload = Buffer.from(JSON.stringify(checked.record));
       if (this.log && !this.log.fits(payload.length)) {
         this.fold();
@@ -230,6 +231,7 @@ export class ReadingsStore {
         }
       }
     } catch (err) {
+      if (taken) this.ledger?.giveBack(taken);
       done(err as Error);
       return;
     }
@@ -296,6 +298,16 @@ export class ReadingsStore {
           : '';
         this.onFoldHealth?.(`${(err as Error).message}${used}`);
       }
+    }
+  }
+
+  /** Folds unless the fold fails (a full disk): then what is held stays held, and false. */
+  private foldIfPossible(): boolean {
+    try {
+      this.fold();
+      return true;
+    } catch {
+      return false;
     }
   }
 
