@@ -413,6 +413,37 @@ describe('a history of verdicts decided at once', () => {
   });
 });
 
+describe('a history of verdicts when the fold fails (a full disk)', () => {
+  it('is logged instead: the commit is acknowledged, and the verdicts come back after a crash', async () => {
+    const { store, db, dir } = open();
+    await provision(store, ['a']);
+    const t0 = Date.UTC(2026, 10, 30);
+    await commit(store, [meta('a', t0)]);
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      start: t0 + i * MINUTE,
+      value: 500 + i,
+      series: 3,
+      households: 3,
+      private: 2,
+      withheld: null,
+    }));
+    store.series.ledger.batch(() => store.series.ledger.record('power', MINUTE, false, rows, []));
+    // the fold's write of the verdicts fails, as on a full disk
+    db.exec(`CREATE TEMP TRIGGER full_disk BEFORE INSERT ON main.published_buckets
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const p = store.registry.sensor('a', 'p');
+    if (!p) throw new Error('no sensor');
+    const ok = await commit(store, [entryOf(p, [{ ts: t0 + 5000, seq: 1, value: 300 }])]);
+    expect(ok.stored).toHaveLength(1);
+    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(0);
+    // the process dies; the log had them
+    db.close();
+    const again = open(dir);
+    expect(again.store.series.ledger.rows('power', MINUTE, t0, t0 + 3000 * MINUTE)).toHaveLength(3000);
+    again.store.close();
+  });
+});
+
 describe('charts read by a read worker', () => {
   it('answer exactly what the hub thread answers: the file from the worker, what is held from memory', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'communs-read-pool-'));
