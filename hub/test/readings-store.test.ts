@@ -2,130 +2,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LiveBus } from '../src/live-bus.ts';
-import { CollectivePublisher } from '../src/privacy/collective-publisher.ts';
-import { CommitLog } from '../src/store/commit-log.ts';
-import { type Db, openDb } from '../src/store/db.ts';
+import { openDb } from '../src/store/db.ts';
 import { type Points, pointsJson } from '../src/store/points-json.ts';
-import type { CommitEntry, CommitResult } from '../src/store/readings-store.ts';
-import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { LEGACY_MARKER_KEY } from '../src/store/rollup-buffer.ts';
 import { Store } from '../src/store/store.ts';
-import { ANY_TIME, entryOf } from './commit-entry.ts';
-import { walFrames } from './wal-frames.ts';
+import { entryOf } from './commit-entry.ts';
+import {
+  commit,
+  dirs,
+  expectRollupsFromRaw,
+  feed,
+  HOUR,
+  logText,
+  MINUTE,
+  meta,
+  open,
+  provision,
+  removeDirs,
+} from './readings-store-support.ts';
 
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-/** A store on a fresh data directory, with its commit log, that never folds on its own. */
-function open(dir?: string, now = () => Date.UTC(2026, 11, 5, 10)): { store: Store; db: Db; dir: string } {
-  const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'communs-readings-store-'));
-  if (!dir) dirs.push(d);
-  const db = openDb({ file: path.join(d, 'communs.db') });
-  const store = new Store({
-    db,
-    now,
-    commitLog: path.join(d, 'ingest.log'),
-    commitLogBytes: 1024 * 1024,
-    foldEveryMs: 365 * 86_400_000,
-  });
-  store.readings.open();
-  return { store, db, dir: d };
-}
-
-/** What the commit log's records say, read from a copy of the file (records may be compressed). */
-function logText(dir: string): string {
-  const copy = path.join(dir, 'ingest.log.copy');
-  fs.copyFileSync(path.join(dir, 'ingest.log'), copy);
-  const log = new CommitLog({ file: copy, direct: false });
-  try {
-    return log
-      .open(0)
-      .map((r) => r.payload.toString())
-      .join('\n');
-  } finally {
-    log.close();
-    fs.rmSync(copy);
-  }
-}
-
-async function provision(store: Store, homes: string[]): Promise<void> {
-  for (const h of homes) {
-    store.registry.addHousehold({ id: `h-${h}`, name: h, sharing: 'community' });
-    await store.registry.addNode({ id: h, household: `h-${h}` });
-  }
-}
-
-function commit(store: Store, entries: CommitEntry[]): Promise<CommitResult> {
-  return new Promise((resolve, reject) =>
-    store.readings.commit(entries, ANY_TIME, (err, result) =>
-      err || !result ? reject(err ?? new Error('no result')) : resolve(result),
-    ),
-  );
-}
-
-const meta = (node: string, receivedAt: number): CommitEntry => ({
-  node,
-  receivedAt,
-  meta: {
-    node,
-    board: 'virtual',
-    sensors: [
-      { id: 'p', quantity: 'power', unit: 'W' },
-      { id: 'e', quantity: 'energy', unit: 'Wh' },
-    ],
-  },
-});
-
-/** Every rollup row next to the aggregate of the raw readings it stands for. */
-function expectRollupsFromRaw(db: Db): void {
-  for (const period of PERIOD_LIST) {
-    const direct = db
-      .prepare(
-        `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum,
-                min(value) AS min, max(value) AS max
-         FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
-      )
-      .all(period, period) as Record<string, number>[];
-    const rolled = db
-      .prepare(
-        'SELECT sensor_id, start, count, sum, min, max FROM rollups WHERE period = ? ORDER BY sensor_id, start',
-      )
-      .all(period) as Record<string, number>[];
-    expect(rolled.map((r) => [r.sensor_id, r.start, r.count, r.min, r.max])).toEqual(
-      direct.map((d) => [d.sensor_id, d.start, d.count, d.min, d.max]),
-    );
-    for (const [i, d] of direct.entries()) expect(rolled[i]?.sum).toBeCloseTo(d.sum as number, 6);
-  }
-}
-
-/** Readings of three nodes over `minutes`, power every 10 s and an energy total every minute. */
-async function feed(store: Store, t0: number, minutes: number, seqFrom = 1): Promise<number> {
-  let seq = seqFrom;
-  for (let m = 0; m < minutes; m++) {
-    const entries: CommitEntry[] = [];
-    for (const node of ['a', 'b', 'c']) {
-      const p = store.registry.sensor(node, 'p');
-      const e = store.registry.sensor(node, 'e');
-      if (!p || !e) throw new Error('no sensors');
-      const at = t0 + m * MINUTE;
-      entries.push(
-        entryOf(
-          p,
-          Array.from({ length: 6 }, (_, i) => ({ ts: at + i * 10_000, seq: seq++, value: (seq % 37) * 10 })),
-          at,
-        ),
-        entryOf(e, [{ ts: at + 59_000, seq: seq++, value: 1000 + m * 7.5 }], at),
-      );
-    }
-    await commit(store, entries);
-  }
-  return seq;
-}
+afterAll(removeDirs);
 
 describe('ingest holds readings in memory between folds', () => {
   it('keeps the database untouched until a fold, while every reader sees what was committed', async () => {
@@ -295,152 +191,6 @@ describe('ingest holds readings in memory between folds', () => {
       0,
     );
     store.close();
-  });
-});
-
-describe("the collective figures' verdicts are held like readings", () => {
-  it('a step of the publisher writes no page: its verdicts go to the commit log with the next commit, to the table at the fold, and come back after a crash', async () => {
-    const { store, db, dir } = open();
-    await provision(store, ['a', 'b', 'c']);
-    const t0 = Date.UTC(2026, 11, 5, 8);
-    await commit(
-      store,
-      ['a', 'b', 'c'].map((n) => meta(n, t0)),
-    );
-    let seq = await feed(store, t0, 20);
-    store.readings.fold();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    const ledger = store.series.ledger;
-    const publisher = new CollectivePublisher({
-      ledger,
-      registry: store.registry,
-      settings: store.settings,
-      bus: new LiveBus(),
-      now: () => t0 + 21 * MINUTE,
-      log: () => {},
-    });
-    while (publisher.step()) {
-      // history, a day a step
-    }
-    const decided = ledger.rows('power', MINUTE, t0, t0 + HOUR);
-    expect(decided.map((r) => r.start)).toEqual(Array.from({ length: 20 }, (_, i) => t0 + i * MINUTE));
-    expect(decided.every((r) => r.value !== null)).toBe(true);
-    const hour = ledger.rows('power', HOUR, t0, t0 + HOUR);
-    expect(hour).toHaveLength(1);
-    // an SD card got nothing from deciding 20 minutes of 2 quantities
-    expect(walFrames(db.name).frames).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(0);
-
-    // the next commit carries the verdicts; the process dies before any fold
-    seq = await feed(store, t0 + 20 * MINUTE, 1, seq);
-    db.close();
-    const again = open(dir);
-    expect(again.store.series.ledger.rows('power', MINUTE, t0, t0 + HOUR)).toEqual(decided);
-    expect(again.store.series.ledger.rows('power', HOUR, t0, t0 + HOUR)).toEqual(hour);
-    // applied again, then folded: the table has them now
-    expect(
-      again.db
-        .prepare('SELECT count(*) FROM published_buckets WHERE quantity = ? AND period = ?')
-        .pluck()
-        .get('power', MINUTE),
-    ).toBe(20);
-    again.store.close();
-  });
-});
-
-describe('the verdicts decided again after a fold', () => {
-  it('are the ones recorded: nothing is held, logged or written for them', async () => {
-    const { store, db } = open();
-    await provision(store, ['a', 'b', 'c']);
-    const t0 = Date.UTC(2026, 11, 5, 8);
-    await commit(
-      store,
-      ['a', 'b', 'c'].map((n) => meta(n, t0)),
-    );
-    // ten minutes in the table, ten held in memory
-    const seq = await feed(store, t0, 10);
-    store.readings.fold();
-    await feed(store, t0 + 10 * MINUTE, 10, seq);
-    const ledger = store.series.ledger;
-    const publisher = new CollectivePublisher({
-      ledger,
-      registry: store.registry,
-      settings: store.settings,
-      bus: new LiveBus(),
-      now: () => t0 + 21 * MINUTE,
-      log: () => {},
-    });
-    const decideAll = () => {
-      while (publisher.step()) {
-        // history, a day a step
-      }
-    };
-    decideAll();
-    expect(ledger.takePending()?.length).toBeGreaterThan(20);
-    // the fold writes the rollups the minutes were decided from: they are marked late, decided again
-    store.readings.fold();
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    decideAll();
-    expect(ledger.takePending()).toBeUndefined();
-    expect(walFrames(db.name).frames).toBe(0);
-    store.close();
-  });
-});
-
-describe('a history of verdicts decided at once', () => {
-  it('is folded, not logged: the commit after it is acknowledged, and the log stays small', async () => {
-    const { store, db, dir } = open();
-    await provision(store, ['a']);
-    const t0 = Date.UTC(2026, 10, 14);
-    await commit(store, [meta('a', t0)]);
-    // three weeks of minutes of one quantity: ~2 MB of JSON, more than this store's 1 MiB log
-    const rows = Array.from({ length: 21 * 1440 }, (_, i) => ({
-      start: t0 + i * MINUTE,
-      value: 1234.5 + i,
-      series: 3,
-      households: 3,
-      private: 2,
-      withheld: null,
-    }));
-    store.series.ledger.batch(() => store.series.ledger.record('power', MINUTE, false, rows, []));
-    const p = store.registry.sensor('a', 'p');
-    if (!p) throw new Error('no sensor');
-    const ok = await commit(store, [entryOf(p, [{ ts: t0 + 5000, seq: 1, value: 300 }])]);
-    expect(ok.stored).toHaveLength(1);
-    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(rows.length);
-    expect(logText(dir).length).toBeLessThan(10_000);
-    store.close();
-  });
-});
-
-describe('a history of verdicts when the fold fails (a full disk)', () => {
-  it('is logged instead: the commit is acknowledged, and the verdicts come back after a crash', async () => {
-    const { store, db, dir } = open();
-    await provision(store, ['a']);
-    const t0 = Date.UTC(2026, 10, 30);
-    await commit(store, [meta('a', t0)]);
-    const rows = Array.from({ length: 3000 }, (_, i) => ({
-      start: t0 + i * MINUTE,
-      value: 500 + i,
-      series: 3,
-      households: 3,
-      private: 2,
-      withheld: null,
-    }));
-    store.series.ledger.batch(() => store.series.ledger.record('power', MINUTE, false, rows, []));
-    // the fold's write of the verdicts fails, as on a full disk
-    db.exec(`CREATE TEMP TRIGGER full_disk BEFORE INSERT ON main.published_buckets
-             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
-    const p = store.registry.sensor('a', 'p');
-    if (!p) throw new Error('no sensor');
-    const ok = await commit(store, [entryOf(p, [{ ts: t0 + 5000, seq: 1, value: 300 }])]);
-    expect(ok.stored).toHaveLength(1);
-    expect(db.prepare('SELECT count(*) FROM published_buckets').pluck().get()).toBe(0);
-    // the process dies; the log had them
-    db.close();
-    const again = open(dir);
-    expect(again.store.series.ledger.rows('power', MINUTE, t0, t0 + 3000 * MINUTE)).toHaveLength(3000);
-    again.store.close();
   });
 });
 
