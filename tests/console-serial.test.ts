@@ -5,9 +5,9 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ptyPair } from '../firmware/virtual/pty-pair.ts';
 import { startSerialConsole } from '../hub/src/console/serial-console.ts';
 import { connectNode, sendMeta, sendReadings } from './support/mqtt-node.ts';
-import { ptyPair } from './support/pty-pair.ts';
 import { startTestHub, type TestHub } from './support/test-hub.ts';
 
 /**

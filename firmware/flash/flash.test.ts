@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ptyPair } from '../../tests/support/pty-pair.ts';
+import { ptyPair } from '../virtual/pty-pair.ts';
 import { FIRMWARE_HEX, runFlash } from './flash.ts';
 
 describe('communs flash', () => {

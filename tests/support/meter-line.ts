@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { ptyPair } from './pty-pair.ts';
+import { ptyPair } from '../../firmware/virtual/pty-pair.ts';
 
 /**
  * A meter on one end of a socat pseudo-terminal pair, the node agent's adapter on the other: what

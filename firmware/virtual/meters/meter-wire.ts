@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BoardTransport } from '../../agent/board-transport.ts';
 import { SerialTransport } from '../../agent/transport-serial.ts';
+import { ptyPair } from '../pty-pair.ts';
 
 /**
  * The wire between a virtual meter and the node agent. Where socat is installed (Debian: `apt-get
@@ -30,7 +30,7 @@ export async function meterWire(name: string, command = 'socat'): Promise<MeterW
   const dir = mkdtempSync(join(tmpdir(), 'communs-meter-'));
   const agentEnd = join(dir, `${name}-tty`);
   const meterEnd = join(dir, `${name}-meter-tty`);
-  const socat = await startSocat(command, agentEnd, meterEnd);
+  const socat = await ptyPair(agentEnd, meterEnd, command).catch(() => undefined);
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   if (!socat) {
     removeDir();
@@ -59,31 +59,6 @@ export async function meterWire(name: string, command = 'socat'): Promise<MeterW
       removeDir();
     },
   };
-}
-
-/** socat copying between two new pseudo-terminals, or undefined when there is no socat. */
-function startSocat(command: string, a: string, b: string): Promise<ChildProcess | undefined> {
-  return new Promise((resolve) => {
-    const socat = spawn(command, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    const timer = setTimeout(() => {
-      socat.kill();
-      resolve(undefined);
-    }, 5000);
-    socat.once('error', () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-    socat.stderr?.on('data', (d) => {
-      log += d;
-      if (log.includes('starting data transfer loop')) {
-        clearTimeout(timer);
-        resolve(socat);
-      }
-    });
-  });
 }
 
 function memoryWire(): MeterWire {
