@@ -6,8 +6,8 @@ import { SerialPort } from 'serialport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAgentConfig, SensorConfig, VirtualModel } from '../../protocol/index.ts';
 import { hubDb } from '../../tests/support/hub-db.ts';
-import { ptyPair } from '../virtual/pty-pair.ts';
 import { startTestHub, type TestHub } from '../../tests/support/test-hub.ts';
+import { ptyPair } from '../virtual/pty-pair.ts';
 import { VirtualBoard } from '../virtual/virtual-board.ts';
 import { NodeAgent } from './node-agent.ts';
 
