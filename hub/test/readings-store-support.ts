@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { rollupDifferences, rowsInOpenBuckets } from '../../tests/support/rollup-check.ts';
 import { LiveBus } from '../src/live-bus.ts';
 import { CollectivePublisher } from '../src/privacy/collective-publisher.ts';
 import { CommitLog } from '../src/store/commit-log.ts';
 import { type Db, openDb } from '../src/store/db.ts';
 import type { CommitEntry, CommitResult } from '../src/store/readings-store.ts';
-import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { Store } from '../src/store/store.ts';
 import { ANY_TIME, entryOf } from './commit-entry.ts';
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
 /** Data directories the tests made: `removeDirs` in each file's `afterAll`. */
 export const dirs: string[] = [];
 export function removeDirs(): void {
@@ -82,26 +83,18 @@ export const meta = (node: string, receivedAt: number): CommitEntry => ({
   },
 });
 
-/** Every rollup row next to the aggregate of the raw readings it stands for. */
-export function expectRollupsFromRaw(db: Db): void {
-  for (const period of PERIOD_LIST) {
-    const direct = db
-      .prepare(
-        `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum,
-                min(value) AS min, max(value) AS max
-         FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
-      )
-      .all(period, period) as Record<string, number>[];
-    const rolled = db
-      .prepare(
-        'SELECT sensor_id, start, count, sum, min, max FROM rollups WHERE period = ? ORDER BY sensor_id, start',
-      )
-      .all(period) as Record<string, number>[];
-    expect(rolled.map((r) => [r.sensor_id, r.start, r.count, r.min, r.max])).toEqual(
-      direct.map((d) => [d.sensor_id, d.start, d.count, d.min, d.max]),
-    );
-    for (const [i, d] of direct.entries()) expect(rolled[i]?.sum).toBeCloseTo(d.sum as number, 6);
-  }
+/**
+ * The rollups as the hub reads them (the table merged with the hours and days it holds) equal the
+ * raw readings' aggregates, and the table has no part of the buckets held.
+ */
+export function expectRollupsFromRaw(store: Store, db: Db): void {
+  expect(rollupDifferences(db, store.rollups)).toEqual([]);
+  expect(rowsInOpenBuckets(db, (p) => store.readings.rollups.openFromOf(p))).toBe(0);
+}
+
+/** The table alone equals the raw readings' aggregates: what a clean stop leaves. */
+export function expectTableFromRaw(db: Db): void {
+  expect(rollupDifferences(db)).toEqual([]);
 }
 
 /** Readings of three nodes over `minutes`, power every 10 s and an energy total every minute. */

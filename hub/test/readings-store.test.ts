@@ -9,8 +9,10 @@ import { Store } from '../src/store/store.ts';
 import { entryOf } from './commit-entry.ts';
 import {
   commit,
+  DAY,
   dirs,
   expectRollupsFromRaw,
+  expectTableFromRaw,
   feed,
   HOUR,
   logText,
@@ -52,7 +54,7 @@ describe('ingest holds readings in memory between folds', () => {
     // the fold writes it all, and then the table gives the same chart
     store.readings.fold();
     expect(db.prepare('SELECT coalesce(sum(n), 0) FROM reading_blocks').pluck().get()).toBe(30 * 3 * 7);
-    expectRollupsFromRaw(db);
+    expectRollupsFromRaw(store, db);
     const folded = JSON.parse(pointsJson(store.series.series(p, t0, t0 + HOUR, 'minute').points)) as Points;
     expect(folded).toEqual(chart);
     expect(
@@ -103,7 +105,7 @@ describe('ingest holds readings in memory between folds', () => {
     expect(again.store.registry.sensor('a', 'e')?.last_total).toBe(total);
     const back = again.store.registry.node('a');
     expect([back?.accepted, back?.max_seq, back?.gaps]).toEqual([node.accepted, node.max_seq, node.gaps]);
-    expectRollupsFromRaw(again.db);
+    expectRollupsFromRaw(again.store, again.db);
     // and a resend of a reading from before the crash is a duplicate
     const resent = await commit(again.store, [
       entryOf(p2, [raw[raw.length - 1] as { ts: number; value: number }]),
@@ -164,7 +166,7 @@ describe('ingest holds readings in memory between folds', () => {
         .pluck()
         .get(),
     ).toBe(0);
-    expectRollupsFromRaw(db);
+    expectRollupsFromRaw(store, db);
     store.close();
   });
 
@@ -186,11 +188,68 @@ describe('ingest holds readings in memory between folds', () => {
     db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(LEGACY_MARKER_KEY, String(t0));
     db.close();
     const { store, db: again } = open(d);
-    expectRollupsFromRaw(again);
+    expectRollupsFromRaw(store, again);
     expect(again.prepare('SELECT count(*) FROM settings WHERE key = ?').pluck().get(LEGACY_MARKER_KEY)).toBe(
       0,
     );
     store.close();
+  });
+});
+
+describe('hour and day rollups in memory until their period closes', () => {
+  it('a fold writes the minutes, an hour or a day once it has closed; readers, a crash and a stop lose nothing', async () => {
+    let clock = Date.UTC(2026, 11, 5, 10, 20);
+    const { store, db, dir } = open(undefined, () => clock);
+    await provision(store, ['a', 'b', 'c']);
+    const t0 = Date.UTC(2026, 11, 5, 10);
+    await commit(
+      store,
+      ['a', 'b', 'c'].map((n) => meta(n, t0)),
+    );
+    const rows = (period: number) =>
+      db.prepare('SELECT count(*) FROM rollups WHERE period = ?').pluck().get(period) as number;
+    let seq = await feed(store, t0, 20);
+    store.readings.fold();
+    // six series: twenty minutes each, and no row of the open hour or day (a page each per series)
+    expect([rows(MINUTE), rows(HOUR), rows(DAY)]).toEqual([120, 0, 0]);
+    expectRollupsFromRaw(store, db);
+    seq = await feed(store, t0 + 20 * MINUTE, 50, seq);
+    clock = Date.UTC(2026, 11, 5, 11, 10);
+    store.readings.fold();
+    // 10:00 has closed: its hour written once; 11:00 and the day still open
+    expect([rows(MINUTE), rows(HOUR), rows(DAY)]).toEqual([420, 6, 0]);
+    expectRollupsFromRaw(store, db);
+    const p = store.registry.sensor('a', 'p');
+    if (!p) throw new Error('no sensor');
+    const day = JSON.parse(pointsJson(store.series.series(p, t0, t0 + DAY, 'hour').points)) as Points;
+    expect(day.t).toEqual([t0, t0 + HOUR]);
+    // readings after the fold, then the process dies: the open hour and day come back from the
+    // minutes in the table and the log
+    await feed(store, t0 + 70 * MINUTE, 5, seq);
+    const before = JSON.parse(pointsJson(store.series.series(p, t0, t0 + DAY, 'hour').points)) as Points;
+    db.close();
+    const again = open(dir, () => clock);
+    expectRollupsFromRaw(again.store, again.db);
+    const p2 = again.store.registry.sensor('a', 'p');
+    if (!p2) throw new Error('no sensor after restart');
+    expect(JSON.parse(pointsJson(again.store.series.series(p2, t0, t0 + DAY, 'hour').points))).toEqual(
+      before,
+    );
+    // a stop writes what is open too: the table alone is whole for a resident's sqlite3
+    again.store.close();
+    const table = openDb({ file: path.join(dir, 'communs.db') });
+    expectTableFromRaw(table);
+    expect(table.prepare('SELECT count(*) FROM rollups WHERE period = ?').pluck().get(DAY)).toBe(6);
+    table.close();
+    // and a start after it holds those buckets from where the stop left them, counted once
+    let restart = open(dir, () => clock);
+    await feed(restart.store, t0 + 75 * MINUTE, 3, 100_000);
+    restart.store.readings.fold();
+    expectRollupsFromRaw(restart.store, restart.db);
+    restart.db.close();
+    restart = open(dir, () => clock);
+    expectRollupsFromRaw(restart.store, restart.db);
+    restart.store.close();
   });
 });
 

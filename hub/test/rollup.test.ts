@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rng } from '../../tests/support/rng.ts';
+import { rollupDifferences } from '../../tests/support/rollup-check.ts';
 import { openDb } from '../src/store/db.ts';
 import { ReadingsStore } from '../src/store/readings-store.ts';
 import { Registry } from '../src/store/registry.ts';
-import { PERIOD_LIST } from '../src/store/rollup.ts';
 import { ANY_TIME, commitNow, entryOf } from './commit-entry.ts';
 
 describe('rollups', () => {
@@ -41,30 +41,7 @@ describe('rollups', () => {
       });
       commitNow(store, entries, ANY_TIME);
     }
-    for (const period of PERIOD_LIST) {
-      const direct = db
-        .prepare(
-          `SELECT sensor_id, CAST(ts / ? AS INTEGER) * ? AS start, count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max
-           FROM all_readings GROUP BY sensor_id, start ORDER BY sensor_id, start`,
-        )
-        .all(period, period) as Record<string, number>[];
-      const rolled = db
-        .prepare(
-          'SELECT sensor_id, start, count, sum, min, max FROM rollups WHERE period = ? ORDER BY sensor_id, start',
-        )
-        .all(period) as Record<string, number>[];
-      expect(rolled.length).toBe(direct.length);
-      for (const [i, d] of direct.entries()) {
-        const r = rolled[i]!;
-        expect([r.sensor_id, r.start, r.count, r.min, r.max]).toEqual([
-          d.sensor_id,
-          d.start,
-          d.count,
-          d.min,
-          d.max,
-        ]);
-        expect(r.sum).toBeCloseTo(d.sum!, 6);
-      }
-    }
+    // the readings span closed days (before the store's clock): the table alone is whole
+    expect(rollupDifferences(db)).toEqual([]);
   });
 });

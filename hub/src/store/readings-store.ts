@@ -167,7 +167,7 @@ export class ReadingsStore {
       ),
     };
     this.legacyRows = this.stmts.anyLegacyRow.get() === 1;
-    this.foldTx = db.transaction((lsn: number) => this.writeFold(lsn));
+    this.foldTx = db.transaction((lsn: number, all: boolean) => this.writeFold(lsn, all));
   }
 
   /**
@@ -328,13 +328,14 @@ export class ReadingsStore {
 
   /**
    * Writes everything held in memory into SQLite in one synced transaction, then starts the commit
-   * log over. Never while a commit is being appended (the caller waits for it).
+   * log over. Never while a commit is being appended (the caller waits for it). The hours and days
+   * still open stay in memory (hub/src/store/rollup-buffer.ts), unless `all` (the stop).
    */
-  fold(): void {
+  fold(all = false): void {
     if (this.appending) throw new Error('readings store: fold during a commit');
     if (!this.db.open) return;
     const lsn = this.log?.lastLsn ?? 0;
-    this.foldTx(lsn);
+    this.foldTx(lsn, all);
     this.ledger?.folded();
     this.recent.clear();
     this.rollups.clear();
@@ -363,7 +364,7 @@ export class ReadingsStore {
   }
 
   close(): void {
-    if (this.db.open) this.fold();
+    if (this.db.open) this.fold(true);
     this.log?.close();
   }
 
@@ -520,14 +521,14 @@ export class ReadingsStore {
   }
 
   /** Inside the fold's transaction. */
-  private writeFold(lsn: number): void {
+  private writeFold(lsn: number, all: boolean): void {
     for (const [sensorId, readings] of this.recent.all()) {
       const blocks = planBlocks(sensorId, readings, Number.POSITIVE_INFINITY);
       for (const { block } of blocks) this.stmts.insertBlock.run(block);
       const last = blocks[blocks.length - 1];
       if (last) this.packed.raise(sensorId, last.block.t1);
     }
-    this.rollups.write();
+    this.rollups.write(this.now(), all);
     for (const [id, [total, ts]] of this.heldCounters) this.stmts.updateCounter.run(total, ts, id);
     // a record written before nodes had a clock offset carries none
     for (const n of this.heldFields.values())

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Db, openDb } from '../../../hub/src/store/db.ts';
 import { Registry } from '../../../hub/src/store/registry.ts';
-import { PERIOD_LIST } from '../../../hub/src/store/rollup.ts';
 import { Store } from '../../../hub/src/store/store.ts';
+import { rollupDifferences, rowsInOpenBuckets } from '../../support/rollup-check.ts';
 
 export interface DbCheck {
   quickCheck: string;
@@ -12,29 +12,12 @@ export interface DbCheck {
   /** node id → sequence numbers stored */
   seqs: Map<string, Set<number>>;
   rows: number;
-  /** rollup rows that differ from an aggregate of the raw readings, or have no raw readings */
+  /**
+   * rollups, as the hub reads them (the table merged with the hours and days it holds until they
+   * close), that differ from the aggregate of the raw readings or have none; and table rows in
+   * buckets the hub holds, which a restart would count twice
+   */
   rollupMismatches: number;
-}
-
-/** Compares every rollup row with the aggregate of the raw readings of its bucket. */
-function rollupMismatches(db: Db): number {
-  let bad = 0;
-  for (const period of PERIOD_LIST) {
-    const row = db
-      .prepare(
-        `WITH d AS (
-           SELECT sensor_id, CAST(ts / :p AS INTEGER) * :p AS start, count(*) AS c, sum(value) AS s,
-                  min(value) AS mn, max(value) AS mx
-           FROM all_readings GROUP BY 1, 2)
-         SELECT (SELECT count(*) FROM rollups WHERE period = :p) AS rolled, count(*) AS direct,
-                coalesce(sum(r.sensor_id IS NULL OR r.count != d.c OR r.min != d.mn OR r.max != d.mx
-                    OR abs(r.sum - d.s) > 1e-6 * max(1, abs(d.s))), 0) AS differ
-         FROM d LEFT JOIN rollups r ON r.sensor_id = d.sensor_id AND r.period = :p AND r.start = d.start`,
-      )
-      .get({ p: period }) as { rolled: number; direct: number; differ: number };
-    bad += row.differ + Math.abs(row.rolled - row.direct);
-  }
-  return bad;
 }
 
 /**
@@ -52,8 +35,9 @@ export function checkDb(file: string, opts: { integrity?: boolean; replay?: bool
       ? String(db.pragma('integrity_check', { simple: true }))
       : undefined;
     const log = path.join(path.dirname(file), 'ingest.log');
-    if (opts.replay !== false && fs.existsSync(log)) {
-      const store = new Store({ db, commitLog: log });
+    const replay = opts.replay !== false && fs.existsSync(log);
+    const store = new Store({ db, ...(replay ? { commitLog: log } : {}) });
+    if (replay) {
       store.readings.open();
       store.readings.fold();
     }
@@ -68,7 +52,10 @@ export function checkDb(file: string, opts: { integrity?: boolean; replay?: bool
       set.add(r.seq);
       seqs.set(r.node, set);
     }
-    return { quickCheck, integrityCheck, seqs, rows: rows.length, rollupMismatches: rollupMismatches(db) };
+    const rollupMismatches =
+      rollupDifferences(db, store.rollups).length +
+      rowsInOpenBuckets(db, (p) => store.readings.rollups.openFromOf(p));
+    return { quickCheck, integrityCheck, seqs, rows: rows.length, rollupMismatches };
   } finally {
     db.close();
   }
