@@ -55,6 +55,8 @@ export function seedYear(
     }
     commitNow(store, entries, { maxPastMs: Number.POSITIVE_INFINITY, maxFutureMs: Number.POSITIVE_INFINITY });
   }
+  // what the store holds goes into the database, the open hour and day included
+  store.close();
   const insert = db.prepare(
     'INSERT OR IGNORE INTO rollups (sensor_id, period, start, count, sum, min, max, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
