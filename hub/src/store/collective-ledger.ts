@@ -181,8 +181,9 @@ export class CollectiveLedger {
     const out = split > from ? (stmt.all(period, from, split, quantity) as HouseholdBucket[]) : [];
     if (split >= to) return out;
     const merged = new Map<string, HouseholdBucket>();
+    const bySeries = this.rollups.cellsOfEach(households.keys(), period, split, to);
     for (const [id, household] of households) {
-      for (const c of this.rollups.cells(id, period, split, to)) {
+      for (const c of bySeries.get(id) ?? []) {
         const key = `${c.start}\u0000${household}`;
         const part = merged.get(key) ?? { start: c.start, household, value: 0, series: 0 };
         part.value += counter ? c.sum : c.sum / c.count;

@@ -69,12 +69,35 @@ export class RollupReader {
 
   /** The cells of one series with from <= start < to, stored and held merged, by start. */
   cells(sensorId: number, period: number, from: number, to: number): RollupCell[] {
-    const merged = new RollupAccumulator([period]);
-    for (const r of this.stmts.range.iterate(sensorId, period, from, to) as Iterable<Row>)
-      merged.addCell(cellOf(sensorId, period, r));
+    return this.cellsOfEach([sensorId], period, from, to).get(sensorId) ?? [];
+  }
+
+  /**
+   * The cells of each of these series with from <= start < to, stored and held merged, by start:
+   * one pass over what is held for all of them (a collective figure asks for every household's).
+   */
+  cellsOfEach(
+    sensorIds: Iterable<number>,
+    period: number,
+    from: number,
+    to: number,
+  ): Map<number, RollupCell[]> {
+    const merged = new Map<number, RollupAccumulator>();
+    for (const id of sensorIds) {
+      const cells = new RollupAccumulator([period]);
+      for (const r of this.stmts.range.iterate(id, period, from, to) as Iterable<Row>)
+        cells.addCell(cellOf(id, period, r));
+      merged.set(id, cells);
+    }
     for (const c of this.held.heldCells(period))
-      if (c.sensorId === sensorId && c.start >= from && c.start < to) merged.addCell(c);
-    return [...merged.values()].sort((a, b) => a.start - b.start);
+      if (c.start >= from && c.start < to) merged.get(c.sensorId)?.addCell(c);
+    const out = new Map<number, RollupCell[]>();
+    for (const [id, cells] of merged)
+      out.set(
+        id,
+        [...cells.values()].sort((a, b) => a.start - b.start),
+      );
+    return out;
   }
 
   /**

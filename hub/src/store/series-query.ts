@@ -311,11 +311,11 @@ export class SeriesQuery {
     since: ReadonlyMap<number, number>,
   ): CollectiveRow[] {
     if (from >= to) return [];
-    const bySeries = new Map<number, RollupCell[]>();
-    for (const id of households.keys())
+    const bySeries = this.rollups.cellsOfEach(households.keys(), period, from, to);
+    for (const [id, cells] of bySeries)
       bySeries.set(
         id,
-        this.rollups.cells(id, period, from, to).filter((c) => c.start >= (since.get(id) ?? 0)),
+        cells.filter((c) => c.start >= (since.get(id) ?? 0)),
       );
     const buckets = new Map<number, { cells: RollupCell[]; homes: Set<string> }>();
     for (const [id, cells] of bySeries) {
