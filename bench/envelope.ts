@@ -205,7 +205,7 @@ export async function envelopeBench(ctx: BenchContext): Promise<void> {
     return;
   }
   const runMs = ctx.quick ? 120_000 : 600_000;
-  // the default is 15 minutes: every 10 one fold of ~12,000 readings falls inside the 10 minutes
+  // the default is 30 minutes: every 10, one fold of ~12,000 readings falls inside the 10 minutes
   const foldMs = ctx.quick ? 60_000 : 600_000;
   const days = ctx.quick ? 8 : 35;
   if (!fs.existsSync(path.join(ROOT, 'dashboard/dist/index.html'))) {

@@ -108,7 +108,7 @@ export function envelopeReport(r: Outcome, run: EnvelopeSetup): string {
     "before Node starts (Linux no longer moves a process's earlier memory charges with it).",
     `${run.households} households, each a power sensor and an energy meter, with ${run.days} days of history seeded`,
     `(${fmt(run.seeded.raw)} raw readings, ${fmt(run.seeded.rollups)} rollup rows, database ${MiB(run.seeded.bytes)}).`,
-    `The hub folds every ${run.foldMs / 60_000} min here (default 15: the window holds a fold). All load from`,
+    `The hub folds every ${run.foldMs / 60_000} min here (default 30: the window holds a fold). All load from`,
     `outside the cgroup: the ${run.households} households publish one QoS 1 power reading every 10 s; the shared`,
     `screen and ${run.residents} residents are node:http clients replaying the dashboard views' requests`,
     "(`bench/lib/browsing.ts`: the screen's 20-s rotation with the live stream open on Now and",

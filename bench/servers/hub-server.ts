@@ -18,7 +18,7 @@ interface Options {
   seedYear?: boolean;
   /** false: native readings through aedes, to compare with the fast path (hub/src/broker/fast-path.ts) */
   fastPath?: boolean;
-  /** how often held readings are folded into SQLite (the hub's default: 15 minutes) */
+  /** how often held readings are folded into SQLite (the hub's default: 30 minutes) */
   foldEveryMs?: number;
   /** serve the built dashboard (dashboard/dist) as the hub ships, rather than nothing */
   serveDashboard?: boolean;

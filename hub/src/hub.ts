@@ -52,7 +52,7 @@ export interface HubOptions {
   log?: ((line: string) => void) | Log;
   /** attach ingest to this broker instead of running the embedded one (docs/INTEROP.md) */
   broker?: ExternalBrokerOptions;
-  /** how often what ingest holds in memory goes to SQLite (default 15 min; 0: after every commit, for tests) */
+  /** how often what ingest holds in memory goes to SQLite (default 30 min; 0: after every commit, for tests) */
   foldEveryMs?: number;
   /** the commit log's size in bytes (default 8 MiB; tests use less) */
   commitLogBytes?: number;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_COMMIT_WINDOW_MS } from '../ingest/group-commit.ts';
 import { LOG_LEVELS, type LogLevel, parseLogLevel } from '../log.ts';
+import { DEFAULT_FOLD_EVERY_MS } from '../store/readings-store.ts';
 
 export class UsageError extends Error {}
 
@@ -38,7 +39,7 @@ export const HUB_USAGE = `usage: communs hub [options]
   --console PATH      serve the admin console on a serial device (e.g. /dev/ttyUSB0)
   --console-baud N    its baud rate (default 115200)
   --commit-window MS  how long a reading may wait for others to share its write, ms (default 600, at most 1000)
-  --fold-every MIN    how often readings held since the last write go into the database, minutes (default 15)
+  --fold-every MIN    how often readings held since the last write go into the database, minutes (default 30)
   --log-level L       error, warn, info (default) or debug (env COMMUNS_LOG_LEVEL)
   --read-workers N    threads that read charts on their own database connections (default 1; 0 = none)
   --new               start a new, empty database on purpose (the current one is kept aside in the data directory);
@@ -128,7 +129,13 @@ export function parseHubArgs(argv: string[], env: NodeJS.ProcessEnv): HubArgs {
     fresh: values.new === true,
     logLevel: logLevel((values['log-level'] as string | undefined) ?? env.COMMUNS_LOG_LEVEL),
     readWorkers: int('--read-workers', (values['read-workers'] as string | undefined) ?? '1', 0, 8),
-    foldEveryMs: int('--fold-every', (values['fold-every'] as string | undefined) ?? '15', 1, 60) * 60_000,
+    foldEveryMs:
+      int(
+        '--fold-every',
+        (values['fold-every'] as string | undefined) ?? String(DEFAULT_FOLD_EVERY_MS / 60_000),
+        1,
+        60,
+      ) * 60_000,
     ntpPort: ntpPort((values['ntp-port'] as string | undefined) ?? env.COMMUNS_NTP_PORT),
     broker: brokerArg(values, env),
     help: values.help === true,

@@ -20,6 +20,14 @@ export type { CommitEntry, CommitResult, StoredReading, TimeLimits } from './com
  */
 const MAX_LOGGED_VERDICTS = 2000;
 
+/**
+ * How often what ingest holds goes into SQLite while readings come in. Each fold writes a few pages
+ * per series whatever it holds, so its share of an SD card's writes falls with its interval: the
+ * demo wrote 285 B a reading folding every 15 minutes, 215 B every 30 (docs/PERFORMANCE.md). What is
+ * held is in the commit log meanwhile; readers merge it; a crash replays at most this much.
+ */
+export const DEFAULT_FOLD_EVERY_MS = 30 * 60_000;
+
 /** The settings row holding the LSN of the last commit-log record folded into SQLite. */
 export const FOLDED_LSN_KEY = 'ingest.folded_lsn';
 
@@ -33,7 +41,7 @@ export interface ReadingsStoreOptions {
   counterEvents?: CounterEventLog;
   /** the commit log's file; without one, a log in memory only (tests of the store alone) */
   log?: CommitLog;
-  /** a fold at least this often while readings come in (default 15 minutes; 0: after every commit) */
+  /** a fold at least this often while readings come in (`DEFAULT_FOLD_EVERY_MS`; 0: after every commit) */
   foldEveryMs?: number;
   /** a fold once this many readings are held (default 100,000) */
   foldAtReadings?: number;
@@ -98,7 +106,7 @@ export class ReadingsStore {
     this.rejections = opts.rejections ?? new RejectionLog({ db: opts.db });
     this.counterEvents = opts.counterEvents ?? new CounterEventLog({ db: opts.db });
     this.log = opts.log;
-    this.foldEveryMs = opts.foldEveryMs ?? 15 * 60_000;
+    this.foldEveryMs = opts.foldEveryMs ?? DEFAULT_FOLD_EVERY_MS;
     this.onFoldHealth = opts.onFoldHealth;
     this.foldAtReadings = opts.foldAtReadings ?? 100_000;
     this.lastFold = this.now();

@@ -38,7 +38,7 @@ export interface StoreOptions {
   commitLogBytes?: number;
   /** the power-cut test's broken hub only (commit-log.ts): acknowledges before the sync */
   unsafeAcknowledgeBeforeSync?: boolean;
-  /** how often what ingest holds is folded into SQLite (default 15 minutes; 0: after every commit) */
+  /** how often what ingest holds is folded into SQLite (default 30 minutes; 0: after every commit) */
   foldEveryMs?: number;
   /** told when a fold fails (a full disk) and when one succeeds again */
   onFoldHealth?: (problem: string | null) => void;

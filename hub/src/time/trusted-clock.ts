@@ -13,8 +13,8 @@ export interface TrustedClockOptions {
   /** how often a clock that went back is looked for */
   everyMs?: number;
   /**
-   * how often the time is saved (default 15 minutes, the default fold): each save is a synced
-   * write, and the newest reading stored also bounds the time after a restart
+   * how often the time is saved (default 15 minutes): each save is a synced write (one page),
+   * and the newest reading stored also bounds the time after a restart
    */
   saveEveryMs?: number;
   /** a clock this little behind is still trusted (a clock stepped by NTP, a save just before a stop) */
