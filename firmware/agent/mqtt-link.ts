@@ -15,6 +15,8 @@ export interface MqttLinkOptions {
   backoff?: Backoff;
   /** retries after the hub refused the credentials (a secret does not fix itself) */
   refusedBackoff?: Backoff;
+  /** how long the hub has to answer a connection (default 10 s); then the link tries again */
+  connectTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -57,7 +59,7 @@ export class MqttLink extends EventEmitter {
       password: secret,
       clean: true,
       keepalive: 30,
-      connectTimeout: 10_000,
+      connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
       // we reconnect ourselves, with backoff and jitter
       reconnectPeriod: 0,
       queueQoSZero: false,
