@@ -1,7 +1,7 @@
 import type { Db } from './db.ts';
 import { RawReadings } from './raw-readings.ts';
 import { bucketStart, PERIODS, RollupAccumulator, type RollupCell } from './rollup.ts';
-import type { HeldRollups } from './rollup-reader.ts';
+import { cellOf, type HeldRollups, type Row } from './rollup-reader.ts';
 
 /** The marker of an earlier version: up to when its held rollups had been written (epoch ms). */
 export const LEGACY_MARKER_KEY = 'rollups.flushed_at';
@@ -167,23 +167,18 @@ export class RollupBuffer implements HeldRollups {
     }
     const hourFrom = this.openFromOf(PERIODS.hour);
     const dayFrom = this.openFromOf(PERIODS.day);
-    const rows = (id: number, period: number, from: number, to: number) =>
-      this.stmts.seriesCells.iterate(id, period, from, to) as Iterable<
-        [number, number, number, number, number, number, number]
-      >;
-    const cellAs = (
-      id: number,
-      period: number,
-      r: [number, number, number, number, number, number, number],
-    ) => {
-      const [start, count, sum, min, max, last, lastTs] = r;
-      return { sensorId: id, period, start: bucketStart(start, period), count, sum, min, max, last, lastTs };
+    // a finer period's stored cell, counted in the coarser cell of its bucket
+    const rolledUp = (id: number, period: number, r: Row) => {
+      const cell = cellOf(id, period, r);
+      return { ...cell, start: bucketStart(cell.start, period) };
     };
+    const rows = (id: number, period: number, from: number, to: number) =>
+      this.stmts.seriesCells.iterate(id, period, from, to) as Iterable<Row>;
     for (const id of ids) {
       for (const r of rows(id, MINUTE, hourFrom, Number.MAX_SAFE_INTEGER))
-        this.held.addCell(cellAs(id, PERIODS.hour, r));
+        this.held.addCell(rolledUp(id, PERIODS.hour, r));
       for (const r of rows(id, PERIODS.hour, dayFrom, hourFrom))
-        this.held.addCell(cellAs(id, PERIODS.day, r));
+        this.held.addCell(rolledUp(id, PERIODS.day, r));
     }
     for (const c of [...this.held.cellsOf(PERIODS.hour)])
       if (c.start >= dayFrom)

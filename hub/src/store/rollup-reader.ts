@@ -9,7 +9,8 @@ export interface HeldRollups {
 /** Rows read per query when a series' rollups are walked whole (CSV): ingest writes between pages. */
 const PAGE = 5000;
 
-type Row = [
+/** A stored cell as its columns: start, count, sum, min, max, last, last_ts. */
+export type Row = [
   start: number,
   count: number,
   sum: number,
@@ -168,7 +169,7 @@ export class RollupReader {
   }
 }
 
-function cellOf(sensorId: number, period: number, r: Row): RollupCell {
+export function cellOf(sensorId: number, period: number, r: Row): RollupCell {
   const [start, count, sum, min, max, last, lastTs] = r;
   return { sensorId, period, start, count, sum, min, max, last, lastTs };
 }
