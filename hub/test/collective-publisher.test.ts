@@ -207,6 +207,29 @@ describe('the collective publisher: every collective figure decided once, by the
     expect(row('power', MINUTE, m)?.value).toBe(303);
   });
 
+  it('late readings every fifth minute of a decided hour: the minutes they complete pass, those between stay withheld, the hour follows', async () => {
+    const h = t0 + 7 * HOUR;
+    const named = await household('community');
+    const [a, b] = [await household('private'), await household('private')];
+    for (let i = 0; i < 15; i++) {
+      write(named, 'power', h + i * MINUTE + 1000, 1000);
+      write(a, 'power', h + i * MINUTE + 1000, 300);
+      write(b, 'power', h + i * MINUTE + 1000, 310);
+    }
+    decideAll();
+    expect(ledger.rows('power', MINUTE, h, h + HOUR).every((r) => r.withheld === 'too_few')).toBe(true);
+    expect(row('power', HOUR, h)).toMatchObject({ value: null, withheld: 'partial' });
+    // a third private household's history, one reading every five minutes (as the demo's places)
+    const c = await household('private');
+    for (const i of [0, 5, 10]) write(c, 'power', h + i * MINUTE + 2000, 290);
+    decideAll();
+    const minutes = ledger.rows('power', MINUTE, h, h + HOUR);
+    expect(minutes.filter((r) => r.value !== null).map((r) => (r.start - h) / MINUTE)).toEqual([0, 5, 10]);
+    expect(minutes.filter((r) => r.value === null).every((r) => r.withheld === 'too_few')).toBe(true);
+    expect(row('power', MINUTE, h + 5 * MINUTE)).toMatchObject({ value: 1900, households: 4, private: 3 });
+    expect(row('power', HOUR, h)).toMatchObject({ value: 1900, withheld: null });
+  });
+
   it('emits the newest minute live, published or withheld with the reason, and withdraws it on request', async () => {
     now = Date.UTC(2026, 11, 1, 12, 0, 30);
     const m = Date.UTC(2026, 11, 1, 11, 59);

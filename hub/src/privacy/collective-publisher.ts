@@ -255,14 +255,10 @@ export class CollectivePublisher {
       const first = starts[0];
       if (first === undefined) continue;
       const day = starts.filter((t) => t < first + CHUNK_MS);
-      // consecutive buckets make one range (a replay or a backfill is one run)
-      let i = 0;
-      while (i < day.length) {
-        let j = i;
-        while (j + 1 < day.length && (day[j + 1] as number) === (day[j] as number) + base) j++;
-        this.decide(q, day[i] as number, (day[j] as number) + base);
-        i = j + 1;
-      }
+      // one pass over the span: its parts read once, and each hour and day the marked buckets fall in
+      // made again once (history every 5 minutes marks every fifth minute: a pass per run of
+      // consecutive buckets made each day again some 300 times)
+      this.decide(q, first, (day.at(-1) as number) + base, new Set(day));
       for (const t of day) set.delete(t);
       if (set.size > 0) left = true;
       else this.late.delete(q);
@@ -270,13 +266,15 @@ export class CollectivePublisher {
     return left;
   }
 
-  private decide(q: Quantity, from: number, to: number): void {
+  /** Decides the buckets of [from, to) that have parts; with `only`, just those starting there. */
+  private decide(q: Quantity, from: number, to: number, only?: ReadonlySet<number>): void {
     const { ledger } = this.opts;
     const counter = QUANTITIES[q].kind === 'counter';
     const base = basePeriod(q);
     const rows: LedgerRow[] = [];
     let newest: { start: number; judgement: Judgement } | undefined;
     for (const [start, parts] of byBucket(ledger.parts(q, counter, base, from, to))) {
+      if (only && !only.has(start)) continue;
       const { row, judgement } = this.judgeBucket(q, start, parts);
       rows.push(row);
       if (!newest || start > newest.start) newest = { start, judgement };
