@@ -55,11 +55,7 @@ export async function storageBench(ctx: BenchContext): Promise<void> {
   const written = r.writeBytes / r.readings;
   const perDay = (SENSORS * 8640 * (perRaw + roll / r.readings)) / 2 ** 20;
   ctx.log('what-if: the same readings in other raw layouts');
-  const layouts = measureLayouts(
-    SENSORS,
-    ctx.quick ? 200 : 1000,
-    (sensor, ts) => Math.round(householdPower(sensor, ts) * 10) / 10,
-  );
+  const layouts = measureLayouts(SENSORS, ctx.quick ? 200 : 1000, householdPower);
   const body = [
     `${fmt(r.readings)} readings (${SENSORS} power series, 10 s apart, one decimal) loaded through`,
     `\`ReadingsStore.commit\` (the ingest path, rollups included), ${perCommit} readings a transaction,`,

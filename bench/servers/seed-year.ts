@@ -11,12 +11,14 @@ const RAW_HOURS = 6;
 const MINUTE_DAYS = 3;
 const STEP_MS = 10_000;
 
-/** A household's power in W: a base load, an evening peak, a little noise. */
+/** A household's power in W: a base load, an evening peak, a little noise; to 0.1 W. */
 export function householdPower(sensor: number, ts: number): number {
   const hour = (ts / 3_600_000 + sensor * 0.37) % 24;
   const evening = Math.exp(-((hour - 19) ** 2) / 4) * 1500;
   const morning = Math.exp(-((hour - 7.5) ** 2) / 2) * 700;
-  return 150 + (sensor % 7) * 20 + evening + morning + ((ts / STEP_MS + sensor) % 13) * 3;
+  const watts = 150 + (sensor % 7) * 20 + evening + morning + ((ts / STEP_MS + sensor) % 13) * 3;
+  // to 0.1 W, as a meter reader sends it (firmware/agent/drivers/round.ts), not 17 digits of float
+  return Math.round(watts * 10) / 10;
 }
 
 /**
