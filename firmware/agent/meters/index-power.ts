@@ -35,8 +35,8 @@ export class IndexPower {
     const last = this.edges.at(-1);
     if (totalWh !== this.seen) {
       this.seen = totalWh;
-      this.edges.push({ wh: totalWh, at: Math.max(at, last?.at ?? at) });
-      const edge = this.edges.at(-1) as { wh: number; at: number };
+      const edge = { wh: totalWh, at: Math.max(at, last?.at ?? at) };
+      this.edges.push(edge);
       const before = edge.at - this.windowMs;
       while (this.edges.length > 2 && (this.edges[1]?.at ?? Number.POSITIVE_INFINITY) <= before)
         this.edges.shift();
