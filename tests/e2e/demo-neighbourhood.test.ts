@@ -75,8 +75,19 @@ describe('demo neighbourhood through the real broker', () => {
       return s.today.tempo === 'red' ? s : undefined;
     }, 60_000);
     expect(signal.today.tempoSource).toBe('meter:demo-h06-linky');
-    // red in the peak hours; the off-peak hours of a red day are the cheap ones
-    if (!signal.offPeak.now) expect(signal.light).toBe('red');
+    // red in the peak hours; the off-peak hours of a red day are the cheap ones, and a single rate's
+    // calm hours are Tempo's (22:00–06:00): neither red there
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        hour: 'numeric',
+        hourCycle: 'h23',
+        timeZone: signal.timeZone,
+      }).format(signal.ts),
+    );
+    const peak = signal.offPeak.now === null ? hour >= 6 && hour < 22 : !signal.offPeak.now;
+    const why = `at ${hour}h in ${signal.timeZone}, off-peak ${signal.offPeak.now}`;
+    if (peak) expect(signal.light, why).toBe('red');
+    else expect(['green', 'neutral'], why).toContain(signal.light);
     const { body } = await getJson(`${hub.httpUrl}/api/challenges`);
     const running = ChallengesBody.parse(body).challenges.filter((c) => c.state === 'live');
     expect(running).toHaveLength(1);
