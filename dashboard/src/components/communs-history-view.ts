@@ -8,7 +8,7 @@ import { downloadText } from '../data/download.ts';
 import { fetchNodes } from '../data/nodes.ts';
 import { fetchSeries } from '../data/series.ts';
 import { formatPeriod } from '../format/format-period.ts';
-import { changeText, figuresText } from '../i18n/figures-text.ts';
+import { changeText, figuresText, totalText } from '../i18n/figures-text.ts';
 import { getLocale, type MessageKey, msg, plural, quantityName } from '../i18n/localize.ts';
 import { compareFigures } from '../model/change.ts';
 import { downsample } from '../model/downsample.ts';
@@ -319,7 +319,7 @@ export class CommunsHistoryView extends LitElement {
       const label = d.comparison.partial ? msg('history.samePoint', { period: when }) : when;
       if (!body || body.total.hours === 0 || body.withheld)
         return html`<li>${msg('history.compareLine', { what, when: label, figures: msg('history.noData') })}</li>`;
-      const change = compareFigures(d.cost.total.wh, body.total.wh);
+      const change = compareFigures(d.cost.total.hours > 0 ? d.cost.total.wh : null, body.total.wh);
       return html`<li>
         ${msg('history.compareLine', { what, when: label, figures: figuresText(body.total, body.currency) })}${
           change ? html` — <strong>${changeText(change)}</strong>` : nothing
@@ -358,7 +358,7 @@ export class CommunsHistoryView extends LitElement {
     const unit = { hour: 'unit.perHour', day: 'unit.perDay', month: 'unit.perMonth' } as const;
     const t = d.cost.total;
     return html`<p class="total" data-testid="period-total">
-        ${msg(d.comparison.partial ? 'history.soFar' : 'history.total', { figures: figuresText(t, d.cost.currency) })}
+        ${totalText(t, d.cost.currency, d.comparison.partial)}
       </p>
       <communs-bar-chart
         .bars=${this.bars(d)}

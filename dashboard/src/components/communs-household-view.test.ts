@@ -117,4 +117,48 @@ describe('communs-household-view', () => {
     expect(text).not.toContain('An average home of the neighbourhood');
     expect(text).toContain('published in the open-data file');
   });
+
+  it('says nothing is counted yet at the start of a period, rather than a total of zero', async () => {
+    // just after midnight on a Monday: the week has begun and no hour of it has ended
+    const empty = { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 };
+    stubHub({
+      '/api/household': { body: household('private') },
+      '/api/settings': { body: settingsFixture() },
+      '/api/cost': { body: costFixture({ total: empty, buckets: { t: [], wh: [], cost: [], co2g: [] } }) },
+      '/api/series': { body: series },
+    });
+    const el = document.createElement('communs-household-view');
+    el.token = TOKEN;
+    document.body.append(el);
+    await settle(el);
+    const total = el.shadowRoot?.querySelector('[data-testid="household-total"]')?.textContent ?? '';
+    expect(total).toContain('Nothing counted yet');
+    expect(total).not.toMatch(/0 Wh/);
+  });
+
+  it('does not say "100 % less" than the neighbourhood before its own first hour is counted', async () => {
+    const empty = { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 };
+    stubHub({
+      '/api/household': { body: household('private') },
+      '/api/settings': { body: settingsFixture() },
+      '/api/cost': { body: costFixture({ homes: 4 }) },
+      '/api/series': { body: series },
+    });
+    // the home's own figures (asked with its token) have no hour yet; the neighbourhood's have
+    const neighbourhood = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: string) =>
+      input.startsWith('/api/cost') && input.includes('token=')
+        ? new Response(
+            JSON.stringify(costFixture({ total: empty, buckets: { t: [], wh: [], cost: [], co2g: [] } })),
+          )
+        : neighbourhood(input),
+    );
+    const el = document.createElement('communs-household-view');
+    el.token = TOKEN;
+    document.body.append(el);
+    await settle(el);
+    const vs = el.shadowRoot?.querySelector('[data-testid="household-vs-neighbourhood"]')?.textContent ?? '';
+    expect(vs).toContain('An average home of the neighbourhood');
+    expect(vs).not.toMatch(/%|less|more/);
+  });
 });

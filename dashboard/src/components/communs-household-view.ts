@@ -11,7 +11,7 @@ import { fetchSeries } from '../data/series.ts';
 import { fetchSettings } from '../data/settings.ts';
 import { formatWeekday } from '../format/format-date-time.ts';
 import { formatPeriod } from '../format/format-period.ts';
-import { changeText, figuresText } from '../i18n/figures-text.ts';
+import { changeText, figuresText, totalText } from '../i18n/figures-text.ts';
 import { getLocale, type MessageKey, msg, plural, quantityName } from '../i18n/localize.ts';
 import { compareFigures } from '../model/change.ts';
 import { energyBars } from '../model/energy-bars.ts';
@@ -201,7 +201,7 @@ export class CommunsHouseholdView extends LitElement {
     if (!n || n.homes < 3 || (n.withheld && n.total.hours === 0))
       return html`<p class="muted">${msg('household.neighbourhoodWithheld')}</p>`;
     const perHome = { wh: n.total.wh / n.homes, cost: n.total.cost / n.homes };
-    const change = compareFigures(d.mine.total.wh, perHome.wh);
+    const change = compareFigures(d.mine.total.hours > 0 ? d.mine.total.wh : null, perHome.wh);
     return html`<p data-testid="household-vs-neighbourhood">
       ${msg('household.neighbourhood', { figures: figuresText(perHome, n.currency) })}${
         change ? html` — <strong>${changeText(change, 'you')}</strong>` : nothing
@@ -240,7 +240,7 @@ export class CommunsHouseholdView extends LitElement {
         d === null
           ? nothing
           : html`<p class="total" data-testid="household-total">
-            ${msg('history.soFar', { figures: figuresText(d.mine.total, d.mine.currency) })}
+            ${totalText(d.mine.total, d.mine.currency, true)}
           </p>
           <communs-bar-chart
             .bars=${this.bars(d)}

@@ -247,6 +247,7 @@ export const en = {
   'history.latest.year': 'This year',
   'history.total': 'Total: {figures}',
   'history.soFar': 'Total so far: {figures}',
+  'history.noneYet': 'Nothing counted yet: the first figure comes once the first hour has ended.',
   'history.compareLine': '{what} ({when}): {figures}',
   'history.compare': 'Compared with',
   'history.previous.day': 'The day before',

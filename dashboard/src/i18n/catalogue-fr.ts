@@ -255,6 +255,8 @@ export const fr: Record<MessageKey, string> = {
   'history.latest.year': 'Cette année',
   'history.total': 'Total\u00a0: {figures}',
   'history.soFar': 'Total jusqu’ici\u00a0: {figures}',
+  'history.noneYet':
+    'Rien de compté pour l’instant\u00a0: le premier chiffre vient une fois la première heure finie.',
   'history.compareLine': '{what} ({when})\u00a0: {figures}',
   'history.compare': 'Comparé à',
   'history.previous.day': 'La veille',

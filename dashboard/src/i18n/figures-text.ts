@@ -5,6 +5,20 @@ import { formatPercent } from '../format/format-percent.ts';
 import type { Change } from '../model/change.ts';
 import { getLocale, msg } from './localize.ts';
 
+/**
+ * The total of a period in one line: "Total: …" for a finished one, "Total so far: …" for the one
+ * under way, and no figure at all before its first hour has ended (a total of 0 Wh just after
+ * midnight would say the neighbourhood used nothing).
+ */
+export function totalText(
+  f: { wh: number; cost: number; co2g?: number; hours: number },
+  currency: string,
+  partial: boolean,
+): string {
+  if (partial && f.hours === 0) return msg('history.noneYet');
+  return msg(partial ? 'history.soFar' : 'history.total', { figures: figuresText(f, currency) });
+}
+
 /** Energy, money and CO2 of a span, as one line: "412 kWh · ≈ 98,20 € · ≈ 21 kg de CO₂". */
 export function figuresText(f: { wh: number; cost: number; co2g?: number }, currency: string): string {
   const locale = getLocale();

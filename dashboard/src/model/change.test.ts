@@ -8,5 +8,6 @@ describe('compareFigures', () => {
     expect(compareFigures(101, 100)).toEqual({ kind: 'same' });
     expect(compareFigures(10, 0)).toBeNull();
     expect(compareFigures(10, null)).toBeNull();
+    expect(compareFigures(null, 100)).toBeNull();
   });
 });
