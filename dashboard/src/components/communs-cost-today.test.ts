@@ -70,4 +70,24 @@ describe('communs-cost-today', () => {
     expect(visibleText(el)).toContain('Fewer than 3 households contribute');
     expect(el.shadowRoot?.querySelector('[data-testid="cost-today"]')).toBeNull();
   });
+
+  it('just after midnight, before the first hour is counted, says so rather than "≈ €0.00"', async () => {
+    stubHub({
+      '/api/cost': {
+        body: costFixture({
+          total: { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 },
+          buckets: { t: [], wh: [], cost: [], co2g: [] },
+        }),
+      },
+      '/api/settings': { body: tempo },
+    });
+    const el = document.createElement('communs-cost-today');
+    document.body.append(el);
+    await settle(el);
+    const text = visibleText(el);
+    expect(text).toContain('Nothing counted yet');
+    expect(text).not.toContain('€0.00');
+    // the day's colour is known before its first hour is counted
+    expect(text).toContain('Tempo: today is a red day.');
+  });
 });

@@ -74,12 +74,19 @@ export class CommunsCostToday extends LitElement {
     const colour = settings.tempo.today;
     return html`<section class="card" aria-labelledby="cost-h">
       <h3 id="cost-h">${msg('cost.todayTitle')}</h3>
-      <p class="figure" data-testid="cost-today">≈ ${money(t.cost)}</p>
+      ${
+        // just after midnight no hour of the day has been counted: no "≈ €0.00"
+        t.hours === 0
+          ? html`<p>${msg('history.noneYet')}</p>`
+          : html`<p class="figure" data-testid="cost-today">≈ ${money(t.cost)}</p>`
+      }
       ${
         // read from across the room: the figure, its CO2 and the day's colour; the details on Now
-        this.kiosk
-          ? html`<p>${msg('cost.co2Short', { mass: formatMass(t.co2g, locale) })}</p>`
-          : html`<p>
+        t.hours === 0
+          ? nothing
+          : this.kiosk
+            ? html`<p>${msg('cost.co2Short', { mass: formatMass(t.co2g, locale) })}</p>`
+            : html`<p>
                 ${msg('cost.breakdown', {
                   energy: money(t.energyCost),
                   standing: money(t.standingCost),
