@@ -4,8 +4,9 @@ import { IndoorAir, particulatesAt } from './indoor-air.ts';
 import { DAY, HOUR } from './random.ts';
 import { outdoorAt } from './weather.ts';
 
-const JAN = Date.UTC(2026, 0, 12); // a Monday in winter
-const JUL = Date.UTC(2026, 6, 13);
+// local midnights: the models follow the machine's time zone, as the people they imitate do
+const JAN = new Date(2026, 0, 12).getTime(); // a Monday in winter
+const JUL = new Date(2026, 6, 13).getTime();
 
 function dailyEnergyKwh(load: HouseholdLoad, dayStart: number): number {
   let wh = 0;
