@@ -95,7 +95,8 @@ export class AvrBoard {
   private readonly fromBoard: number[] = [];
   private readonly waveforms = new Map<number, Waveform>();
   private waiters: Waiter[] = [];
-  private timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  /** the next slice: an immediate when the simulation is behind wall-clock time, a timeout when ahead */
+  private timer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
   private wallStart = 0;
 
   constructor(options: AvrBoardOptions = {}) {
@@ -142,10 +143,11 @@ export class AvrBoard {
 
   /** Powers the board off. Pending advance()/runUntil() calls reject. */
   async stop(): Promise<void> {
-    if (this.timer) {
-      clearImmediate(this.timer as NodeJS.Immediate);
-      clearTimeout(this.timer as NodeJS.Timeout);
-    }
+    // each kind to its own clear: clearImmediate given a Timeout lowers Node's count of pending
+    // immediates, and every later setImmediate of the process then waits (seconds, in a test hub)
+    const timer = this.timer;
+    if (timer && 'immediate' in timer) clearImmediate(timer.immediate);
+    else if (timer) clearTimeout(timer.timeout);
     this.timer = undefined;
     this.machine = undefined;
     for (const w of this.waiters) w.reject(new Error('AvrBoard stopped'));
@@ -276,7 +278,8 @@ export class AvrBoard {
   }
 
   private schedule(delayMs: number): void {
-    this.timer = delayMs > 0 ? setTimeout(this.slice, delayMs) : setImmediate(this.slice);
+    this.timer =
+      delayMs > 0 ? { timeout: setTimeout(this.slice, delayMs) } : { immediate: setImmediate(this.slice) };
   }
 
   private readonly slice = (): void => {
