@@ -469,11 +469,14 @@ describe('empty and wrong states', () => {
       const today =
         (await page.locator('communs-now-view section[aria-labelledby="today-h"]').textContent()) ?? '';
       expect(today).not.toMatch(/[+−-]\d+\s?%/);
-      expect(today).toMatch(
+      const compared =
         locale === 'en'
           ? /\d+\s?% (more|less) than a typical \w+|About the same as a typical \w+/
-          : /\d+\s?% de (plus|moins) qu’un \w+ habituel|À peu près comme un \w+ habituel/,
-      );
+          : /\d+\s?% de (plus|moins) qu’un \w+ habituel|À peu près comme un \w+ habituel/;
+      // before the day's first hour has ended there is nothing to compare (this process's time zone
+      // is the hub's and Chromium's)
+      if (new Date().getHours() === 0) expect(today).not.toMatch(compared);
+      else expect(today).toMatch(compared);
       await page.close();
     }
   }, 60_000);

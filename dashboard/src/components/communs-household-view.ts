@@ -9,7 +9,7 @@ import { fetchHousehold, type HouseholdBody } from '../data/household.ts';
 import { ApiError } from '../data/http.ts';
 import { fetchSeries } from '../data/series.ts';
 import { fetchSettings } from '../data/settings.ts';
-import { formatWeekday } from '../format/format-date-time.ts';
+import { formatTime, formatWeekday } from '../format/format-date-time.ts';
 import { formatPeriod } from '../format/format-period.ts';
 import { changeText, figuresText, totalText } from '../i18n/figures-text.ts';
 import { getLocale, type MessageKey, msg, plural, quantityName } from '../i18n/localize.ts';
@@ -173,18 +173,22 @@ export class CommunsHouseholdView extends LitElement {
     const { t, wh, cost } = hours.buckets;
     const energy = compareWithTypicalDay(t, wh, now, WEEKS);
     const money = compareWithTypicalDay(t, cost, now, WEEKS);
-    const change = compareFigures(energy.todayWh, energy.typicalWh);
+    const change = compareFigures(energy.comparedWh, energy.typicalWh);
     return html`<section class="card" aria-labelledby="today-h">
       <h3 id="today-h">${msg('household.todayTitle')}</h3>
       <p class="figure" data-testid="household-today">
         ${figuresText({ wh: energy.todayWh, cost: money.todayWh }, hours.currency)}
       </p>
       ${
-        energy.typicalWh === null || money.typicalWh === null
-          ? html`<p class="muted">${msg('household.typicalNone')}</p>`
-          : html`<p>
+        // just after midnight no hour has ended yet: nothing to compare, and no "not enough weeks"
+        energy.early
+          ? nothing
+          : energy.typicalWh === null || money.typicalWh === null
+            ? html`<p class="muted">${msg('household.typicalNone')}</p>`
+            : html`<p>
               ${msg('household.typical', {
                 weekday: formatWeekday(now, locale),
+                time: formatTime(energy.through, locale),
                 figures: figuresText({ wh: energy.typicalWh, cost: money.typicalWh }, hours.currency),
               })}${change ? html` — <strong>${changeText(change)}</strong>` : nothing}
             </p>`

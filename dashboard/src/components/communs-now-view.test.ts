@@ -139,4 +139,41 @@ describe('communs-now-view', () => {
     expect(el.shadowRoot?.querySelector('communs-chart')).not.toBeNull();
     expect(el.shadowRoot?.querySelector('[data-testid="collective-power"]')).not.toBeNull();
   });
+
+  it('just after midnight says nothing is counted yet today, not "0 Wh", and compares nothing', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(2026, 11, 6, 0, 20));
+    try {
+      const midnight = new Date(2026, 11, 6).getTime();
+      // the same Sunday hour by hour for four weeks, nothing yet today
+      const t: number[] = [];
+      for (let w = 1; w <= 4; w++)
+        for (let h = 0; h < 24; h++) t.push(midnight - w * 7 * 86_400_000 + h * 3_600_000);
+      const values = t.map(() => 1000);
+      stubHub({
+        '/api/series': {
+          body: {
+            ...withheld,
+            quantity: 'energy',
+            unit: 'Wh',
+            step: 'hour',
+            stepMs: 3_600_000,
+            households: 6,
+            withheld: undefined,
+            gaps: [],
+            points: { t, value: values, min: values, max: values },
+          },
+        },
+        '/api/nodes': { body: { status: 'ok', nodes: [nodeFixture({ id: 'a' })] } },
+      });
+      const el = document.createElement('communs-now-view');
+      document.body.append(el);
+      await settle(el);
+      const today = el.shadowRoot?.querySelector('section[aria-labelledby="today-h"]')?.textContent ?? '';
+      expect(today).toContain('Nothing counted yet');
+      expect(today).not.toMatch(/0 Wh|%|typical/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -230,14 +230,26 @@ export class CommunsNowView extends LitElement {
     const c = compareWithTypicalDay(series.points.t, series.points.value, now, WEEKS);
     return html`<section class="card" aria-labelledby="today-h">
       <h3 id="today-h">${msg('now.today')}</h3>
-      <p class="figure" data-testid="today-energy">${formatEnergy(c.todayWh, locale)}</p>
       ${
-        c.typicalWh === null
-          ? html`<p class="muted">${msg('now.typicalNone')}</p>`
-          : html`<p>
-              ${msg('now.typical', { weekday: formatWeekday(now, locale), energy: formatEnergy(c.typicalWh, locale) })}
+        // the neighbourhood's figures come an hour at a time: before 01:00 there is none for today
+        c.early && c.todayWh === 0
+          ? html`<p>${msg('history.noneYet')}</p>`
+          : html`<p class="figure" data-testid="today-energy">${formatEnergy(c.todayWh, locale)}</p>`
+      }
+      ${
+        // just after midnight no hour has ended yet: nothing to compare, and no "not enough weeks"
+        c.early
+          ? nothing
+          : c.typicalWh === null
+            ? html`<p class="muted">${msg('now.typicalNone')}</p>`
+            : html`<p>
+              ${msg('now.typical', {
+                weekday: formatWeekday(now, locale),
+                time: formatTime(c.through, locale),
+                energy: formatEnergy(c.typicalWh, locale),
+              })}
             </p>
-            ${c.typicalWh > 0 ? this.renderDifference(c.todayWh, c.typicalWh, now) : nothing}`
+            ${c.typicalWh > 0 ? this.renderDifference(c.comparedWh, c.typicalWh, now) : nothing}`
       }
     </section>`;
   }

@@ -28,9 +28,30 @@ describe('compareWithTypicalDay', () => {
     const [t1, v1] = hourly(week1, 24, 500);
     const [t2, v2] = hourly(week2, 24, 1500);
     const r = compareWithTypicalDay([...t2, ...t1, ...t0], [...v2, ...v1, ...v0], now);
-    // hours 00..10 of each past Sunday: 11 buckets
-    expect(r.typicalWh).toBe((11 * 500 + 11 * 1500) / 2);
+    // the hours that have ended by 10:30, 00..09, of each past Sunday: 10 buckets
+    expect(r.typicalWh).toBe((10 * 500 + 10 * 1500) / 2);
     expect(r.weeks).toBe(2);
+    // today so far counts its hour under way; the comparison stops where the typical day does
+    expect(r.todayWh).toBe(11_000);
+    expect(r.comparedWh).toBe(10_000);
+  });
+
+  it('compares only hours that have ended: a day as usual reads as usual, even before its hour under way is published', () => {
+    // the neighbourhood's figures come an hour at a time: at 10:30 today has 00..09
+    const [t0, v0] = hourly(midnight, 10, 1000);
+    const [t1, v1] = hourly(new Date(2026, 10, 22).getTime(), 24, 1000);
+    const r = compareWithTypicalDay([...t1, ...t0], [...v1, ...v0], now);
+    expect(r.comparedWh).toBe(10_000);
+    expect(r.typicalWh).toBe(10_000);
+    expect(differenceFromTypical(r.comparedWh, r.typicalWh ?? 0).direction).toBe('same');
+  });
+
+  it('just after midnight, before any hour has ended, has nothing to compare (not "100 % less")', () => {
+    const [t1, v1] = hourly(new Date(2026, 10, 22).getTime(), 24, 1000);
+    const r = compareWithTypicalDay(t1, v1, midnight + 20 * 60_000);
+    expect(r.todayWh).toBe(0);
+    expect(r.typicalWh).toBeNull();
+    expect(r.early).toBe(true);
   });
 
   it('leaves out weeks without data instead of counting them as zero', () => {
