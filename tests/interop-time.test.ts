@@ -45,7 +45,9 @@ describe("device clocks without an offset are read in the neighbourhood's time z
 
   it('the setting defaults to the system zone and refuses a zone that does not exist, in one line', async () => {
     const system = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    expect((await th.run('settings')).output).toMatch(new RegExp(`timezone\\s+${system}`));
+    // a zone's name may hold a "+" (Etc/GMT+11): matched as text, not as a pattern
+    const line = (await th.run('settings')).output.split('\n').find((l) => l.startsWith('timezone'));
+    expect(line?.replace(/\s+/g, ' ')).toBe(`timezone ${system}`);
     const bad = await th.run('settings set timezone Mars/Olympus');
     expect(bad.code).toBe(2);
     expect(bad.output.split('\n')).toHaveLength(1);

@@ -111,7 +111,8 @@ describe('money, history and the household page in Chromium', () => {
       .toBe('Total: 24 kWh · ≈ €10.23 · ≈ 1.2 kg CO₂');
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     await expect.poll(() => text(page, '[data-testid="period"]')).toBe('January 2026');
-    expect(await page.locator('communs-bar-chart .labels li').count()).toBe(31);
+    // the period's name changes before its bars are drawn: wait for the month's 31
+    await expect.poll(() => page.locator('communs-bar-chart .labels li').count()).toBe(31);
     await page.getByRole('button', { name: 'Year', exact: true }).click();
     await expect.poll(() => text(page, '[data-testid="period"]')).toBe('2026');
     const labels = (await page.locator('communs-bar-chart .labels li').allTextContents()).map(norm);
