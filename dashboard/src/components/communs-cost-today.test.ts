@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { settle, stubHub, visibleText } from '../testing/element-test-kit.ts';
-import { costFixture, settingsFixture } from '../testing/money-fixtures.ts';
+import { costFixture, noHoursCostFixture, settingsFixture } from '../testing/money-fixtures.ts';
 import './communs-cost-today.ts';
 
 afterEach(() => {
@@ -56,10 +56,8 @@ describe('communs-cost-today', () => {
   it('says why there is no figure when fewer than 3 households contribute', async () => {
     stubHub({
       '/api/cost': {
-        body: costFixture({
+        body: noHoursCostFixture({
           withheld: 'fewer than 3 households contribute: the aggregate would reveal them',
-          total: { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 },
-          buckets: { t: [], wh: [], cost: [], co2g: [] },
         }),
       },
       '/api/settings': { body: settingsFixture() },
@@ -73,12 +71,7 @@ describe('communs-cost-today', () => {
 
   it('just after midnight, before the first hour is counted, says so rather than "≈ €0.00"', async () => {
     stubHub({
-      '/api/cost': {
-        body: costFixture({
-          total: { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 },
-          buckets: { t: [], wh: [], cost: [], co2g: [] },
-        }),
-      },
+      '/api/cost': { body: noHoursCostFixture() },
       '/api/settings': { body: tempo },
     });
     const el = document.createElement('communs-cost-today');

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import './communs-household-view.ts';
 import { settle, stubHub, visibleText } from '../testing/element-test-kit.ts';
-import { costFixture, settingsFixture } from '../testing/money-fixtures.ts';
+import { costFixture, noHoursCostFixture, settingsFixture } from '../testing/money-fixtures.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -120,11 +120,10 @@ describe('communs-household-view', () => {
 
   it('says nothing is counted yet at the start of a period, rather than a total of zero', async () => {
     // just after midnight on a Monday: the week has begun and no hour of it has ended
-    const empty = { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 };
     stubHub({
       '/api/household': { body: household('private') },
       '/api/settings': { body: settingsFixture() },
-      '/api/cost': { body: costFixture({ total: empty, buckets: { t: [], wh: [], cost: [], co2g: [] } }) },
+      '/api/cost': { body: noHoursCostFixture() },
       '/api/series': { body: series },
     });
     const el = document.createElement('communs-household-view');
@@ -137,7 +136,6 @@ describe('communs-household-view', () => {
   });
 
   it('does not say "100 % less" than the neighbourhood before its own first hour is counted', async () => {
-    const empty = { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 };
     stubHub({
       '/api/household': { body: household('private') },
       '/api/settings': { body: settingsFixture() },
@@ -148,9 +146,7 @@ describe('communs-household-view', () => {
     const neighbourhood = globalThis.fetch;
     vi.stubGlobal('fetch', async (input: string) =>
       input.startsWith('/api/cost') && input.includes('token=')
-        ? new Response(
-            JSON.stringify(costFixture({ total: empty, buckets: { t: [], wh: [], cost: [], co2g: [] } })),
-          )
+        ? new Response(JSON.stringify(noHoursCostFixture()))
         : neighbourhood(input),
     );
     const el = document.createElement('communs-household-view');

@@ -21,6 +21,15 @@ export function costFixture(patch: Partial<CostBody> = {}): CostBody {
   };
 }
 
+/** Test data: a /api/cost answer with no hour counted (a period just begun, or every hour withheld). */
+export function noHoursCostFixture(patch: Partial<CostBody> = {}): CostBody {
+  return costFixture({
+    total: { wh: 0, energyCost: 0, standingCost: 0, cost: 0, co2g: 0, hours: 0 },
+    buckets: { t: [], wh: [], cost: [], co2g: [] },
+    ...patch,
+  });
+}
+
 /** Test data: a /api/settings answer (single rate), overridden per test. */
 export function settingsFixture(patch: Partial<SettingsBody> = {}): SettingsBody {
   return {
